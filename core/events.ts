@@ -1,0 +1,201 @@
+/**
+ * The event catalogue: every WebSocket event type with its payload schema and delivery class.
+ * `status` events are coalesced per client (a slow phone gets the latest value, not a backlog);
+ * `discrete` events are queued and never silently dropped. Producers publish through the bus,
+ * which validates against this catalogue in tests and development.
+ */
+import { z } from "zod";
+import { DEVICE_KINDS } from "../devices/device.ts";
+import { FrameDto } from "./schemas/camera.ts";
+import { MountStatusDto } from "./schemas/mount.ts";
+import { STATUS_EVENT_SCHEMAS } from "./schemas/status_events.ts";
+
+export const ALERT_LEVELS = ["info", "warning", "error", "critical"] as const;
+export type AlertLevel = typeof ALERT_LEVELS[number];
+
+const DeviceKindSchema = z.enum(DEVICE_KINDS);
+const Arcmin = z.number().describe("arcminutes");
+
+export const EVENT_CATALOGUE = {
+  "mount.status": {
+    delivery: "status",
+    description: "Position and tracking state; 10 Hz while slewing, 1 Hz otherwise",
+    schema: MountStatusDto,
+  },
+  "camera.frame_ready": {
+    delivery: "discrete",
+    description: "A frame was downloaded, saved durably and recorded",
+    schema: FrameDto,
+  },
+  "camera.expose_progress": {
+    delivery: "status",
+    description: "Exposure progress, 1 Hz while exposing",
+    schema: z.object({
+      frame_id: z.string(),
+      progress: z.number().describe("0..1"),
+      percent: z.number().describe("0..100"),
+      elapsed_s: z.number(),
+      remaining_s: z.number(),
+      state: z.enum(["exposing", "reading", "downloading"]),
+    }),
+  },
+  "camera.exposure_failed": {
+    delivery: "discrete",
+    description: "An exposure was aborted or failed; nothing was saved",
+    schema: z.object({ frame_id: z.string(), reason: z.string(), aborted: z.boolean() }),
+  },
+  "guiding.stats_update": {
+    delivery: "status",
+    description: "RA/Dec/total RMS in arcsec and the last correction, 1 Hz",
+    schema: z.object({
+      rms_ra: z.number().nullable(),
+      rms_dec: z.number().nullable(),
+      rms_total: z.number().nullable(),
+      star: z.object({ x: z.number(), y: z.number(), snr: z.number() }).nullable(),
+    }),
+  },
+  "guiding.state_changed": {
+    delivery: "discrete",
+    description: "Guiding, Paused, Lost, Calibrating …",
+    schema: z.object({ state: z.string(), previous: z.string().nullable() }),
+  },
+  "sequencer.step_changed": {
+    delivery: "discrete",
+    description: "A new step, filter or target started",
+    schema: z.object({
+      sequence_id: z.string(),
+      step: z.number(),
+      target: z.string().nullable(),
+      filter: z.string().nullable(),
+      description: z.string(),
+    }),
+  },
+  "sequencer.frame_saved": {
+    delivery: "discrete",
+    description: "A sequence frame was saved, with HFR and star count",
+    schema: FrameDto.extend({ sequence_id: z.string(), frame_index: z.number() }),
+  },
+  "solver.result": {
+    delivery: "discrete",
+    description: "A plate solve finished",
+    schema: z.object({
+      id: z.string(),
+      status: z.enum(["solved", "failed"]),
+      ra: z.number().nullable(),
+      dec: z.number().nullable(),
+      position_angle: z.number().nullable(),
+      pixel_scale: z.number().nullable(),
+      solver: z.string().nullable(),
+      error: z.string().nullable(),
+    }),
+  },
+  "device.connected": {
+    delivery: "discrete",
+    description: "A device connected to its role",
+    schema: z.object({ role: DeviceKindSchema, driver: z.string(), name: z.string() }),
+  },
+  "device.disconnected": {
+    delivery: "discrete",
+    description: "A device disconnected or was lost",
+    schema: z.object({
+      role: DeviceKindSchema,
+      driver: z.string(),
+      name: z.string(),
+      reason: z.string(),
+      expected: z.boolean().describe("false when the connection was lost"),
+    }),
+  },
+  "weather.update": {
+    delivery: "status",
+    description: "Weather conditions and the safety verdict (every 60 s and on change of verdict)",
+    schema: STATUS_EVENT_SCHEMAS.weather,
+  },
+  "scheduler.target_started": {
+    delivery: "discrete",
+    description: "The scheduler started a new target",
+    schema: z.object({ plan_id: z.string(), target: z.string(), reason: z.string() }),
+  },
+  "scheduler.safety_alert": {
+    delivery: "discrete",
+    description: "Conditions turned unsafe (or safe again) and what the box did",
+    schema: z.object({ safe: z.boolean(), reasons: z.array(z.string()), action: z.string() }),
+  },
+  "dome.shutter_changed": {
+    delivery: "discrete",
+    description: "Shutter state transition",
+    schema: z.object({
+      shutter: z.enum(["open", "closed", "opening", "closing", "error"]),
+      previous: z.enum(["open", "closed", "opening", "closing", "error"]).nullable(),
+    }),
+  },
+  "polar_alignment.error_computed": {
+    delivery: "discrete",
+    description: "Polar axis error in altitude and azimuth",
+    schema: z.object({
+      alt_error_arcmin: Arcmin,
+      az_error_arcmin: Arcmin,
+      total_error_arcmin: Arcmin,
+      alt_direction: z.enum(["up", "down"]),
+      az_direction: z.enum(["left", "right"]),
+    }),
+  },
+  "alert": {
+    delivery: "discrete",
+    description: "Something the user should know: info, warning, error, critical",
+    schema: z.object({
+      level: z.enum(ALERT_LEVELS),
+      source: z.string(),
+      message: z.string(),
+      details: z.unknown().optional(),
+    }),
+  },
+  "camera.status": {
+    delivery: "status",
+    description: "Camera state: cooler and exposure, on change",
+    schema: STATUS_EVENT_SCHEMAS.camera,
+  },
+  "focuser.status": {
+    delivery: "status",
+    description: "Focuser position and motion, on change",
+    schema: STATUS_EVENT_SCHEMAS.focuser,
+  },
+  "filterwheel.status": {
+    delivery: "status",
+    description: "Filter wheel position, on change",
+    schema: STATUS_EVENT_SCHEMAS.filterwheel,
+  },
+  "rotator.status": {
+    delivery: "status",
+    description: "Rotator angle, on change",
+    schema: STATUS_EVENT_SCHEMAS.rotator,
+  },
+  "flatpanel.status": {
+    delivery: "status",
+    description: "Cover and light, on change",
+    schema: STATUS_EVENT_SCHEMAS.flatpanel,
+  },
+  "dome.status": {
+    delivery: "status",
+    description: "Dome azimuth and shutter, on change",
+    schema: STATUS_EVENT_SCHEMAS.dome,
+  },
+} as const satisfies Record<
+  string,
+  { delivery: "status" | "discrete"; description: string; schema: z.ZodType }
+>;
+
+export type EventType = keyof typeof EVENT_CATALOGUE;
+export type EventPayload<T extends EventType> = z.infer<typeof EVENT_CATALOGUE[T]["schema"]>;
+export const EVENT_TYPES = Object.keys(EVENT_CATALOGUE) as EventType[];
+
+/** The exact WebSocket message: `{ type, ts, data }`. */
+export interface WsEvent<T extends EventType = EventType> {
+  type: T;
+  /** Unix milliseconds. */
+  ts: number;
+  data: EventPayload<T>;
+}
+
+export function isStatusEvent(type: EventType): boolean {
+  return EVENT_CATALOGUE[type].delivery === "status";
+}

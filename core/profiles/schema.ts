@@ -1,0 +1,57 @@
+/**
+ * An equipment profile: which driver fills each device role, with what options, at which site,
+ * behind which optics. Exactly one profile is active; the hub builds the rig from it.
+ */
+import { z } from "zod";
+import { DEVICE_KINDS } from "../../devices/device.ts";
+
+export const SiteSchema = z.object({
+  latitude: z.number().min(-90).max(90).describe("degrees, north positive"),
+  longitude: z.number().min(-180).max(180).describe("degrees, east positive"),
+  elevation: z.number().min(-500).max(9000).default(0).describe("metres"),
+});
+
+export const OpticsSchema = z.object({
+  focal_length_mm: z.number().positive().max(20_000),
+  aperture_mm: z.number().positive().max(5_000),
+  pixel_size_um: z.number().positive().max(50).nullable().default(null)
+    .describe("overrides the camera's own figure when set"),
+});
+
+export const DeviceAssignmentSchema = z.object({
+  driver: z.string().min(1).describe('registry id, e.g. "sim"'),
+  options: z.record(z.string(), z.unknown()).default({}),
+});
+
+export const DevicesSchema = z.object(
+  Object.fromEntries(
+    DEVICE_KINDS.map((kind) => [kind, DeviceAssignmentSchema.nullable().default(null)]),
+  ) as Record<typeof DEVICE_KINDS[number], z.ZodDefault<z.ZodNullable<typeof DeviceAssignmentSchema>>>,
+);
+
+export const ProfileInput = z.object({
+  name: z.string().min(1).max(80),
+  site: SiteSchema,
+  optics: OpticsSchema,
+  devices: DevicesSchema.default(DevicesSchema.parse({})),
+});
+export type ProfileInput = z.infer<typeof ProfileInput>;
+
+export const Profile = ProfileInput.extend({
+  id: z.string(),
+  active: z.boolean(),
+  created_at: z.string(),
+  updated_at: z.string(),
+});
+export type Profile = z.infer<typeof Profile>;
+
+/** The profile a fresh box starts with: every role on its simulator, a site at Greenwich. */
+export function simulatorProfile(): ProfileInput {
+  const sim = { driver: "sim", options: {} };
+  return ProfileInput.parse({
+    name: "Simulators",
+    site: { latitude: 51.4769, longitude: -0.0005, elevation: 46 },
+    optics: { focal_length_mm: 530, aperture_mm: 106 },
+    devices: Object.fromEntries(DEVICE_KINDS.map((kind) => [kind, sim])),
+  });
+}

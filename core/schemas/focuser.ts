@@ -1,0 +1,33 @@
+/** API shapes of the focuser group. */
+import { z } from "zod";
+import type { FocuserCapabilities, FocuserStatus } from "../../devices/focuser.ts";
+
+export const FocuserStatusDto = z.object({
+  connected: z.boolean(),
+  position: z.number().describe("steps"),
+  target_position: z.number(),
+  moving: z.boolean(),
+  temperature_c: z.number().nullable(),
+  max_position: z.number(),
+  max_increment: z.number(),
+  step_size_um: z.number().nullable(),
+});
+export type FocuserStatusDto = z.infer<typeof FocuserStatusDto>;
+
+export const FocuserMoveBody = z.object({ position: z.number().int().min(0) });
+export const FocuserMoveRelBody = z.object({
+  steps: z.number().int().describe("positive = out, negative = in"),
+});
+
+export function toFocuserStatusDto(c: FocuserCapabilities, s: FocuserStatus): FocuserStatusDto {
+  return {
+    connected: s.connected,
+    position: s.position,
+    target_position: s.targetPosition,
+    moving: s.moving,
+    temperature_c: s.temperatureC,
+    max_position: c.maxPosition,
+    max_increment: c.maxIncrement,
+    step_size_um: c.stepSizeUm,
+  };
+}
