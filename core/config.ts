@@ -1,0 +1,430 @@
+/**
+ * The box's configuration: `config.toml` (smol-toml) validated by one zod schema, which is also the
+ * source of the `Config` type. A fresh box writes the file with a new API token (mode 0600, the
+ * token is a secret); a file the user broke is reported with the offending key or line and never
+ * overwritten, so a typo cannot cost them their settings. Unknown keys are warned about, not
+ * rejected, so a config from a newer firmware still starts an older one. `resolvePaths` settles
+ * where the config, the data and the port come from: flag, then env, then config, then default.
+ */
+import { dirname, isAbsolute, join, resolve } from "node:path";
+import { parse, stringify, TomlError } from "smol-toml";
+import type { TomlTable } from "smol-toml";
+import { z } from "zod";
+import { KNOWN_TOKENS } from "./camera/file_name.ts";
+import { LOG_LEVELS, type Logger, silentLogger } from "./log.ts";
+import { isValidCidr } from "./net/cidr.ts";
+
+/** Loopback (v4, v6) and the hotspot subnet the box serves to phones. */
+export const DEFAULT_TRUSTED_NETWORKS = ["127.0.0.0/8", "::1/128", "10.42.0.0/24"] as const;
+
+/**
+ * Frame file names, like NINA's image file pattern. "/" makes folders; ".fits" is appended.
+ * Tokens: {object} target name · {date} the observing night, local YYYY-MM-DD (does not change at
+ * midnight) · {time} exposure start, HHMMSS UTC · {frame_type} LIGHT/DARK/BIAS/FLAT · {filter}
+ * filter name or NOFILTER · {exposure} seconds · {gain} · {offset} · {binning} e.g. 2x2 ·
+ * {temp} sensor °C rounded, NA when unknown · {seq} 4-digit counter · {camera} camera name.
+ */
+export const DEFAULT_FILE_PATTERN =
+  "{object}/{date}/{object}_{frame_type}_{filter}_{exposure}s_g{gain}_{temp}C_{seq}";
+
+/** An error in the config file or a flag; callers report the message and exit non-zero. */
+export class ConfigError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "ConfigError";
+  }
+}
+
+const Port = z.number().int().min(0).max(65535).describe("0 lets the OS choose (tests)");
+
+const ServerSchema = z.object({
+  port: Port.default(7624),
+  host: z.string().min(1).default("0.0.0.0"),
+  trusted_networks: z.array(z.string().refine(isValidCidr, "expected a CIDR block like 10.0.0.0/8"))
+    .default(() => [...DEFAULT_TRUSTED_NETWORKS])
+    .describe("clients in these networks are local and need no token"),
+  cors_origins: z.array(z.string().refine(isOrigin, "expected an origin like http://host:8080"))
+    .default(() => []).describe("[] means same-origin only"),
+});
+
+const StorageSchema = z.object({
+  data_dir: z.string().min(1).optional().describe("--data-dir and OPENSKYLAB_DATA_DIR win"),
+  file_pattern: z.string().min(1).superRefine(checkFilePattern).default(DEFAULT_FILE_PATTERN),
+});
+
+const FileAuthSchema = z.object({
+  // A short token is guessable from the LAN; the generated one has 43 characters.
+  token: z.string().min(16).optional().describe("generated at first start when absent"),
+});
+
+/** The file as written: the token may be missing until `loadConfig` adds one. */
+export const ConfigFileSchema = z.object({
+  server: ServerSchema.prefault({}),
+  auth: FileAuthSchema.prefault({}),
+  storage: StorageSchema.prefault({}),
+  logging: z.object({ level: z.enum(LOG_LEVELS).default("info") }).prefault({}),
+  alpaca: z.object({ port: Port.default(11111) }).prefault({}),
+});
+
+/** The configuration the rest of the box sees: always with a token. */
+export const ConfigSchema = ConfigFileSchema.extend({
+  auth: FileAuthSchema.extend({ token: z.string().min(16) }),
+});
+export type Config = z.infer<typeof ConfigSchema>;
+
+/** Reads (or first creates) the config file. Throws ConfigError for anything the user must fix. */
+export async function loadConfig(path: string, log: Logger): Promise<Config> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (err) {
+    if (!(err instanceof Deno.errors.NotFound)) {
+      throw new ConfigError(`${path}: cannot read the config file: ${errorText(err)}`, {
+        cause: err,
+      });
+    }
+    const token = generateToken();
+    await writeSecretFile(path, defaultConfigText(token));
+    log.info("Created the config file with a new API token", { path });
+    return ConfigSchema.parse({ auth: { token } });
+  }
+  const raw = parseToml(path, text);
+  for (const key of unknownKeys(ConfigFileSchema, raw, [])) {
+    log.warn(`${path}: unknown key "${key}" is ignored`, { path, key });
+  }
+  const file = validate(path, raw);
+  if (file.auth.token !== undefined) {
+    await warnIfShared(path, log);
+    return { ...file, auth: { ...file.auth, token: file.auth.token } };
+  }
+  const token = generateToken();
+  const auth = { ...(isTable(raw.auth) ? raw.auth : {}), token };
+  await writeSecretFile(path, editPreservingText(text, { ...raw, auth }, insertToken(text, token)));
+  log.info("Added a new API token to the config file", { path });
+  return { ...file, auth: { ...file.auth, token } };
+}
+
+/** Replaces the API token (creating the file first if needed) and returns the new one. */
+export async function rotateToken(path: string, log: Logger = silentLogger): Promise<string> {
+  const old = (await loadConfig(path, log)).auth.token;
+  const text = await Deno.readTextFile(path);
+  const raw = parseToml(path, text);
+  const token = generateToken();
+  const auth = { ...(isTable(raw.auth) ? raw.auth : {}), token };
+  // The old token is random, so its first quoted occurrence is the value itself.
+  const edited = text.replace(`"${old}"`, `"${token}"`).replace(`'${old}'`, `"${token}"`);
+  await writeSecretFile(path, editPreservingText(text, { ...raw, auth }, edited));
+  log.info("Rotated the API token", { path });
+  return token;
+}
+
+export type Source = "flag" | "env" | "config" | "default";
+
+export interface ResolvedPaths {
+  configPath: string;
+  dataDir: string;
+  port: number;
+  /** Where each value came from, for the start-up log line. */
+  sources: { configPath: Source; dataDir: Source; port: Source };
+}
+
+/**
+ * Flags (`--config`, `--data-dir`, `--port`, as `--x v` or `--x=v`) beat `OPENSKYLAB_*` env, which
+ * beats `config` values, which beat the XDG defaults. Call it once without `config` to find the
+ * file, then again with the loaded config. Other arguments are ignored: they belong to the CLI.
+ */
+export function resolvePaths(options: {
+  args: readonly string[];
+  env: Readonly<Record<string, string | undefined>>;
+  config?: Config;
+}): ResolvedPaths {
+  const { env, config } = options;
+  const flags = parseFlags(options.args);
+  const home = () => {
+    if (!env.HOME) throw new ConfigError("HOME is not set: pass --config and --data-dir instead");
+    return env.HOME;
+  };
+  // The XDG spec says relative values are invalid and must be ignored.
+  const xdg = (name: string, fallback: string) =>
+    env[name] && isAbsolute(env[name]) ? env[name] : join(home(), fallback);
+  const path = (p: string) => resolve(expandHome(p, home));
+
+  const configPath = pick(
+    flags["--config"],
+    nonEmpty(env.OPENSKYLAB_CONFIG),
+    undefined,
+    () => join(xdg("XDG_CONFIG_HOME", ".config"), "openskylab", "config.toml"),
+  );
+  configPath.value = path(configPath.value);
+  // A relative data_dir in the file means relative to the file, not to wherever we started.
+  const configured = config?.storage.data_dir;
+  const dataDir = pick(
+    flags["--data-dir"],
+    nonEmpty(env.OPENSKYLAB_DATA_DIR),
+    configured && resolve(dirname(configPath.value), expandHome(configured, home)),
+    () => join(xdg("XDG_DATA_HOME", ".local/share"), "openskylab"),
+  );
+  const port = pick(
+    parsePort("--port", flags["--port"]),
+    parsePort("OPENSKYLAB_PORT", nonEmpty(env.OPENSKYLAB_PORT)),
+    config?.server.port,
+    () => 7624,
+  );
+  return {
+    configPath: configPath.value,
+    dataDir: path(dataDir.value),
+    port: port.value,
+    sources: { configPath: configPath.source, dataDir: dataDir.source, port: port.source },
+  };
+}
+
+function pick<T>(flag?: T, fromEnv?: T, fromConfig?: T, fallback?: () => T) {
+  const [value, source]: [T | undefined, Source] = flag !== undefined
+    ? [flag, "flag"]
+    : fromEnv !== undefined
+    ? [fromEnv, "env"]
+    : fromConfig !== undefined
+    ? [fromConfig, "config"]
+    : [fallback?.(), "default"];
+  return { value: value as T, source };
+}
+
+const FLAGS = ["--config", "--data-dir", "--port"] as const;
+
+function parseFlags(args: readonly string[]): Partial<Record<typeof FLAGS[number], string>> {
+  const found: Partial<Record<typeof FLAGS[number], string>> = {};
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] ?? "";
+    if (arg === "--") break;
+    const [name, inline] = arg.includes("=")
+      ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)]
+      : [arg, undefined];
+    const flag = FLAGS.find((f) => f === name);
+    if (flag === undefined) continue;
+    const value = inline ?? args[++i];
+    if (value === undefined || value === "" || (inline === undefined && value.startsWith("--"))) {
+      throw new ConfigError(`${flag} needs a value`);
+    }
+    found[flag] = value;
+  }
+  return found;
+}
+
+function parsePort(what: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!/^\d{1,5}$/.test(text.trim()) || value > 65535) {
+    throw new ConfigError(`${what}: expected a port number from 0 to 65535, got "${text}"`);
+  }
+  return value;
+}
+
+function parseToml(path: string, text: string): TomlTable {
+  try {
+    return parse(text);
+  } catch (err) {
+    if (!(err instanceof TomlError)) throw err;
+    const reason = err.message.split("\n")[0]?.replace(/^Invalid TOML document: /, "");
+    throw new ConfigError(
+      `${path}:${err.line}:${err.column}: invalid TOML: ${reason}\n${err.codeblock}`,
+      { cause: err },
+    );
+  }
+}
+
+function validate(path: string, raw: TomlTable): z.infer<typeof ConfigFileSchema> {
+  const result = ConfigFileSchema.safeParse(raw, { reportInput: true });
+  if (result.success) return result.data;
+  const problems = result.error.issues.map(describeIssue);
+  throw new ConfigError(
+    problems.length === 1
+      ? `${path}: ${problems[0]}`
+      : `${path}: invalid configuration:\n  ${problems.join("\n  ")}`,
+  );
+}
+
+/** `server.port: expected number ≤ 65535, got 70000` — the key path first, then what and why. */
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const key = issue.path.length > 0 ? issue.path.map(String).join(".") : "(top level)";
+  const bound = (inclusive: boolean | undefined, op: "<" | ">") =>
+    op === "<" ? (inclusive ? "≤" : "<") : (inclusive ? "≥" : ">");
+  let what: string;
+  switch (issue.code) {
+    case "invalid_type":
+      what = `expected ${issue.expected}`;
+      break;
+    case "too_big":
+      what = `expected ${issue.origin} ${bound(issue.inclusive, "<")} ${issue.maximum}` +
+        (issue.origin === "string" || issue.origin === "array" ? " long" : "");
+      break;
+    case "too_small":
+      what = `expected ${issue.origin} ${bound(issue.inclusive, ">")} ${issue.minimum}` +
+        (issue.origin === "string" || issue.origin === "array" ? " long" : "");
+      break;
+    case "invalid_value":
+      what = `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
+      break;
+    default:
+      what = issue.message;
+  }
+  const input = (issue as { input?: unknown }).input;
+  return `${key}: ${what}${input === undefined ? "" : `, got ${JSON.stringify(input)}`}`;
+}
+
+function checkFilePattern(pattern: string, ctx: z.RefinementCtx): void {
+  for (const [, token] of pattern.matchAll(/\{([^}]*)\}/g)) {
+    if (!(KNOWN_TOKENS as readonly string[]).includes(token ?? "")) {
+      ctx.addIssue({
+        code: "custom",
+        message: `unknown token {${token}}; known: ${KNOWN_TOKENS.map((t) => `{${t}}`).join(" ")}`,
+      });
+    }
+  }
+  // Frames must land inside the data directory, whatever the pattern says.
+  if (pattern.startsWith("/") || pattern.split("/").some((segment) => segment === "..")) {
+    ctx.addIssue({ code: "custom", message: "must be a relative path without '..'" });
+  }
+}
+
+/** Names every key of `value` the schema does not know, as dotted paths. */
+function unknownKeys(schema: z.ZodType, value: unknown, path: string[]): string[] {
+  let inner: z.ZodType = schema;
+  // Peel default/prefault/optional wrappers down to the object schema.
+  while ("innerType" in inner.def) inner = inner.def.innerType as z.ZodType;
+  if (!(inner instanceof z.ZodObject) || !isTable(value)) return [];
+  const shape = inner.shape as Record<string, z.ZodType>;
+  return Object.entries(value).flatMap(([key, child]) => {
+    const known = shape[key];
+    return known === undefined
+      ? [[...path, key].join(".")]
+      : unknownKeys(known, child, [...path, key]);
+  });
+}
+
+/** Adds `token = …` under an existing [auth] header, or appends an [auth] table. */
+function insertToken(text: string, token: string): string {
+  const line = `token = "${token}"`;
+  const header = /^[ \t]*\[auth\][ \t]*(#.*)?$/m.exec(text);
+  if (header === null) {
+    return `${text}${text.endsWith("\n") || text === "" ? "" : "\n"}\n[auth]\n${line}\n`;
+  }
+  const at = header.index + header[0].length;
+  return `${text.slice(0, at)}\n${line}${text.slice(at)}`;
+}
+
+/**
+ * Keeps the user's comments and layout when a small text edit gives exactly the wanted document;
+ * otherwise (inline tables, dotted keys…) re-serialises the values, losing only the comments.
+ */
+function editPreservingText(original: string, wanted: TomlTable, edited: string): string {
+  try {
+    if (edited !== original && canonical(parse(edited)) === canonical(wanted)) return edited;
+  } catch {
+    // The edit broke the document: fall through to a clean rewrite.
+  }
+  return stringify(wanted);
+}
+
+function canonical(value: unknown): string {
+  const sortKeys = (v: unknown): unknown =>
+    Array.isArray(v) ? v.map(sortKeys) : isTable(v)
+      ? Object.fromEntries(
+        Object.entries(v).sort(([a], [b]) => a < b ? -1 : 1).map((
+          [k, x],
+        ) => [k, sortKeys(x)]),
+      )
+      : v;
+  return JSON.stringify(sortKeys(value));
+}
+
+/** Writes beside the target, fsyncs, renames: a power cut leaves the old file or the new one. */
+async function writeSecretFile(path: string, text: string): Promise<void> {
+  await Deno.mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  const tmp = `${path}.${crypto.randomUUID()}.tmp`;
+  try {
+    const file = await Deno.open(tmp, { write: true, createNew: true, mode: 0o600 });
+    try {
+      const bytes = new TextEncoder().encode(text);
+      for (let done = 0; done < bytes.length;) done += await file.write(bytes.subarray(done));
+      await file.sync();
+    } finally {
+      file.close();
+    }
+    // The umask may have widened or narrowed the mode; the token needs exactly 0600.
+    await Deno.chmod(tmp, 0o600);
+    await Deno.rename(tmp, path);
+  } catch (err) {
+    await Deno.remove(tmp).catch(() => {});
+    throw new ConfigError(`${path}: cannot write the config file: ${errorText(err)}`, {
+      cause: err,
+    });
+  }
+}
+
+async function warnIfShared(path: string, log: Logger): Promise<void> {
+  const { mode } = await Deno.stat(path);
+  if (mode !== null && (mode & 0o077) !== 0) {
+    log.warn(`${path} holds the API token but other users can read it: chmod 600 it`, { path });
+  }
+}
+
+function defaultConfigText(token: string): string {
+  const d = ConfigFileSchema.parse({});
+  const v = (value: unknown) => JSON.stringify(value);
+  return [
+    "# OpenSkyLab configuration, written at first start. Edit it and restart to apply.",
+    "# Commented-out keys show their defaults.",
+    "",
+    "[server]",
+    `# port = ${d.server.port}  # --port or OPENSKYLAB_PORT override it`,
+    `# host = ${v(d.server.host)}`,
+    "# Clients in these networks are local and need no token (loopback, the box's hotspot).",
+    `# trusted_networks = ${v(d.server.trusted_networks)}`,
+    "# Browser origins allowed to call the API from other pages; [] means same-origin only.",
+    `# cors_origins = []`,
+    "",
+    "[auth]",
+    '# Remote clients send "Authorization: Bearer <token>". Keep this file private (mode 0600).',
+    `token = ${v(token)}`,
+    "",
+    "[storage]",
+    '# data_dir = "~/.local/share/openskylab"  # --data-dir or OPENSKYLAB_DATA_DIR override it',
+    `# Frame file names. Tokens: ${KNOWN_TOKENS.map((t) => `{${t}}`).join(" ")}`,
+    `# file_pattern = ${v(d.storage.file_pattern)}`,
+    "",
+    "[logging]",
+    `# level = ${v(d.logging.level)}  # one of ${LOG_LEVELS.join(", ")}`,
+    "",
+    "[alpaca]",
+    `# port = ${d.alpaca.port}`,
+    "",
+  ].join("\n");
+}
+
+/** 32 random bytes, base64url without padding: 43 characters, safe in a header or a URL. */
+function generateToken(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(32));
+  return btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_")
+    .replace(/=+$/, "");
+}
+
+function isOrigin(text: string): boolean {
+  return URL.canParse(text) && new URL(text).origin === text;
+}
+
+function isTable(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value) &&
+    !(value instanceof Date);
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value === "" ? undefined : value;
+}
+
+function expandHome(path: string, home: () => string): string {
+  return path === "~" || path.startsWith("~/") ? join(home(), path.slice(1)) : path;
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,131 @@
+/**
+ * The frame catalogue: one row per frame file saved in the data directory, read and written as
+ * the API's FrameDto (the zod schema is the shape; rows are validated on the way out). Built over
+ * the Database or a transaction, so the sequencer can insert a frame row and move its
+ * checkpoint in one commit: `db.kysely.transaction().execute((trx) => new FrameRepository(trx)…)`.
+ * Listing is newest first with a keyset cursor (`before` = a frame id), which stays correct while
+ * frames keep arriving during a night, unlike an offset.
+ */
+import type { Kysely } from "kysely";
+import { systemClock } from "../clock.ts";
+import type { Clock } from "../clock.ts";
+import { conflict, notFound } from "../errors.ts";
+import { FrameDto } from "../schemas/camera.ts";
+import { Database } from "./db.ts";
+import type { DB, FramesTable } from "./schema.ts";
+
+export type FrameType = FrameDto["frame_type"];
+
+export interface FrameListQuery {
+  /** 1..1000; default 50. */
+  limit?: number;
+  /** A frame id: only frames older than it (the last id of the previous page). */
+  before?: string;
+  frameType?: FrameType;
+}
+
+export const MAX_FRAME_PAGE = 1000;
+
+export class FrameRepository {
+  readonly #db: Kysely<DB>;
+  readonly #clock: Pick<Clock, "now">;
+
+  /** Over the open Database, or over a transaction to join the caller's commit. */
+  constructor(db: Kysely<DB> | Database, options: { clock?: Pick<Clock, "now"> } = {}) {
+    this.#db = db instanceof Database ? db.kysely : db;
+    this.#clock = options.clock ?? systemClock;
+  }
+
+  /**
+   * Records a saved frame. The file must already be on disk (written, fsynced, renamed): the row
+   * is the promise that it is there. A second row for the same id or path is a 409.
+   */
+  async insert(frame: FrameDto, sequenceId: string | null = null): Promise<FrameDto> {
+    const dto = FrameDto.parse(frame);
+    const startedMs = Date.parse(dto.started_at);
+    if (Number.isNaN(startedMs)) {
+      throw new RangeError(`frame ${dto.id}: started_at "${dto.started_at}" is not an ISO date`);
+    }
+    // One textual format for every row, so ORDER BY started_at is chronological.
+    const row: FramesTable = {
+      ...dto,
+      started_at: new Date(startedMs).toISOString(),
+      sequence_id: sequenceId,
+      created_at: new Date(this.#clock.now()).toISOString(),
+    };
+    try {
+      await this.#db.insertInto("frames").values(row).execute();
+    } catch (err) {
+      if (isUniqueViolation(err)) {
+        throw conflict(`A frame with id ${dto.id} or path ${dto.path} is already recorded`, {
+          id: dto.id,
+          path: dto.path,
+        });
+      }
+      throw err;
+    }
+    return toDto(row);
+  }
+
+  /** The frame, or a 404 AppError. */
+  async get(id: string): Promise<FrameDto> {
+    const row = await this.#db.selectFrom("frames").selectAll().where("id", "=", id)
+      .executeTakeFirst();
+    if (row === undefined) throw notFound(`No frame with id ${id}`);
+    return toDto(row);
+  }
+
+  /** The newest frame by exposure start (of one type if asked), or null when there is none. */
+  async latest(options: { frameType?: FrameType } = {}): Promise<FrameDto | null> {
+    const [frame] = await this.list({ limit: 1, frameType: options.frameType });
+    return frame ?? null;
+  }
+
+  /** Newest first. An unknown `before` id is a 404: the client's cursor is stale. */
+  async list(query: FrameListQuery = {}): Promise<FrameDto[]> {
+    const limit = query.limit ?? 50;
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_FRAME_PAGE) {
+      throw new RangeError(
+        `frame list limit must be an integer 1..${MAX_FRAME_PAGE}, got ${limit}`,
+      );
+    }
+    let select = this.#db.selectFrom("frames").selectAll();
+    if (query.frameType !== undefined) select = select.where("frame_type", "=", query.frameType);
+    if (query.before !== undefined) {
+      const cursor = await this.#db.selectFrom("frames").select(["started_at", "id"])
+        .where("id", "=", query.before).executeTakeFirst();
+      if (cursor === undefined) throw notFound(`No frame with id ${query.before}`);
+      select = select.where((eb) =>
+        eb.or([
+          eb("started_at", "<", cursor.started_at),
+          eb.and([eb("started_at", "=", cursor.started_at), eb("id", "<", cursor.id)]),
+        ])
+      );
+    }
+    const rows = await select.orderBy("started_at", "desc").orderBy("id", "desc").limit(limit)
+      .execute();
+    return rows.map(toDto);
+  }
+
+  /** Stores what star analysis found; until then both are null. */
+  async setAnalysis(
+    id: string,
+    result: { hfr: number | null; stars: number | null },
+  ): Promise<void> {
+    const done = await this.#db.updateTable("frames").set({ hfr: result.hfr, stars: result.stars })
+      .where("id", "=", id).executeTakeFirst();
+    if (done.numUpdatedRows === 0n) throw notFound(`No frame with id ${id}`);
+  }
+}
+
+/** The row's bookkeeping columns are dropped by the schema; a corrupt row fails loudly here. */
+function toDto(row: FramesTable): FrameDto {
+  return FrameDto.parse(row);
+}
+
+function isUniqueViolation(err: unknown): boolean {
+  // libsql reports SQLITE_CONSTRAINT (or _UNIQUE / _PRIMARYKEY); the message says which kind.
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === "string" && code.startsWith("SQLITE_CONSTRAINT") &&
+    err instanceof Error && /UNIQUE|PRIMARY KEY/.test(err.message);
+}
