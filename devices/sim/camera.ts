@@ -1,0 +1,300 @@
+/**
+ * The simulated camera: the camera contract with no hardware, so the whole box — sequencer,
+ * previews, FITS files, the Alpaca bridge — runs on a laptop and in CI. Exposures follow the
+ * injected clock through exposing → reading → downloading, honour their AbortSignal, and end
+ * with a frame from sky.ts; the cooler follows camera_cooler.ts and reports about once a second
+ * while its temperature moves. Every command passes the fault switchboard first, so tests can
+ * make it hang, fail or drop the connection.
+ */
+import { conflict, DeviceNotConnectedError } from "../../core/errors.ts";
+import type { Clock } from "../../core/clock.ts";
+import type { Logger } from "../../core/log.ts";
+import {
+  type Camera,
+  type CameraCapabilities,
+  type CameraStatus,
+  type ExposureRequest,
+  type ExposureState,
+  FRAME_TYPES,
+  type RawFrame,
+} from "../camera.ts";
+import type { DeviceInfo, DriverContext } from "../device.ts";
+import { Emitter } from "../emitter.ts";
+import { CoolerModel } from "./camera_cooler.ts";
+import { parseSimCameraOptions, type SimCameraOptions } from "./camera_options.ts";
+import { SimFaults, type Simulated } from "./faults.ts";
+import { synthesizeFrame } from "./sky.ts";
+
+/** How often status is pushed while the cooler's temperature moves. */
+const COOLER_TICK_MS = 1000;
+
+interface RunningExposure {
+  request: ExposureRequest;
+  startedAtMs: number;
+  state: ExposureState;
+  abort: AbortController;
+}
+
+export class SimCamera implements Camera, Simulated {
+  readonly kind = "camera" as const;
+  readonly info: DeviceInfo;
+  readonly capabilities: CameraCapabilities;
+  readonly faults: SimFaults;
+  readonly #clock: Clock;
+  readonly #log: Logger;
+  readonly #options: SimCameraOptions;
+  readonly #cooler: CoolerModel;
+  readonly #statusListeners = new Emitter<CameraStatus>();
+  readonly #lostListeners = new Emitter<string>();
+  #connected = false;
+  #exposure: RunningExposure | null = null;
+  #coolerTicks: AbortController | null = null;
+  #framesTaken = 0;
+  #focusBlurPx = 0;
+
+  constructor(ctx: DriverContext) {
+    const { options, unknownKeys } = parseSimCameraOptions(ctx.options);
+    this.#options = options;
+    this.#clock = ctx.clock;
+    this.#log = ctx.log;
+    if (unknownKeys.length > 0) {
+      this.#log.warn("sim camera ignores unknown options", { keys: unknownKeys });
+    }
+    this.#cooler = new CoolerModel(ctx.clock, options.ambientC, options.coolerRateCPerMin);
+    this.faults = new SimFaults((reason) => this.#lose(reason));
+    this.info = {
+      name: `Simulated ${options.model} camera`,
+      driver: "sim",
+      description: `Synthetic ${options.widthPx}×${options.heightPx} CMOS sensor with stars, ` +
+        "noise, dark current and hot pixels",
+      driverVersion: "1.0.0",
+    };
+    this.capabilities = {
+      widthPx: options.widthPx,
+      heightPx: options.heightPx,
+      pixelSizeUm: options.pixelSizeUm,
+      bitDepth: 16,
+      bayerPattern: options.bayerPattern,
+      maxBinning: 4,
+      gainMin: 0,
+      gainMax: 500,
+      offsetMin: 0,
+      offsetMax: 200,
+      exposureMinS: 0,
+      exposureMaxS: 3600,
+      hasCooler: options.hasCooler,
+      hasShutter: false,
+    };
+  }
+
+  /** Simulator only: extra PSF blur in pixels, which a simulated focuser sets from its position. */
+  setFocusBlurPx(blurPx: number): void {
+    if (!(blurPx >= 0 && blurPx <= 100)) {
+      throw new RangeError(`focus blur must be within 0..100 px, got ${blurPx}`);
+    }
+    this.#focusBlurPx = blurPx;
+  }
+
+  async connect(signal?: AbortSignal): Promise<void> {
+    await this.faults.check("connect");
+    signal?.throwIfAborted();
+    if (this.#connected) return;
+    this.#connected = true;
+    this.#log.info("sim camera connected", { model: this.#options.model });
+    this.#emitStatus();
+    this.#startCoolerTicks();
+  }
+
+  // No fault check here: tests and the hub must always be able to let go of a device.
+  disconnect(): Promise<void> {
+    if (this.#connected) this.#release("was disconnected during the exposure");
+    return Promise.resolve();
+  }
+
+  status(): CameraStatus {
+    const exposure = this.#exposure;
+    const nowMs = this.#clock.now();
+    let progress = 0;
+    let remainingS = 0;
+    if (exposure) {
+      const durationMs = exposure.request.durationS * 1000;
+      const elapsedMs = Math.max(0, nowMs - exposure.startedAtMs);
+      progress = exposure.state !== "exposing" || durationMs === 0
+        ? 1
+        : Math.min(1, elapsedMs / durationMs);
+      remainingS = exposure.state === "exposing" ? Math.max(0, durationMs - elapsedMs) / 1000 : 0;
+    }
+    return {
+      connected: this.#connected,
+      exposure: {
+        state: exposure?.state ?? "idle",
+        progress,
+        remainingS,
+        request: exposure ? { ...exposure.request } : null,
+      },
+      cooler: {
+        enabled: this.#cooler.enabled,
+        powerPct: this.#cooler.powerPct(),
+        tempC: Math.round(this.#cooler.tempC() * 100) / 100,
+        targetC: this.#cooler.targetC,
+      },
+    };
+  }
+
+  onStatus(listener: (status: CameraStatus) => void): () => void {
+    return this.#statusListeners.on(listener);
+  }
+
+  onLost(listener: (reason: string) => void): () => void {
+    return this.#lostListeners.on(listener);
+  }
+
+  async expose(request: ExposureRequest, signal?: AbortSignal): Promise<RawFrame> {
+    await this.faults.check("expose");
+    this.#requireConnected();
+    this.#validate(request);
+    if (this.#exposure) {
+      throw conflict("An exposure is already running", { state: this.#exposure.state });
+    }
+    signal?.throwIfAborted();
+    const abort = new AbortController();
+    const stop = signal ? AbortSignal.any([signal, abort.signal]) : abort.signal;
+    const exposure: RunningExposure = {
+      request: { ...request },
+      startedAtMs: this.#clock.now(),
+      state: "exposing",
+      abort,
+    };
+    this.#exposure = exposure;
+    const sensorTempC = this.#cooler.tempC();
+    this.#emitStatus();
+    try {
+      await this.#clock.sleep(request.durationS * 1000, stop);
+      this.#setState(exposure, "reading");
+      await this.#clock.sleep(this.#options.readoutMs, stop);
+      this.#setState(exposure, "downloading");
+      const frame = synthesizeFrame(
+        {
+          widthPx: this.#options.widthPx,
+          heightPx: this.#options.heightPx,
+          bayerPattern: this.#options.bayerPattern,
+          seed: this.#options.seed,
+        },
+        {
+          ...exposure.request,
+          exposureS: request.durationS,
+          sensorTempC,
+          focusBlurPx: this.#focusBlurPx,
+          noiseSeed: (this.#options.seed * 7919 + ++this.#framesTaken) >>> 0,
+        },
+      );
+      stop.throwIfAborted();
+      return {
+        ...frame,
+        // The contract: the pattern only describes unbinned colour frames.
+        bayerPattern: request.binning === 1 ? this.#options.bayerPattern : null,
+        request: { ...exposure.request },
+        startedAtMs: exposure.startedAtMs,
+        sensorTempC: Math.round(sensorTempC * 10) / 10,
+      };
+    } finally {
+      if (this.#exposure === exposure) {
+        this.#exposure = null;
+        this.#emitStatus();
+      }
+    }
+  }
+
+  async setCooler(enabled: boolean, targetC: number): Promise<void> {
+    await this.faults.check("setCooler");
+    this.#requireConnected();
+    if (!this.capabilities.hasCooler) throw conflict("This camera has no cooler");
+    if (typeof enabled !== "boolean") {
+      throw new TypeError(`cooler enabled must be a boolean, got ${JSON.stringify(enabled)}`);
+    }
+    if (typeof targetC !== "number" || !(targetC >= -60 && targetC <= 60)) {
+      throw new RangeError(`cooler targetC must be within -60..60 °C, got ${targetC}`);
+    }
+    this.#cooler.set(enabled, targetC);
+    this.#emitStatus();
+    this.#startCoolerTicks();
+  }
+
+  #requireConnected(): void {
+    if (!this.#connected) throw new DeviceNotConnectedError("camera");
+  }
+
+  #validate(request: ExposureRequest): void {
+    if (typeof request !== "object" || request === null) {
+      throw new TypeError("exposure request must be an object");
+    }
+    const caps = this.capabilities;
+    checkRange("durationS", request.durationS, caps.exposureMinS, caps.exposureMaxS, false);
+    checkRange("gain", request.gain, caps.gainMin, caps.gainMax, true);
+    checkRange("offset", request.offset, caps.offsetMin, caps.offsetMax, true);
+    checkRange("binning", request.binning, 1, caps.maxBinning, true);
+    if (!FRAME_TYPES.includes(request.frameType)) {
+      throw new RangeError(
+        `frameType must be one of ${FRAME_TYPES.join(", ")}, got ${
+          JSON.stringify(request.frameType)
+        }`,
+      );
+    }
+  }
+
+  #setState(exposure: RunningExposure, state: ExposureState): void {
+    exposure.state = state;
+    this.#emitStatus();
+  }
+
+  #emitStatus(): void {
+    this.#statusListeners.emit(this.status());
+  }
+
+  /** Pushes status about once a second until the temperature settles (or we disconnect). */
+  #startCoolerTicks(): void {
+    if (this.#coolerTicks || !this.#connected || !this.#cooler.isMoving()) return;
+    const ticks = new AbortController();
+    this.#coolerTicks = ticks;
+    (async () => {
+      try {
+        while (this.#cooler.isMoving()) {
+          await this.#clock.sleep(COOLER_TICK_MS, ticks.signal);
+          this.#emitStatus();
+        }
+      } catch {
+        // Aborted by a disconnect: nothing left to report.
+      } finally {
+        if (this.#coolerTicks === ticks) this.#coolerTicks = null;
+      }
+    })();
+  }
+
+  /** Drops the connection: stops the ticks, discards a running exposure, turns the cooler off. */
+  #release(exposureReason: string): void {
+    this.#connected = false;
+    this.#coolerTicks?.abort();
+    this.#coolerTicks = null;
+    this.#exposure?.abort.abort(new DeviceNotConnectedError("camera", exposureReason));
+    this.#cooler.set(false, this.#cooler.targetC);
+    this.#emitStatus();
+  }
+
+  #lose(reason: string): void {
+    if (!this.#connected) return;
+    this.#log.warn("sim camera connection lost", { reason });
+    this.#release(`connection was lost: ${reason}`);
+    this.#lostListeners.emit(reason);
+  }
+}
+
+function checkRange(field: string, value: number, min: number, max: number, integer: boolean) {
+  if (
+    typeof value !== "number" || !Number.isFinite(value) || value < min || value > max ||
+    (integer && !Number.isInteger(value))
+  ) {
+    throw new RangeError(
+      `${field} must be ${integer ? "an integer " : ""}within ${min}..${max}, got ${value}`,
+    );
+  }
+}
