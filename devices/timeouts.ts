@@ -24,6 +24,8 @@ export const COMMAND_TIMEOUT_MS = 10_000;
 export const DOWNLOAD_TIMEOUT_MS = 60_000;
 
 const settleDeadline = (settle: unknown) => ((settle as SettleParams).timeoutS + 30) * 1000;
+/** A first start may calibrate before it settles; PHD2 calibrations take minutes. */
+const CALIBRATION_ALLOWANCE_MS = 5 * 60_000;
 
 export const DEADLINES: Partial<Record<DeviceKind, Record<string, CommandDeadline>>> = {
   camera: {
@@ -33,7 +35,7 @@ export const DEADLINES: Partial<Record<DeviceKind, Record<string, CommandDeadlin
     },
   },
   guider: {
-    startGuiding: { ms: (args) => settleDeadline(args[0]), signalArg: 1 },
+    startGuiding: { ms: (args) => settleDeadline(args[0]) + CALIBRATION_ALLOWANCE_MS, signalArg: 1 },
     dither: { ms: (args) => settleDeadline(args[1]), signalArg: 2 },
   },
 };

@@ -21,7 +21,10 @@ export type FilterWheelStatusDto = z.infer<typeof FilterWheelStatusDto>;
 export const FilterWheelMoveBody = z.union([
   z.object({ position: z.number().int().min(0) }).strict(),
   z.object({ name: z.string().min(1) }).strict(),
-]).describe("Either a 0-based position or a filter name");
+], {
+  // Zod's own union message ("Invalid input") does not tell a client what would have worked.
+  error: "must be either { position } (a 0-based slot) or { name } (a filter name), not both",
+}).describe("Either a 0-based position or a filter name");
 
 export const FilterNamesBody = z.object({
   filters: z.array(z.object({
@@ -29,6 +32,8 @@ export const FilterNamesBody = z.object({
     focus_offset: z.number().int().default(0),
   })).min(1),
 });
+
+export const FilterListDto = z.object({ filters: z.array(FilterSlotDto) });
 
 export function toFilterWheelStatusDto(s: FilterWheelStatus): FilterWheelStatusDto {
   return {

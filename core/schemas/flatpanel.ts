@@ -16,6 +16,8 @@ export const FlatPanelLightBody = z.object({
   brightness: z.number().int().min(1).optional().describe("required when on"),
 });
 
+export const FlatPanelCoverBody = z.object({ action: z.enum(["open", "close", "halt"]) });
+
 export function toFlatPanelStatusDto(
   c: FlatPanelCapabilities,
   s: FlatPanelStatus,

@@ -19,6 +19,14 @@ export const FocuserMoveRelBody = z.object({
   steps: z.number().int().describe("positive = out, negative = in"),
 });
 
+/** Tuning of the V-curve run; every field has a sensible default so the body may be omitted. */
+export const AutofocusBody = z.object({
+  step_size: z.number().int().positive().optional().describe("steps between samples"),
+  steps_per_side: z.number().int().min(2).max(20).optional().describe("samples each side"),
+  exposure_s: z.number().positive().max(60).optional(),
+  filter: z.string().min(1).optional().describe("filter to focus through"),
+});
+
 export function toFocuserStatusDto(c: FocuserCapabilities, s: FocuserStatus): FocuserStatusDto {
   return {
     connected: s.connected,

@@ -22,6 +22,13 @@ export const DitherBody = z.object({
   settle_timeout: z.number().positive().max(600).default(60),
 });
 
+/** How tightly guiding must settle before /guiding/start counts as done (PHD2's settle object). */
+export const GuideStartBody = z.object({
+  settle_pixels: z.number().positive().max(20).default(1.5),
+  settle_time: z.number().min(0).max(300).default(10).describe("seconds"),
+  settle_timeout: z.number().positive().max(600).default(60).describe("seconds"),
+});
+
 export function toGuidingStatusDto(s: GuiderStatus): GuidingStatusDto {
   return {
     connected: s.connected,

@@ -1,0 +1,40 @@
+/**
+ * Helpers over @hono/zod-openapi so each route file states only what is particular to its
+ * endpoints. `errors(...)` documents the error envelope for the statuses a route can produce;
+ * `json(schema)` documents a JSON body or response.
+ */
+import type { z } from "zod";
+import { ErrorEnvelope } from "../core/schemas/common.ts";
+
+const ERROR_STATUSES = {
+  400: "Invalid input: the message names the field and the reason",
+  401: "A remote client without a valid bearer token",
+  404: "No such resource",
+  409: "The action conflicts with the current state",
+  501: "Not implemented yet",
+  502: "The device reported a fault",
+  503: "The device is not connected",
+  504: "The device did not answer in time",
+} as const;
+
+export type ErrorStatus = keyof typeof ERROR_STATUSES;
+
+/** The usual failures of a device command. */
+export const DEVICE_ERRORS = [400, 401, 409, 502, 503, 504] as const;
+/** The usual failures of a read. */
+export const READ_ERRORS = [401, 503] as const;
+
+export function errors<const S extends readonly ErrorStatus[]>(statuses: S) {
+  return Object.fromEntries(statuses.map((status) => [status, {
+    description: ERROR_STATUSES[status],
+    content: { "application/json": { schema: ErrorEnvelope } },
+  }])) as { [K in S[number]]: { description: string; content: { "application/json": { schema: typeof ErrorEnvelope } } } };
+}
+
+export function json<T extends z.ZodType>(schema: T, description = "Success") {
+  return { description, content: { "application/json": { schema } } };
+}
+
+export function jsonBody<T extends z.ZodType>(schema: T) {
+  return { body: { content: { "application/json": { schema } }, required: true } };
+}

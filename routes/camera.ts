@@ -1,0 +1,175 @@
+/**
+ * Camera group: status, expose, abort, the latest frame (FITS or a stretched JPEG), cooler, the
+ * frame list, and the live-stack endpoints (declared now; they answer 501 until the imaging work).
+ */
+import { createRoute } from "@hono/zod-openapi";
+import { z } from "zod";
+import { notFound, notImplemented } from "../core/errors.ts";
+import { latestFrameImage } from "../core/camera/latest_frame.ts";
+import {
+  CameraStatusDto,
+  CoolerBody,
+  ExposureParams,
+  FrameDto,
+  toCameraStatusDto,
+} from "../core/schemas/camera.ts";
+import { Ok } from "../core/schemas/common.ts";
+import type { Services } from "../core/services.ts";
+import { DEVICE_ERRORS, errors, json, jsonBody, READ_ERRORS } from "./_openapi.ts";
+import { newRouter } from "./app.ts";
+
+const tags = ["Camera"];
+
+const ExposeAccepted = z.object({
+  accepted: z.literal(true),
+  frame_id: z.string().describe("id the frame will have in camera.frame_ready"),
+});
+
+export function cameraRoutes(s: Services) {
+  const app = newRouter();
+  const camera = () => s.hub.device("camera");
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/status",
+      tags,
+      summary: "Sensor info, cooler status, current exposure progress",
+      responses: { 200: json(CameraStatusDto), ...errors(READ_ERRORS) },
+    }),
+    (c) => {
+      const cam = camera();
+      return c.json(toCameraStatusDto(cam.capabilities, cam.status()), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/expose",
+      tags,
+      summary: "Start an exposure (duration, gain, offset, binning, frame type)",
+      description:
+        "Answers 202 with the id of the frame to come; camera.expose_progress events follow at 1 Hz, then camera.frame_ready once the FITS file is on disk.",
+      request: jsonBody(ExposureParams),
+      responses: { 202: json(ExposeAccepted, "Exposure started"), ...errors(DEVICE_ERRORS) },
+    }),
+    (c) => {
+      const { frameId } = s.exposures.start(c.req.valid("json"));
+      return c.json({ accepted: true as const, frame_id: frameId }, 202);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/abort",
+      tags,
+      summary: "Abort the current exposure (nothing is saved)",
+      responses: {
+        200: json(z.object({ ok: z.literal(true), aborted: z.boolean() })),
+        ...errors(READ_ERRORS),
+      },
+    }),
+    (c) => {
+      camera(); // 503 when there is no camera, like every other command
+      return c.json({ ok: true as const, aborted: s.exposures.abort() }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/frame/latest",
+      tags,
+      summary: "Download the most recent captured frame",
+      request: {
+        query: z.object({
+          format: z.enum(["fits", "jpeg"]).default("fits"),
+          max_size: z.coerce.number().int().min(64).max(8192).default(1280)
+            .describe("longest side of the JPEG, pixels"),
+        }),
+      },
+      responses: {
+        200: {
+          description: "The FITS file, or an auto-stretched JPEG preview",
+          content: {
+            "application/fits": { schema: z.string().describe("binary") },
+            "image/jpeg": { schema: z.string().describe("binary") },
+          },
+        },
+        ...errors([400, 401, 404]),
+      },
+    }),
+    async (c) => {
+      const { format, max_size } = c.req.valid("query");
+      const image = await latestFrameImage(s, format, max_size);
+      if (!image) throw notFound("No frame has been taken yet");
+      return c.body(image.bytes as Uint8Array<ArrayBuffer>, 200, {
+        "content-type": image.contentType,
+        "content-disposition": `inline; filename="${image.fileName}"`,
+        "cache-control": "no-store",
+        "x-frame-id": image.frameId,
+      });
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/frames",
+      tags,
+      summary: "Recent frames, newest first",
+      request: {
+        query: z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) }),
+      },
+      responses: { 200: json(z.object({ frames: z.array(FrameDto) })), ...errors([400, 401]) },
+    }),
+    async (c) => {
+      const frames = await s.frames.list({ limit: c.req.valid("query").limit });
+      return c.json({ frames }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/cooler",
+      tags,
+      summary: "Set cooler on/off and target temperature",
+      request: jsonBody(CoolerBody),
+      responses: { 200: json(Ok), ...errors(DEVICE_ERRORS) },
+    }),
+    async (c) => {
+      const { enabled, target_c } = c.req.valid("json");
+      await camera().setCooler(enabled, target_c);
+      return c.json({ ok: true as const }, 200);
+    },
+  );
+
+  // Live stacking arrives with the imaging pipeline; declared now so the whole reference is in the
+  // OpenAPI document and clients get a clear answer instead of a 404.
+  const pending = "Live stacking arrives with the imaging pipeline (issue 3)";
+  const livestack: [("get" | "post"), string, string][] = [
+    ["post", "/livestack/start", "Start live stacking incoming frames"],
+    ["post", "/livestack/stop", "Stop live stacking"],
+    ["post", "/livestack/reset", "Clear accumulated stack"],
+    ["get", "/livestack", "Current live stack status and preview"],
+  ];
+  for (const [method, path, summary] of livestack) {
+    app.openapi(
+      createRoute({
+        method,
+        path,
+        tags,
+        summary,
+        responses: { 200: json(Ok), ...errors([401, 501]) },
+      }),
+      () => {
+        throw notImplemented(pending);
+      },
+    );
+  }
+
+  return app;
+}

@@ -1,0 +1,103 @@
+/**
+ * Devices group: which driver fills each role and in what state, connect/disconnect a role, and —
+ * for simulators only — the fault switchboard that makes a command hang, throw or drop the
+ * connection, so clients and tests can see how the box behaves when hardware misbehaves.
+ */
+import { createRoute } from "@hono/zod-openapi";
+import { z } from "zod";
+import { conflict } from "../core/errors.ts";
+import { Ok } from "../core/schemas/common.ts";
+import type { Services } from "../core/services.ts";
+import { DEVICE_KINDS } from "../devices/device.ts";
+import { FAULT_MODES, isSimulated } from "../devices/sim/faults.ts";
+import { DEVICE_ERRORS, errors, json, jsonBody } from "./_openapi.ts";
+import { newRouter } from "./app.ts";
+
+const tags = ["Devices"];
+const RoleParam = z.object({ role: z.enum(DEVICE_KINDS) });
+
+const RoleStatusDto = z.object({
+  role: z.enum(DEVICE_KINDS),
+  driver: z.string().nullable(),
+  name: z.string().nullable(),
+  state: z.enum(["unassigned", "connecting", "connected", "reconnecting", "disconnected"]),
+  last_error: z.string().nullable(),
+  simulated: z.boolean(),
+});
+
+const FaultBody = z.object({
+  method: z.string().min(1).describe('a command name, e.g. "slewTo", or "*" for every command'),
+  mode: z.enum(FAULT_MODES).nullable().describe("null clears the fault"),
+});
+
+export function devicesRoutes(s: Services) {
+  const app = newRouter();
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/",
+      tags,
+      summary: "Every device role with its driver and connection state",
+      responses: { 200: json(z.object({ devices: z.array(RoleStatusDto) })), ...errors([401]) },
+    }),
+    (c) => c.json({ devices: s.hub.roles() }, 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/{role}/connect",
+      tags,
+      summary: "Connect the device in a role",
+      request: { params: RoleParam },
+      responses: { 200: json(Ok), ...errors(DEVICE_ERRORS) },
+    }),
+    async (c) => {
+      await s.hub.connect(c.req.valid("param").role);
+      return c.json({ ok: true as const }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/{role}/disconnect",
+      tags,
+      summary: "Disconnect the device in a role",
+      request: { params: RoleParam },
+      responses: { 200: json(Ok), ...errors([400, 401]) },
+    }),
+    async (c) => {
+      await s.hub.disconnect(c.req.valid("param").role);
+      return c.json({ ok: true as const }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "put",
+      path: "/{role}/fault",
+      tags,
+      summary: "Simulators only: make a command hang, throw or drop the connection",
+      request: { params: RoleParam, ...jsonBody(FaultBody) },
+      responses: {
+        200: json(z.object({ faults: z.record(z.string(), z.enum(FAULT_MODES)) })),
+        ...errors([400, 401, 409]),
+      },
+    }),
+    (c) => {
+      const { role } = c.req.valid("param");
+      const { method, mode } = c.req.valid("json");
+      const driver = s.hub.driverObject(role);
+      if (!isSimulated(driver)) {
+        throw conflict(`The ${role} is not a simulator; faults can only be injected into simulators`);
+      }
+      driver.faults.set(method, mode);
+      s.log.warn("simulated fault set", { role, method, mode });
+      return c.json({ faults: driver.faults.list() }, 200);
+    },
+  );
+
+  return app;
+}

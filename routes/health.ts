@@ -1,0 +1,53 @@
+/**
+ * Health probe at /api/v1/health: public (no token), cheap, and 200 as soon as the server
+ * answers, with the version, how long it has been up and the state of every device role, so a
+ * phone joining the hotspot can tell at once whether the rig is there.
+ */
+import { createRoute } from "@hono/zod-openapi";
+import { z } from "zod";
+import type { Services } from "../core/services.ts";
+import { DEVICE_KINDS } from "../devices/device.ts";
+import { json } from "./_openapi.ts";
+import { newRouter } from "./app.ts";
+
+/** One role of the hub (`DeviceHub.roles()`). */
+export const RoleStatusDto = z.object({
+  role: z.enum(DEVICE_KINDS),
+  driver: z.string().nullable(),
+  name: z.string().nullable(),
+  state: z.enum(["unassigned", "connecting", "connected", "reconnecting", "disconnected"]),
+  last_error: z.string().nullable(),
+  simulated: z.boolean(),
+});
+
+export const HealthDto = z.object({
+  status: z.literal("ok"),
+  version: z.string(),
+  uptime_s: z.number().describe("seconds since the API was built"),
+  devices: z.array(RoleStatusDto),
+});
+
+export function healthRoutes(s: Services, version: string) {
+  const app = newRouter();
+  // Measured on the services' clock so tests with a manual clock see deterministic uptimes.
+  const startedMs = s.clock.now();
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/health",
+      tags: ["Health"],
+      summary: "200 once the server is ready; version, uptime and device roles",
+      responses: { 200: json(HealthDto) },
+    }),
+    (c) =>
+      c.json({
+        status: "ok" as const,
+        version,
+        uptime_s: Math.round((s.clock.now() - startedMs) / 1000),
+        devices: s.hub.roles(),
+      }, 200),
+  );
+
+  return app;
+}

@@ -1,0 +1,189 @@
+/** Mount group: status, goto, sync, park/unpark, tracking, abort, pulse guide (alignment later). */
+import { createRoute } from "@hono/zod-openapi";
+import { z } from "zod";
+import { Accepted, Ok } from "../core/schemas/common.ts";
+import {
+  GotoBody,
+  MountStatusDto,
+  PulseGuideBody,
+  SyncBody,
+  toMountStatusDto,
+  TrackingBody,
+} from "../core/schemas/mount.ts";
+import { notImplemented } from "../core/errors.ts";
+import type { Services } from "../core/services.ts";
+import { DEVICE_ERRORS, errors, json, jsonBody, READ_ERRORS } from "./_openapi.ts";
+import { newRouter } from "./app.ts";
+
+const tags = ["Mount"];
+
+export function mountRoutes(s: Services) {
+  const app = newRouter();
+  const mount = () => s.hub.device("mount");
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/status",
+      tags,
+      summary: "Current RA/Dec, Alt/Az, tracking mode, slewing state, pier side, time to flip",
+      responses: { 200: json(MountStatusDto), ...errors(READ_ERRORS) },
+    }),
+    (c) => c.json(toMountStatusDto(mount().status()), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/goto",
+      tags,
+      summary: "Slew to J2000 coordinates (ra in hours, dec in degrees)",
+      description: "Answers 202 once the slew is under way; mount.status events follow.",
+      request: jsonBody(GotoBody),
+      responses: { 202: json(Accepted, "Slew started"), ...errors(DEVICE_ERRORS) },
+    }),
+    async (c) => {
+      const { ra, dec } = c.req.valid("json");
+      await mount().slewTo({ raHours: ra, decDeg: dec });
+      return c.json({ accepted: true as const, message: "slewing" }, 202);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/sync",
+      tags,
+      summary: "Sync mount position to solved coordinates",
+      request: jsonBody(SyncBody),
+      responses: { 200: json(Ok), ...errors(DEVICE_ERRORS) },
+    }),
+    async (c) => {
+      const { ra, dec } = c.req.valid("json");
+      await mount().sync({ raHours: ra, decDeg: dec });
+      return c.json({ ok: true as const }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/park",
+      tags,
+      summary: "Park the mount at its configured park position",
+      responses: { 202: json(Accepted, "Parking"), ...errors(DEVICE_ERRORS) },
+    }),
+    async (c) => {
+      await mount().park();
+      return c.json({ accepted: true as const, message: "parking" }, 202);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/unpark",
+      tags,
+      summary: "Unpark and resume tracking",
+      responses: { 200: json(Ok), ...errors(DEVICE_ERRORS) },
+    }),
+    async (c) => {
+      await mount().unpark();
+      return c.json({ ok: true as const }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/tracking",
+      tags,
+      summary: "Set tracking mode",
+      request: jsonBody(TrackingBody),
+      responses: { 200: json(Ok), ...errors(DEVICE_ERRORS) },
+    }),
+    async (c) => {
+      await mount().setTracking(c.req.valid("json").mode);
+      return c.json({ ok: true as const }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/abort",
+      tags,
+      summary: "Emergency stop of all mount movement",
+      responses: { 200: json(Ok), ...errors(DEVICE_ERRORS) },
+    }),
+    async (c) => {
+      await mount().abort();
+      return c.json({ ok: true as const }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/pulse-guide",
+      tags,
+      summary: "Pulse-guide in one direction for a duration",
+      request: jsonBody(PulseGuideBody),
+      responses: { 200: json(Ok), ...errors(DEVICE_ERRORS) },
+    }),
+    async (c) => {
+      const { direction, duration_ms } = c.req.valid("json");
+      await mount().pulseGuide(direction, duration_ms);
+      return c.json({ ok: true as const }, 200);
+    },
+  );
+
+  // The pointing model arrives with the plate-solving work; the endpoints are declared now so
+  // clients and the OpenAPI document see the whole reference.
+  const AlignPoint = z.object({
+    ra: z.number().min(0).lt(24),
+    dec: z.number().min(-90).max(90),
+    mount_ra: z.number().min(0).lt(24).optional(),
+    mount_dec: z.number().min(-90).max(90).optional(),
+  });
+  const pending = "The pointing model arrives with the plate-solving work (issue 5)";
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/alignment",
+      tags,
+      summary: "List alignment points in the pointing model",
+      responses: { 200: json(z.object({ points: z.array(AlignPoint) })), ...errors([501]) },
+    }),
+    () => {
+      throw notImplemented(pending);
+    },
+  );
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/alignment/add",
+      tags,
+      summary: "Add a solved alignment point",
+      request: jsonBody(AlignPoint),
+      responses: { 201: json(Ok), ...errors([400, 501]) },
+    }),
+    () => {
+      throw notImplemented(pending);
+    },
+  );
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/alignment/clear",
+      tags,
+      summary: "Clear all alignment points",
+      responses: { 200: json(Ok), ...errors([501]) },
+    }),
+    () => {
+      throw notImplemented(pending);
+    },
+  );
+
+  return app;
+}
