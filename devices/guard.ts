@@ -4,7 +4,7 @@
  * and the hub hears about it (to raise an alert). Reads (`status`, `capabilities`, `info`) pass
  * straight through. The wrapped object still satisfies the same contract.
  */
-import { AppError, DeviceTimeoutError, deviceFault } from "../core/errors.ts";
+import { AppError, deviceFault, DeviceTimeoutError } from "../core/errors.ts";
 import type { DeviceKind } from "./device.ts";
 import { deadlineFor } from "./timeouts.ts";
 
@@ -19,7 +19,8 @@ export function guard<T extends object>(kind: DeviceKind, device: T, onFault: Fa
       if (typeof prop !== "string" || PASS_THROUGH.has(prop) || typeof value !== "function") {
         return typeof value === "function" ? value.bind(target) : value;
       }
-      return (...args: unknown[]) => runGuarded(kind, prop, target, value as (...a: unknown[]) => unknown, args, onFault);
+      return (...args: unknown[]) =>
+        runGuarded(kind, prop, target, value as (...a: unknown[]) => unknown, args, onFault);
     },
   });
 }

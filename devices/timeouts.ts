@@ -35,7 +35,10 @@ export const DEADLINES: Partial<Record<DeviceKind, Record<string, CommandDeadlin
     },
   },
   guider: {
-    startGuiding: { ms: (args) => settleDeadline(args[0]) + CALIBRATION_ALLOWANCE_MS, signalArg: 1 },
+    startGuiding: {
+      ms: (args) => settleDeadline(args[0]) + CALIBRATION_ALLOWANCE_MS,
+      signalArg: 1,
+    },
     dither: { ms: (args) => settleDeadline(args[1]), signalArg: 2 },
   },
 };

@@ -28,7 +28,12 @@ export function errors<const S extends readonly ErrorStatus[]>(statuses: S) {
   return Object.fromEntries(statuses.map((status) => [status, {
     description: ERROR_STATUSES[status],
     content: { "application/json": { schema: ErrorEnvelope } },
-  }])) as { [K in S[number]]: { description: string; content: { "application/json": { schema: typeof ErrorEnvelope } } } };
+  }])) as {
+    [K in S[number]]: {
+      description: string;
+      content: { "application/json": { schema: typeof ErrorEnvelope } };
+    };
+  };
 }
 
 export function json<T extends z.ZodType>(schema: T, description = "Success") {

@@ -91,7 +91,9 @@ export function devicesRoutes(s: Services) {
       const { method, mode } = c.req.valid("json");
       const driver = s.hub.driverObject(role);
       if (!isSimulated(driver)) {
-        throw conflict(`The ${role} is not a simulator; faults can only be injected into simulators`);
+        throw conflict(
+          `The ${role} is not a simulator; faults can only be injected into simulators`,
+        );
       }
       driver.faults.set(method, mode);
       s.log.warn("simulated fault set", { role, method, mode });

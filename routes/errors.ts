@@ -31,7 +31,11 @@ export function handleError(log: Logger) {
     if (err instanceof HTTPException) {
       // Hono raises these for malformed JSON bodies and the like.
       const status = err.status;
-      const code = status === 400 ? "validation_failed" : status === 401 ? "unauthorized" : "internal";
+      const code = status === 400
+        ? "validation_failed"
+        : status === 401
+        ? "unauthorized"
+        : "internal";
       const message = status === 400 && /json/i.test(err.message)
         ? "body: not valid JSON"
         : err.message || "request failed";

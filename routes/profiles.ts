@@ -33,7 +33,9 @@ export function profilesRoutes(s: Services) {
     }),
     async (c) => {
       const active = (await s.profiles.list()).find((p) => p.active);
-      if (!active) return c.json({ error: { code: "not_found", message: "No active profile" } }, 404);
+      if (!active) {
+        return c.json({ error: { code: "not_found", message: "No active profile" } }, 404);
+      }
       return c.json(active, 200);
     },
   );
@@ -86,7 +88,10 @@ export function profilesRoutes(s: Services) {
     async (c) => {
       if (s.exposures.busy) {
         return c.json({
-          error: { code: "conflict", message: "An exposure is running; abort it before switching rigs" },
+          error: {
+            code: "conflict",
+            message: "An exposure is running; abort it before switching rigs",
+          },
         }, 409);
       }
       return c.json(await s.profiles.activate(c.req.valid("param").id), 200);

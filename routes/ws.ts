@@ -65,7 +65,10 @@ export class WsHub {
 
   upgrade(c: Context): Response {
     if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
-      throw badRequest("headers.upgrade", 'this endpoint speaks WebSocket; send "Upgrade: websocket"');
+      throw badRequest(
+        "headers.upgrade",
+        'this endpoint speaks WebSocket; send "Upgrade: websocket"',
+      );
     }
     const accepts = parseTopics(c.req.query("topics"));
     const { socket, response } = Deno.upgradeWebSocket(c.req.raw, {
@@ -170,7 +173,10 @@ export function parseTopics(raw: string | undefined): (type: EventType) => boole
   const patterns = raw.split(",").map((p) => p.trim()).filter((p) => p !== "");
   const matchers = patterns.map((pattern) => {
     if (!/^[a-z_]+(\.[a-z_]+|\.\*)?$|^\*$/.test(pattern)) {
-      throw badRequest("query.topics", `"${pattern}" is not a topic pattern (e.g. "mount.*", "alert")`);
+      throw badRequest(
+        "query.topics",
+        `"${pattern}" is not a topic pattern (e.g. "mount.*", "alert")`,
+      );
     }
     const test = pattern === "*"
       ? () => true

@@ -26,7 +26,10 @@ export const DeviceAssignmentSchema = z.object({
 export const DevicesSchema = z.object(
   Object.fromEntries(
     DEVICE_KINDS.map((kind) => [kind, DeviceAssignmentSchema.nullable().default(null)]),
-  ) as Record<typeof DEVICE_KINDS[number], z.ZodDefault<z.ZodNullable<typeof DeviceAssignmentSchema>>>,
+  ) as Record<
+    typeof DEVICE_KINDS[number],
+    z.ZodDefault<z.ZodNullable<typeof DeviceAssignmentSchema>>
+  >,
 );
 
 export const ProfileInput = z.object({

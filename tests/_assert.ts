@@ -1,0 +1,80 @@
+/**
+ * The few assertions the tests use. @std/assert lives on JSR, which these machines cannot reach,
+ * so node:assert does the comparing and these names keep the tests reading like Deno's.
+ */
+import assertNode from "node:assert/strict";
+
+export function assert(condition: unknown, message?: string): asserts condition {
+  assertNode.ok(condition, message);
+}
+
+export function assertEquals<T>(actual: T, expected: T, message?: string): void {
+  assertNode.deepStrictEqual(actual, expected, message);
+}
+
+export function assertNotEquals<T>(actual: T, expected: T, message?: string): void {
+  assertNode.notDeepStrictEqual(actual, expected, message);
+}
+
+export function assertAlmostEquals(
+  actual: number,
+  expected: number,
+  tolerance: number,
+  message?: string,
+): void {
+  if (!(Math.abs(actual - expected) <= tolerance)) {
+    throw new assertNode.AssertionError({
+      message: message ?? `expected ${actual} to be within ${tolerance} of ${expected}`,
+      actual,
+      expected,
+    });
+  }
+}
+
+export function assertMatch(actual: string, pattern: RegExp, message?: string): void {
+  assertNode.match(actual, pattern, message);
+}
+
+export async function assertRejects(
+  fn: () => Promise<unknown>,
+  // deno-lint-ignore no-explicit-any
+  ErrorClass?: new (...args: any[]) => Error,
+  includes?: string,
+): Promise<Error> {
+  try {
+    await fn();
+  } catch (err) {
+    if (ErrorClass && !(err instanceof ErrorClass)) {
+      throw new assertNode.AssertionError({ message: `expected ${ErrorClass.name}, got ${err}` });
+    }
+    if (includes && !(err as Error).message.includes(includes)) {
+      throw new assertNode.AssertionError({
+        message: `expected message to include "${includes}", got "${(err as Error).message}"`,
+      });
+    }
+    return err as Error;
+  }
+  throw new assertNode.AssertionError({ message: "expected the function to reject" });
+}
+
+export function assertThrows(
+  fn: () => unknown,
+  // deno-lint-ignore no-explicit-any
+  ErrorClass?: new (...args: any[]) => Error,
+  includes?: string,
+): Error {
+  try {
+    fn();
+  } catch (err) {
+    if (ErrorClass && !(err instanceof ErrorClass)) {
+      throw new assertNode.AssertionError({ message: `expected ${ErrorClass.name}, got ${err}` });
+    }
+    if (includes && !(err as Error).message.includes(includes)) {
+      throw new assertNode.AssertionError({
+        message: `expected message to include "${includes}", got "${(err as Error).message}"`,
+      });
+    }
+    return err as Error;
+  }
+  throw new assertNode.AssertionError({ message: "expected the function to throw" });
+}

@@ -1,0 +1,136 @@
+/**
+ * Control-plane benchmarks of issue 2, against a real `openskylab serve` child process on
+ * loopback: cold start to healthy, idle RSS, GET /mount/status latency under an open-loop load of
+ * 500 requests/s, and mount.status fan-out to 50 WebSocket clients at 10 Hz with drops counted.
+ */
+import { join } from "node:path";
+import { freePort, percentile, report, waitHealthy } from "./_util.ts";
+
+const ROOT = new URL("../../", import.meta.url).pathname;
+
+async function startChild(dir: string) {
+  const port = freePort();
+  const started = performance.now();
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      join(ROOT, "main.ts"),
+      "serve",
+      "--port",
+      String(port),
+      "--data-dir",
+      join(dir, "data"),
+      "--config",
+      join(dir, "config.toml"),
+    ],
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+  const url = `http://127.0.0.1:${port}`;
+  await waitHealthy(url, 20_000);
+  return { child, url, port, startMs: performance.now() - started };
+}
+
+function rssMb(pid: number): number {
+  const status = Deno.readTextFileSync(`/proc/${pid}/status`);
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
+  return kb / 1024;
+}
+
+async function statusLatency(url: string, ratePerS: number, durationS: number) {
+  const latencies: number[] = [];
+  let errors = 0;
+  const intervalMs = 1000 / ratePerS;
+  const total = ratePerS * durationS;
+  const t0 = performance.now();
+  const inflight: Promise<void>[] = [];
+  for (let i = 0; i < total; i++) {
+    // Open loop: requests leave on schedule whether or not earlier ones have answered.
+    const due = t0 + i * intervalMs;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    const sent = performance.now();
+    inflight.push(
+      fetch(`${url}/api/v1/mount/status`).then(async (res) => {
+        await res.arrayBuffer();
+        if (!res.ok) errors++;
+        latencies.push(performance.now() - sent);
+      }, () => {
+        errors++;
+      }),
+    );
+  }
+  await Promise.all(inflight);
+  const achieved = total / ((performance.now() - t0) / 1000);
+  latencies.sort((a, b) => a - b);
+  return { latencies, errors, achieved };
+}
+
+async function fanOut(url: string, clients: number, durationS: number) {
+  // A long slow slew keeps the mount feed at its 10 Hz rate for the whole window.
+  await (await fetch(`${url}/api/v1/mount/unpark`, { method: "POST" })).body?.cancel();
+  const status = await (await fetch(`${url}/api/v1/mount/status`)).json();
+  await (await fetch(`${url}/api/v1/mount/goto`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ ra: (status.lst + 3) % 24, dec: 80 }),
+  })).body?.cancel();
+  const sockets: WebSocket[] = [];
+  const seqs: number[][] = [];
+  for (let i = 0; i < clients; i++) {
+    const ws = new WebSocket(`${url.replace("http", "ws")}/ws?topics=mount.status`);
+    const seen: number[] = [];
+    ws.onmessage = (m) => seen.push(JSON.parse(m.data).ts);
+    seqs.push(seen);
+    sockets.push(ws);
+    await new Promise((r) => (ws.onopen = r));
+  }
+  const start = Date.now();
+  await new Promise((r) => setTimeout(r, durationS * 1000));
+  const end = Date.now();
+  for (const ws of sockets) ws.close();
+  // Every client should have seen exactly the same event timestamps inside the window.
+  const windows = seqs.map((s) => s.filter((ts) => ts >= start + 200 && ts <= end - 200));
+  const union = new Set(windows.flat());
+  const expected = union.size;
+  const received = windows.map((w) => new Set(w).size);
+  const dropped = received.reduce((sum, n) => sum + (expected - n), 0);
+  const rateHz = expected / (durationS - 0.4);
+  return { expected, minReceived: Math.min(...received), dropped, rateHz };
+}
+
+export async function serverBench(): Promise<void> {
+  const dir = await Deno.makeTempDir({ prefix: "openskylab-bench-" });
+  const { child, url, startMs } = await startChild(dir);
+  try {
+    await new Promise((r) => setTimeout(r, 3000));
+    report("cold start to healthy", { ms: startMs, target_ms: 1500 });
+    report("idle RSS", { mb: rssMb(child.pid), target_mb: 120 });
+    await statusLatency(url, 100, 1); // warm-up
+    const { latencies, errors, achieved } = await statusLatency(url, 500, 6);
+    report("GET /mount/status @500 req/s", {
+      requests: latencies.length,
+      achieved_rps: achieved,
+      p50_ms: percentile(latencies, 50),
+      p99_ms: percentile(latencies, 99),
+      max_ms: latencies.at(-1) ?? NaN,
+      errors,
+      target_p99_ms: 5,
+    });
+    const fan = await fanOut(url, 50, 5);
+    report("mount.status fan-out to 50 WS clients", {
+      events_per_client: fan.expected,
+      rate_hz: fan.rateHz,
+      min_received: fan.minReceived,
+      dropped: fan.dropped,
+    });
+  } finally {
+    child.kill("SIGTERM");
+    const status = await child.status;
+    report("SIGTERM shutdown", { exit_code: status.code });
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+if (import.meta.main) await serverBench();

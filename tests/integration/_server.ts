@@ -1,0 +1,147 @@
+/**
+ * Starts a real server in-process on a free loopback port over a temporary data dir and config,
+ * and gives tests a small REST and WebSocket client for it. Everything is torn down afterwards.
+ */
+import { join } from "node:path";
+import { startServer } from "../../cli/server.ts";
+import type { RunningServer } from "../../cli/server.ts";
+import { loadConfig } from "../../core/config.ts";
+import { LogSink } from "../../core/log.ts";
+
+export interface TestServer {
+  server: RunningServer;
+  dataDir: string;
+  token: string;
+  api(method: string, path: string, body?: unknown, headers?: HeadersInit): Promise<Response>;
+  json<T = Record<string, unknown>>(method: string, path: string, body?: unknown): Promise<T>;
+  events(topics?: string, token?: string): Promise<EventRecorder>;
+}
+
+export async function withServer(
+  fn: (t: TestServer) => Promise<void>,
+  options: { trustedNetworks?: string[]; configToml?: string } = {},
+): Promise<void> {
+  const dir = await Deno.makeTempDir({ prefix: "openskylab-test-" });
+  const configPath = join(dir, "config.toml");
+  if (options.configToml) await Deno.writeTextFile(configPath, options.configToml);
+  const logs = new LogSink({ consoleLevel: "silent" });
+  const config = await loadConfig(configPath, logs.logger("config"));
+  if (options.trustedNetworks) config.server.trusted_networks = options.trustedNetworks;
+  const dataDir = join(dir, "data");
+  const server = await startServer({
+    config,
+    port: 0,
+    hostname: "127.0.0.1",
+    dataDir,
+    logs,
+    validateEvents: true,
+  });
+  const recorders: EventRecorder[] = [];
+  const api = (method: string, path: string, body?: unknown, headers: HeadersInit = {}) =>
+    fetch(`${server.url}/api/v1${path}`, {
+      method,
+      headers: {
+        ...(body === undefined ? {} : { "content-type": "application/json" }),
+        ...headers,
+      },
+      body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
+    });
+  const t: TestServer = {
+    server,
+    dataDir,
+    token: config.auth.token,
+    api,
+    async json(method, path, body) {
+      const res = await api(method, path, body);
+      const text = await res.text();
+      if (!res.ok) throw new Error(`${method} ${path} → ${res.status}: ${text}`);
+      return text === "" ? {} : JSON.parse(text);
+    },
+    async events(topics, token) {
+      const params = new URLSearchParams();
+      if (topics) params.set("topics", topics);
+      if (token) params.set("token", token);
+      const recorder = new EventRecorder(
+        `${server.url.replace("http", "ws")}/ws${params.size ? `?${params}` : ""}`,
+      );
+      recorders.push(recorder);
+      await recorder.opened;
+      return recorder;
+    },
+  };
+  try {
+    await fn(t);
+  } finally {
+    for (const r of recorders) await r.close();
+    await server.shutdown();
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+/** An event as it arrives on the wire, before a test looks inside. */
+export interface WireEvent {
+  type: string;
+  ts: number;
+  data: Record<string, unknown>;
+}
+
+/** Collects every event a WebSocket receives and lets a test wait for one. */
+export class EventRecorder {
+  readonly events: WireEvent[] = [];
+  readonly opened: Promise<void>;
+  #socket: WebSocket;
+  #closed: Promise<void>;
+  #waiters: (() => void)[] = [];
+
+  constructor(url: string) {
+    this.#socket = new WebSocket(url);
+    this.opened = new Promise((resolve, reject) => {
+      this.#socket.onopen = () => resolve();
+      this.#socket.onerror = (e) =>
+        reject(new Error(`WebSocket failed: ${(e as ErrorEvent).message}`));
+    });
+    this.#closed = new Promise((resolve) =>
+      this.#socket.addEventListener("close", () => resolve())
+    );
+    this.#socket.onmessage = (message) => {
+      this.events.push(JSON.parse(message.data));
+      for (const wake of this.#waiters.splice(0)) wake();
+    };
+  }
+
+  /** Resolves with the first recorded event (past or future) of `type` matching `predicate`. */
+  async waitFor(
+    type: string,
+    predicate: (data: Record<string, unknown>) => boolean = () => true,
+    timeoutMs = 10_000,
+  ): Promise<WireEvent> {
+    const deadline = Date.now() + timeoutMs;
+    while (true) {
+      const hit = this.events.find((e) =>
+        e.type === type && predicate(e.data as Record<string, unknown>)
+      );
+      if (hit) return hit;
+      const leftMs = deadline - Date.now();
+      if (leftMs <= 0) throw new Error(`no ${type} event matched within ${timeoutMs} ms`);
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await new Promise<void>((resolve) => {
+        this.#waiters.push(resolve);
+        timer = setTimeout(resolve, leftMs);
+      });
+      clearTimeout(timer);
+    }
+  }
+
+  ofType(type: string): WireEvent[] {
+    return this.events.filter((e) => e.type === type);
+  }
+
+  async close(): Promise<void> {
+    if (
+      this.#socket.readyState === WebSocket.OPEN || this.#socket.readyState === WebSocket.CONNECTING
+    ) {
+      this.#socket.close();
+    }
+    await this.#closed;
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * The executable as a user runs it: `serve` in a child process becomes healthy, exits 0 within
+ * 5 s of SIGTERM; a broken config stops it with the key named and the file untouched; `token`
+ * prints the token written at first start.
+ */
+import { join } from "node:path";
+import { assert, assertEquals, assertMatch } from "../_assert.ts";
+import { freePort, waitHealthy } from "../bench/_util.ts";
+
+const MAIN = new URL("../../main.ts", import.meta.url).pathname;
+
+function openskylab(args: string[], env: Record<string, string> = {}) {
+  return new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", MAIN, ...args],
+    env,
+    stdout: "piped",
+    stderr: "piped",
+  });
+}
+
+Deno.test("serve: healthy, then SIGTERM exits 0 within 5 s", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "openskylab-cli-" });
+  const port = freePort();
+  const child = openskylab(["serve", "--port", String(port), "--data-dir", join(dir, "data")], {
+    OPENSKYLAB_CONFIG: join(dir, "config.toml"),
+  }).spawn();
+  try {
+    await waitHealthy(`http://127.0.0.1:${port}`, 30_000);
+    const info = await Deno.stat(join(dir, "config.toml"));
+    assertEquals(info.mode! & 0o777, 0o600);
+    const started = performance.now();
+    child.kill("SIGTERM");
+    const { code, stdout } = await child.output();
+    const elapsedMs = performance.now() - started;
+    assertEquals(code, 0);
+    assert(elapsedMs < 5000, `exited after ${elapsedMs} ms`);
+    assertMatch(new TextDecoder().decode(stdout), /listening on http:\/\/localhost:\d+/);
+    const db = await Deno.stat(join(dir, "data", "openskylab.db"));
+    assert(db.isFile);
+  } finally {
+    try {
+      child.kill("SIGKILL");
+    } catch { /* already gone */ }
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("serve: a broken config exits non-zero naming the key, file untouched", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "openskylab-cli-" });
+  const config = join(dir, "config.toml");
+  const text = '[server]\nport = "abc"\n';
+  await Deno.writeTextFile(config, text);
+  try {
+    const { code, stderr } = await openskylab(["serve", "--config", config, "--data-dir", dir])
+      .output();
+    assertEquals(code, 1);
+    assertMatch(new TextDecoder().decode(stderr), /server\.port/);
+    assertEquals(await Deno.readTextFile(config), text);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("serve: bad flags are refused", async () => {
+  const unknown = await openskylab(["serve", "--prot", "1"]).output();
+  assertEquals(unknown.code, 2);
+  assertMatch(new TextDecoder().decode(unknown.stderr), /unknown option "--prot"/);
+  const badPort = await openskylab(["serve", "--port", "abc"], { HOME: "/nonexistent" }).output();
+  assertEquals(badPort.code, 1);
+  assertMatch(new TextDecoder().decode(badPort.stderr), /--port/);
+});
+
+Deno.test("token: prints the token from config.toml, --rotate replaces it", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "openskylab-cli-" });
+  const config = join(dir, "config.toml");
+  try {
+    const first = await openskylab(["token", "--config", config]).output();
+    assertEquals(first.code, 0);
+    const token = new TextDecoder().decode(first.stdout).trim();
+    assertMatch(token, /^[A-Za-z0-9_-]{32,}$/);
+    assert((await Deno.readTextFile(config)).includes(token));
+    const rotated = await openskylab(["token", "--rotate", "--config", config]).output();
+    const next = new TextDecoder().decode(rotated.stdout).trim();
+    assertEquals(rotated.code, 0);
+    assert(next !== token && (await Deno.readTextFile(config)).includes(next));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
