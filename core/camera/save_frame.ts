@@ -7,7 +7,7 @@
 import { dirname, join } from "node:path";
 import type { RawFrame } from "../../devices/camera.ts";
 import type { DeviceHub } from "../../devices/hub.ts";
-import { encodeFits } from "../imaging/fits.ts";
+import { encodeFitsChunks } from "../imaging/fits_write.ts";
 import { writeFitsFileDurably } from "../imaging/durable_write.ts";
 import { buildFrameHeader } from "../imaging/frame_header.ts";
 import type { FrameMetadata } from "../imaging/frame_header.ts";
@@ -31,7 +31,7 @@ export interface SaveFrameInput {
 export async function saveFrame(input: SaveFrameInput): Promise<FrameDto> {
   const { frame, hub } = input;
   const meta = frameMetadata(frame, input.object, hub);
-  const bytes = encodeFits(frame, buildFrameHeader(meta));
+  const chunks = encodeFitsChunks(frame, buildFrameHeader(meta));
   const relativePath = join(
     "frames",
     frameFileName(input.filePattern, {
@@ -51,7 +51,8 @@ export async function saveFrame(input: SaveFrameInput): Promise<FrameDto> {
   );
   const absolutePath = await uniquePath(join(input.dataDir, relativePath));
   await Deno.mkdir(dirname(absolutePath), { recursive: true });
-  await writeFitsFileDurably(absolutePath, bytes);
+  let bytes = 0;
+  await writeFitsFileDurably(absolutePath, counted(chunks, (n) => bytes += n));
   const dto: FrameDto = {
     id: input.frameId,
     path: absolutePath.slice(input.dataDir.length + 1),
@@ -66,7 +67,7 @@ export async function saveFrame(input: SaveFrameInput): Promise<FrameDto> {
     object: meta.objectName,
     started_at: new Date(frame.startedAtMs).toISOString(),
     sensor_temp_c: frame.sensorTempC,
-    bytes: bytes.byteLength,
+    bytes,
     hfr: null,
     stars: null,
   };
@@ -111,6 +112,13 @@ export function frameMetadata(
     pixelSizeUm: camera?.capabilities.pixelSizeUm ?? null,
     bayerPattern: frame.bayerPattern,
   };
+}
+
+function* counted(chunks: Iterable<Uint8Array>, add: (n: number) => void) {
+  for (const chunk of chunks) {
+    add(chunk.byteLength);
+    yield chunk;
+  }
 }
 
 /** Never overwrite a frame: add -2, -3 … when the pattern gives a name that exists. */

@@ -31,14 +31,33 @@ async function syncDirectory(dirPath: string): Promise<void> {
  * directory. Overwrites an existing file atomically. Rejects (after removing the temporary)
  * when any step fails.
  */
-export async function writeFitsFileDurably(path: string, bytes: Uint8Array): Promise<void> {
+export async function writeFitsFileDurably(
+  path: string,
+  bytes: Uint8Array | Iterable<Uint8Array>,
+): Promise<void> {
   const tempPath = `${path}.tmp-${randomSuffix()}`;
   let file: Deno.FsFile | undefined;
   try {
     file = await Deno.open(tempPath, { write: true, createNew: true, mode: 0o644 });
-    let written = 0;
-    while (written < bytes.length) {
-      written += await file.write(bytes.subarray(written));
+    const open = file;
+    const writeAll = async (chunk: Uint8Array) => {
+      for (let written = 0; written < chunk.length;) {
+        written += await open.write(chunk.subarray(written));
+      }
+    };
+    if (bytes instanceof Uint8Array) {
+      await writeAll(bytes);
+    } else {
+      // Pull the next chunk while the previous one is being written: the producer's work
+      // (e.g. byte swapping) overlaps the kernel's. A chunk's buffer is not touched again until
+      // its write has finished (see encodeFitsChunks).
+      let pending: Promise<void> | null = null;
+      for (const chunk of bytes) {
+        const started: Promise<void> | null = pending;
+        pending = (started ?? Promise.resolve()).then(() => writeAll(chunk));
+        if (started) await started;
+      }
+      await pending;
     }
     // fdatasync: the data and the size needed to read it back; the rename is made durable by
     // the directory's fsync below.

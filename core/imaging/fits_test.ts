@@ -248,3 +248,26 @@ Deno.test("writeFitsFileDurably writes atomically and leaves no temporary behind
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("encodeFitsChunks yields exactly the bytes of encodeFits, through a durable write", async () => {
+  const { encodeFitsChunks } = await import("./fits_write.ts");
+  const { writeFitsFileDurably } = await import("./durable_write.ts");
+  const widthPx = 37;
+  const heightPx = 23; // odd pixel count: the last chunk has an odd length and padding follows
+  const pixels = new Uint16Array(widthPx * heightPx);
+  for (let i = 0; i < pixels.length; i++) pixels[i] = (i * 7919) % 65536;
+  const image = { pixels, widthPx, heightPx };
+  const cards = [{ key: "OBJECT", value: "chunks" }];
+  const whole = encodeFits(image, cards);
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = `${dir}/chunked.fits`;
+    await writeFitsFileDurably(path, encodeFitsChunks(image, cards, 100));
+    const written = await Deno.readFile(path);
+    if (written.length !== whole.length || written.some((b, i) => b !== whole[i])) {
+      throw new Error("chunked FITS differs from the whole-buffer encoding");
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
