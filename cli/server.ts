@@ -14,6 +14,7 @@ import { ProfileService } from "../core/profiles/profile_service.ts";
 import type { Services } from "../core/services.ts";
 import { StatusFeed } from "../core/status_feed.ts";
 import { openDatabase } from "../core/store/db.ts";
+import { AlignmentRepository } from "../core/store/alignment.ts";
 import { FrameRepository } from "../core/store/frames.ts";
 import { ProfileRepository } from "../core/store/profiles.ts";
 import { DeviceHub } from "../devices/hub.ts";
@@ -72,6 +73,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     log,
     hub,
     frames,
+    alignment: new AlignmentRepository(db, { clock }),
     profiles,
     exposures,
   };

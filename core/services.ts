@@ -7,6 +7,7 @@ import type { Config } from "./config.ts";
 import type { EventBus } from "./event_bus.ts";
 import type { Logger, LogSink } from "./log.ts";
 import type { DeviceHub } from "../devices/hub.ts";
+import type { AlignmentRepository } from "./store/alignment.ts";
 import type { FrameRepository } from "./store/frames.ts";
 import type { ExposureService } from "./camera/exposure_service.ts";
 import type { ProfileService } from "./profiles/profile_service.ts";
@@ -21,6 +22,7 @@ export interface Services {
   log: Logger;
   hub: DeviceHub;
   frames: FrameRepository;
+  alignment: AlignmentRepository;
   profiles: ProfileService;
   exposures: ExposureService;
 }

@@ -10,7 +10,8 @@ import {
   toMountStatusDto,
   TrackingBody,
 } from "../core/schemas/mount.ts";
-import { notImplemented } from "../core/errors.ts";
+import { conflict } from "../core/errors.ts";
+import { AlignmentDto, AlignPointBody, AlignPointDto } from "../core/schemas/alignment.ts";
 import type { Services } from "../core/services.ts";
 import { DEVICE_ERRORS, errors, json, jsonBody, READ_ERRORS } from "./_openapi.ts";
 import { newRouter } from "./app.ts";
@@ -138,25 +139,27 @@ export function mountRoutes(s: Services) {
     },
   );
 
-  // The pointing model arrives with the plate-solving work; the endpoints are declared now so
-  // clients and the OpenAPI document see the whole reference.
-  const AlignPoint = z.object({
-    ra: z.number().min(0).lt(24),
-    dec: z.number().min(-90).max(90),
-    mount_ra: z.number().min(0).lt(24).optional(),
-    mount_dec: z.number().min(-90).max(90).optional(),
-  });
-  const pending = "The pointing model arrives with the plate-solving work (issue 5)";
+  // The pointing model's points are kept per profile; fitting the model to them arrives with
+  // the plate-solving work (issue 5), so `model` is null until then.
+  const profileId = () => {
+    const active = s.profiles.active;
+    if (!active) throw conflict("No active profile: alignment points belong to a profile");
+    return active.id;
+  };
   app.openapi(
     createRoute({
       method: "get",
       path: "/alignment",
       tags,
       summary: "List alignment points in the pointing model",
-      responses: { 200: json(z.object({ points: z.array(AlignPoint) })), ...errors([501]) },
+      responses: { 200: json(AlignmentDto), ...errors([401, 409]) },
     }),
-    () => {
-      throw notImplemented(pending);
+    async (c) => {
+      const points = await s.alignment.list(profileId());
+      const rms = points.length === 0
+        ? null
+        : Math.sqrt(points.reduce((sum, p) => sum + p.error_arcsec ** 2, 0) / points.length);
+      return c.json({ points, rms_error_arcsec: rms, model: null }, 200);
     },
   );
   app.openapi(
@@ -165,11 +168,27 @@ export function mountRoutes(s: Services) {
       path: "/alignment/add",
       tags,
       summary: "Add a solved alignment point",
-      request: jsonBody(AlignPoint),
-      responses: { 201: json(Ok), ...errors([400, 501]) },
+      description:
+        "ra/dec are where a plate solve says the scope points (J2000); mount_ra/mount_dec where " +
+        "the mount believed it pointed, by default its current position.",
+      request: jsonBody(AlignPointBody),
+      responses: { 201: json(AlignPointDto, "Added"), ...errors(DEVICE_ERRORS) },
     }),
-    () => {
-      throw notImplemented(pending);
+    async (c) => {
+      const body = c.req.valid("json");
+      const status = mount().status();
+      const point = await s.alignment.add({
+        profile_id: profileId(),
+        solved_ra_hours: body.ra,
+        solved_dec_deg: body.dec,
+        mount_ra_hours: body.mount_ra ?? status.raHours,
+        mount_dec_deg: body.mount_dec ?? status.decDeg,
+        lst_hours: status.siderealTimeHours,
+        pier_side: status.pierSide,
+        alt_deg: status.altDeg,
+        az_deg: status.azDeg,
+      });
+      return c.json(point, 201);
     },
   );
   app.openapi(
@@ -178,11 +197,12 @@ export function mountRoutes(s: Services) {
       path: "/alignment/clear",
       tags,
       summary: "Clear all alignment points",
-      responses: { 200: json(Ok), ...errors([501]) },
+      responses: {
+        200: json(z.object({ ok: z.literal(true), removed: z.number() })),
+        ...errors([401, 409]),
+      },
     }),
-    () => {
-      throw notImplemented(pending);
-    },
+    async (c) => c.json({ ok: true as const, removed: await s.alignment.clear(profileId()) }, 200),
   );
 
   return app;

@@ -99,6 +99,7 @@ async function rig({ options = {}, capabilities = {} }: RigOptions = {}) {
     log,
     hub,
     frames: undefined as never,
+    alignment: undefined as never,
     profiles: undefined as never,
     exposures: undefined as never,
   };

@@ -7,6 +7,7 @@
  */
 import { type Kysely, sql, type Transaction } from "kysely";
 import { initial } from "./migrations/001_initial.ts";
+import { alignmentPoints } from "./migrations/002_alignment_points.ts";
 import type { DB } from "./schema.ts";
 
 export interface Migration {
@@ -18,7 +19,7 @@ export interface Migration {
 }
 
 /** Every migration the code knows, oldest first. Append; never edit one that has shipped. */
-export const MIGRATIONS: readonly Migration[] = [initial];
+export const MIGRATIONS: readonly Migration[] = [initial, alignmentPoints];
 
 /** The database was written by software that knows a schema this build does not. */
 export class SchemaVersionError extends Error {

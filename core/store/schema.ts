@@ -36,9 +36,24 @@ export interface KvTable {
   value: string;
 }
 
+export interface AlignmentPointsTable {
+  id: string;
+  profile_id: string;
+  solved_ra_hours: number;
+  solved_dec_deg: number;
+  mount_ra_hours: number;
+  mount_dec_deg: number;
+  lst_hours: number;
+  pier_side: string;
+  alt_deg: number;
+  az_deg: number;
+  created_at: string;
+}
+
 export interface DB {
   schema_migrations: SchemaMigrationsTable;
   profiles: ProfilesTable;
   frames: FramesTable;
   kv: KvTable;
+  alignment_points: AlignmentPointsTable;
 }

@@ -302,3 +302,33 @@ Deno.test("the OpenAPI document lists every reference endpoint of this issue", a
     }
   });
 });
+
+Deno.test("alignment points: add (solved vs mount), list with errors, clear", async () => {
+  await withServer(async (t) => {
+    const status = await t.json<{ ra: number; dec: number }>("GET", "/mount/status");
+    // A solve 0.01° north of where the mount thinks it is: 36 arcsec of pointing error.
+    const solved = { ra: status.ra, dec: status.dec - 0.01 };
+    const added = await t.api("POST", "/mount/alignment/add", solved);
+    assertEquals(added.status, 201, await added.clone().text());
+    const point = await added.json();
+    assertAlmostEquals(point.error_arcsec, 36, 0.5);
+    await t.json("POST", "/mount/alignment/add", {
+      ra: 10,
+      dec: 20,
+      mount_ra: 10,
+      mount_dec: 20.02,
+    });
+    const list = await t.json<{ points: unknown[]; rms_error_arcsec: number }>(
+      "GET",
+      "/mount/alignment",
+    );
+    assertEquals(list.points.length, 2);
+    assertAlmostEquals(list.rms_error_arcsec, Math.sqrt((36 ** 2 + 72 ** 2) / 2), 0.5);
+    const half = await t.api("POST", "/mount/alignment/add", { ra: 1, dec: 2, mount_ra: 1 });
+    assertEquals(half.status, 400);
+    assertMatch((await half.json()).error.message, /mount_dec/);
+    const cleared = await t.json<{ removed: number }>("POST", "/mount/alignment/clear");
+    assertEquals(cleared.removed, 2);
+    assertEquals((await t.json<{ points: unknown[] }>("GET", "/mount/alignment")).points, []);
+  });
+});
