@@ -105,7 +105,12 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       ws.close();
       feed.stop();
       // Stop taking requests first, so nothing new starts while frames are being finished.
-      await Promise.race([server.shutdown(), clock.sleep(2000)]);
+      const grace = new AbortController();
+      await Promise.race([
+        server.shutdown(),
+        clock.sleep(2000, grace.signal).catch(() => {}),
+      ]);
+      grace.abort();
       exposures.abort();
       await exposures.drain();
       await hub.close();

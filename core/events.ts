@@ -29,6 +29,8 @@ export const EVENT_CATALOGUE = {
   },
   "camera.expose_progress": {
     delivery: "status",
+    // Progress of an exposure that has ended is misleading: a new client is not shown it.
+    replay: false,
     description: "Exposure progress, 1 Hz while exposing",
     schema: z.object({
       frame_id: z.string(),
@@ -181,21 +183,33 @@ export const EVENT_CATALOGUE = {
   },
 } as const satisfies Record<
   string,
-  { delivery: "status" | "discrete"; description: string; schema: z.ZodType }
+  {
+    delivery: "status" | "discrete";
+    /** Status events are replayed to a new client unless this is false. */
+    replay?: boolean;
+    description: string;
+    schema: z.ZodType;
+  }
 >;
 
 export type EventType = keyof typeof EVENT_CATALOGUE;
 export type EventPayload<T extends EventType> = z.infer<typeof EVENT_CATALOGUE[T]["schema"]>;
 export const EVENT_TYPES = Object.keys(EVENT_CATALOGUE) as EventType[];
 
-/** The exact WebSocket message: `{ type, ts, data }`. */
-export interface WsEvent<T extends EventType = EventType> {
-  type: T;
-  /** Unix milliseconds. */
-  ts: number;
-  data: EventPayload<T>;
-}
+/**
+ * The exact WebSocket message: `{ type, ts, data }` (ts in Unix milliseconds). Without a type
+ * argument it is the union over the catalogue, so checking `type` narrows `data`.
+ */
+export type WsEvent<T extends EventType = EventType> = T extends EventType
+  ? { type: T; ts: number; data: EventPayload<T> }
+  : never;
 
 export function isStatusEvent(type: EventType): boolean {
   return EVENT_CATALOGUE[type].delivery === "status";
+}
+
+/** Whether a new WebSocket client is sent the latest event of this type on connect. */
+export function isReplayed(type: EventType): boolean {
+  const entry: { delivery: string; replay?: boolean } = EVENT_CATALOGUE[type];
+  return entry.delivery === "status" && entry.replay !== false;
 }

@@ -5,6 +5,7 @@
  * and at once when the safety verdict flips; `dome.shutter_changed` and `guiding.state_changed`
  * mark transitions; `guiding.stats_update` runs at 1 Hz while guiding.
  */
+import { DEVICE_KINDS } from "../devices/device.ts";
 import type { DeviceKind } from "../devices/device.ts";
 import type { DeviceHub } from "../devices/hub.ts";
 import type { EventBus } from "./event_bus.ts";
@@ -36,6 +37,7 @@ export class StatusFeed {
   #guideState: string | null = null;
   #weatherSafe: boolean | null = null;
   #stopHub: (() => void) | null = null;
+  #stopBus: (() => void) | null = null;
   #mountTimer: ReturnType<typeof setTimeout> | null = null;
   #mountFast = false;
   #running = false;
@@ -55,6 +57,12 @@ export class StatusFeed {
     if (this.#running) return;
     this.#running = true;
     this.#stopHub = this.#hub.onStatus((kind) => this.#onChange(kind));
+    // A device that (re)connects publishes its state at once, so the phone's snapshot is
+    // complete even for devices that have not moved since.
+    this.#stopBus = this.#bus.subscribe((event) => {
+      if (event.type === "device.connected") this.#publishNow(event.data.role);
+    });
+    for (const kind of DEVICE_KINDS) this.#publishNow(kind);
     this.#mountLoop();
     this.#timers.push(setInterval(() => this.#publishWeather(), this.#o.weatherEveryMs));
     this.#timers.push(setInterval(() => this.#publishGuideStats(), 1000));
@@ -63,6 +71,7 @@ export class StatusFeed {
   stop(): void {
     this.#running = false;
     this.#stopHub?.();
+    this.#stopBus?.();
     for (const t of this.#timers) clearTimeout(t);
     if (this.#mountTimer !== null) clearTimeout(this.#mountTimer);
     this.#mountTimer = null;
@@ -107,6 +116,16 @@ export class StatusFeed {
         if (this.#running) this.#publishStatus(kind);
       }, this.#o.minGapMs - sinceMs),
     );
+  }
+
+  #publishNow(kind: DeviceKind): void {
+    if (kind === "mount") return; // its loop publishes within a second
+    if (kind === "weather") {
+      this.#weatherSafe = this.#hub.peek("weather")?.status().safe ?? null;
+      return this.#publishWeather();
+    }
+    this.#transitions(kind);
+    this.#publishStatus(kind);
   }
 
   #publishStatus(kind: DeviceKind): void {

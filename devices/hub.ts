@@ -9,6 +9,7 @@ import { DeviceNotConnectedError } from "../core/errors.ts";
 import type { AppError } from "../core/errors.ts";
 import type { EventBus } from "../core/event_bus.ts";
 import type { Logger } from "../core/log.ts";
+import type { RoleStatusDto } from "../core/schemas/devices.ts";
 import type { ContractOf } from "./contracts.ts";
 import type { AnyDevice } from "./contracts.ts";
 import { DEVICE_KINDS } from "./device.ts";
@@ -27,16 +28,8 @@ export interface RigPlan {
   roles: Partial<Record<DeviceKind, RoleAssignment | null>>;
 }
 
-export type RoleState = "unassigned" | "connecting" | "connected" | "reconnecting" | "disconnected";
-
-export interface RoleStatus {
-  role: DeviceKind;
-  driver: string | null;
-  name: string | null;
-  state: RoleState;
-  last_error: string | null;
-  simulated: boolean;
-}
+export type RoleStatus = RoleStatusDto;
+export type RoleState = RoleStatusDto["state"];
 
 interface Slot {
   kind: DeviceKind;
@@ -247,6 +240,14 @@ export class DeviceHub {
         if (signal.aborted) return;
         try {
           await slot.guarded.connect(signal);
+          if (signal.aborted) {
+            // Stopped while the driver was still connecting. After close() or disconnect(), let
+            // go of it; after connect(), that call owns the attempt and announces it.
+            if (this.#slots.get(slot.kind) !== slot || slot.state === "disconnected") {
+              await slot.guarded.disconnect().catch(() => {});
+            }
+            return;
+          }
           slot.state = "connected";
           slot.lastError = null;
           this.#opts.bus.publish("device.connected", {

@@ -7,6 +7,7 @@ import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
 import { conflict } from "../core/errors.ts";
 import { Ok } from "../core/schemas/common.ts";
+import { RoleStatusDto } from "../core/schemas/devices.ts";
 import type { Services } from "../core/services.ts";
 import { DEVICE_KINDS } from "../devices/device.ts";
 import { FAULT_MODES, isSimulated } from "../devices/sim/faults.ts";
@@ -15,15 +16,6 @@ import { newRouter } from "./app.ts";
 
 const tags = ["Devices"];
 const RoleParam = z.object({ role: z.enum(DEVICE_KINDS) });
-
-const RoleStatusDto = z.object({
-  role: z.enum(DEVICE_KINDS),
-  driver: z.string().nullable(),
-  name: z.string().nullable(),
-  state: z.enum(["unassigned", "connecting", "connected", "reconnecting", "disconnected"]),
-  last_error: z.string().nullable(),
-  simulated: z.boolean(),
-});
 
 const FaultBody = z.object({
   method: z.string().min(1).describe('a command name, e.g. "slewTo", or "*" for every command'),

@@ -5,21 +5,12 @@
  */
 import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
+import { RoleStatusDto } from "../core/schemas/devices.ts";
 import type { Services } from "../core/services.ts";
-import { DEVICE_KINDS } from "../devices/device.ts";
 import { json } from "./_openapi.ts";
 import { newRouter } from "./app.ts";
 
 /** One role of the hub (`DeviceHub.roles()`). */
-export const RoleStatusDto = z.object({
-  role: z.enum(DEVICE_KINDS),
-  driver: z.string().nullable(),
-  name: z.string().nullable(),
-  state: z.enum(["unassigned", "connecting", "connected", "reconnecting", "disconnected"]),
-  last_error: z.string().nullable(),
-  simulated: z.boolean(),
-});
-
 export const HealthDto = z.object({
   status: z.literal("ok"),
   version: z.string(),

@@ -8,11 +8,14 @@
  * events are never dropped silently: a client whose queue overflows is closed with code 4008 and
  * a reason, so it knows to reconnect and re-read the state. Deno pings idle clients and closes
  * those that stop answering pongs (`idleTimeout`), so dead phones do not pile up.
+ *
+ * `upgrade()` owns the HTTP side; everything per client happens in `attach()`, which needs only a
+ * `SocketLike`, so tests drive the delivery rules with a fake socket whose backlog they control.
  */
 import type { Context } from "hono";
 import { badRequest } from "../core/errors.ts";
 import type { EventBus } from "../core/event_bus.ts";
-import { EVENT_TYPES, isStatusEvent } from "../core/events.ts";
+import { EVENT_TYPES, isReplayed, isStatusEvent } from "../core/events.ts";
 import type { EventType, WsEvent } from "../core/events.ts";
 import type { Logger } from "../core/log.ts";
 
@@ -27,8 +30,18 @@ export interface WsHubOptions {
   flushIntervalMs?: number;
 }
 
+/** The part of a WebSocket the hub uses; a real `WebSocket` is one. */
+export interface SocketLike {
+  /** `WebSocket.OPEN` (1) while messages can be sent. */
+  readonly readyState: number;
+  /** Bytes handed to `send` and not yet written out. */
+  readonly bufferedAmount: number;
+  send(message: string): void;
+  close(code?: number, reason?: string): void;
+}
+
 interface Client {
-  socket: WebSocket;
+  socket: SocketLike;
   accepts: (type: EventType) => boolean;
   pendingStatus: Map<EventType, string>;
   queue: string[];
@@ -74,19 +87,31 @@ export class WsHub {
     const { socket, response } = Deno.upgradeWebSocket(c.req.raw, {
       idleTimeout: this.#opts.idleTimeoutS,
     });
-    const client: Client = { socket, accepts, pendingStatus: new Map(), queue: [] };
+    let detach = () => {};
     socket.onopen = () => {
-      this.#clients.add(client);
-      for (const [type, message] of this.#latestStatus) {
-        if (accepts(type)) this.#send(client, message);
-      }
-      this.#ensureFlushTimer();
+      detach = this.attach(socket, accepts);
     };
-    socket.onclose = () => this.#clients.delete(client);
-    socket.onerror = () => this.#clients.delete(client);
+    socket.onclose = () => detach();
+    socket.onerror = () => detach();
     // Clients have nothing to say yet; ignore input rather than fail on it.
     socket.onmessage = () => {};
     return response;
+  }
+
+  /**
+   * Starts delivering to an open socket: first the latest value of each status event it accepts,
+   * then every matching event under the back-pressure rules. Returns the function that forgets
+   * the client (call it when the socket closes or errors); the hub also forgets it on its own
+   * after closing it with 4008 or 1001.
+   */
+  attach(socket: SocketLike, accepts: (type: EventType) => boolean): () => void {
+    const client: Client = { socket, accepts, pendingStatus: new Map(), queue: [] };
+    this.#clients.add(client);
+    for (const [type, message] of this.#latestStatus) {
+      if (accepts(type)) this.#send(client, message);
+    }
+    this.#ensureFlushTimer();
+    return () => this.#clients.delete(client);
   }
 
   close(): void {
@@ -104,7 +129,7 @@ export class WsHub {
   #broadcast(event: WsEvent): void {
     const message = JSON.stringify(event);
     const status = isStatusEvent(event.type);
-    if (status) this.#latestStatus.set(event.type, message);
+    if (isReplayed(event.type)) this.#latestStatus.set(event.type, message);
     for (const client of this.#clients) {
       if (!client.accepts(event.type)) continue;
       if (this.#isSlow(client) || client.queue.length > 0 || client.pendingStatus.size > 0) {

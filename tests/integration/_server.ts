@@ -14,6 +14,8 @@ export interface TestServer {
   token: string;
   api(method: string, path: string, body?: unknown, headers?: HeadersInit): Promise<Response>;
   json<T = Record<string, unknown>>(method: string, path: string, body?: unknown): Promise<T>;
+  /** The status of a request whose body the test does not need (the body is drained). */
+  status(method: string, path: string, body?: unknown): Promise<number>;
   events(topics?: string, token?: string): Promise<EventRecorder>;
 }
 
@@ -56,6 +58,11 @@ export async function withServer(
       const text = await res.text();
       if (!res.ok) throw new Error(`${method} ${path} → ${res.status}: ${text}`);
       return text === "" ? {} : JSON.parse(text);
+    },
+    async status(method, path, body) {
+      const res = await api(method, path, body);
+      await res.body?.cancel();
+      return res.status;
     },
     async events(topics, token) {
       const params = new URLSearchParams();

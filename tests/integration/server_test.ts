@@ -121,7 +121,7 @@ Deno.test("a 2 s exposure: progress, frame_ready, a FITS file with the right hea
 Deno.test("focuser move and cooler ramp reach the devices", async () => {
   await withServer(async (t) => {
     await useFastSimulators(t);
-    assertEquals((await t.api("POST", "/focuser/move", { position: 26000 })).status, 202);
+    assertEquals(await t.status("POST", "/focuser/move", { position: 26000 }), 202);
     const deadline = Date.now() + 5000;
     let focuser = await t.json<{ position: number; moving: boolean }>("GET", "/focuser/status");
     while ((focuser.moving || focuser.position !== 26000) && Date.now() < deadline) {
@@ -131,7 +131,7 @@ Deno.test("focuser move and cooler ramp reach the devices", async () => {
     assertEquals(focuser.position, 26000);
     const before = await t.json<{ cooler: { temp_c: number } }>("GET", "/camera/status");
     assertEquals(
-      (await t.api("POST", "/camera/cooler", { enabled: true, target_c: -10 })).status,
+      await t.status("POST", "/camera/cooler", { enabled: true, target_c: -10 }),
       200,
     );
     await new Promise((r) => setTimeout(r, 1500));
@@ -210,7 +210,7 @@ Deno.test("state conflicts answer 409 and a missing device 503", async () => {
     while ((await t.json<{ slewing: boolean }>("GET", "/mount/status")).slewing) {
       await new Promise((r) => setTimeout(r, 100));
     }
-    assertEquals((await t.api("POST", "/mount/park")).status, 202);
+    assertEquals(await t.status("POST", "/mount/park"), 202);
     const parking = await t.api("POST", "/mount/goto", overheadTarget());
     assertEquals(parking.status, 409, "a goto must not cancel a park");
     assertMatch((await parking.json()).error.message, /parking/);
@@ -309,8 +309,8 @@ Deno.test("alignment points: add (solved vs mount), list with errors, clear", as
     // A solve 0.01° north of where the mount thinks it is: 36 arcsec of pointing error.
     const solved = { ra: status.ra, dec: status.dec - 0.01 };
     const added = await t.api("POST", "/mount/alignment/add", solved);
-    assertEquals(added.status, 201, await added.clone().text());
     const point = await added.json();
+    assertEquals(added.status, 201, JSON.stringify(point));
     assertAlmostEquals(point.error_arcsec, 36, 0.5);
     await t.json("POST", "/mount/alignment/add", {
       ra: 10,
