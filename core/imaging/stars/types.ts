@@ -1,0 +1,55 @@
+/**
+ * What star analysis produces, shared by the analyser, live stacking (registration matches star
+ * lists), autofocus (HFR) and the frame catalogue. Positions are in pixels of the analysed image,
+ * origin at the centre of the first pixel (0, 0), x to the right, y down.
+ */
+
+export interface Star {
+  /** Flux-weighted centroid, px. */
+  x: number;
+  y: number;
+  /** Background-subtracted total flux, ADU. */
+  flux: number;
+  /** Highest background-subtracted pixel, ADU. */
+  peak: number;
+  snr: number;
+  /** Half-flux radius, px. */
+  hfrPx: number;
+  /** Full width at half maximum, px (mean of the major and minor axes). */
+  fwhmPx: number;
+  /** 0 round … 1 a line: sqrt(1 − (b/a)²) from the second moments. */
+  eccentricity: number;
+}
+
+export interface FrameAnalysis {
+  widthPx: number;
+  heightPx: number;
+  /** Stars accepted after rejection of hot pixels, cosmic rays and saturated cores. */
+  stars: Star[];
+  starCount: number;
+  /** Medians over accepted stars; null with no stars. */
+  medianHfrPx: number | null;
+  medianFwhmPx: number | null;
+  /** In arcsec when the pixel scale is known. */
+  medianHfrArcsec: number | null;
+  medianFwhmArcsec: number | null;
+  medianEccentricity: number | null;
+  /** Global sky level and noise (sigma) from the background mesh, ADU. */
+  backgroundAdu: number;
+  noiseAdu: number;
+  /** Wall time of the analysis, ms (for benchmarks and logs). */
+  elapsedMs: number;
+}
+
+export interface AnalysisOptions {
+  /** Detection threshold in background sigmas (default 5). */
+  thresholdSigma?: number;
+  /** Background mesh cell size, px (default 64). */
+  meshPx?: number;
+  /** Arcsec per pixel of the analysed image; null when unknown. */
+  pixelScaleArcsec?: number | null;
+  /** ADU at and above which a pixel counts as saturated (default 65000 for 16-bit). */
+  saturationAdu?: number;
+  /** Keep at most this many stars, brightest first (default 2000). */
+  maxStars?: number;
+}
