@@ -81,7 +81,7 @@ export class ExposureService {
 
   /** Waits for frames being written to reach the disk and the database. */
   async drain(): Promise<void> {
-    await Promise.allSettled([...this.#saving]);
+    await Promise.allSettled([...this.#saving, this.#running?.done]);
   }
 
   async #run(
