@@ -5,6 +5,7 @@
  */
 import type { DriverFactory } from "./contracts.ts";
 import type { DeviceKind } from "./device.ts";
+import { Phd2Guider } from "./phd2/guider.ts";
 import { SimCamera } from "./sim/camera.ts";
 import { SimDome } from "./sim/dome.ts";
 import { SimFilterWheel } from "./sim/filterwheel.ts";
@@ -27,6 +28,6 @@ export function defaultRegistry(): DriverRegistry {
     flatpanel: { sim: (ctx) => new SimFlatPanel(ctx) },
     dome: { sim: (ctx) => new SimDome(ctx) },
     weather: { sim: (ctx) => new SimWeather(ctx) },
-    guider: { sim: (ctx) => new SimGuider(ctx) },
+    guider: { sim: (ctx) => new SimGuider(ctx), phd2: (ctx) => new Phd2Guider(ctx) },
   };
 }
