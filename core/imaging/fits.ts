@@ -1,7 +1,9 @@
 /**
  * FITS for OpenSkyLab: the one import for code that writes or reads frames. Cards and their
- * formatting live in fits_header.ts, the 16-bit writer in fits_write.ts, the primary-HDU reader
- * in fits_read.ts; this module only gathers them so callers need not know the split.
+ * formatting live in fits_header.ts, the fast 16-bit frame writer in fits_write.ts, the writer
+ * for every BITPIX and colour cubes in fits_write_image.ts, the HDU walk in fits_hdu.ts, the
+ * reader (first image of any HDU, tile-compressed `.fits.fz` included) in fits_read.ts; this
+ * module only gathers them so callers need not know the split.
  */
 export {
   BLOCK_BYTES,
@@ -12,3 +14,10 @@ export {
 } from "./fits_header.ts";
 export { encodeFits, type FitsImage16 } from "./fits_write.ts";
 export { type DecodedFits, decodeFits, type FitsPixels } from "./fits_read.ts";
+export {
+  encodeFitsImage,
+  type FitsBitpix,
+  type FitsEncodeOptions,
+  type FitsImageData,
+} from "./fits_write_image.ts";
+export { type FitsHdu, fitsHdus } from "./fits_hdu.ts";

@@ -1,18 +1,13 @@
 /**
- * FITS reader for the primary HDU: enough to verify what we write and to load test and
- * calibration files from other software. It accepts BITPIX 8, 16, 32, -32 and -64 with
- * BZERO/BSCALE, and images of 1–3 axes. Untrusted bytes never crash it: every structural
- * problem (no END, a bad keyword, missing or impossible axes, a truncated data unit) becomes an
- * Error whose message says what was wrong.
+ * FITS reader: the first image of a file, whether in the primary HDU, an IMAGE extension or a
+ * tile-compressed BINTABLE (fits_compressed.ts). It accepts BITPIX 8, 16, 32, -32 and -64 with
+ * BZERO/BSCALE, and images of 1–3 axes (a third axis of 3 is an RGB cube). Untrusted bytes
+ * never crash it: every structural problem (no END, a bad keyword, missing or impossible axes, a
+ * truncated data unit, a corrupt tile) becomes an Error whose message says what was wrong.
  */
-import {
-  BLOCK_BYTES,
-  CARD_CHARS,
-  CARDS_PER_BLOCK,
-  type FitsCard,
-  type FitsValue,
-  parseHeaderRecords,
-} from "./fits_header.ts";
+import { decompressImage, isCompressedImage } from "./fits_compressed.ts";
+import { BLOCK_BYTES, type FitsCard, type FitsValue } from "./fits_header.ts";
+import { axesOf, BITPIX_BYTES, type FitsHdu, fitsHdus, intKey, numberKey } from "./fits_hdu.ts";
 
 export type FitsPixels =
   | Uint8Array
@@ -38,74 +33,84 @@ export interface DecodedFits {
   /** NAXIS3 for a cube (e.g. RGB planes), else 1. */
   planes: number;
   bitpix: number;
+  /** Which HDU the image came from (0 = primary). */
+  hduIndex: number;
+  /** ZCMPTYPE of a tile-compressed image (e.g. "RICE_1"), null when stored plain. */
+  compression: string | null;
 }
 
-const BITPIX_BYTES = new Map([[8, 1], [16, 2], [32, 4], [-32, 4], [-64, 8]]);
 /** Refuse absurd axes before allocating: 1 Gi samples is far beyond any sensor. */
 const MAX_SAMPLES = 1 << 30;
 
-function readHeader(bytes: Uint8Array): { cards: FitsCard[]; dataOffset: number } {
-  const records: string[] = [];
-  for (let offset = 0; offset + CARD_CHARS <= bytes.length; offset += CARD_CHARS) {
-    const raw = bytes.subarray(offset, offset + CARD_CHARS);
-    if (raw.some((b) => b < 0x20 || b > 0x7e)) {
-      throw new Error(`FITS header card ${records.length + 1} contains non-ASCII bytes`);
-    }
-    const record = String.fromCharCode(...raw);
-    records.push(record);
-    if (record.slice(0, 8).trimEnd() === "END") break;
-  }
-  const { cards, endIndex } = parseHeaderRecords(records);
-  const headerBlocks = Math.ceil((endIndex + 1) / CARDS_PER_BLOCK);
-  return { cards, dataOffset: headerBlocks * BLOCK_BYTES };
+function isImageHdu(hdu: FitsHdu): boolean {
+  if (hdu.kind !== "PRIMARY" && hdu.kind !== "IMAGE") return false;
+  // NAXIS = 0 is an empty primary (fpack writes one before the compressed image).
+  return intKey(hdu.header, "NAXIS") > 0;
 }
 
-function intKey(header: Map<string, FitsValue>, key: string): number {
-  const value = header.get(key);
-  if (typeof value !== "number" || !Number.isInteger(value)) {
-    throw new Error(`FITS ${key} is missing or not an integer (got ${JSON.stringify(value)})`);
-  }
-  return value;
-}
-
-function numberKey(header: Map<string, FitsValue>, key: string, fallback: number): number {
-  const value = header.get(key);
-  if (value === undefined || value === null) return fallback;
-  if (typeof value !== "number") throw new Error(`FITS ${key} is not a number: ${value}`);
-  return value;
-}
-
-/** Decodes the primary HDU of a FITS file. Throws Error with a clear message when malformed. */
+/**
+ * Decodes the first HDU of a FITS file that holds an image: the primary HDU, else the first
+ * IMAGE extension or tile-compressed image (`.fits.fz`), skipping empty primaries and tables.
+ * Throws Error with a clear message when the file is malformed or holds no image.
+ */
 export function decodeFits(bytes: Uint8Array): DecodedFits {
   if (bytes.length < BLOCK_BYTES) {
     throw new Error(`FITS file too short: ${bytes.length} bytes, a header needs ${BLOCK_BYTES}`);
   }
-  const { cards, dataOffset } = readHeader(bytes);
-  if (cards[0]?.key !== "SIMPLE" || cards[0].value !== true) {
-    throw new Error("FITS file does not start with SIMPLE = T");
+  const seen: string[] = [];
+  for (const hdu of fitsHdus(bytes)) {
+    if (isCompressedImage(hdu)) {
+      const image = decompressImage(bytes, hdu);
+      const view = new DataView(image.data.buffer, image.data.byteOffset, image.data.byteLength);
+      return fromData(image.cards, image.header, image.bitpix, image.axes, view, {
+        hduIndex: hdu.index,
+        compression: image.compression,
+      });
+    }
+    if (isImageHdu(hdu)) return decodeImageHdu(bytes, hdu);
+    seen.push(hdu.kind);
   }
-  const header = new Map<string, FitsValue>();
-  for (const card of cards) if (!header.has(card.key)) header.set(card.key, card.value);
+  throw new Error(`FITS file holds no image (HDUs: ${seen.join(", ")})`);
+}
 
+function decodeImageHdu(bytes: Uint8Array, hdu: FitsHdu): DecodedFits {
+  const { header } = hdu;
   const bitpix = intKey(header, "BITPIX");
   const bytesPerSample = BITPIX_BYTES.get(bitpix);
-  if (bytesPerSample === undefined) throw new Error(`FITS BITPIX ${bitpix} is not supported`);
-  const naxis = intKey(header, "NAXIS");
-  if (naxis < 1 || naxis > 3) {
-    throw new Error(`FITS NAXIS ${naxis} is not an image of 1–3 axes`);
+  if (bytesPerSample === undefined || bitpix === 64) {
+    throw new Error(`FITS BITPIX ${bitpix} is not supported`);
   }
-  const axes = Array.from({ length: naxis }, (_, i) => intKey(header, `NAXIS${i + 1}`));
+  const axes = axesOf(header);
   if (axes.some((n) => n < 1)) throw new Error(`FITS axes ${axes.join("×")} must be positive`);
-  const [widthPx = 1, heightPx = 1, planes = 1] = axes;
-  const samples = widthPx * heightPx * planes;
+  const samples = axes.reduce((p, n) => p * n, 1);
   if (samples > MAX_SAMPLES) throw new Error(`FITS image of ${samples} samples is too large`);
-  const needed = dataOffset + samples * bytesPerSample;
+  const needed = hdu.dataOffset + samples * bytesPerSample;
   if (bytes.length < needed) {
     throw new Error(`FITS data is truncated: need ${needed} bytes, file has ${bytes.length}`);
   }
+  const view = new DataView(
+    bytes.buffer,
+    bytes.byteOffset + hdu.dataOffset,
+    samples * bytesPerSample,
+  );
+  return fromData(hdu.cards, header, bitpix, axes, view, {
+    hduIndex: hdu.index,
+    compression: null,
+  });
+}
+
+function fromData(
+  cards: FitsCard[],
+  header: Map<string, FitsValue>,
+  bitpix: number,
+  axes: number[],
+  view: DataView,
+  where: { hduIndex: number; compression: string | null },
+): DecodedFits {
+  const [widthPx = 1, heightPx = 1, planes = 1] = axes;
+  const samples = widthPx * heightPx * planes;
   const bzero = numberKey(header, "BZERO", 0);
   const bscale = numberKey(header, "BSCALE", 1);
-  const view = new DataView(bytes.buffer, bytes.byteOffset + dataOffset, samples * bytesPerSample);
   return {
     cards,
     header,
@@ -114,6 +119,7 @@ export function decodeFits(bytes: Uint8Array): DecodedFits {
     heightPx,
     planes,
     bitpix,
+    ...where,
   };
 }
 

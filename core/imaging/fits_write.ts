@@ -74,7 +74,7 @@ function headerCards(image: FitsImage16, cards: FitsCard[]): FitsCard[] {
 }
 
 /** Encodes the header text (ending with END) padded with blanks to whole 2880-byte blocks. */
-function encodeHeader(cards: FitsCard[]): Uint8Array {
+export function encodeHeader(cards: FitsCard[]): Uint8Array {
   const records = cards.flatMap(formatCard);
   records.push("END".padEnd(CARD_CHARS));
   const blocks = Math.ceil(records.length / CARDS_PER_BLOCK);

@@ -11,6 +11,8 @@ import type { BayerPattern } from "../../devices/camera.ts";
 import {
   ADU_MAX,
   autoStretchParams,
+  type ColourBalance,
+  colourStretchParams,
   histogram16,
   histogramStats,
   stretchLut,
@@ -30,6 +32,8 @@ export interface PreviewOptions {
   /** JPEG quality 1..100 (default 85). */
   quality?: number;
   targetBackground?: number;
+  /** Colour frames: one stretch per channel ("unlinked", the default) or one for all. */
+  colourBalance?: ColourBalance;
 }
 
 export interface PreviewImage {
@@ -47,7 +51,11 @@ function cfaChannels(pattern: BayerPattern): number[] {
 }
 
 /** One stretch table per output channel (one shared table for mono). */
-function channelLuts(frame: PreviewFrame, target: number): Uint8Array[] {
+function channelLuts(
+  frame: PreviewFrame,
+  target: number,
+  balance: ColourBalance = "unlinked",
+): Uint8Array[] {
   const { pixels, widthPx, heightPx, bayerPattern } = frame;
   if (bayerPattern === null) {
     const stats = histogramStats(histogram16(pixels));
@@ -65,9 +73,11 @@ function channelLuts(frame: PreviewFrame, target: number): Uint8Array[] {
       odd[pixels[row + x + 1]!]!++;
     }
   }
-  return hists.map((hist) =>
-    stretchLut(autoStretchParams(histogramStats(hist), { targetBackground: target }))
-  );
+  const params = colourStretchParams(hists.map(histogramStats), {
+    balance,
+    targetBackground: target,
+  });
+  return params.map(stretchLut);
 }
 
 /**
@@ -96,6 +106,7 @@ export function renderPreviewRgba(frame: PreviewFrame, opts: PreviewOptions = {}
   const luts = channelLuts(
     colour ? frame : { ...frame, bayerPattern: null },
     opts.targetBackground ?? TARGET_BACKGROUND,
+    opts.colourBalance,
   );
   const rgba = new Uint8Array(outW * outH * 4);
   const sums = new Float64Array(outW * 3);

@@ -101,3 +101,33 @@ export function stretchLut(params: StretchParams): Uint8Array {
   }
   return lut;
 }
+
+/**
+ * How a colour image's channels share the stretch. "unlinked" stretches each channel from its
+ * own statistics, which neutralises a colour cast of the sky background (light pollution, an
+ * OSC sensor's green excess); "linked" applies one stretch from the channels' mean median and
+ * MAD, which keeps the data's true colour ratios.
+ */
+export type ColourBalance = "linked" | "unlinked";
+
+/** STF parameters per channel (same order as `stats`) under the chosen colour balance. */
+export function colourStretchParams(
+  stats: HistogramStats[],
+  opts: { balance?: ColourBalance; targetBackground?: number; shadowsClipMadn?: number } = {},
+): StretchParams[] {
+  const balance = opts.balance ?? "unlinked";
+  if (balance !== "linked" && balance !== "unlinked") {
+    throw new RangeError(`colour balance must be "linked" or "unlinked", got ${balance}`);
+  }
+  if (balance === "unlinked" || stats.length < 2) {
+    return stats.map((s) => autoStretchParams(s, opts));
+  }
+  const mean = (pick: (s: HistogramStats) => number) =>
+    stats.reduce((sum, s) => sum + pick(s), 0) / stats.length;
+  const shared = autoStretchParams({
+    medianAdu: mean((s) => s.medianAdu),
+    madAdu: mean((s) => s.madAdu),
+    count: stats.reduce((sum, s) => sum + s.count, 0),
+  }, opts);
+  return stats.map(() => shared);
+}

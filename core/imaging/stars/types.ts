@@ -26,6 +26,7 @@ export interface FrameAnalysis {
   heightPx: number;
   /** Stars accepted after rejection of hot pixels, cosmic rays and saturated cores. */
   stars: Star[];
+  /** All accepted stars; `stars` keeps the `maxStars` brightest of them. */
   starCount: number;
   /** Medians over accepted stars; null with no stars. */
   medianHfrPx: number | null;
@@ -37,8 +38,21 @@ export interface FrameAnalysis {
   /** Global sky level and noise (sigma) from the background mesh, ADU. */
   backgroundAdu: number;
   noiseAdu: number;
+  /** Detections set aside, by reason (not counted in `starCount`). */
+  rejected: RejectionCounts;
   /** Wall time of the analysis, ms (for benchmarks and logs). */
   elapsedMs: number;
+}
+
+export interface RejectionCounts {
+  /** Single bright pixels with dark neighbours. */
+  hotPixels: number;
+  /** Detections far sharper than the frame's stars (tracks and spots of a few pixels). */
+  cosmicRays: number;
+  /** Stars whose core reached `saturationAdu`: their centroid and flux cannot be trusted. */
+  saturated: number;
+  /** Stars whose measuring aperture leaves the frame. */
+  edge: number;
 }
 
 export interface AnalysisOptions {
@@ -52,4 +66,9 @@ export interface AnalysisOptions {
   saturationAdu?: number;
   /** Keep at most this many stars, brightest first (default 2000). */
   maxStars?: number;
+  /**
+   * Camera gain, e⁻/ADU, for the star's own shot noise in the SNR; null or absent: the SNR is
+   * background-limited (flux / (σ·√npix)).
+   */
+  gainEPerAdu?: number | null;
 }

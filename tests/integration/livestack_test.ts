@@ -1,0 +1,156 @@
+/**
+ * Live stacking end to end over real sockets: a server with the simulated camera (small frames,
+ * short exposures), started through the API; four lights are taken and each must be stacked or
+ * rejected with a reason, the preview must be a JPEG, reset must clear everything, and the stack
+ * must come back after a restart of the server on the same data directory.
+ */
+import { join } from "node:path";
+import { startServer } from "../../cli/server.ts";
+import type { RunningServer } from "../../cli/server.ts";
+import { loadConfig } from "../../core/config.ts";
+import { LogSink } from "../../core/log.ts";
+import { assert, assertEquals } from "../_assert.ts";
+
+async function boot(dir: string): Promise<RunningServer> {
+  const logs = new LogSink({ consoleLevel: "silent" });
+  const config = await loadConfig(join(dir, "config.toml"), logs.logger("config"));
+  return await startServer({
+    config,
+    port: 0,
+    hostname: "127.0.0.1",
+    dataDir: join(dir, "data"),
+    logs,
+    validateEvents: true,
+  });
+}
+
+function client(server: RunningServer) {
+  return async <T = Record<string, unknown>>(method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${server.url}/api/v1${path}`, {
+      method,
+      headers: body === undefined ? {} : { "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${method} ${path} → ${res.status}: ${text}`);
+    return JSON.parse(text) as T;
+  };
+}
+
+interface Status {
+  state: string;
+  frames_stacked: number;
+  frames_rejected: number;
+  rejections: Record<string, number>;
+  total_exposure_s: number;
+  preview_url: string | null;
+  queued: number;
+  processing: boolean;
+  width: number | null;
+  last_frame: { result: string; reason: string | null; message: string | null } | null;
+}
+
+async function waitUntil(check: () => Promise<boolean>, timeoutMs: number, what: string) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+Deno.test("live stack: start, four lights, preview, restart, reset", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "openskylab-livestack-" });
+  let server: RunningServer | null = await boot(dir);
+  try {
+    let api = client(server);
+    const active = await api<{ id: string; devices: Record<string, unknown> }>(
+      "GET",
+      "/profiles/active",
+    );
+    await api("PUT", `/profiles/${active.id}`, {
+      ...active,
+      devices: {
+        ...active.devices,
+        camera: { driver: "sim", options: { widthPx: 800, heightPx: 600, readoutMs: 20 } },
+      },
+    });
+    const bad = await fetch(`${server.url}/api/v1/camera/livestack/start`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ kappa: -1 }),
+    });
+    assertEquals(bad.status, 400);
+    assert((await bad.text()).includes("kappa"));
+    const started = await api<Status>("POST", "/camera/livestack/start", { min_stars: 5 });
+    assertEquals(started.state, "running");
+    assertEquals(started.preview_url, null);
+
+    // A dark is not a light: it must not be stacked.
+    const expose = async (body: unknown) => {
+      // The previous frame may still be being saved (409) for a moment after it was counted.
+      await waitUntil(
+        async () => {
+          const res = await fetch(`${server!.url}/api/v1/camera/expose`, {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify(body),
+          });
+          await res.body?.cancel();
+          if (res.status !== 202 && res.status !== 409) throw new Error(`expose → ${res.status}`);
+          return res.status === 202;
+        },
+        10_000,
+        "the camera to accept an exposure",
+      );
+    };
+    await expose({ duration: 0.2, frame_type: "dark" });
+    for (let k = 0; k < 4; k++) {
+      await expose({ duration: 1, frame_type: "light", object: "M 13" });
+      await waitUntil(
+        async () => {
+          const s = await api<Status>("GET", "/camera/livestack");
+          return s.frames_stacked + s.frames_rejected === k + 1;
+        },
+        15_000,
+        `light ${k + 1} to be stacked`,
+      );
+    }
+    const status = await api<Status>("GET", "/camera/livestack");
+    assertEquals(status.frames_stacked + status.frames_rejected, 4);
+    for (const [reason, n] of Object.entries(status.rejections)) {
+      assert(n > 0 && reason.length > 0);
+    }
+    assert(status.frames_stacked >= 2, `stacked ${JSON.stringify(status)}`);
+    assertEquals(status.total_exposure_s, status.frames_stacked);
+    assertEquals(status.width, 800);
+    assert(status.preview_url !== null);
+    const preview = await fetch(`${server.url}${status.preview_url}`);
+    assertEquals(preview.headers.get("content-type"), "image/jpeg");
+    assertEquals([...new Uint8Array(await preview.arrayBuffer()).slice(0, 2)], [0xff, 0xd8]);
+
+    // Restart on the same data directory: the stack and its counters come back.
+    await server.shutdown();
+    server = await boot(dir);
+    api = client(server);
+    const restored = await api<Status>("GET", "/camera/livestack");
+    assertEquals(restored.frames_stacked, status.frames_stacked);
+    assertEquals(restored.frames_rejected, status.frames_rejected);
+    assertEquals(restored.total_exposure_s, status.total_exposure_s);
+    assertEquals(restored.state, "running");
+    const again = await fetch(`${server.url}/api/v1/camera/livestack/preview`);
+    assertEquals(again.status, 200);
+    await again.body?.cancel();
+
+    const stopped = await api<Status>("POST", "/camera/livestack/stop");
+    assertEquals(stopped.state, "stopped");
+    const reset = await api<Status & { discarded: number }>("POST", "/camera/livestack/reset");
+    assertEquals([reset.frames_stacked, reset.frames_rejected, reset.total_exposure_s], [0, 0, 0]);
+    assertEquals(reset.preview_url, null);
+    const gone = await fetch(`${server.url}/api/v1/camera/livestack/preview`);
+    assertEquals(gone.status, 404);
+    await gone.body?.cancel();
+  } finally {
+    await server?.shutdown();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
