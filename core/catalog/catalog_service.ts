@@ -1,0 +1,204 @@
+/**
+ * The object catalogue as the box uses it: imports siril's catalogue files into the database
+ * (once, and again only when the files' checksum changes), then answers search, lookup by id,
+ * "what is up tonight" at the active profile's site, and `resolveTarget` for sequences and plans
+ * that name a target by designation. The import runs after the server listens; until it is done
+ * every call answers 503 "being imported", and when siril-common is not installed, 503 naming the
+ * package, so the rest of the box never waits on or fails for the catalogue.
+ */
+import { AppError, badRequest } from "../errors.ts";
+import type { Clock } from "../clock.ts";
+import type { Logger } from "../log.ts";
+import { CatalogRepository, type ObjectFilter, type SearchHit } from "../store/catalog.ts";
+import { buildEntries, CatalogMissingError, readCatalogFiles } from "./load.ts";
+import { searchKey } from "./normalize.ts";
+import { nightWindow, rankVisible, type Site, visibilities, type Visibility } from "./tonight.ts";
+import type { NightWindow } from "./tonight.ts";
+import { type CatalogEntry, CATALOGUES } from "./types.ts";
+
+export type CatalogState = "importing" | "ready" | "missing" | "failed";
+
+export interface CatalogStatus {
+  state: CatalogState;
+  message: string | null;
+  dir: string;
+  counts: Record<string, number>;
+  /** Whether this start imported the files (false: the stored catalogue was current). */
+  imported: boolean;
+  importMs: number | null;
+}
+
+export interface TonightQuery extends ObjectFilter {
+  minAltDeg: number;
+  limit: number;
+  /** The instant "now" stands for; the clock's now by default. */
+  atMs?: number;
+}
+
+export interface TonightAnswer {
+  site: Site;
+  atMs: number;
+  night: NightWindow | null;
+  objects: Visibility[];
+}
+
+export interface CatalogServiceOptions {
+  repository: CatalogRepository;
+  dir: string;
+  clock: Pick<Clock, "now">;
+  log: Logger;
+  /** The active profile's site; null when no rig is configured. */
+  site: () => Site | null;
+}
+
+export class CatalogService {
+  readonly #o: CatalogServiceOptions;
+  #state: CatalogState = "importing";
+  #message: string | null = null;
+  #imported = false;
+  #importMs: number | null = null;
+  #counts: Record<string, number> = {};
+  /** Every object, kept for tonight's ranking (≈ 20 000 small records). */
+  #entries: CatalogEntry[] = [];
+  #ready: Promise<void> | null = null;
+
+  constructor(options: CatalogServiceOptions) {
+    this.#o = options;
+  }
+
+  /** Starts the import (idempotent); the promise settles when the catalogue is usable or not. */
+  start(): Promise<void> {
+    return this.#ready ??= this.#load();
+  }
+
+  /** Resolves when start() has finished, whatever the outcome (for an orderly shutdown). */
+  async settled(): Promise<void> {
+    await this.#ready;
+  }
+
+  status(): CatalogStatus {
+    return {
+      state: this.#state,
+      message: this.#message,
+      dir: this.#o.dir,
+      counts: this.#counts,
+      imported: this.#imported,
+      importMs: this.#importMs,
+    };
+  }
+
+  async search(query: string, limit: number, filter: ObjectFilter = {}): Promise<SearchHit[]> {
+    this.#assertReady();
+    const key = searchKey(query);
+    if (key === "") throw badRequest("query.q", "must contain a letter or a digit");
+    return await this.#o.repository.search(key, limit, filter);
+  }
+
+  async get(id: string): Promise<CatalogEntry | null> {
+    this.#assertReady();
+    return await this.#o.repository.get(id);
+  }
+
+  /** Ranked objects above `minAltDeg` during tonight's dark window at the active site. */
+  tonight(q: TonightQuery): TonightAnswer {
+    this.#assertReady();
+    const site = this.#o.site();
+    if (!site) {
+      throw new AppError(409, "conflict", "No active profile: tonight needs the site's location");
+    }
+    const atMs = q.atMs ?? this.#o.clock.now();
+    const night = nightWindow(atMs, site);
+    if (!night) return { site, atMs, night, objects: [] };
+    const candidates = distinct(this.#entries.filter((e) => matches(e, q)));
+    const ranked = rankVisible(visibilities(candidates, night, site, q.minAltDeg, atMs));
+    return { site, atMs, night, objects: ranked.slice(0, q.limit) };
+  }
+
+  /**
+   * A target named by designation or common name ("M42", "NGC 7000", "Vega", "Orion Nebula"):
+   * only an exact match, never a guess; null when nothing matches. Waits for the import.
+   */
+  async resolveTarget(
+    name: string,
+  ): Promise<{ name: string; ra: number; dec: number; id: string } | null> {
+    await this.start();
+    this.#assertReady();
+    const key = searchKey(name);
+    if (key === "") return null;
+    const [best] = await this.#o.repository.search(key, 1);
+    if (!best || (best.match !== "designation" && best.match !== "alias")) return null;
+    const e = best.entry;
+    return { name: e.designation, ra: e.raHours, dec: e.decDeg, id: e.id };
+  }
+
+  #assertReady(): void {
+    if (this.#state === "ready") return;
+    const message = this.#state === "importing"
+      ? "The catalog is being imported; try again in a few seconds"
+      : this.#message ?? "The catalog is unavailable";
+    throw new AppError(503, "unavailable", message, { state: this.#state });
+  }
+
+  async #load(): Promise<void> {
+    const started = performance.now();
+    try {
+      const files = await readCatalogFiles(this.#o.dir);
+      const repo = this.#o.repository;
+      if (await repo.checksum() !== files.checksum) {
+        const entries = buildEntries(files.texts);
+        await repo.replaceAll(entries, files.checksum);
+        this.#entries = entries;
+        this.#imported = true;
+      } else {
+        this.#entries = await repo.all();
+      }
+      this.#counts = await repo.counts();
+      this.#importMs = Math.round(performance.now() - started);
+      this.#state = "ready";
+      this.#o.log.info(this.#imported ? "Imported the catalog" : "The catalog is current", {
+        dir: this.#o.dir,
+        objects: this.#entries.length,
+        ms: this.#importMs,
+      });
+    } catch (err) {
+      this.#state = err instanceof CatalogMissingError ? "missing" : "failed";
+      this.#message = err instanceof CatalogMissingError
+        ? err.message
+        : `The catalog could not be imported from ${this.#o.dir}: ${
+          err instanceof Error ? err.message : String(err)
+        }`;
+      this.#o.log.warn(this.#message, { dir: this.#o.dir });
+    }
+  }
+}
+
+function matches(e: CatalogEntry, q: ObjectFilter): boolean {
+  if (q.types && q.types.length > 0 && !q.types.includes(e.type)) return false;
+  if (q.catalogues && q.catalogues.length > 0) {
+    if (!q.catalogues.includes(e.catalogue)) return false;
+  } else if (e.catalogue === "stars" && !(q.types ?? []).includes("star")) {
+    // Tonight lists deep-sky targets; stars only when asked for by type or catalogue.
+    return false;
+  }
+  if (q.maxMagnitude !== undefined && (e.magnitude === null || e.magnitude > q.maxMagnitude)) {
+    return false;
+  }
+  return true;
+}
+
+/** One entry per object: M31 stands for NGC 224; the catalogue listed first wins. */
+function distinct(entries: readonly CatalogEntry[]): CatalogEntry[] {
+  const seen = new Set<string>();
+  const sorted = [...entries].sort((a, b) =>
+    CATALOGUES.indexOf(a.catalogue) - CATALOGUES.indexOf(b.catalogue)
+  );
+  const kept: CatalogEntry[] = [];
+  for (const e of sorted) {
+    const key = searchKey(e.designation);
+    if (seen.has(key)) continue;
+    kept.push(e);
+    seen.add(key);
+    for (const alias of e.aliases) seen.add(searchKey(alias));
+  }
+  return kept;
+}

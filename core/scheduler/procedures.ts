@@ -1,0 +1,113 @@
+/**
+ * The start and end of an automated night, through the hub's contracts only. Startup: unpark,
+ * cool the camera, open the dome (guiding starts with each block, after its slew). Shutdown: stop
+ * guiding, park, close the dome, warm the camera. Each shutdown step is tried whatever the others
+ * did — a stuck guider must not keep the dome open — and each wait has a deadline. A role the
+ * profile does not have is skipped, not an error.
+ */
+import type { DeviceHub } from "../../devices/hub.ts";
+import type { Clock } from "../clock.ts";
+import type { SchedulerPlan } from "../schemas/scheduler.ts";
+import { errorText } from "../sequencer/context.ts";
+import { Rig, SLEW_TIMEOUT_MS } from "../sequencer/rig.ts";
+
+export const SHUTTER_TIMEOUT_MS = 5 * 60_000;
+
+export interface ProcedureEnv {
+  hub: DeviceHub;
+  clock: Clock;
+  signal: AbortSignal;
+  /** Says what is being done (status message). */
+  describe(text: string): void;
+  /** A step that failed but did not stop the procedure. */
+  warn(message: string): void;
+}
+
+/** Startup; a failure to unpark or open the dome throws (imaging would be pointless). */
+export async function startup(plan: SchedulerPlan, env: ProcedureEnv): Promise<void> {
+  const { hub, signal } = env;
+  const rig = new Rig(hub, env.clock);
+  const o = plan.startup;
+  if (o.unpark && hub.peek("mount") !== null) {
+    const mount = hub.device("mount");
+    if (mount.status().parked) {
+      env.describe("unparking the mount");
+      await mount.unpark();
+      await rig.waitUntil("mount.unpark", () => !mount.status().parked, SLEW_TIMEOUT_MS, signal);
+    }
+  }
+  if (o.open_dome && hub.peek("dome") !== null) {
+    const dome = hub.device("dome");
+    if (dome.status().shutter !== "open") {
+      env.describe("opening the dome");
+      await dome.openShutter();
+      await rig.waitUntil(
+        "dome.openShutter",
+        () => dome.status().shutter === "open",
+        SHUTTER_TIMEOUT_MS,
+        signal,
+      );
+    }
+  }
+  if (o.cool_to_c !== null && hub.peek("camera") !== null) {
+    env.describe(`cooling the camera to ${o.cool_to_c} °C`);
+    if (!await rig.coolTo(o.cool_to_c, o.cool_timeout_s * 1000, signal)) {
+      env.warn(
+        `The camera did not reach ${o.cool_to_c} °C in ${o.cool_timeout_s} s; imaging anyway`,
+      );
+    }
+  }
+}
+
+/** Shutdown; every step is attempted and failures are reported, never thrown. */
+export async function shutdown(
+  plan: SchedulerPlan,
+  env: ProcedureEnv,
+  only?: { park: boolean; stopGuiding: boolean },
+): Promise<string[]> {
+  const { hub, signal } = env;
+  const rig = new Rig(hub, env.clock);
+  const o = only
+    ? { ...plan.shutdown, close_dome: false, warm_to_c: null, park: only.park }
+    : plan.shutdown;
+  const done: string[] = [];
+  const attempt = async (what: string, step: () => Promise<unknown>) => {
+    env.describe(what);
+    try {
+      await step();
+      done.push(what);
+    } catch (err) {
+      env.warn(`Shutdown: ${what} failed: ${errorText(err)}`);
+      done.push(`${what} FAILED`);
+    }
+  };
+  const guider = hub.peek("guider")?.status();
+  if ((only?.stopGuiding ?? o.stop_guiding) && guider?.connected && guider.state !== "stopped") {
+    await attempt("stopping guiding", () => hub.device("guider").stopGuiding());
+  }
+  if (o.park && hub.peek("mount")?.status().connected) {
+    await attempt("parking the mount", () => rig.park(signal));
+  }
+  const shutter = hub.peek("dome")?.status();
+  if (o.close_dome && shutter?.connected && shutter.shutter !== "closed") {
+    await attempt("closing the dome", async () => {
+      const dome = hub.device("dome");
+      await dome.closeShutter();
+      await rig.waitUntil(
+        "dome.closeShutter",
+        () => dome.status().shutter === "closed",
+        SHUTTER_TIMEOUT_MS,
+        signal,
+      );
+    });
+  }
+  const warm = o.warm_to_c;
+  if (warm !== null && hub.peek("camera")?.status().connected) {
+    await attempt(`warming the camera to ${warm} °C`, async () => {
+      if (!await rig.warmUp(warm, o.warm_timeout_s * 1000, signal)) {
+        env.warn(`The camera did not reach ${warm} °C before its cooler was switched off`);
+      }
+    });
+  }
+  return done;
+}

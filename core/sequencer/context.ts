@@ -1,0 +1,57 @@
+/**
+ * What a sequence run is given: the hub, bus, clock, store, where frames go, and the hooks that
+ * later features plug in (catalog lookup, autofocus, plate-solve centring, frame analysis). Each
+ * hook is optional; without it the run does the honest fallback (coordinates required, an alert
+ * that autofocus is unavailable, no centring, null HFR) instead of pretending.
+ */
+import type { RawFrame } from "../../devices/camera.ts";
+import type { DeviceHub } from "../../devices/hub.ts";
+import type { Clock } from "../clock.ts";
+import type { EventBus } from "../event_bus.ts";
+import type { Logger } from "../log.ts";
+import type { Database } from "../store/db.ts";
+import type { ResolveTarget } from "./validate.ts";
+
+export interface SequencerHooks {
+  /** Catalog lookup of a target named without coordinates (J2000 hours / degrees). */
+  resolveTarget?: ResolveTarget;
+  /** Runs a full autofocus; rejects when it fails. */
+  autofocus?: (signal: AbortSignal) => Promise<void>;
+  /** Plate-solves and re-points until the target is centred (J2000). */
+  centerOnTarget?: (target: { raHours: number; decDeg: number }, signal: AbortSignal) => Promise<
+    void
+  >;
+  /** Why starting is refused right now (e.g. unsafe weather), or null when it may start. */
+  mayStart?: () => string | null;
+  /** Median HFR and star count of a frame (null when it cannot say). */
+  analyzeFrame?: (
+    frame: RawFrame,
+    signal: AbortSignal,
+  ) => Promise<{ hfr: number | null; stars: number | null }>;
+}
+
+export interface SequencerContext {
+  hub: DeviceHub;
+  bus: EventBus;
+  clock: Clock;
+  log: Logger;
+  db: Database;
+  dataDir: string;
+  filePattern: string;
+  defaults: { gain: number; offset: number };
+  hooks: SequencerHooks;
+}
+
+/** Why a run stopped early: the user aborted, or the box is shutting down (resume later). */
+export class RunStopped extends Error {
+  readonly kind: "aborted" | "interrupted";
+  constructor(kind: "aborted" | "interrupted", message: string) {
+    super(message);
+    this.name = "RunStopped";
+    this.kind = kind;
+  }
+}
+
+export function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,171 @@
+/**
+ * The device actions a sequence needs, through the hub's guarded contracts only: select a filter
+ * and wait for it, move the focuser by a filter's offset, slew (unparking first) and wait for
+ * arrival, cool or warm the camera and wait for the temperature, park. Contract commands resolve
+ * when accepted, so each action polls the cheap `status()` on the injected clock until done, with
+ * a named deadline: a wait that never ends is a bug.
+ */
+import type { DeviceHub } from "../../devices/hub.ts";
+import type { FilterSlot } from "../../devices/filterwheel.ts";
+import type { Clock } from "../clock.ts";
+import { j2000ToJNow } from "../astro/precession.ts";
+import { DeviceTimeoutError } from "../errors.ts";
+
+const POLL_MS = 100;
+export const FILTER_TIMEOUT_MS = 60_000;
+export const FOCUS_TIMEOUT_MS = 120_000;
+export const SLEW_TIMEOUT_MS = 10 * 60_000;
+export const PARK_TIMEOUT_MS = 10 * 60_000;
+
+/** Thrown for a plan the rig cannot carry out (unknown filter): the run pauses with an alert. */
+export class RigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "RigError";
+  }
+}
+
+/** The slot of `name`: an exact match first, then a unique case-insensitive one. */
+export function slotOfFilter(slots: readonly FilterSlot[], name: string): number | null {
+  const exact = slots.findIndex((slot) => slot.name === name);
+  if (exact >= 0) return exact;
+  const folded = name.toLowerCase();
+  const loose = slots.flatMap((slot, i) => slot.name.toLowerCase() === folded ? [i] : []);
+  return loose.length === 1 ? loose[0] ?? null : null;
+}
+
+export class Rig {
+  readonly #hub: DeviceHub;
+  readonly #clock: Clock;
+
+  constructor(hub: DeviceHub, clock: Clock) {
+    this.#hub = hub;
+    this.#clock = clock;
+  }
+
+  /** Polls `done` every 100 ms of the clock until true; DeviceTimeoutError after `timeoutMs`. */
+  async waitUntil(
+    what: string,
+    done: () => boolean,
+    timeoutMs: number,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const deadlineMs = this.#clock.now() + timeoutMs;
+    while (!done()) {
+      if (this.#clock.now() >= deadlineMs) throw new DeviceTimeoutError(what, timeoutMs);
+      await this.#clock.sleep(POLL_MS, signal);
+    }
+  }
+
+  /** The filter currently in the path, or null (no wheel, moving, unknown). */
+  currentFilter(): { name: string; offsetSteps: number } | null {
+    const status = this.#hub.peek("filterwheel")?.status();
+    if (!status?.connected || status.position === null) return null;
+    const slot = status.slots[status.position];
+    return slot ? { name: slot.name, offsetSteps: slot.focusOffsetSteps } : null;
+  }
+
+  /** Puts `name` in the path; resolves with its slot's focus offset and whether it moved. */
+  async selectFilter(
+    name: string,
+    signal: AbortSignal,
+  ): Promise<{ offsetSteps: number; moved: boolean }> {
+    const wheel = this.#hub.device("filterwheel");
+    const status = wheel.status();
+    const slot = slotOfFilter(status.slots, name);
+    if (slot === null) {
+      throw new RigError(
+        `the filter wheel has no filter "${name}" (it has ${
+          status.slots.map((s) => s.name).join(", ")
+        })`,
+      );
+    }
+    const offsetSteps = status.slots[slot]?.focusOffsetSteps ?? 0;
+    if (status.position === slot && !status.moving) return { offsetSteps, moved: false };
+    await wheel.moveTo(slot);
+    await this.waitUntil(
+      "filterwheel.moveTo",
+      () => {
+        const s = wheel.status();
+        return s.position === slot && !s.moving;
+      },
+      FILTER_TIMEOUT_MS,
+      signal,
+    );
+    return { offsetSteps, moved: true };
+  }
+
+  /** Moves the focuser by `deltaSteps` (a filter's offset change) and waits; no focuser: false. */
+  async moveFocuserBy(deltaSteps: number, signal: AbortSignal): Promise<boolean> {
+    if (deltaSteps === 0 || this.#hub.peek("focuser") === null) return false;
+    const focuser = this.#hub.device("focuser");
+    const max = focuser.capabilities.maxPosition;
+    const target = Math.min(max, Math.max(0, focuser.status().position + deltaSteps));
+    await focuser.moveTo(target);
+    await this.waitUntil(
+      "focuser.moveTo",
+      () => !focuser.status().moving,
+      FOCUS_TIMEOUT_MS,
+      signal,
+    );
+    return true;
+  }
+
+  focuserTemperatureC(): number | null {
+    const status = this.#hub.peek("focuser")?.status();
+    return status?.connected ? status.temperatureC : null;
+  }
+
+  /** Slews to J2000 coordinates (converted to the mount's epoch), unparking first; waits. */
+  async slewTo(raHours: number, decDeg: number, signal: AbortSignal): Promise<void> {
+    const mount = this.#hub.device("mount");
+    if (mount.status().parked) {
+      await mount.unpark();
+      await this.waitUntil("mount.unpark", () => !mount.status().parked, SLEW_TIMEOUT_MS, signal);
+    }
+    const j2000 = { raHours, decDeg };
+    const target = mount.capabilities.epoch === "JNow"
+      ? j2000ToJNow(j2000, this.#clock.now())
+      : j2000;
+    await mount.slewTo(target);
+    await this.waitUntil("mount.slewTo", () => !mount.status().slewing, SLEW_TIMEOUT_MS, signal);
+  }
+
+  async park(signal: AbortSignal): Promise<void> {
+    const mount = this.#hub.device("mount");
+    if (mount.status().parked) return;
+    await mount.park();
+    await this.waitUntil("mount.park", () => mount.status().parked, PARK_TIMEOUT_MS, signal);
+  }
+
+  /**
+   * Sets the cooler and waits until the sensor is within 1 °C of the target; resolves false when
+   * the timeout passes first (the caller alerts and carries on: a warm frame beats no frame).
+   */
+  async coolTo(targetC: number, timeoutMs: number, signal: AbortSignal): Promise<boolean> {
+    const camera = this.#hub.device("camera");
+    await camera.setCooler(true, targetC);
+    try {
+      await this.waitUntil(
+        "camera cooler",
+        () => {
+          const t = camera.status().cooler.tempC;
+          return t !== null && Math.abs(t - targetC) <= 1;
+        },
+        timeoutMs,
+        signal,
+      );
+      return true;
+    } catch (err) {
+      if (err instanceof DeviceTimeoutError) return false;
+      throw err;
+    }
+  }
+
+  /** Raises the sensor to `targetC` gently, then switches the cooler off. */
+  async warmUp(targetC: number, timeoutMs: number, signal: AbortSignal): Promise<boolean> {
+    const reached = await this.coolTo(targetC, timeoutMs, signal);
+    await this.#hub.device("camera").setCooler(false, targetC);
+    return reached;
+  }
+}
