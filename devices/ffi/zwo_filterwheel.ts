@@ -1,0 +1,251 @@
+/**
+ * ZWO EFW filter wheels through libEFWFilter (registry id "zwo"). The EFW reports −1 while it
+ * turns, which is the contract's `position: null`; a poll reads it every `pollIntervalMs` (100)
+ * while turning and every `statusIntervalMs` (1000) at rest. Filter names and focus offsets are
+ * ours, not the wheel's: the `filters` option (names, or {name, focusOffsetSteps}, one per slot)
+ * or "Filter 1…n", then setSlots. A move while turning is the SDK's EFW_ERROR_MOVING, a 409.
+ * Options: library, index | id | name, filters, pollIntervalMs, statusIntervalMs.
+ */
+import { DeviceNotConnectedError } from "../../core/errors.ts";
+import type { Logger } from "../../core/log.ts";
+import type { DeviceInfo, DriverContext } from "../device.ts";
+import { Emitter } from "../emitter.ts";
+import type {
+  FilterSlot,
+  FilterWheel,
+  FilterWheelCapabilities,
+  FilterWheelStatus,
+} from "../filterwheel.ts";
+import { checkNumber } from "../sim/motion.ts";
+import { EFW_DEFAULT_LIBRARY, EfwSdk } from "./efw_sdk.ts";
+import { CallQueue } from "./library.ts";
+import { parseZwoOptions, selectDevice, type ZwoOptions } from "./options.ts";
+import { PollLoop } from "./poll_loop.ts";
+
+interface Session {
+  sdk: EfwSdk;
+  id: number;
+}
+
+export class ZwoFilterWheel implements FilterWheel {
+  readonly kind = "filterwheel" as const;
+  readonly #log: Logger;
+  readonly #options: ZwoOptions;
+  readonly #configuredSlots: FilterSlot[] | null;
+  readonly #queue = new CallQueue();
+  readonly #statusListeners = new Emitter<FilterWheelStatus>();
+  readonly #lostListeners = new Emitter<string>();
+  readonly #poll: PollLoop;
+  #info: DeviceInfo = {
+    name: "ZWO EFW",
+    driver: "zwo",
+    description: "ZWO EFW filter wheel through libEFWFilter (not connected yet)",
+    driverVersion: "1.0.0",
+  };
+  #capabilities: FilterWheelCapabilities = { slotCount: 1 };
+  #session: Session | null = null;
+  #status: FilterWheelStatus = {
+    connected: false,
+    position: null,
+    targetPosition: null,
+    moving: false,
+    slots: [],
+  };
+
+  constructor(ctx: DriverContext) {
+    this.#options = parseZwoOptions(ctx.options, EFW_DEFAULT_LIBRARY, {
+      pollIntervalMs: { fallback: 100, min: 10, max: 5000 },
+      statusIntervalMs: { fallback: 1000, min: 50, max: 60_000 },
+    }, ["filters"]);
+    this.#configuredSlots = ctx.options.filters === undefined
+      ? null
+      : parseSlots("option filters", ctx.options.filters, null);
+    this.#log = ctx.log;
+    const { pollIntervalMs, statusIntervalMs } = this.#options.numbers;
+    this.#poll = new PollLoop(
+      () => this.#refresh(),
+      () => this.#status.moving ? pollIntervalMs! : statusIntervalMs!,
+    );
+  }
+
+  get info(): DeviceInfo {
+    return this.#info;
+  }
+
+  get capabilities(): FilterWheelCapabilities {
+    return this.#capabilities;
+  }
+
+  async connect(signal?: AbortSignal): Promise<void> {
+    signal?.throwIfAborted();
+    if (this.#session) return;
+    const sdk = EfwSdk.open(this.#options.library);
+    const opened = new Set<number>();
+    try {
+      const byName = this.#options.selector.by === "name";
+      const chosen = await selectDevice(
+        "EFW filter wheel",
+        this.#options.selector,
+        await sdk.count(),
+        async (index) => {
+          const id = await sdk.idAt(index);
+          if (!byName) return { index, id, name: "" };
+          // EFWGetProperty answers only for an open wheel.
+          await sdk.open(id);
+          opened.add(id);
+          return { index, id, name: (await sdk.info(id)).name };
+        },
+      );
+      for (const id of opened) if (id !== chosen.id) await sdk.closeDevice(id).catch(() => {});
+      await sdk.open(chosen.id);
+      opened.add(chosen.id);
+      const info = await sdk.info(chosen.id);
+      signal?.throwIfAborted();
+      const slots = this.#configuredSlots ??
+        Array.from({ length: info.slotCount }, (_, i) => ({
+          name: `Filter ${i + 1}`,
+          focusOffsetSteps: 0,
+        }));
+      if (slots.length !== info.slotCount) {
+        throw new RangeError(
+          `option filters names ${slots.length} filters, but ${info.name} has ` +
+            `${info.slotCount} slots`,
+        );
+      }
+      this.#capabilities = { slotCount: info.slotCount };
+      this.#info = {
+        name: info.name,
+        driver: "zwo",
+        description: `ZWO ${info.name} with ${info.slotCount} slots through libEFWFilter`,
+        driverVersion: "1.0.0",
+      };
+      this.#session = { sdk, id: chosen.id };
+      this.#status = { ...this.#status, slots: slots.map((slot) => ({ ...slot })) };
+      await this.#refresh();
+      this.#status = { ...this.#status, connected: true };
+    } catch (err) {
+      this.#session = null;
+      for (const id of opened) await sdk.closeDevice(id).catch(() => {});
+      sdk.close();
+      throw err;
+    }
+    this.#emit();
+    this.#poll.start();
+  }
+
+  async disconnect(): Promise<void> {
+    await this.#release();
+  }
+
+  status(): FilterWheelStatus {
+    return { ...this.#status, slots: this.#status.slots.map((slot) => ({ ...slot })) };
+  }
+
+  onStatus(listener: (status: FilterWheelStatus) => void): () => void {
+    return this.#statusListeners.on(listener);
+  }
+
+  onLost(listener: (reason: string) => void): () => void {
+    return this.#lostListeners.on(listener);
+  }
+
+  async moveTo(position: number): Promise<void> {
+    const { sdk, id } = this.#requireSession();
+    const { slotCount } = this.#capabilities;
+    checkNumber("position", position, { min: 0, max: slotCount - 1, integer: true });
+    await this.#call(() => sdk.setPosition(id, position));
+    this.#status = { ...this.#status, targetPosition: position, position: null, moving: true };
+    this.#emit();
+    this.#poll.soon(this.#options.numbers.pollIntervalMs!);
+  }
+
+  setSlots(slots: FilterSlot[]): Promise<void> {
+    this.#requireSession();
+    const parsed = parseSlots("slots", slots, this.#capabilities.slotCount);
+    this.#status = { ...this.#status, slots: parsed };
+    this.#emit();
+    return Promise.resolve();
+  }
+
+  #requireSession(): Session {
+    if (!this.#session) throw new DeviceNotConnectedError("filterwheel");
+    return this.#session;
+  }
+
+  async #call<T>(job: () => Promise<T>): Promise<T> {
+    try {
+      return await this.#queue.run(job);
+    } catch (err) {
+      if (err instanceof DeviceNotConnectedError && this.#session) {
+        const reason = err.message;
+        queueMicrotask(() => void this.#lose(reason));
+      }
+      throw err;
+    }
+  }
+
+  async #refresh(): Promise<void> {
+    const session = this.#session;
+    if (!session) return;
+    const raw = await this.#call(() => session.sdk.position(session.id));
+    const moving = raw < 0;
+    const before = this.#status;
+    this.#status = {
+      ...before,
+      position: moving ? null : raw,
+      moving,
+      // A wheel found at rest (or homing to slot 0) has its target where it is.
+      targetPosition: before.targetPosition ?? (moving ? null : raw),
+    };
+    if (JSON.stringify(before) !== JSON.stringify(this.#status)) this.#emit();
+  }
+
+  #emit(): void {
+    this.#statusListeners.emit(this.status());
+  }
+
+  async #release(): Promise<boolean> {
+    const session = this.#session;
+    if (!session) return false;
+    this.#session = null;
+    await this.#poll.stop();
+    await this.#queue.drained();
+    await session.sdk.closeDevice(session.id).catch(() => {});
+    session.sdk.close();
+    this.#status = { ...this.#status, connected: false };
+    this.#emit();
+    return true;
+  }
+
+  async #lose(reason: string): Promise<void> {
+    if (await this.#release()) {
+      this.#log.warn("zwo filter wheel lost", { reason });
+      this.#lostListeners.emit(reason);
+    }
+  }
+}
+
+/** Slot names and offsets; `count` null accepts any non-empty list (checked at connect). */
+function parseSlots(what: string, value: unknown, count: number | null): FilterSlot[] {
+  if (!Array.isArray(value) || value.length === 0 || (count !== null && value.length !== count)) {
+    const got = Array.isArray(value) ? `${value.length} entries` : JSON.stringify(value);
+    const wanted = count === null ? "a non-empty list" : `exactly ${count} entries`;
+    throw new RangeError(
+      `${what} must have ${wanted} (names or {name, focusOffsetSteps}), got ${got}`,
+    );
+  }
+  return value.map((entry, i) => {
+    const slot = typeof entry === "string" ? { name: entry, focusOffsetSteps: 0 } : entry;
+    if (
+      typeof slot !== "object" || slot === null || typeof slot.name !== "string" ||
+      !slot.name.trim()
+    ) {
+      throw new RangeError(
+        `${what}[${i}] must have a non-empty name, got ${JSON.stringify(entry)}`,
+      );
+    }
+    const focusOffsetSteps = slot.focusOffsetSteps ?? 0;
+    checkNumber(`${what}[${i}].focusOffsetSteps`, focusOffsetSteps, { integer: true });
+    return { name: slot.name.trim(), focusOffsetSteps };
+  });
+}

@@ -1,0 +1,77 @@
+/**
+ * Fault tests against a real indiserver: killed mid-exposure, the camera driver fails the
+ * exposure with an error and reports the loss; started again, a reconnect and a new exposure
+ * work. Also: bad options are refused by name, and an absent device is named on connect.
+ */
+import assert from "node:assert/strict";
+import { systemClock } from "../../core/clock.ts";
+import { harnessContext } from "../../tests/contracts/_wait.ts";
+import { indiFixture, stopFixtureTest } from "../../tests/indi/harness.ts";
+import { IndiCamera } from "./camera.ts";
+import { IndiFocuser } from "./focuser.ts";
+
+const fixture = await indiFixture(["indi_simulator_ccd"]);
+const ignore = fixture.server === null;
+const request = { durationS: 5, gain: 0, offset: 0, binning: 1, frameType: "light" } as const;
+
+Deno.test({
+  name: "indi fault: indiserver killed mid-exposure → rejection and onLost; restart → reconnect",
+  ignore,
+  async fn() {
+    const camera = new IndiCamera(fixture.context("CCD Simulator"));
+    const lost: string[] = [];
+    camera.onLost((reason) => lost.push(reason));
+    await camera.connect();
+    try {
+      const pending = camera.expose(request);
+      pending.catch(() => {});
+      while (camera.status().exposure.state !== "exposing") await delay(20);
+      await delay(300);
+      const killedAtMs = Date.now();
+      await fixture.server!.kill();
+      await assert.rejects(pending, /closed the connection|failed/);
+      assert.ok(Date.now() - killedAtMs < 2000, "the exposure failed promptly");
+      assert.equal(lost.length, 1, "onLost fired once");
+      assert.equal(camera.status().connected, false);
+      assert.equal(camera.status().exposure.state, "idle");
+      await assert.rejects(() => camera.expose({ ...request, durationS: 0.1 }), /not connected/);
+      await fixture.server!.restart();
+      await camera.connect();
+      const frame = await camera.expose({ ...request, durationS: 0.1 });
+      assert.equal(frame.pixels.length, frame.widthPx * frame.heightPx);
+    } finally {
+      await camera.disconnect();
+    }
+  },
+});
+
+Deno.test({
+  name: "indi: a device the server lacks is named on connect",
+  ignore,
+  async fn() {
+    const focuser = new IndiFocuser(fixture.context("No Such Focuser"));
+    await assert.rejects(
+      () => focuser.connect(),
+      /indiserver at 127\.0\.0\.1:\d+ has no device "No Such Focuser"/,
+    );
+    assert.equal(focuser.status().connected, false);
+  },
+});
+
+Deno.test("indi: options are validated by name", () => {
+  const ctx = (options: Record<string, unknown>) => harnessContext(systemClock, options);
+  assert.throws(() => new IndiFocuser(ctx({})), /options\.device/);
+  assert.throws(() => new IndiFocuser(ctx({ device: "F", port: 0 })), /options\.port/);
+  assert.throws(() => new IndiFocuser(ctx({ device: "F", port: 7625.5 })), /options\.port/);
+  assert.throws(() => new IndiFocuser(ctx({ device: "F", host: "" })), /options\.host/);
+  assert.throws(() => new IndiFocuser(ctx({ device: "F", speed: 3 })), /options\.speed/);
+  const focuser = new IndiFocuser(ctx({ device: "F" }));
+  assert.match(focuser.info.description, /127\.0\.0\.1:7625/);
+  assert.equal(focuser.info.driver, "indi");
+});
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+stopFixtureTest(fixture);

@@ -1,0 +1,91 @@
+/*
+ * The ZWO SDK types the stubs export, written from the documented API (ASICamera2.h,
+ * EAF_focuser.h, EFW_filter.h as described in shared/protocols/zwo-sdk.md): the same field
+ * order and C types, so the compiler lays the structs out exactly as the vendor libraries do.
+ * The layout test compiles this header for both data models to check devices/ffi/layout.ts.
+ */
+#ifndef ZWO_TYPES_H
+#define ZWO_TYPES_H
+
+#include <stdbool.h>
+
+typedef enum { ASI_FALSE = 0, ASI_TRUE } ASI_BOOL;
+typedef enum { ASI_BAYER_RG = 0, ASI_BAYER_BG, ASI_BAYER_GR, ASI_BAYER_GB } ASI_BAYER_PATTERN;
+typedef enum { ASI_IMG_RAW8 = 0, ASI_IMG_RGB24, ASI_IMG_RAW16, ASI_IMG_Y8, ASI_IMG_END = -1 } ASI_IMG_TYPE;
+typedef enum {
+  ASI_EXP_IDLE = 0, ASI_EXP_WORKING, ASI_EXP_SUCCESS, ASI_EXP_FAILED
+} ASI_EXPOSURE_STATUS;
+typedef enum {
+  ASI_GAIN = 0, ASI_EXPOSURE, ASI_GAMMA, ASI_WB_R, ASI_WB_B, ASI_OFFSET, ASI_BANDWIDTHOVERLOAD,
+  ASI_OVERCLOCK, ASI_TEMPERATURE, ASI_FLIP, ASI_AUTO_MAX_GAIN, ASI_AUTO_MAX_EXP,
+  ASI_AUTO_TARGET_BRIGHTNESS, ASI_HARDWARE_BIN, ASI_HIGH_SPEED_MODE, ASI_COOLER_POWER_PERC,
+  ASI_TARGET_TEMP, ASI_COOLER_ON, ASI_MONO_BIN, ASI_FAN_ON, ASI_PATTERN_ADJUST,
+  ASI_ANTI_DEW_HEATER, ASI_CONTROL_TYPE_END
+} ASI_CONTROL_TYPE;
+typedef enum {
+  ASI_SUCCESS = 0, ASI_ERROR_INVALID_INDEX, ASI_ERROR_INVALID_ID, ASI_ERROR_INVALID_CONTROL_TYPE,
+  ASI_ERROR_CAMERA_CLOSED, ASI_ERROR_CAMERA_REMOVED, ASI_ERROR_INVALID_PATH,
+  ASI_ERROR_INVALID_FILEFORMAT, ASI_ERROR_INVALID_SIZE, ASI_ERROR_INVALID_IMGTYPE,
+  ASI_ERROR_OUTOF_BOUNDARY, ASI_ERROR_TIMEOUT, ASI_ERROR_INVALID_SEQUENCE,
+  ASI_ERROR_BUFFER_TOO_SMALL, ASI_ERROR_VIDEO_MODE_ACTIVE, ASI_ERROR_EXPOSURE_IN_PROGRESS,
+  ASI_ERROR_GENERAL_ERROR, ASI_ERROR_INVALID_MODE, ASI_ERROR_END
+} ASI_ERROR_CODE;
+
+typedef struct _ASI_CAMERA_INFO {
+  char Name[64];
+  int CameraID;
+  long MaxHeight;
+  long MaxWidth;
+  ASI_BOOL IsColorCam;
+  ASI_BAYER_PATTERN BayerPattern;
+  int SupportedBins[16];
+  ASI_IMG_TYPE SupportedVideoFormat[8];
+  double PixelSize;
+  ASI_BOOL MechanicalShutter;
+  ASI_BOOL ST4Port;
+  ASI_BOOL IsCoolerCam;
+  ASI_BOOL IsUSB3Host;
+  ASI_BOOL IsUSB3Camera;
+  float ElecPerADU;
+  int BitDepth;
+  ASI_BOOL IsTriggerCam;
+  char Unused[16];
+} ASI_CAMERA_INFO;
+
+typedef struct _ASI_CONTROL_CAPS {
+  char Name[64];
+  char Description[128];
+  long MaxValue;
+  long MinValue;
+  long DefaultValue;
+  ASI_BOOL IsAutoSupported;
+  ASI_BOOL IsWritable;
+  ASI_CONTROL_TYPE ControlType;
+  char Unused[32];
+} ASI_CONTROL_CAPS;
+
+typedef struct _EAF_INFO {
+  int ID;
+  char Name[64];
+  int MaxStep;
+} EAF_INFO;
+
+typedef enum {
+  EAF_SUCCESS = 0, EAF_ERROR_INVALID_INDEX, EAF_ERROR_INVALID_ID, EAF_ERROR_INVALID_VALUE,
+  EAF_ERROR_REMOVED, EAF_ERROR_MOVING, EAF_ERROR_ERROR_STATE, EAF_ERROR_GENERAL_ERROR,
+  EAF_ERROR_NOT_SUPPORTED, EAF_ERROR_CLOSED, EAF_ERROR_END = -1
+} EAF_ERROR_CODE;
+
+typedef struct _EFW_INFO {
+  int ID;
+  char Name[64];
+  int slotNum;
+} EFW_INFO;
+
+typedef enum {
+  EFW_SUCCESS = 0, EFW_ERROR_INVALID_INDEX, EFW_ERROR_INVALID_ID, EFW_ERROR_INVALID_VALUE,
+  EFW_ERROR_REMOVED, EFW_ERROR_MOVING, EFW_ERROR_ERROR_STATE, EFW_ERROR_GENERAL_ERROR,
+  EFW_ERROR_NOT_SUPPORTED, EFW_ERROR_CLOSED, EFW_ERROR_END = -1
+} EFW_ERROR_CODE;
+
+#endif

@@ -1,0 +1,55 @@
+/**
+ * Runs a contract suite against an INDI driver talking to a real indiserver: the server is
+ * started once per test file (at module load, before any test, so no test owns its process) and
+ * stopped by a final test; every case builds a fresh driver aimed at it. Without indi-bin the
+ * cases are registered as ignored, naming the missing package.
+ */
+import { systemClock } from "../../core/clock.ts";
+import type { DriverContext } from "../../devices/device.ts";
+import { harnessContext } from "../contracts/_wait.ts";
+import { hasIndiServer, type IndiServerHandle, startIndiServer } from "./indiserver.ts";
+
+export interface IndiFixture {
+  server: IndiServerHandle | null;
+  /** Why the INDI tests cannot run here, or null. */
+  missing: string | null;
+  context(device: string): DriverContext;
+}
+
+/** Starts indiserver with `drivers` and registers the test that stops it (call last). */
+export async function indiFixture(drivers: string[]): Promise<IndiFixture> {
+  if (!hasIndiServer()) {
+    return {
+      server: null,
+      missing: "indiserver is not installed (apt-get install indi-bin)",
+      context: () => harnessContext(systemClock, {}),
+    };
+  }
+  const server = await startIndiServer(drivers);
+  // A run filtered down to a few tests never reaches the stopping test: kill it on exit anyway.
+  globalThis.addEventListener("unload", () => void server.stop());
+  return {
+    server,
+    missing: null,
+    context: (device) => harnessContext(systemClock, { port: server.port, device }),
+  };
+}
+
+/** Registers the test that stops the fixture's server; register it after every other test. */
+export function stopFixtureTest(fixture: IndiFixture): void {
+  Deno.test({
+    name: "indiserver stops",
+    ignore: fixture.server === null,
+    // The server's process was started outside any test; stopping it completes its status op.
+    sanitizeOps: false,
+    sanitizeResources: false,
+    async fn() {
+      await fixture.server?.stop();
+    },
+  });
+}
+
+/** Every case of a suite skipped with the same reason (no indiserver). */
+export function skipAll(cases: readonly string[], reason: string): Record<string, string> {
+  return Object.fromEntries(cases.map((c) => [c, reason]));
+}
