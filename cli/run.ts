@@ -1,4 +1,5 @@
 /** Dispatches the subcommand; each returns the process exit code. */
+import { analyzeCommand } from "./analyze.ts";
 import { serveCommand } from "./serve.ts";
 import { tokenCommand } from "./token.ts";
 
@@ -8,6 +9,10 @@ const COMMANDS: Record<string, { summary: string; run: (args: string[]) => Promi
     run: serveCommand,
   },
   token: { summary: "print the remote-access token; --rotate makes a new one", run: tokenCommand },
+  analyze: {
+    summary: "star analysis of FILE.fits (--json, --stars, --pixel-scale ARCSEC)",
+    run: analyzeCommand,
+  },
 };
 
 export async function runCli(args: string[]): Promise<number> {

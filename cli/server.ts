@@ -3,7 +3,13 @@
  * orderly way down again. `startServer` is what `serve` runs and what integration tests call with
  * a temporary data dir and port 0.
  */
+import { CalibrationService } from "../core/calibration/calibration_service.ts";
+import { LivestackService } from "../core/livestack/livestack_service.ts";
+import { DiscoveryService } from "../core/discovery/discovery_service.ts";
 import { ExposureService } from "../core/camera/exposure_service.ts";
+import { frameFigures } from "../core/camera/frame_analysis.ts";
+import { libraryCalibration } from "../core/livestack/calibration_hook.ts";
+import { WorkerPool } from "../core/imaging/worker_pool.ts";
 import { systemClock } from "../core/clock.ts";
 import type { Clock } from "../core/clock.ts";
 import type { Config } from "../core/config.ts";
@@ -11,15 +17,26 @@ import { EventBus } from "../core/event_bus.ts";
 import { LogSink } from "../core/log.ts";
 import type { LogLevel } from "../core/log.ts";
 import { ProfileService } from "../core/profiles/profile_service.ts";
+import { SequencerService } from "../core/sequencer/service.ts";
+import { SchedulerService } from "../core/scheduler/scheduler_service.ts";
+import { CatalogService } from "../core/catalog/catalog_service.ts";
+import { SIRIL_CATALOGUE_DIR } from "../core/catalog/load.ts";
+import { CatalogRepository } from "../core/store/catalog.ts";
+import { SafetyMonitor } from "../core/safety/safety_monitor.ts";
 import type { Services } from "../core/services.ts";
 import { StatusFeed } from "../core/status_feed.ts";
 import { openDatabase } from "../core/store/db.ts";
 import { AlignmentRepository } from "../core/store/alignment.ts";
+import { CalibrationRepository } from "../core/store/calibration.ts";
 import { FrameRepository } from "../core/store/frames.ts";
 import { ProfileRepository } from "../core/store/profiles.ts";
 import { DeviceHub } from "../devices/hub.ts";
 import { defaultRegistry } from "../devices/registry.ts";
 import { createApp } from "../routes/app.ts";
+import { AlpacaServer } from "../routes/alpaca/server.ts";
+import { hubSource } from "../routes/alpaca/device_type.ts";
+import { ALPACA_DISCOVERY_PORT } from "../routes/alpaca/discovery.ts";
+import { KvRepository } from "../core/store/kv.ts";
 import { WsHub } from "../routes/ws.ts";
 
 export const VERSION = "0.1.0";
@@ -31,14 +48,22 @@ export interface ServerOptions {
   dataDir: string;
   clock?: Clock;
   logs?: LogSink;
+  /** siril's catalogue directory; /usr/share/siril/catalogue by default. */
+  catalogDir?: string;
   /** Validate every published event against the catalogue (tests). */
   validateEvents?: boolean;
+  /** The Alpaca server's port instead of config `alpaca.port` (tests: 0 = any free port). */
+  alpacaPort?: number;
+  /** Alpaca UDP discovery port (32227 by default); null turns discovery off (tests). */
+  alpacaDiscoveryPort?: number | null;
 }
 
 export interface RunningServer {
   port: number;
   url: string;
   services: Services;
+  /** The Alpaca server's port, or null when it could not start. */
+  alpacaPort: number | null;
   /** Stops accepting, finishes frames being written, closes devices and the database. */
   shutdown(): Promise<void>;
   finished: Promise<void>;
@@ -54,6 +79,8 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   const bus = new EventBus({ clock, validate: o.validateEvents ?? false });
   const hub = new DeviceHub({ registry: defaultRegistry(), bus, clock, log: logs.logger("hub") });
   const profiles = new ProfileService(new ProfileRepository(db), hub, logs.logger("profiles"));
+  // Workers start on first use, so a box that renders no preview pays nothing for them.
+  const imaging = new WorkerPool();
   const exposures = new ExposureService({
     hub,
     bus,
@@ -63,6 +90,89 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     dataDir: o.dataDir,
     filePattern: o.config.storage.file_pattern,
     defaults: { gain: 100, offset: 10 },
+    // Star analysis of each saved frame runs in the imaging pool.
+    analysis: imaging,
+  });
+  const safety = new SafetyMonitor({
+    hub,
+    bus,
+    clock,
+    log: logs.logger("safety"),
+    resumeAfterSafeMs: o.config.safety.resume_after_safe_s * 1000,
+    weatherLostGraceMs: o.config.safety.weather_lost_grace_s * 1000,
+  });
+  // A single exposure is stopped when it rains, and not retaken.
+  safety.register({
+    name: "exposure",
+    stop: () => Promise.resolve(exposures.abort()),
+    resume: () => Promise.resolve(),
+  });
+  const calibration = new CalibrationService({
+    repo: new CalibrationRepository(db),
+    frames,
+    bus,
+    clock,
+    log: logs.logger("calibration"),
+    dataDir: o.dataDir,
+    exposures,
+  });
+  const catalog = new CatalogService({
+    repository: new CatalogRepository(db),
+    dir: o.catalogDir ?? SIRIL_CATALOGUE_DIR,
+    clock,
+    log: logs.logger("catalog"),
+    site: () => hub.site,
+  });
+  const sequencer = new SequencerService({
+    hub,
+    bus,
+    clock,
+    log: logs.logger("sequencer"),
+    db,
+    dataDir: o.dataDir,
+    filePattern: o.config.storage.file_pattern,
+    defaults: { gain: 100, offset: 10 },
+    hooks: {
+      // A catalog that is missing or still importing simply does not know the name.
+      resolveTarget: async (name) => {
+        const hit = await catalog.resolveTarget(name).catch(() => null);
+        return hit && { ra: hit.ra, dec: hit.dec };
+      },
+      analyzeFrame: async (frame) => {
+        const { hfr, stars } = await frameFigures(frame, hub, imaging);
+        return { hfr, stars };
+      },
+      mayStart: () =>
+        safety.isSafe() ? null : `conditions are unsafe (${safety.status().reasons.join("; ")})`,
+    },
+  });
+  const scheduler = new SchedulerService({
+    hub,
+    bus,
+    clock,
+    log: logs.logger("scheduler"),
+    db,
+    sequencer,
+    resolveTarget: async (name) => {
+      const hit = await catalog.resolveTarget(name).catch(() => null);
+      return hit && { ra: hit.ra, dec: hit.dec };
+    },
+    mayStart: () =>
+      safety.isSafe() ? null : `conditions are unsafe (${safety.status().reasons.join("; ")})`,
+  });
+  // Before the sequencer's hook: the scheduler interrupts its own block and resumes its plan,
+  // so the sequencer's hook must find no run of the scheduler's left to resume on its own.
+  safety.register(scheduler.safetyHook());
+  // When it rains the run is interrupted with its checkpoint kept, and resumed once it has been
+  // safe long enough: every planned frame still exactly once.
+  let stoppedSequenceId: string | null = null;
+  safety.register({
+    name: "sequencer",
+    stop: async (reason) => (stoppedSequenceId = await sequencer.stop(reason)) !== null,
+    resume: async () => {
+      if (stoppedSequenceId) await sequencer.start(stoppedSequenceId, { resume: true });
+      stoppedSequenceId = null;
+    },
   });
   const services: Services = {
     config: o.config,
@@ -76,6 +186,21 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     alignment: new AlignmentRepository(db, { clock }),
     profiles,
     exposures,
+    imaging,
+    safety,
+    calibration,
+    catalog,
+    sequencer,
+    scheduler,
+    livestack: new LivestackService({
+      bus,
+      clock,
+      log: logs.logger("livestack"),
+      dataDir: o.dataDir,
+      runner: imaging,
+      calibrate: libraryCalibration(calibration, logs.logger("livestack")),
+    }),
+    discovery: DiscoveryService.fromConfig(o.config, clock, logs.logger("discovery")),
   };
   const feed = new StatusFeed(hub, bus);
   const ws = new WsHub(bus, logs.logger("ws"));
@@ -89,6 +214,12 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
 
   await profiles.start();
   feed.start();
+  if (o.config.safety.enabled) safety.start();
+  // Before listening, so no frame can arrive before the saved stack is back.
+  await services.livestack.load();
+  // Before the sequencer's recovery, so it does not resume a scheduler block on its own.
+  await scheduler.init();
+  await sequencer.init({ autoResume: o.config.sequencer.auto_resume });
 
   const server = Deno.serve({
     port: o.port,
@@ -96,7 +227,27 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     onListen: () => {},
   }, (request, info) => app.fetch(request, info));
   const port = server.addr.port;
+  // Alpaca listens apart (its /api/v1/... paths would collide with ours); a port already taken
+  // must not stop the box, so a failure is logged and the bridge stays off.
+  const alpaca = await AlpacaServer.start({
+    source: hubSource(hub),
+    kv: new KvRepository(db),
+    port: o.alpacaPort ?? o.config.alpaca.port,
+    hostname: o.hostname,
+    discoveryPort: o.alpacaDiscoveryPort === undefined
+      ? ALPACA_DISCOVERY_PORT
+      : o.alpacaDiscoveryPort,
+    discoveryHostname: o.hostname,
+    version: VERSION,
+    log: logs.logger("alpaca"),
+  }).catch((err) => {
+    log.error("the Alpaca server could not start", { err: String(err) });
+    return null;
+  });
   log.info("OpenSkyLab is ready", { url: `http://localhost:${port}/`, data_dir: o.dataDir });
+  // The first import writes ~20 000 objects (~0.6 s); after listening, so the box answers at
+  // once while the catalog routes say 503 "being imported" until it is done.
+  void catalog.start();
 
   let stopping: Promise<void> | null = null;
   const shutdown = () =>
@@ -104,6 +255,8 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       log.info("shutting down");
       ws.close();
       feed.stop();
+      await alpaca?.close();
+      await safety.stop();
       // Stop taking requests first, so nothing new starts while frames are being finished.
       const grace = new AbortController();
       await Promise.race([
@@ -111,9 +264,16 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
         clock.sleep(2000, grace.signal).catch(() => {}),
       ]);
       grace.abort();
+      await calibration.capture.stop();
+      // The run stays resumable: its checkpoint is kept and it is marked interrupted.
+      await scheduler.stop();
+      await sequencer.stop();
       exposures.abort();
       await exposures.drain();
+      await services.livestack.close();
+      services.imaging.close();
       await hub.close();
+      await catalog.settled();
       await db.close();
       log.info("stopped cleanly");
     })();
@@ -121,6 +281,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     port,
     url: `http://127.0.0.1:${port}`,
     services,
+    alpacaPort: alpaca?.port ?? null,
     shutdown,
     finished: server.finished,
   };

@@ -63,7 +63,29 @@ export const ConfigFileSchema = z.object({
   auth: FileAuthSchema.prefault({}),
   storage: StorageSchema.prefault({}),
   logging: z.object({ level: z.enum(LOG_LEVELS).default("info") }).prefault({}),
-  alpaca: z.object({ port: Port.default(11111) }).prefault({}),
+  alpaca: z.object({
+    port: Port.default(11111),
+    // Where device discovery sends its probe: the LAN broadcast on a box, loopback in tests.
+    discovery_address: z.string().min(1).default("255.255.255.255")
+      .describe("address the Alpaca discovery probe is sent to"),
+    discovery_port: z.number().int().min(1).max(65535).default(32227)
+      .describe("UDP port Alpaca servers answer discovery on"),
+  }).prefault({}),
+  devices: z.object({
+    zwo_library_dir: z.string().min(1).optional()
+      .describe("folder holding libASICamera2.so, libEAFFocuser.so, libEFWFilter.so"),
+  }).prefault({}),
+  sequencer: z.object({
+    auto_resume: z.boolean().default(false)
+      .describe("resume a sequence run interrupted by a crash or power cut at start"),
+  }).prefault({}),
+  safety: z.object({
+    enabled: z.boolean().default(true),
+    resume_after_safe_s: z.number().min(0).max(86_400).default(900)
+      .describe("how long it must stay safe before the box reopens and resumes"),
+    weather_lost_grace_s: z.number().min(0).max(3600).default(120)
+      .describe("a weather station that stays disconnected this long counts as unsafe"),
+  }).prefault({}),
 });
 
 /** The configuration the rest of the box sees: always with a token. */
@@ -397,6 +419,17 @@ function defaultConfigText(token: string): string {
     "",
     "[alpaca]",
     `# port = ${d.alpaca.port}`,
+    "# Device discovery probes for Alpaca servers here.",
+    `# discovery_address = ${v(d.alpaca.discovery_address)}`,
+    `# discovery_port = ${d.alpaca.discovery_port}`,
+    "",
+    "[devices]",
+    "# Folder of the ZWO SDK libraries, when they are not on the loader's search path.",
+    '# zwo_library_dir = "/usr/local/lib"',
+    "",
+    "[sequencer]",
+    "# Resume a sequence run interrupted by a crash or power cut when the box starts.",
+    `# auto_resume = ${d.sequencer.auto_resume}`,
     "",
   ].join("\n");
 }

@@ -14,6 +14,7 @@ export type ErrorCode =
   | "device_fault"
   | "device_not_connected"
   | "device_timeout"
+  | "unavailable"
   | "internal";
 
 export class AppError extends Error {

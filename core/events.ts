@@ -7,6 +7,8 @@
 import { z } from "zod";
 import { DEVICE_KINDS } from "../devices/device.ts";
 import { FrameDto } from "./schemas/camera.ts";
+import { CaptureStatusDto, MasterDto } from "./schemas/calibration.ts";
+import { LivestackStatusDto } from "./schemas/livestack.ts";
 import { MountStatusDto } from "./schemas/mount.ts";
 import { STATUS_EVENT_SCHEMAS } from "./schemas/status_events.ts";
 
@@ -150,6 +152,21 @@ export const EVENT_CATALOGUE = {
       message: z.string(),
       details: z.unknown().optional(),
     }),
+  },
+  "calibration.progress": {
+    delivery: "discrete",
+    description: "A calibration capture run took a frame, started building, or ended",
+    schema: CaptureStatusDto,
+  },
+  "calibration.master_built": {
+    delivery: "discrete",
+    description: "A calibration master was built and added to the library",
+    schema: z.object({ master: MasterDto, run_id: z.string().nullable() }),
+  },
+  "livestack.updated": {
+    delivery: "discrete",
+    description: "The live stack changed: a frame stacked or rejected, started, stopped, reset",
+    schema: LivestackStatusDto,
   },
   "camera.status": {
     delivery: "status",

@@ -9,8 +9,16 @@ import type { Logger, LogSink } from "./log.ts";
 import type { DeviceHub } from "../devices/hub.ts";
 import type { AlignmentRepository } from "./store/alignment.ts";
 import type { FrameRepository } from "./store/frames.ts";
+import type { SafetyMonitor } from "./safety/safety_monitor.ts";
 import type { ExposureService } from "./camera/exposure_service.ts";
+import type { WorkerPool } from "./imaging/worker_pool.ts";
 import type { ProfileService } from "./profiles/profile_service.ts";
+import type { SequencerService } from "./sequencer/service.ts";
+import type { SchedulerService } from "./scheduler/scheduler_service.ts";
+import type { CatalogService } from "./catalog/catalog_service.ts";
+import type { CalibrationService } from "./calibration/calibration_service.ts";
+import type { LivestackService } from "./livestack/livestack_service.ts";
+import type { DiscoveryService } from "./discovery/discovery_service.ts";
 
 export interface Services {
   config: Config;
@@ -25,4 +33,14 @@ export interface Services {
   alignment: AlignmentRepository;
   profiles: ProfileService;
   exposures: ExposureService;
+  /** Web Workers for CPU-heavy imaging (previews, analysis, stacking): see worker_tasks.ts. */
+  imaging: WorkerPool;
+  calibration: CalibrationService;
+  safety: SafetyMonitor;
+  catalog: CatalogService;
+  livestack: LivestackService;
+  sequencer: SequencerService;
+  scheduler: SchedulerService;
+  /** What could fill the roles: serial ports, ZWO SDK devices, INDI drivers, Alpaca servers. */
+  discovery: DiscoveryService;
 }

@@ -40,6 +40,7 @@ export class StatusFeed {
   #stopBus: (() => void) | null = null;
   #mountTimer: ReturnType<typeof setTimeout> | null = null;
   #mountFast = false;
+  #sampling = false;
   #running = false;
 
   constructor(hub: DeviceHub, bus: EventBus, options: StatusFeedOptions = {}) {
@@ -87,9 +88,16 @@ export class StatusFeed {
     const mount = this.#hub.peek("mount");
     this.#mountFast = false;
     if (mount) {
-      const status = mount.status();
-      this.#bus.publish("mount.status", toMountStatusDto(status));
-      this.#mountFast = status.slewing;
+      // Reading the status may itself report a change (a simulator noticing it arrived); the
+      // flag keeps that from re-entering this loop and scheduling a second timer.
+      this.#sampling = true;
+      try {
+        const status = mount.status();
+        this.#bus.publish("mount.status", toMountStatusDto(status));
+        this.#mountFast = status.slewing;
+      } finally {
+        this.#sampling = false;
+      }
     }
     this.#mountTimer = setTimeout(
       () => this.#mountLoop(),
@@ -101,7 +109,7 @@ export class StatusFeed {
     // The mount is sampled by its own loop; a change (a slew starting, a park) restarts the loop
     // at once so the phone sees it without waiting for the slow beat.
     if (kind === "mount") {
-      if (!this.#mountFast) this.#mountLoop();
+      if (!this.#mountFast && !this.#sampling) this.#mountLoop();
       return;
     }
     // Transitions are published at once; the status itself is rate-limited per device.

@@ -23,4 +23,10 @@ export interface ContractOf {
 }
 
 export type AnyDevice = ContractOf[DeviceKind];
-export type DriverFactory<K extends DeviceKind> = (ctx: DriverContext) => ContractOf[K];
+/**
+ * Builds a driver for a role. It may load its module first (drivers for hardware the profile does
+ * not use are never loaded), and throws for options it refuses.
+ */
+export type DriverFactory<K extends DeviceKind> = (
+  ctx: DriverContext,
+) => ContractOf[K] | Promise<ContractOf[K]>;

@@ -75,10 +75,10 @@ export class DeviceHub {
   async apply(plan: RigPlan): Promise<void> {
     await this.close();
     this.#plan = plan;
-    for (const kind of DEVICE_KINDS) {
+    await Promise.all(DEVICE_KINDS.map(async (kind) => {
       const assignment = plan.roles[kind];
-      if (assignment) this.#assign(kind, assignment, plan);
-    }
+      if (assignment) await this.#assign(kind, assignment, plan);
+    }));
     await Promise.all([...this.#slots.values()].map((slot) => this.#connect(slot)));
   }
 
@@ -156,9 +156,9 @@ export class DeviceHub {
     }));
   }
 
-  #assign(kind: DeviceKind, assignment: RoleAssignment, plan: RigPlan): void {
+  async #assign(kind: DeviceKind, assignment: RoleAssignment, plan: RigPlan): Promise<void> {
     const factory = (this.#opts.registry[kind] as Record<string, unknown>)[assignment.driver] as
-      | ((ctx: unknown) => AnyDevice)
+      | ((ctx: unknown) => AnyDevice | Promise<AnyDevice>)
       | undefined;
     if (!factory) {
       this.#alert("error", kind, `no driver "${assignment.driver}" for the ${kind} role`);
@@ -167,7 +167,7 @@ export class DeviceHub {
     const log = this.#opts.log.child(kind);
     let device: AnyDevice;
     try {
-      device = factory({
+      device = await factory({
         clock: this.#opts.clock,
         log,
         site: plan.site,

@@ -8,19 +8,28 @@ import { cors } from "hono/cors";
 import type { Services } from "../core/services.ts";
 import { requireAuth } from "./auth.ts";
 import { handleError, validationError } from "./errors.ts";
+import { calibrationRoutes } from "./calibration.ts";
 import { cameraRoutes } from "./camera.ts";
+import { catalogRoutes } from "./catalog.ts";
 import { devicesRoutes } from "./devices.ts";
 import { docsRoutes } from "./docs.ts";
 import { domeRoutes } from "./dome.ts";
 import { filterwheelRoutes } from "./filterwheel.ts";
 import { flatpanelRoutes } from "./flatpanel.ts";
 import { focuserRoutes } from "./focuser.ts";
+import { framesRoutes } from "./frames.ts";
 import { guidingRoutes } from "./guiding.ts";
 import { healthRoutes } from "./health.ts";
 import { logsRoutes } from "./logs.ts";
+import { livestackRoutes } from "./livestack.ts";
 import { mountRoutes } from "./mount.ts";
 import { profilesRoutes } from "./profiles.ts";
 import { rotatorRoutes } from "./rotator.ts";
+import { safetyRoutes } from "./safety.ts";
+import { sequencerRoutes } from "./sequencer.ts";
+import { schedulerRoutes } from "./scheduler.ts";
+import { sequencesRoutes } from "./sequences.ts";
+import { templatesRoutes } from "./templates.ts";
 import { weatherRoutes } from "./weather.ts";
 import { webRoutes } from "./web.ts";
 import type { WsHub } from "./ws.ts";
@@ -69,16 +78,25 @@ export function createApp(services: Services, options: AppOptions): OpenAPIHono 
     ["", (s) => healthRoutes(s, options.version)],
     ["/mount", mountRoutes],
     ["/camera", cameraRoutes],
+    ["/camera", livestackRoutes],
+    ["/calibration", calibrationRoutes],
+    ["/frames", framesRoutes],
     ["/focuser", focuserRoutes],
     ["/filterwheel", filterwheelRoutes],
     ["/rotator", rotatorRoutes],
     ["/flatpanel", flatpanelRoutes],
     ["/dome", domeRoutes],
     ["/weather", weatherRoutes],
+    ["/safety", safetyRoutes],
     ["/guiding", guidingRoutes],
     ["/profiles", profilesRoutes],
     ["/devices", devicesRoutes],
     ["/logs", logsRoutes],
+    ["/catalog", catalogRoutes],
+    ["/sequences", sequencesRoutes],
+    ["/sequencer", sequencerRoutes],
+    ["/scheduler", schedulerRoutes],
+    ["/templates", templatesRoutes],
   ];
   for (const [prefix, build] of groups) app.route(`${API_BASE}${prefix}`, build(services));
 

@@ -1,11 +1,12 @@
 /**
  * Camera group: status, expose, abort, the latest frame (FITS or a stretched JPEG), cooler, the
- * frame list, and the live-stack endpoints (declared now; they answer 501 until the imaging work).
+ * frame list. The live-stack endpoints under /camera/livestack are in routes/livestack.ts.
  */
 import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
-import { notFound, notImplemented } from "../core/errors.ts";
-import { latestFrameImage } from "../core/camera/latest_frame.ts";
+import { notFound } from "../core/errors.ts";
+import { latestFrameHistogram, latestFrameImage } from "../core/camera/latest_frame.ts";
+import { HistogramDto, HistogramQuery, toHistogramDto } from "../core/schemas/histogram.ts";
 import {
   CameraStatusDto,
   CoolerBody,
@@ -117,6 +118,22 @@ export function cameraRoutes(s: Services) {
   app.openapi(
     createRoute({
       method: "get",
+      path: "/frame/latest/histogram",
+      tags,
+      summary: "Histogram of the most recent frame: per-channel counts, median and MAD",
+      request: { query: HistogramQuery },
+      responses: { 200: json(HistogramDto), ...errors([400, 401, 404]) },
+    }),
+    async (c) => {
+      const result = await latestFrameHistogram(s, c.req.valid("query").bins);
+      if (!result) throw notFound("No frame has been taken yet");
+      return c.json(toHistogramDto(result.frameId, result.histogram), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
       path: "/frames",
       tags,
       summary: "Recent frames, newest first",
@@ -146,30 +163,6 @@ export function cameraRoutes(s: Services) {
       return c.json({ ok: true as const }, 200);
     },
   );
-
-  // Live stacking arrives with the imaging pipeline; declared now so the whole reference is in the
-  // OpenAPI document and clients get a clear answer instead of a 404.
-  const pending = "Live stacking arrives with the imaging pipeline (issue 3)";
-  const livestack: [("get" | "post"), string, string][] = [
-    ["post", "/livestack/start", "Start live stacking incoming frames"],
-    ["post", "/livestack/stop", "Stop live stacking"],
-    ["post", "/livestack/reset", "Clear accumulated stack"],
-    ["get", "/livestack", "Current live stack status and preview"],
-  ];
-  for (const [method, path, summary] of livestack) {
-    app.openapi(
-      createRoute({
-        method,
-        path,
-        tags,
-        summary,
-        responses: { 200: json(Ok), ...errors([401, 501]) },
-      }),
-      () => {
-        throw notImplemented(pending);
-      },
-    );
-  }
 
   return app;
 }

@@ -1,13 +1,15 @@
 /**
  * Devices group: which driver fills each role and in what state, connect/disconnect a role, and —
  * for simulators only — the fault switchboard that makes a command hang, throw or drop the
- * connection, so clients and tests can see how the box behaves when hardware misbehaves.
+ * connection, so clients and tests can see how the box behaves when hardware misbehaves. Also
+ * discovery: what on this box could fill a role, with ready-to-paste profile assignments.
  */
 import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
 import { conflict } from "../core/errors.ts";
 import { Ok } from "../core/schemas/common.ts";
 import { RoleStatusDto } from "../core/schemas/devices.ts";
+import { DiscoverQuery, DiscoveryResult } from "../core/schemas/discovery.ts";
 import type { Services } from "../core/services.ts";
 import { DEVICE_KINDS } from "../devices/device.ts";
 import { FAULT_MODES, isSimulated } from "../devices/sim/faults.ts";
@@ -34,6 +36,25 @@ export function devicesRoutes(s: Services) {
       responses: { 200: json(z.object({ devices: z.array(RoleStatusDto) })), ...errors([401]) },
     }),
     (c) => c.json({ devices: s.hub.roles() }, 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/discover",
+      tags,
+      summary: "Find devices: serial ports, ZWO SDK devices, INDI drivers, Alpaca servers",
+      request: { query: DiscoverQuery },
+      responses: { 200: json(DiscoveryResult), ...errors([400, 401]) },
+    }),
+    async (c) => {
+      const { alpaca, timeout_ms } = c.req.valid("query");
+      const result = await s.discovery.discover({
+        alpaca: alpaca === "true",
+        timeoutMs: timeout_ms,
+      });
+      return c.json(result, 200);
+    },
   );
 
   app.openapi(

@@ -102,6 +102,14 @@ async function rig({ options = {}, capabilities = {} }: RigOptions = {}) {
     alignment: undefined as never,
     profiles: undefined as never,
     exposures: undefined as never,
+    imaging: undefined as never,
+    calibration: undefined as never,
+    safety: undefined as never,
+    catalog: undefined as never,
+    sequencer: undefined as never,
+    scheduler: undefined as never,
+    livestack: undefined as never,
+    discovery: undefined as never,
   };
   const ws = new WsHub(bus, log.child("ws"));
   const app = createApp(services, {

@@ -14,6 +14,7 @@ import type { Logger } from "../log.ts";
 import type { ExposureParams, FrameDto } from "../schemas/camera.ts";
 import type { FrameRepository } from "../store/frames.ts";
 import { saveFrame } from "./save_frame.ts";
+import { analyzeSavedFrame, type TaskRunner } from "./frame_analysis.ts";
 
 export interface ExposureServiceOptions {
   hub: DeviceHub;
@@ -24,6 +25,8 @@ export interface ExposureServiceOptions {
   dataDir: string;
   filePattern: string;
   defaults: { gain: number; offset: number };
+  /** Runs the star analysis of each saved frame (the imaging worker pool); absent: inline. */
+  analysis?: TaskRunner;
 }
 
 interface Running {
@@ -128,7 +131,17 @@ export class ExposureService {
         frames: this.#o.frames,
       });
       this.#latest = { frame, dto };
-      this.#o.bus.publish("camera.frame_ready", dto);
+      // The file is durable and recorded; the figures are added to the row, never at its cost.
+      const analysed = await analyzeSavedFrame({
+        frame,
+        dto,
+        hub: this.#o.hub,
+        frames: this.#o.frames,
+        log: this.#o.log,
+        runner: this.#o.analysis ?? null,
+      });
+      if (this.#latest.dto.id === analysed.id) this.#latest = { frame, dto: analysed };
+      this.#o.bus.publish("camera.frame_ready", analysed);
     } catch (err) {
       // The frame could not be kept: say so loudly, it is the one thing the box must not do.
       const message = `Frame ${frameId} could not be saved: ${

@@ -1,13 +1,13 @@
 /**
  * The most recent frame as a client downloads it: the FITS file from disk, or an auto-stretched
- * JPEG. Pixels of a frame taken in this run are still in memory; after a restart the latest file
- * is read back and decoded, so the phone shows the last frame either way.
+ * JPEG, and its histogram. Pixels of a frame taken in this run are still in memory; after a
+ * restart the latest file is read back and decoded, so the phone shows the last frame either
+ * way. Decoding, stretching and encoding run in the imaging worker pool.
  */
 import { basename, join } from "node:path";
-import type { RawFrame } from "../../devices/camera.ts";
-import type { BayerPattern } from "../../devices/camera.ts";
-import { decodeFits } from "../imaging/fits.ts";
-import { renderPreviewJpeg } from "../imaging/preview.ts";
+import type { ImageHistogram } from "../imaging/histogram.ts";
+import type { PreviewFrame } from "../imaging/preview.ts";
+import type { FitsJob, HistogramJob, PreviewJob } from "../imaging/preview_tasks.ts";
 import type { Services } from "../services.ts";
 
 export interface FrameImage {
@@ -18,7 +18,7 @@ export interface FrameImage {
 }
 
 export async function latestFrameImage(
-  s: Pick<Services, "exposures" | "frames" | "dataDir">,
+  s: Pick<Services, "exposures" | "frames" | "dataDir" | "imaging">,
   format: "fits" | "jpeg",
   maxSizePx: number,
 ): Promise<FrameImage | null> {
@@ -34,32 +34,49 @@ export async function latestFrameImage(
       frameId: dto.id,
     };
   }
-  const inMemory = s.exposures.latest;
-  const frame = inMemory?.dto.id === dto.id ? inMemory.frame : await readFrame(path);
+  // Rendered in the imaging workers: a 24-megapixel preview would otherwise stall every request.
+  const options = { maxSizePx };
+  const frame = inMemoryFrame(s, dto.id);
+  const bytes = frame
+    ? await s.imaging.run<Uint8Array>("previewJpeg", { frame, options } satisfies PreviewJob)
+    : await fromFile<Uint8Array>(s, path, "fitsPreviewJpeg", { options });
   return {
-    bytes: renderPreviewJpeg(frame, { maxSizePx }),
+    bytes,
     contentType: "image/jpeg",
     fileName: fileName.replace(/\.fits$/, ".jpg"),
     frameId: dto.id,
   };
 }
 
-async function readFrame(
-  path: string,
-): Promise<Pick<RawFrame, "pixels" | "widthPx" | "heightPx" | "bayerPattern">> {
-  const fits = decodeFits(await Deno.readFile(path));
-  const pattern = fits.header.get("BAYERPAT");
-  const pixels = fits.pixels instanceof Uint16Array ? fits.pixels : toUint16(fits.pixels);
-  return {
-    pixels,
-    widthPx: fits.widthPx,
-    heightPx: fits.heightPx,
-    bayerPattern: typeof pattern === "string" ? pattern.trim() as BayerPattern : null,
-  };
+/** The latest frame's pixels when it was taken in this run (cloned to the worker, not moved). */
+function inMemoryFrame(s: Pick<Services, "exposures">, frameId: string): PreviewFrame | null {
+  const latest = s.exposures.latest;
+  if (latest?.dto.id !== frameId) return null;
+  const { pixels, widthPx, heightPx, bayerPattern } = latest.frame;
+  return { pixels, widthPx, heightPx, bayerPattern };
 }
 
-function toUint16(values: ArrayLike<number>): Uint16Array {
-  const out = new Uint16Array(values.length);
-  for (let i = 0; i < values.length; i++) out[i] = Math.max(0, Math.min(65535, values[i]!));
-  return out;
+/** Reads a FITS file and hands its bytes (transferred) to a worker task that decodes it. */
+async function fromFile<T>(
+  s: Pick<Services, "imaging">,
+  path: string,
+  task: string,
+  args: Omit<FitsJob, "fits"> | Omit<HistogramJob, "fits">,
+): Promise<T> {
+  const fits = await Deno.readFile(path);
+  return s.imaging.run<T>(task, { ...args, fits }, [fits.buffer]);
+}
+
+/** Per-channel histogram (counts, median, MAD) of the most recent frame; null before any. */
+export async function latestFrameHistogram(
+  s: Pick<Services, "exposures" | "frames" | "dataDir" | "imaging">,
+  bins: number,
+): Promise<{ frameId: string; histogram: ImageHistogram } | null> {
+  const dto = await s.frames.latest();
+  if (!dto) return null;
+  const frame = inMemoryFrame(s, dto.id);
+  const result = frame
+    ? await s.imaging.run<ImageHistogram>("frameHistogram", { frame, bins } satisfies HistogramJob)
+    : await fromFile<ImageHistogram>(s, join(s.dataDir, dto.path), "frameHistogram", { bins });
+  return { frameId: dto.id, histogram: result };
 }

@@ -26,6 +26,11 @@ export interface SaveFrameInput {
   frames: FrameRepository;
   /** Set when a sequence took the frame. */
   sequenceId?: string | null;
+  /**
+   * Records the row instead of `frames.insert`, so a caller can insert it in its own transaction
+   * (the sequencer moves its checkpoint in the same commit).
+   */
+  record?: (dto: FrameDto) => Promise<void>;
 }
 
 export async function saveFrame(input: SaveFrameInput): Promise<FrameDto> {
@@ -71,7 +76,8 @@ export async function saveFrame(input: SaveFrameInput): Promise<FrameDto> {
     hfr: null,
     stars: null,
   };
-  await input.frames.insert(dto, input.sequenceId ?? null);
+  if (input.record) await input.record(dto);
+  else await input.frames.insert(dto, input.sequenceId ?? null);
   return dto;
 }
 

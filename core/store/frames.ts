@@ -26,6 +26,15 @@ export interface FrameListQuery {
 
 export const MAX_FRAME_PAGE = 1000;
 
+export interface FrameSearchQuery {
+  object?: string;
+  frameType?: FrameType;
+  /** Unix ms, inclusive. */
+  fromMs?: number;
+  /** Unix ms, exclusive. */
+  toMs?: number;
+}
+
 export class FrameRepository {
   readonly #db: Kysely<DB>;
   readonly #clock: Pick<Clock, "now">;
@@ -104,6 +113,24 @@ export class FrameRepository {
     }
     const rows = await select.orderBy("started_at", "desc").orderBy("id", "desc").limit(limit)
       .execute();
+    return rows.map(toDto);
+  }
+
+  /**
+   * Frames of one target and/or a time window (`started_at` in [from, to)), oldest first, for
+   * export. Capped at `limit` rows (default 10 000) so a careless query cannot load the catalogue.
+   */
+  async search(query: FrameSearchQuery, limit = 10_000): Promise<FrameDto[]> {
+    let select = this.#db.selectFrom("frames").selectAll();
+    if (query.object !== undefined) select = select.where("object", "=", query.object);
+    if (query.frameType !== undefined) select = select.where("frame_type", "=", query.frameType);
+    if (query.fromMs !== undefined) {
+      select = select.where("started_at", ">=", new Date(query.fromMs).toISOString());
+    }
+    if (query.toMs !== undefined) {
+      select = select.where("started_at", "<", new Date(query.toMs).toISOString());
+    }
+    const rows = await select.orderBy("started_at").orderBy("id").limit(limit).execute();
     return rows.map(toDto);
   }
 

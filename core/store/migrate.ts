@@ -8,6 +8,10 @@
 import { type Kysely, sql, type Transaction } from "kysely";
 import { initial } from "./migrations/001_initial.ts";
 import { alignmentPoints } from "./migrations/002_alignment_points.ts";
+import { calibration } from "./migrations/003_calibration.ts";
+import { sequences } from "./migrations/004_sequences.ts";
+import { catalog } from "./migrations/005_catalog.ts";
+import { scheduler } from "./migrations/006_scheduler.ts";
 import type { DB } from "./schema.ts";
 
 export interface Migration {
@@ -19,7 +23,14 @@ export interface Migration {
 }
 
 /** Every migration the code knows, oldest first. Append; never edit one that has shipped. */
-export const MIGRATIONS: readonly Migration[] = [initial, alignmentPoints];
+export const MIGRATIONS: readonly Migration[] = [
+  initial,
+  alignmentPoints,
+  calibration,
+  sequences,
+  catalog,
+  scheduler,
+];
 
 /** The database was written by software that knows a schema this build does not. */
 export class SchemaVersionError extends Error {

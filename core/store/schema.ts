@@ -50,10 +50,119 @@ export interface AlignmentPointsTable {
   created_at: string;
 }
 
+/** A master of the calibration library; `frame_ids` is a JSON array of the source frames. */
+export interface CalibrationMastersTable {
+  id: string;
+  /** bias | dark | flat | darkflat */
+  type: string;
+  path: string;
+  camera: string | null;
+  gain: number;
+  offset: number;
+  binning: number;
+  width: number;
+  height: number;
+  temp_c: number | null;
+  exposure_s: number;
+  filter: string | null;
+  date_obs: string;
+  frame_count: number;
+  method: string;
+  kappa: number;
+  frame_ids: string;
+  notes: string | null;
+  created_at: string;
+}
+
 export interface DB {
   schema_migrations: SchemaMigrationsTable;
   profiles: ProfilesTable;
   frames: FramesTable;
   kv: KvTable;
   alignment_points: AlignmentPointsTable;
+  calibration_masters: CalibrationMastersTable;
+  sequences: SequencesTable;
+  sequence_runs: SequenceRunsTable;
+  sequence_templates: SequenceTemplatesTable;
+  catalog_objects: CatalogObjectsTable;
+  catalog_keys: CatalogKeysTable;
+  scheduler_plans: SchedulerPlansTable;
+  scheduler_blocks: SchedulerBlocksTable;
+}
+
+/** A sequence: its name beside the whole document as JSON, validated on every read. */
+export interface SequencesTable {
+  id: string;
+  name: string;
+  data: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** One run of a sequence; `checkpoint` is JSON, moved in the same commit as each frame row. */
+export interface SequenceRunsTable {
+  id: string;
+  sequence_id: string;
+  state: string;
+  checkpoint: string;
+  frames_done: number;
+  message: string | null;
+  started_at: string;
+  updated_at: string;
+  ended_at: string | null;
+}
+
+export interface SequenceTemplatesTable {
+  id: string;
+  name: string;
+  data: string;
+  created_at: string;
+}
+
+/** A catalogue object (core/catalog/); `names` and `aliases` are JSON arrays of strings. */
+export interface CatalogObjectsTable {
+  id: string;
+  designation: string;
+  catalogue: string;
+  /** The catalogue's place in core/catalog/types.ts CATALOGUES: a tie in search prefers lower. */
+  catalogue_rank: number;
+  type: string;
+  names: string;
+  aliases: string;
+  ra_hours: number;
+  dec_deg: number;
+  magnitude: number | null;
+  size_arcmin: number | null;
+}
+
+/** One folded search key of a catalogue object. */
+export interface CatalogKeysTable {
+  key: string;
+  object_id: string;
+  /** designation | alias | name */
+  kind: string;
+}
+
+/** A scheduler plan: the JSON document (coordinates resolved) and its last run's state. */
+export interface SchedulerPlansTable {
+  id: string;
+  name: string;
+  data: string;
+  state: string;
+  message: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** One block of a plan: the sequence run for a target; `group_indexes` maps its groups back. */
+export interface SchedulerBlocksTable {
+  id: string;
+  plan_id: string;
+  target_index: number;
+  sequence_id: string;
+  group_indexes: string;
+  reason: string;
+  started_at: string;
+  ended_at: string | null;
+  outcome: string | null;
 }

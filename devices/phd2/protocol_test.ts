@@ -208,6 +208,8 @@ Deno.test("phd2: an aborted wait leaves no settle behind; later commands work", 
     await assert.rejects(() => started, /gave up/);
     // PHD2 finishes its settle on its own; once it has, the next command goes through.
     await waitFor(() => server.sent.some((e) => e.Event === "SettleDone"), 4000, "SettleDone");
+    // …and once the guider has read it off the socket (it may lag the server under load).
+    await waitFor(() => guider.status().state === "guiding", 4000, "guiding after SettleDone");
     await guider.dither(1, SETTLE);
     assert.equal(guider.status().state, "guiding");
   });

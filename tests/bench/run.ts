@@ -1,6 +1,16 @@
 /** `deno task bench`: every benchmark in turn, each printing its figures on `bench …` lines. */
 import { fitsBench } from "./fits_bench.ts";
+import { indiBench } from "./indi_bench.ts";
+import { livestackBench } from "./livestack_bench.ts";
+import { previewBench } from "./preview_bench.ts";
+import { serialBench } from "./serial_bench.ts";
 import { serverBench } from "./server_bench.ts";
+import { starsBench } from "./stars_bench.ts";
 
 await fitsBench();
+await previewBench();
 await serverBench();
+await livestackBench();
+await starsBench();
+await serialBench();
+await indiBench();

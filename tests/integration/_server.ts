@@ -21,7 +21,13 @@ export interface TestServer {
 
 export async function withServer(
   fn: (t: TestServer) => Promise<void>,
-  options: { trustedNetworks?: string[]; configToml?: string } = {},
+  options: {
+    trustedNetworks?: string[];
+    configToml?: string;
+    catalogDir?: string;
+    /** Turn the Alpaca discovery responder on, on this UDP port (off by default). */
+    alpacaDiscoveryPort?: number;
+  } = {},
 ): Promise<void> {
   const dir = await Deno.makeTempDir({ prefix: "openskylab-test-" });
   const configPath = join(dir, "config.toml");
@@ -29,6 +35,16 @@ export async function withServer(
   const logs = new LogSink({ consoleLevel: "silent" });
   const config = await loadConfig(configPath, logs.logger("config"));
   if (options.trustedNetworks) config.server.trusted_networks = options.trustedNetworks;
+  // Device discovery must never broadcast from a test: its probe stays on loopback.
+  const loopback = "127.0.0.1";
+  if (options.configToml?.includes("discovery_address")) {
+    if (config.alpaca.discovery_address !== loopback) {
+      throw new Error(
+        `tests must aim Alpaca discovery at ${loopback}, got ${config.alpaca.discovery_address}`,
+      );
+    }
+  }
+  config.alpaca.discovery_address = loopback;
   const dataDir = join(dir, "data");
   const server = await startServer({
     config,
@@ -37,7 +53,15 @@ export async function withServer(
     dataDir,
     logs,
     validateEvents: true,
+    catalogDir: options.catalogDir,
+    alpacaPort: 0,
+    alpacaDiscoveryPort: options.alpacaDiscoveryPort ?? null,
   });
+  if (server.services.config.alpaca.discovery_address !== loopback) {
+    await server.shutdown();
+    await Deno.remove(dir, { recursive: true });
+    throw new Error("the test server's Alpaca discovery is not aimed at loopback");
+  }
   const recorders: EventRecorder[] = [];
   const api = (method: string, path: string, body?: unknown, headers: HeadersInit = {}) =>
     fetch(`${server.url}/api/v1${path}`, {
@@ -151,4 +175,22 @@ export class EventRecorder {
     }
     await this.#closed;
   }
+}
+
+/** Simulator options that keep the tests short: fast slews, a fast cooler, a quick readout. */
+export async function useFastSimulators(t: TestServer): Promise<void> {
+  const active = await t.json<
+    { id: string; name: string; site: unknown; optics: unknown; devices: Record<string, unknown> }
+  >("GET", "/profiles/active");
+  const devices = {
+    ...active.devices,
+    mount: { driver: "sim", options: { slewRateDegPerS: 40 } },
+    camera: {
+      driver: "sim",
+      options: { widthPx: 800, heightPx: 600, readoutMs: 100, coolerRateCPerMin: 600 },
+    },
+    focuser: { driver: "sim", options: { speedStepsPerS: 20000 } },
+    filterwheel: { driver: "sim", options: { secondsPerSlot: 0.05 } },
+  };
+  await t.json("PUT", `/profiles/${active.id}`, { ...active, devices });
 }

@@ -6,25 +6,7 @@ import { assert, assertAlmostEquals, assertEquals, assertMatch } from "../_asser
 import { lstHours } from "../../core/astro/time.ts";
 import { decodeFits } from "../../core/imaging/fits.ts";
 import { join } from "node:path";
-import { type TestServer, withServer } from "./_server.ts";
-
-/** Simulator options that keep the tests short: fast slews, a fast cooler, a quick readout. */
-async function useFastSimulators(t: TestServer): Promise<void> {
-  const active = await t.json<
-    { id: string; name: string; site: unknown; optics: unknown; devices: Record<string, unknown> }
-  >("GET", "/profiles/active");
-  const devices = {
-    ...active.devices,
-    mount: { driver: "sim", options: { slewRateDegPerS: 40 } },
-    camera: {
-      driver: "sim",
-      options: { widthPx: 800, heightPx: 600, readoutMs: 100, coolerRateCPerMin: 600 },
-    },
-    focuser: { driver: "sim", options: { speedStepsPerS: 20000 } },
-    filterwheel: { driver: "sim", options: { secondsPerSlot: 0.05 } },
-  };
-  await t.json("PUT", `/profiles/${active.id}`, { ...active, devices });
-}
+import { useFastSimulators, withServer } from "./_server.ts";
 
 /** A target one hour west of the meridian at +45°: high in the sky at the default site. */
 function overheadTarget(): { ra: number; dec: number } {
@@ -330,5 +312,26 @@ Deno.test("alignment points: add (solved vs mount), list with errors, clear", as
     const cleared = await t.json<{ removed: number }>("POST", "/mount/alignment/clear");
     assertEquals(cleared.removed, 2);
     assertEquals((await t.json<{ points: unknown[] }>("GET", "/mount/alignment")).points, []);
+  });
+});
+
+Deno.test("unsafe weather: within seconds the mount parks and the dome closes; the box says so", async () => {
+  await withServer(async (t) => {
+    await useFastSimulators(t);
+    const ws = await t.events("scheduler.*,alert,dome.*");
+    await t.json("POST", "/mount/unpark");
+    await t.json("POST", "/dome/shutter", { action: "open" });
+    const started = Date.now();
+    await t.json("POST", "/weather/override", { safe: false });
+    const alert = await ws.waitFor("scheduler.safety_alert", (d) => d.safe === false, 10_000);
+    assert(Date.now() - started < 10_000);
+    assertMatch(alert.data.action as string, /park mount/);
+    await ws.waitFor("alert", (d) => d.level === "critical" && d.source === "safety", 1000);
+    await ws.waitFor("dome.shutter_changed", (d) => d.shutter === "closing", 2000);
+    const safety = await t.json<{ state: string; reasons: string[] }>("GET", "/safety/status");
+    assertEquals(safety.state, "unsafe");
+    assertMatch(safety.reasons[0]!, /override/);
+    const mount = await t.json<{ parked: boolean; slewing: boolean }>("GET", "/mount/status");
+    assert(mount.parked || mount.slewing, "parking or parked");
   });
 });
