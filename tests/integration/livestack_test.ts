@@ -154,3 +154,62 @@ Deno.test("live stack: start, four lights, preview, restart, reset", async () =>
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("live stack: a one-shot-colour camera stacks in colour", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "openskylab-livestack-osc-" });
+  const server = await boot(dir);
+  try {
+    const api = client(server);
+    const active = await api<{ id: string; devices: Record<string, unknown> }>(
+      "GET",
+      "/profiles/active",
+    );
+    await api("PUT", `/profiles/${active.id}`, {
+      ...active,
+      devices: {
+        ...active.devices,
+        camera: {
+          driver: "sim",
+          options: { model: "color", widthPx: 800, heightPx: 600, readoutMs: 20 },
+        },
+      },
+    });
+    await api("POST", "/camera/livestack/start", { min_stars: 5 });
+    for (let k = 0; k < 3; k++) {
+      await waitUntil(
+        async () => {
+          const res = await fetch(`${server.url}/api/v1/camera/expose`, {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify({ duration: 1, frame_type: "light", object: "M 27" }),
+          });
+          await res.body?.cancel();
+          return res.status === 202;
+        },
+        10_000,
+        "the camera to accept an exposure",
+      );
+      await waitUntil(
+        async () => {
+          const s = await api<Status>("GET", "/camera/livestack");
+          return s.frames_stacked + s.frames_rejected === k + 1;
+        },
+        20_000,
+        `colour light ${k + 1} to be stacked`,
+      );
+    }
+    const status = await api<Status & { color: boolean | null }>("GET", "/camera/livestack");
+    assert(status.frames_stacked >= 2, `stacked ${JSON.stringify(status)}`);
+    assertEquals(status.color, true);
+    // The saved accumulator is a 3-plane cube: the stack really is in colour.
+    const files = [...Deno.readDirSync(join(dir, "data", "livestack"))].map((e) => e.name);
+    const cube = files.find((f) => /^accumulator-\d+\.fits$/.test(f));
+    assert(cube, `an accumulator file in ${files}`);
+    const { decodeFits } = await import("../../core/imaging/fits.ts");
+    const fits = decodeFits(await Deno.readFile(join(dir, "data", "livestack", cube)));
+    assert(fits.planes >= 3, `planes ${fits.planes}`);
+  } finally {
+    await server.shutdown();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
