@@ -3,6 +3,7 @@
  * orderly way down again. `startServer` is what `serve` runs and what integration tests call with
  * a temporary data dir and port 0.
  */
+import { join } from "node:path";
 import { CalibrationService } from "../core/calibration/calibration_service.ts";
 import { LivestackService } from "../core/livestack/livestack_service.ts";
 import { DiscoveryService } from "../core/discovery/discovery_service.ts";
@@ -32,6 +33,7 @@ import { FrameRepository } from "../core/store/frames.ts";
 import { ProfileRepository } from "../core/store/profiles.ts";
 import { DeviceHub } from "../devices/hub.ts";
 import { defaultRegistry } from "../devices/registry.ts";
+import { IndiServerManager, managedDrivers } from "../devices/indi/server_manager.ts";
 import { createApp } from "../routes/app.ts";
 import { AlpacaServer } from "../routes/alpaca/server.ts";
 import { hubSource } from "../routes/alpaca/device_type.ts";
@@ -78,7 +80,17 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   const frames = new FrameRepository(db);
   const bus = new EventBus({ clock, validate: o.validateEvents ?? false });
   const hub = new DeviceHub({ registry: defaultRegistry(), bus, clock, log: logs.logger("hub") });
-  const profiles = new ProfileService(new ProfileRepository(db), hub, logs.logger("profiles"));
+  const indiServer = new IndiServerManager({
+    port: o.config.indi.port,
+    stateDir: join(o.dataDir, "indi"),
+    log: logs.logger("indiserver"),
+  });
+  const profiles = new ProfileService(
+    new ProfileRepository(db),
+    hub,
+    logs.logger("profiles"),
+    (plan) => indiServer.ensure(managedDrivers(plan, o.config.indi.port)),
+  );
   // Workers start on first use, so a box that renders no preview pays nothing for them.
   const imaging = new WorkerPool();
   const exposures = new ExposureService({
@@ -273,6 +285,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       await services.livestack.close();
       services.imaging.close();
       await hub.close();
+      await indiServer.stop();
       await catalog.settled();
       await db.close();
       log.info("stopped cleanly");

@@ -71,6 +71,9 @@ export const ConfigFileSchema = z.object({
     discovery_port: z.number().int().min(1).max(65535).default(32227)
       .describe("UDP port Alpaca servers answer discovery on"),
   }).prefault({}),
+  indi: z.object({
+    port: Port.default(7625).describe("the box's own indiserver (INDI's usual 7624 is the API's)"),
+  }).prefault({}),
   devices: z.object({
     zwo_library_dir: z.string().min(1).optional()
       .describe("folder holding libASICamera2.so, libEAFFocuser.so, libEFWFilter.so"),
@@ -85,6 +88,15 @@ export const ConfigFileSchema = z.object({
       .describe("how long it must stay safe before the box reopens and resumes"),
     weather_lost_grace_s: z.number().min(0).max(3600).default(120)
       .describe("a weather station that stays disconnected this long counts as unsafe"),
+  }).prefault({}),
+  solver: z.object({
+    timeout_s: z.number().min(1).max(3600).default(120).describe("per plate-solve job"),
+    concurrency: z.number().int().min(1).max(16).default(1)
+      .describe("solves at once; solvers are CPU-bound (1 on a 2-core box)"),
+    search_radius_deg: z.number().min(0.1).max(180).default(15)
+      .describe("search radius around a position hint"),
+    index_mirror: z.string().default("")
+      .describe("base URL solver databases are downloaded from; empty = not configured"),
   }).prefault({}),
 });
 

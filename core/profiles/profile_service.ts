@@ -15,10 +15,22 @@ export class ProfileService {
   #log: Logger;
   #active: Profile | null = null;
 
-  constructor(repo: ProfileRepository, hub: DeviceHub, log: Logger) {
+  #beforeApply: (plan: RigPlan) => Promise<void>;
+
+  /**
+   * `beforeApply` prepares what the new rig needs before its drivers connect (the box's own
+   * indiserver); a failure there is logged and the rig is applied anyway, its devices retrying.
+   */
+  constructor(
+    repo: ProfileRepository,
+    hub: DeviceHub,
+    log: Logger,
+    beforeApply: (plan: RigPlan) => Promise<void> = () => Promise.resolve(),
+  ) {
     this.#repo = repo;
     this.#hub = hub;
     this.#log = log;
+    this.#beforeApply = beforeApply;
   }
 
   /** The active profile as last applied (null before `start`). */
@@ -64,7 +76,15 @@ export class ProfileService {
   async #apply(profile: Profile): Promise<void> {
     this.#active = profile;
     this.#log.info("applying equipment profile", { id: profile.id, name: profile.name });
-    await this.#hub.apply(rigPlan(profile));
+    const plan = rigPlan(profile);
+    // The old rig lets go first, so stopping what it used (its indiserver) is no "lost device".
+    await this.#hub.close();
+    await this.#beforeApply(plan).catch((err) =>
+      this.#log.error("could not prepare the rig", {
+        error: err instanceof Error ? err.message : String(err),
+      })
+    );
+    await this.#hub.apply(plan);
   }
 }
 

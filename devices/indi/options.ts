@@ -9,18 +9,25 @@ export interface IndiOptions {
   port: number;
   /** The INDI device name, e.g. "Telescope Simulator" or "ZWO CCD ASI2600MC Pro". */
   device: string;
+  /**
+   * The driver binary (e.g. "indi_simulator_telescope") the box's own indiserver should run for
+   * this role; absent when the device is served by an indiserver the user runs.
+   */
+  driver: string | null;
 }
 
 export const DEFAULT_INDI_HOST = "127.0.0.1";
 export const DEFAULT_INDI_PORT = 7625;
 
-const KNOWN = new Set(["host", "port", "device"]);
+const KNOWN = new Set(["host", "port", "device", "driver"]);
 
 /** Validates the profile's options; the error names the field and what was wrong with it. */
 export function parseIndiOptions(options: Record<string, unknown>): IndiOptions {
   for (const key of Object.keys(options)) {
     if (!KNOWN.has(key)) {
-      throw new TypeError(`options.${key} is not an INDI driver option (host, port, device)`);
+      throw new TypeError(
+        `options.${key} is not an INDI driver option (host, port, device, driver)`,
+      );
     }
   }
   const host = options.host ?? DEFAULT_INDI_HOST;
@@ -39,5 +46,13 @@ export function parseIndiOptions(options: Record<string, unknown>): IndiOptions 
       }`,
     );
   }
-  return { host: host.trim(), port, device };
+  const driver = options.driver ?? null;
+  if (driver !== null && (typeof driver !== "string" || !/^indi_[A-Za-z0-9_]+$/.test(driver))) {
+    throw new TypeError(
+      `options.driver must name an INDI driver binary like "indi_simulator_telescope", got ${
+        JSON.stringify(driver)
+      }`,
+    );
+  }
+  return { host: host.trim(), port, device, driver };
 }
