@@ -11,6 +11,7 @@ import { LogSink } from "../log.ts";
 import { openDatabase } from "../store/db.ts";
 import type { Database } from "../store/db.ts";
 import { DeviceHub } from "../../devices/hub.ts";
+import type { RigPlan } from "../../devices/hub.ts";
 import { defaultRegistry } from "../../devices/registry.ts";
 import { SimGuider } from "../../devices/sim/guider.ts";
 import type { SettleParams } from "../../devices/guider.ts";
@@ -42,7 +43,11 @@ export interface TestRig {
   close(): Promise<void>;
 }
 
-export async function testRig(hooks: SequencerHooks = {}): Promise<TestRig> {
+export async function testRig(
+  hooks: SequencerHooks = {},
+  /** More roles (e.g. a mount) on top of camera, filter wheel, focuser and guider. */
+  extraRoles: RigPlan["roles"] = {},
+): Promise<TestRig> {
   const clock = new ManualClock(Date.UTC(2026, 0, 15, 22, 0));
   const bus = new EventBus({ clock, validate: true });
   const events: WsEvent[] = [];
@@ -76,6 +81,7 @@ export async function testRig(hooks: SequencerHooks = {}): Promise<TestRig> {
         driver: "sim",
         options: { calibrated: true, exposureSeconds: 0.5, noisePixels: 0.05 },
       },
+      ...extraRoles,
     },
   });
   const drive = async <T>(promise: Promise<T>, maxMs = 3_600_000): Promise<T> => {
