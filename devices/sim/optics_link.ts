@@ -1,0 +1,93 @@
+/**
+ * The simulated light path between the simulated focuser and the simulated camera, so star size
+ * follows a true V-curve without either simulator knowing the other. `defaultRegistry()` makes
+ * one link per registry (so two servers in one process never share a focuser) and hands it to
+ * both factories: the focuser attaches a reader of its position and temperature, the camera —
+ * when its profile options carry a `focus` object — asks the link for the defocus blur at the
+ * start of each exposure. The model is hyperbolic, like a real V-curve: the PSF sigma is
+ * hypot(seeing, |position − best| · blurPxPerStep) on top of the sensor's own PSF, and the best
+ * position drifts with the tube temperature by `tempCoeffStepsPerC` from `refTempC`. Without a
+ * focuser attached, or without the `focus` option, nothing changes and the camera keeps the blur
+ * set through `setFocusBlurPx()`.
+ */
+import { checkNumber } from "./motion.ts";
+
+/** The camera's `focus` profile option, validated. */
+export interface FocusModel {
+  /** Focuser position of best focus at `refTempC`, steps. */
+  bestPosition: number;
+  refTempC: number;
+  /** How far best focus moves per °C of tube temperature, steps/°C (tubes shrink as they cool). */
+  tempCoeffStepsPerC: number;
+  /** Gaussian sigma of the defocus blur per step away from best focus, px (unbinned). */
+  blurPxPerStep: number;
+  /** Seeing floor: extra Gaussian sigma at best focus, px (unbinned). */
+  seeingPx: number;
+}
+
+/** What the focuser shares: read at exposure start, never cached. */
+export interface FocuserReading {
+  position: number;
+  temperatureC: number | null;
+}
+
+const DEFAULTS: FocusModel = {
+  bestPosition: 25000,
+  refTempC: 12,
+  tempCoeffStepsPerC: -8,
+  blurPxPerStep: 0.01,
+  seeingPx: 0.8,
+};
+
+const KNOWN = new Set(Object.keys(DEFAULTS));
+
+/** Parses the camera's `focus` option; null when it is absent (no V-curve). */
+export function parseFocusModel(raw: unknown): FocusModel | null {
+  if (raw === undefined || raw === null || raw === false) return null;
+  if (raw === true) return { ...DEFAULTS };
+  if (typeof raw !== "object" || Array.isArray(raw)) {
+    throw new RangeError(`sim camera option focus must be an object, got ${JSON.stringify(raw)}`);
+  }
+  const options = raw as Record<string, unknown>;
+  const unknown = Object.keys(options).filter((k) => !KNOWN.has(k));
+  if (unknown.length > 0) {
+    throw new RangeError(`sim camera option focus has unknown keys: ${unknown.join(", ")}`);
+  }
+  const model = { ...DEFAULTS, ...options } as FocusModel;
+  checkNumber("option focus.bestPosition", model.bestPosition, { min: 0 });
+  checkNumber("option focus.refTempC", model.refTempC, { min: -60, max: 60 });
+  checkNumber("option focus.tempCoeffStepsPerC", model.tempCoeffStepsPerC, {
+    min: -10_000,
+    max: 10_000,
+  });
+  checkNumber("option focus.blurPxPerStep", model.blurPxPerStep, { min: 0, aboveMin: true });
+  checkNumber("option focus.seeingPx", model.seeingPx, { min: 0, max: 50 });
+  return model;
+}
+
+/** Best-focus position (steps) at a tube temperature. */
+export function bestFocusSteps(model: FocusModel, temperatureC: number | null): number {
+  const deltaC = temperatureC === null ? 0 : temperatureC - model.refTempC;
+  return model.bestPosition + model.tempCoeffStepsPerC * deltaC;
+}
+
+/** Extra PSF sigma (px, unbinned) at a focuser reading: the hyperbola's arms and its floor. */
+export function defocusBlurPx(model: FocusModel, reading: FocuserReading): number {
+  const offsetSteps = reading.position - bestFocusSteps(model, reading.temperatureC);
+  // The camera accepts up to 100 px of blur; beyond that every frame is equally hopeless.
+  return Math.min(100, Math.hypot(model.seeingPx, offsetSteps * model.blurPxPerStep));
+}
+
+export class SimOpticsLink {
+  #focuser: (() => FocuserReading) | null = null;
+
+  /** Called by the simulated focuser; the latest one built for this registry wins. */
+  attachFocuser(read: () => FocuserReading): void {
+    this.#focuser = read;
+  }
+
+  /** The focuser's reading now, or null when no simulated focuser exists. */
+  reading(): FocuserReading | null {
+    return this.#focuser?.() ?? null;
+  }
+}
