@@ -1,6 +1,7 @@
 /** Dispatches the subcommand; each returns the process exit code. */
 import { analyzeCommand } from "./analyze.ts";
 import { serveCommand } from "./serve.ts";
+import { solveCommand } from "./solve.ts";
 import { tokenCommand } from "./token.ts";
 
 const COMMANDS: Record<string, { summary: string; run: (args: string[]) => Promise<number> }> = {
@@ -12,6 +13,10 @@ const COMMANDS: Record<string, { summary: string; run: (args: string[]) => Promi
   analyze: {
     summary: "star analysis of FILE.fits (--json, --stars, --pixel-scale ARCSEC)",
     run: analyzeCommand,
+  },
+  solve: {
+    summary: "plate-solve FILE.fits (--ra HOURS --dec DEG, --pixel-scale ARCSEC, --json)",
+    run: solveCommand,
   },
 };
 

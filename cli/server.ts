@@ -19,6 +19,8 @@ import { LogSink } from "../core/log.ts";
 import type { LogLevel } from "../core/log.ts";
 import { ProfileService } from "../core/profiles/profile_service.ts";
 import { SequencerService } from "../core/sequencer/service.ts";
+import { AutofocusService } from "../core/autofocus/service.ts";
+import { AutofocusRunRepository } from "../core/store/autofocus_runs.ts";
 import { SchedulerService } from "../core/scheduler/scheduler_service.ts";
 import { CatalogService } from "../core/catalog/catalog_service.ts";
 import { SIRIL_CATALOGUE_DIR } from "../core/catalog/load.ts";
@@ -28,6 +30,9 @@ import type { Services } from "../core/services.ts";
 import { StatusFeed } from "../core/status_feed.ts";
 import { openDatabase } from "../core/store/db.ts";
 import { AlignmentRepository } from "../core/store/alignment.ts";
+import { PointingService } from "../core/pointing/pointing_service.ts";
+import { PolarAlignmentService } from "../core/polar/polar_service.ts";
+import { solveWithService } from "../core/polar/solver_adapter.ts";
 import { CalibrationRepository } from "../core/store/calibration.ts";
 import { FrameRepository } from "../core/store/frames.ts";
 import { ProfileRepository } from "../core/store/profiles.ts";
@@ -40,6 +45,8 @@ import { hubSource } from "../routes/alpaca/device_type.ts";
 import { ALPACA_DISCOVERY_PORT } from "../routes/alpaca/discovery.ts";
 import { KvRepository } from "../core/store/kv.ts";
 import { WsHub } from "../routes/ws.ts";
+import { SolverService } from "../core/solver/solver_service.ts";
+import { profileScale } from "../core/solver/profile_scale.ts";
 
 export const VERSION = "0.1.0";
 
@@ -135,6 +142,14 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     log: logs.logger("catalog"),
     site: () => hub.site,
   });
+  const autofocus = new AutofocusService({
+    hub,
+    bus,
+    clock,
+    log: logs.logger("autofocus"),
+    runs: new AutofocusRunRepository(db),
+    runner: imaging,
+  });
   const sequencer = new SequencerService({
     hub,
     bus,
@@ -156,6 +171,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       },
       mayStart: () =>
         safety.isSafe() ? null : `conditions are unsafe (${safety.status().reasons.join("; ")})`,
+      autofocus: (signal) => autofocus.runAndWait(signal),
     },
   });
   const scheduler = new SchedulerService({
@@ -186,6 +202,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       stoppedSequenceId = null;
     },
   });
+  const alignment = new AlignmentRepository(db, { clock });
   const services: Services = {
     config: o.config,
     dataDir: o.dataDir,
@@ -195,7 +212,25 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     log,
     hub,
     frames,
-    alignment: new AlignmentRepository(db, { clock }),
+    alignment,
+    pointing: new PointingService({
+      alignment,
+      activeProfile: () => profiles.active,
+      apply: o.config.pointing.apply,
+      log: logs.logger("pointing"),
+    }),
+    polarAlignment: new PolarAlignmentService({
+      hub,
+      bus,
+      clock,
+      log: logs.logger("polar"),
+      frames,
+      dataDir: o.dataDir,
+      filePattern: o.config.storage.file_pattern,
+      // Called only after `services` exists: the routine solves through the box's solver.
+      solve: (path, hint) => solveWithService(services.solver)(path, hint),
+      cameraDefaults: { gain: 100, offset: 10 },
+    }),
     profiles,
     exposures,
     imaging,
@@ -204,6 +239,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     catalog,
     sequencer,
     scheduler,
+    autofocus,
     livestack: new LivestackService({
       bus,
       clock,
@@ -213,6 +249,22 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       calibrate: libraryCalibration(calibration, logs.logger("livestack")),
     }),
     discovery: DiscoveryService.fromConfig(o.config, clock, logs.logger("discovery")),
+    solver: new SolverService({
+      bus,
+      clock,
+      log: logs.logger("solver"),
+      dataDir: o.dataDir,
+      pixelScaleArcsec: () => profileScale(hub, profiles.active)?.pixelScaleArcsec ?? null,
+      fieldWidthArcmin: () => profileScale(hub, profiles.active)?.fieldWidthArcmin ?? null,
+      timeoutMs: o.config.solver.timeout_s * 1000,
+      concurrency: o.config.solver.concurrency,
+      searchRadiusDeg: o.config.solver.search_radius_deg,
+      indexMirror: o.config.solver.index_mirror,
+      backends: {
+        indexDir: o.config.solver.index_dir,
+        astapDatabaseDir: o.config.solver.astap_database_dir,
+      },
+    }),
   };
   const feed = new StatusFeed(hub, bus);
   const ws = new WsHub(bus, logs.logger("ws"));
@@ -232,6 +284,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   // Before the sequencer's recovery, so it does not resume a scheduler block on its own.
   await scheduler.init();
   await sequencer.init({ autoResume: o.config.sequencer.auto_resume });
+  await autofocus.start();
 
   const server = Deno.serve({
     port: o.port,
@@ -280,8 +333,12 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       // The run stays resumable: its checkpoint is kept and it is marked interrupted.
       await scheduler.stop();
       await sequencer.stop();
+      await services.polarAlignment.close();
+      // A run in progress is aborted and puts the focuser back where it started.
+      await autofocus.close();
       exposures.abort();
       await exposures.drain();
+      await services.solver.close();
       await services.livestack.close();
       services.imaging.close();
       await hub.close();

@@ -97,6 +97,14 @@ export const ConfigFileSchema = z.object({
       .describe("search radius around a position hint"),
     index_mirror: z.string().default("")
       .describe("base URL solver databases are downloaded from; empty = not configured"),
+    index_dir: z.string().min(1).default("/usr/share/astrometry")
+      .describe("astrometry.net index files (where solve-field looks and downloads go)"),
+    astap_database_dir: z.string().min(1).default("/usr/share/astap/data")
+      .describe("ASTAP star databases"),
+  }).prefault({}),
+  pointing: z.object({
+    apply: z.boolean().default(false)
+      .describe("send gotos through the pointing model fitted to the alignment points"),
   }).prefault({}),
 });
 
@@ -442,6 +450,19 @@ function defaultConfigText(token: string): string {
     "[sequencer]",
     "# Resume a sequence run interrupted by a crash or power cut when the box starts.",
     `# auto_resume = ${d.sequencer.auto_resume}`,
+    "",
+    "[solver]",
+    `# timeout_s = ${d.solver.timeout_s}`,
+    `# concurrency = ${d.solver.concurrency}  # solvers are CPU-bound: 1 on a 2-core box`,
+    `# search_radius_deg = ${d.solver.search_radius_deg}`,
+    "# Base URL POST /solver/download-index fetches <database> (and <database>.sha256) from.",
+    '# index_mirror = ""',
+    `# index_dir = ${v(d.solver.index_dir)}`,
+    `# astap_database_dir = ${v(d.solver.astap_database_dir)}`,
+    "",
+    "[pointing]",
+    "# Send gotos through the pointing model fitted to the /mount/alignment points.",
+    `# apply = ${d.pointing.apply}`,
     "",
   ].join("\n");
 }

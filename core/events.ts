@@ -10,6 +10,7 @@ import { FrameDto } from "./schemas/camera.ts";
 import { CaptureStatusDto, MasterDto } from "./schemas/calibration.ts";
 import { LivestackStatusDto } from "./schemas/livestack.ts";
 import { MountStatusDto } from "./schemas/mount.ts";
+import { AutofocusFailedDto, AutofocusPointDto, AutofocusResultDto } from "./schemas/focuser.ts";
 import { STATUS_EVENT_SCHEMAS } from "./schemas/status_events.ts";
 
 export const ALERT_LEVELS = ["info", "warning", "error", "critical"] as const;
@@ -93,6 +94,18 @@ export const EVENT_CATALOGUE = {
       error: z.string().nullable(),
     }),
   },
+  "solver.download_progress": {
+    delivery: "discrete",
+    description: "A solver database download progressed, was installed or failed",
+    schema: z.object({
+      database: z.string(),
+      state: z.enum(["downloading", "verifying", "installed", "failed"]),
+      received_bytes: z.number(),
+      total_bytes: z.number().nullable(),
+      percent: z.number().nullable().describe("0..100 when the size is known"),
+      error: z.string().nullable(),
+    }),
+  },
   "device.connected": {
     delivery: "discrete",
     description: "A device connected to its role",
@@ -167,6 +180,21 @@ export const EVENT_CATALOGUE = {
     delivery: "discrete",
     description: "The live stack changed: a frame stacked or rejected, started, stopped, reset",
     schema: LivestackStatusDto,
+  },
+  "autofocus.point": {
+    delivery: "discrete",
+    description: "An autofocus point was measured (or skipped): the phone draws the V-curve",
+    schema: AutofocusPointDto,
+  },
+  "autofocus.completed": {
+    delivery: "discrete",
+    description: "Autofocus found and verified best focus; the focuser is there",
+    schema: AutofocusResultDto,
+  },
+  "autofocus.failed": {
+    delivery: "discrete",
+    description: "Autofocus refused its curve or stopped; the focuser was restored",
+    schema: AutofocusFailedDto,
   },
   "camera.status": {
     delivery: "status",

@@ -8,6 +8,8 @@ import type { EventBus } from "./event_bus.ts";
 import type { Logger, LogSink } from "./log.ts";
 import type { DeviceHub } from "../devices/hub.ts";
 import type { AlignmentRepository } from "./store/alignment.ts";
+import type { PointingService } from "./pointing/pointing_service.ts";
+import type { PolarAlignmentService } from "./polar/polar_service.ts";
 import type { FrameRepository } from "./store/frames.ts";
 import type { SafetyMonitor } from "./safety/safety_monitor.ts";
 import type { ExposureService } from "./camera/exposure_service.ts";
@@ -19,6 +21,8 @@ import type { CatalogService } from "./catalog/catalog_service.ts";
 import type { CalibrationService } from "./calibration/calibration_service.ts";
 import type { LivestackService } from "./livestack/livestack_service.ts";
 import type { DiscoveryService } from "./discovery/discovery_service.ts";
+import type { AutofocusService } from "./autofocus/service.ts";
+import type { SolverService } from "./solver/solver_service.ts";
 
 export interface Services {
   config: Config;
@@ -31,6 +35,10 @@ export interface Services {
   hub: DeviceHub;
   frames: FrameRepository;
   alignment: AlignmentRepository;
+  /** The pointing model fitted to the alignment points, applied to gotos when configured. */
+  pointing: PointingService;
+  /** Three-point polar alignment and the knob-turning loop after it. */
+  polarAlignment: PolarAlignmentService;
   profiles: ProfileService;
   exposures: ExposureService;
   /** Web Workers for CPU-heavy imaging (previews, analysis, stacking): see worker_tasks.ts. */
@@ -41,6 +49,10 @@ export interface Services {
   livestack: LivestackService;
   sequencer: SequencerService;
   scheduler: SchedulerService;
+  /** V-curve autofocus and temperature compensation (core/autofocus/). */
+  autofocus: AutofocusService;
   /** What could fill the roles: serial ports, ZWO SDK devices, INDI drivers, Alpaca servers. */
   discovery: DiscoveryService;
+  /** Plate-solve jobs (ASTAP, then astrometry.net) and the installed indexes. */
+  solver: SolverService;
 }

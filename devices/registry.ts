@@ -14,12 +14,15 @@ import { SimFlatPanel } from "./sim/flatpanel.ts";
 import { SimFocuser } from "./sim/focuser.ts";
 import { SimGuider } from "./sim/guider.ts";
 import { SimMount } from "./sim/mount.ts";
+import { SimOpticsLink } from "./sim/optics_link.ts";
 import { SimRotator } from "./sim/rotator.ts";
 import { SimWeather } from "./sim/weather.ts";
 
 export type DriverRegistry = { [K in DeviceKind]: Record<string, DriverFactory<K>> };
 
 export function defaultRegistry(): DriverRegistry {
+  // One light path per registry: the simulated camera sees the simulated focuser through it.
+  const optics = new SimOpticsLink();
   return {
     mount: {
       sim: (ctx) => new SimMount(ctx),
@@ -31,13 +34,13 @@ export function defaultRegistry(): DriverRegistry {
       indi: async (ctx) => new (await import("./indi/mount.ts")).IndiMount(ctx),
     },
     camera: {
-      sim: (ctx) => new SimCamera(ctx),
+      sim: (ctx) => new SimCamera(ctx, optics),
       zwo: async (ctx) => new (await import("./ffi/zwo_camera.ts")).ZwoCamera(ctx),
       alpaca: async (ctx) => new (await import("./alpaca/camera.ts")).AlpacaCamera(ctx),
       indi: async (ctx) => new (await import("./indi/camera.ts")).IndiCamera(ctx),
     },
     focuser: {
-      sim: (ctx) => new SimFocuser(ctx),
+      sim: (ctx) => new SimFocuser(ctx, optics),
       moonlite: async (ctx) =>
         new (await import("./serial/moonlite/focuser.ts")).MoonliteFocuser(ctx),
       zwo: async (ctx) => new (await import("./ffi/zwo_focuser.ts")).ZwoFocuser(ctx),

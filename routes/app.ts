@@ -23,12 +23,14 @@ import { healthRoutes } from "./health.ts";
 import { logsRoutes } from "./logs.ts";
 import { livestackRoutes } from "./livestack.ts";
 import { mountRoutes } from "./mount.ts";
+import { polarAlignmentRoutes } from "./polar_alignment.ts";
 import { profilesRoutes } from "./profiles.ts";
 import { rotatorRoutes } from "./rotator.ts";
 import { safetyRoutes } from "./safety.ts";
 import { sequencerRoutes } from "./sequencer.ts";
 import { schedulerRoutes } from "./scheduler.ts";
 import { sequencesRoutes } from "./sequences.ts";
+import { solverRoutes } from "./solver.ts";
 import { templatesRoutes } from "./templates.ts";
 import { weatherRoutes } from "./weather.ts";
 import { webRoutes } from "./web.ts";
@@ -97,6 +99,8 @@ export function createApp(services: Services, options: AppOptions): OpenAPIHono 
     ["/sequencer", sequencerRoutes],
     ["/scheduler", schedulerRoutes],
     ["/templates", templatesRoutes],
+    ["/solver", solverRoutes],
+    ["/polar-alignment", polarAlignmentRoutes],
   ];
   for (const [prefix, build] of groups) app.route(`${API_BASE}${prefix}`, build(services));
 

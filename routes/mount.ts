@@ -1,4 +1,7 @@
-/** Mount group: status, goto, sync, park/unpark, tracking, abort, pulse guide (alignment later). */
+/**
+ * Mount group: status, goto (through the pointing model when applied), sync, park/unpark,
+ * tracking, abort, pulse guide, and the alignment points with the model fitted to them.
+ */
 import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
 import { Accepted, Ok } from "../core/schemas/common.ts";
@@ -45,7 +48,14 @@ export function mountRoutes(s: Services) {
     }),
     async (c) => {
       const { ra, dec } = c.req.valid("json");
-      await mount().slewTo({ raHours: ra, decDeg: dec });
+      const device = mount();
+      // With `[pointing] apply`, the mount is sent where its optics land on the target.
+      const demand = await s.pointing.demandFor(
+        { raHours: ra, decDeg: dec },
+        device.status(),
+        device.capabilities.alignment,
+      );
+      await device.slewTo(demand);
       return c.json({ accepted: true as const, message: "slewing" }, 202);
     },
   );
@@ -139,8 +149,7 @@ export function mountRoutes(s: Services) {
     },
   );
 
-  // The pointing model's points are kept per profile; fitting the model to them arrives with
-  // the plate-solving work (issue 5), so `model` is null until then.
+  // The pointing model's points are kept per profile; the model is fitted to them on each read.
   const profileId = () => {
     const active = s.profiles.active;
     if (!active) throw conflict("No active profile: alignment points belong to a profile");
@@ -159,7 +168,12 @@ export function mountRoutes(s: Services) {
       const rms = points.length === 0
         ? null
         : Math.sqrt(points.reduce((sum, p) => sum + p.error_arcsec ** 2, 0) / points.length);
-      return c.json({ points, rms_error_arcsec: rms, model: null }, 200);
+      return c.json({
+        points,
+        rms_error_arcsec: rms,
+        model: s.pointing.modelOf(points),
+        min_points: s.pointing.minPoints,
+      }, 200);
     },
   );
   app.openapi(

@@ -100,16 +100,20 @@ async function rig({ options = {}, capabilities = {} }: RigOptions = {}) {
     hub,
     frames: undefined as never,
     alignment: undefined as never,
+    pointing: undefined as never,
+    polarAlignment: undefined as never,
     profiles: undefined as never,
     exposures: undefined as never,
     imaging: undefined as never,
     calibration: undefined as never,
     safety: undefined as never,
     catalog: undefined as never,
+    autofocus: undefined as never,
     sequencer: undefined as never,
     scheduler: undefined as never,
     livestack: undefined as never,
     discovery: undefined as never,
+    solver: undefined as never,
   };
   const ws = new WsHub(bus, log.child("ws"));
   const app = createApp(services, {
@@ -179,7 +183,7 @@ async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, ms 
 
 const API = "/api/v1";
 
-Deno.test("focuser: status, moves, halt, range checks and autofocus 501", async () => {
+Deno.test("focuser: status, moves, halt, range checks and autofocus validation", async () => {
   await using r = await rig();
   const status = await r.json(`GET`, `${API}/focuser/status`);
   assertEquals(status.position, 5000);
@@ -212,11 +216,15 @@ Deno.test("focuser: status, moves, halt, range checks and autofocus 501", async 
   await expect400(await r.call("POST", `${API}/focuser/move-rel`, { steps: 1.5 }), "body.steps");
 
   assertEquals((await r.call("POST", `${API}/focuser/halt`)).status, 200);
-  await expectStatus(await r.call("POST", `${API}/focuser/autofocus`), 501, "not_implemented");
-  await expectStatus(
-    await r.call("POST", `${API}/focuser/autofocus`, { steps_per_side: 5 }),
-    501,
-    "not_implemented",
+  // Validation answers before the (absent here) autofocus service: runs are tested in
+  // core/autofocus/ and tests/integration/autofocus_test.ts.
+  await expect400(
+    await r.call("POST", `${API}/focuser/autofocus`, { steps_per_side: 1 }),
+    "body.steps_per_side",
+  );
+  await expect400(
+    await r.call("POST", `${API}/focuser/autofocus`, { approach: "sideways" }),
+    "body.approach",
   );
 });
 
@@ -595,6 +603,8 @@ Deno.test("openapi.json lists every path of these groups; /api/docs serves swagg
     ["post", "/focuser/move-rel"],
     ["post", "/focuser/halt"],
     ["post", "/focuser/autofocus"],
+    ["get", "/focuser/autofocus"],
+    ["post", "/focuser/autofocus/abort"],
     ["get", "/filterwheel/status"],
     ["post", "/filterwheel/move"],
     ["get", "/filterwheel/filters"],

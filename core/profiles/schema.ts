@@ -55,6 +55,10 @@ export function simulatorProfile(): ProfileInput {
     name: "Simulators",
     site: { latitude: 51.4769, longitude: -0.0005, elevation: 46 },
     optics: { focal_length_mm: 530, aperture_mm: 106 },
-    devices: Object.fromEntries(DEVICE_KINDS.map((kind) => [kind, sim])),
+    devices: {
+      ...Object.fromEntries(DEVICE_KINDS.map((kind) => [kind, sim])),
+      // A true V-curve, its best focus a little off the focuser's start, for autofocus to find.
+      camera: { driver: "sim", options: { focus: { bestPosition: 25120 } } },
+    },
   });
 }

@@ -27,8 +27,26 @@ export const AlignPointDto = z.object({
 });
 export type AlignPointDto = z.infer<typeof AlignPointDto>;
 
+export const PointingTermDto = z.object({
+  name: z.enum(["IH", "ID", "CH", "NP", "MA", "ME", "TF"])
+    .describe("TPOINT term: index offsets, collimation, non-perpendicularity, polar axis, flexure"),
+  value_arcsec: z.number(),
+  sigma_arcsec: z.number().describe("one standard deviation from the fit"),
+});
+
+export const PointingModelDto = z.object({
+  terms: z.array(PointingTermDto),
+  rms_before_arcsec: z.number().describe("RMS on-sky error of the points without the model"),
+  rms_after_arcsec: z.number().describe("RMS on-sky residual the model leaves"),
+  residuals: z.array(z.object({ id: z.string(), residual_arcsec: z.number() })),
+  applied: z.boolean().describe("whether gotos go through the model (config [pointing] apply)"),
+});
+export type PointingModelDto = z.infer<typeof PointingModelDto>;
+
 export const AlignmentDto = z.object({
   points: z.array(AlignPointDto),
   rms_error_arcsec: z.number().nullable().describe("RMS of the raw pointing errors"),
-  model: z.null().describe("the fitted physical model; arrives with the plate-solving work"),
+  model: PointingModelDto.nullable()
+    .describe("the fitted physical model; null until there are enough points to fit it"),
+  min_points: z.number().int().describe("points the model needs before it is fitted"),
 });

@@ -12,6 +12,7 @@ import { calibration } from "./migrations/003_calibration.ts";
 import { sequences } from "./migrations/004_sequences.ts";
 import { catalog } from "./migrations/005_catalog.ts";
 import { scheduler } from "./migrations/006_scheduler.ts";
+import { autofocus } from "./migrations/007_autofocus.ts";
 import type { DB } from "./schema.ts";
 
 export interface Migration {
@@ -30,6 +31,7 @@ export const MIGRATIONS: readonly Migration[] = [
   sequences,
   catalog,
   scheduler,
+  autofocus,
 ];
 
 /** The database was written by software that knows a schema this build does not. */

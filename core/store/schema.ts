@@ -88,6 +88,7 @@ export interface DB {
   catalog_keys: CatalogKeysTable;
   scheduler_plans: SchedulerPlansTable;
   scheduler_blocks: SchedulerBlocksTable;
+  autofocus_runs: AutofocusRunsTable;
 }
 
 /** A sequence: its name beside the whole document as JSON, validated on every read. */
@@ -165,4 +166,20 @@ export interface SchedulerBlocksTable {
   started_at: string;
   ended_at: string | null;
   outcome: string | null;
+}
+
+export interface AutofocusRunsTable {
+  id: string;
+  started_at: string;
+  ended_at: string;
+  /** 1 when the run moved the focuser to a verified best focus. */
+  ok: number;
+  reason: string | null;
+  temperature_c: number | null;
+  filter: string | null;
+  start_position: number;
+  best_position: number | null;
+  hfr_px: number | null;
+  r_squared: number | null;
+  exposures: number;
 }

@@ -4,7 +4,8 @@
  * injected clock through exposing → reading → downloading, honour their AbortSignal, and end
  * with a frame from sky.ts; the cooler follows camera_cooler.ts and reports about once a second
  * while its temperature moves. Every command passes the fault switchboard first, so tests can
- * make it hang, fail or drop the connection.
+ * make it hang, fail or drop the connection. With a `focus` option and the registry's optics link
+ * (optics_link.ts) its star size follows the simulated focuser along a V-curve.
  */
 import { conflict, DeviceNotConnectedError } from "../../core/errors.ts";
 import type { Clock } from "../../core/clock.ts";
@@ -24,6 +25,13 @@ import { CoolerModel } from "./camera_cooler.ts";
 import { parseSimCameraOptions, type SimCameraOptions } from "./camera_options.ts";
 import { SimFaults, type Simulated } from "./faults.ts";
 import { synthesizeFrame } from "./sky.ts";
+import {
+  bestFocusSteps,
+  defocusBlurPx,
+  type FocusModel,
+  parseFocusModel,
+  type SimOpticsLink,
+} from "./optics_link.ts";
 
 /** How often status is pushed while the cooler's temperature moves. */
 const COOLER_TICK_MS = 1000;
@@ -51,8 +59,13 @@ export class SimCamera implements Camera, Simulated {
   #coolerTicks: AbortController | null = null;
   #framesTaken = 0;
   #focusBlurPx = 0;
+  readonly #optics: SimOpticsLink | null;
+  readonly #focusModel: FocusModel | null;
 
-  constructor(ctx: DriverContext) {
+  /** `optics`: the registry's link to the simulated focuser (see optics_link.ts). */
+  constructor(ctx: DriverContext, optics: SimOpticsLink | null = null) {
+    this.#optics = optics;
+    this.#focusModel = parseFocusModel(ctx.options.focus);
     const { options, unknownKeys } = parseSimCameraOptions(ctx.options);
     this.#options = options;
     this.#clock = ctx.clock;
@@ -93,6 +106,20 @@ export class SimCamera implements Camera, Simulated {
       throw new RangeError(`focus blur must be within 0..100 px, got ${blurPx}`);
     }
     this.#focusBlurPx = blurPx;
+  }
+
+  /** Simulator only: the V-curve's true best focus now (steps), or null without a V-curve. */
+  trueBestFocusSteps(): number | null {
+    const reading = this.#optics?.reading();
+    if (!this.#focusModel || !reading) return null;
+    return bestFocusSteps(this.#focusModel, reading.temperatureC);
+  }
+
+  /** The V-curve's blur when the profile asks for one and a focuser is linked, else the set one. */
+  #blurNowPx(): number {
+    const reading = this.#optics?.reading();
+    if (!this.#focusModel || !reading) return this.#focusBlurPx;
+    return defocusBlurPx(this.#focusModel, reading);
   }
 
   async connect(signal?: AbortSignal): Promise<void> {
@@ -167,6 +194,7 @@ export class SimCamera implements Camera, Simulated {
     };
     this.#exposure = exposure;
     const sensorTempC = this.#cooler.tempC();
+    const focusBlurPx = this.#blurNowPx();
     this.#emitStatus();
     try {
       await this.#clock.sleep(request.durationS * 1000, stop);
@@ -184,7 +212,7 @@ export class SimCamera implements Camera, Simulated {
           ...exposure.request,
           exposureS: request.durationS,
           sensorTempC,
-          focusBlurPx: this.#focusBlurPx,
+          focusBlurPx,
           noiseSeed: (this.#options.seed * 7919 + ++this.#framesTaken) >>> 0,
         },
       );

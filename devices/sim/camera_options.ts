@@ -33,6 +33,8 @@ const KNOWN = new Set([
   "bayerPattern",
   "hasCooler",
   "seed",
+  // Parsed by optics_link.ts: the V-curve model.
+  "focus",
 ]);
 
 function numberOption(

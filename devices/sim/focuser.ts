@@ -3,13 +3,15 @@
  * it is, refuses moves longer than `maxIncrement`, and reports a temperature that cools slowly
  * through the night with a small ripple, so temperature-compensation and autofocus logic see
  * realistic input. Options: speedStepsPerS (1000), maxPosition (50000), startPosition (25000),
- * maxIncrement (= maxPosition), stepSizeUm (3.76), ambientC (12).
+ * maxIncrement (= maxPosition), stepSizeUm (3.76), ambientC (12). It shares its position and
+ * temperature through the registry's optics link, so a simulated camera can follow a V-curve.
  */
 import type { Clock } from "../../core/clock.ts";
 import type { DeviceInfo, DriverContext } from "../device.ts";
 import type { Focuser, FocuserCapabilities, FocuserStatus } from "../focuser.ts";
 import type { SimFaults, Simulated } from "./faults.ts";
 import { checkNumber, numberOption, roundTo, SimLink, Travel } from "./motion.ts";
+import type { SimOpticsLink } from "./optics_link.ts";
 
 /** Night-time cooling of the tube, °C per hour. */
 const COOLING_C_PER_H = 0.5;
@@ -34,7 +36,8 @@ export class SimFocuser implements Focuser, Simulated {
   readonly #ambientC: number;
   readonly #createdAtMs: number;
 
-  constructor(ctx: DriverContext) {
+  /** `optics`: the registry's link that lets a simulated camera see this focuser's position. */
+  constructor(ctx: DriverContext, optics: SimOpticsLink | null = null) {
     const options = ctx.options;
     const maxPosition = numberOption(options, "maxPosition", 50000, { min: 1, integer: true });
     const startPosition = numberOption(
@@ -70,6 +73,10 @@ export class SimFocuser implements Focuser, Simulated {
       onDrop: () => this.#stop(),
     });
     this.faults = this.#link.faults;
+    optics?.attachFocuser(() => {
+      const { position, temperatureC } = this.status();
+      return { position, temperatureC };
+    });
   }
 
   connect(signal?: AbortSignal): Promise<void> {

@@ -42,7 +42,14 @@ import {
   type TrackingRate,
 } from "../mount.ts";
 import { SimFaults, type Simulated } from "./faults.ts";
-import { KNOWN_OPTIONS, parseSimMountOptions, type SimMountOptions } from "./mount_options.ts";
+import { trueHaDec } from "./mount_errors.ts";
+import {
+  KNOWN_OPTIONS,
+  parseSimMountErrors,
+  parseSimMountOptions,
+  type SimMountErrors,
+  type SimMountOptions,
+} from "./mount_options.ts";
 
 const GUIDE_DIRECTIONS: readonly GuideDirection[] = ["north", "south", "east", "west"];
 /** ASCOM's customary default guide rate: half of sidereal. */
@@ -107,12 +114,15 @@ export class SimMount implements Mount, Simulated {
   #slew: Slew | null = null;
   #pulses: Pulse[] = [];
   #ticker: ReturnType<typeof setInterval> | undefined;
+  /** Mechanical errors; mutable so a test can play a user turning the polar-alignment knobs. */
+  #errors: SimMountErrors;
 
   constructor(ctx: DriverContext) {
     this.#clock = ctx.clock;
     this.#log = ctx.log.child("sim.mount");
     this.#site = ctx.site;
     this.#options = parseSimMountOptions(ctx.options, ctx.site);
+    this.#errors = { ...this.#options.errors };
     const unknown = Object.keys(ctx.options).filter((key) => !KNOWN_OPTIONS.includes(key));
     if (unknown.length > 0) {
       this.#log.warn("ignoring unknown sim mount options", { unknown, known: KNOWN_OPTIONS });
@@ -313,6 +323,38 @@ export class SimMount implements Mount, Simulated {
     });
     this.#startTicker();
     this.#emitStatus();
+  }
+
+  /**
+   * Where the optical axis really points now (J2000), mechanical errors included: the truth a
+   * plate solve would find, which `status()` never shows. Simulator-only, for tests and for
+   * rendering the true sky.
+   */
+  trueSkyPosition(): EquatorialCoord {
+    const nowMs = this.#clock.now();
+    this.#settle(nowMs);
+    const jnow = this.#positionAt(nowMs);
+    const lst = this.#lstHours(nowMs);
+    const truth = trueHaDec(
+      { haHours: wrapHours12(lst - jnow.raHours), decDeg: jnow.decDeg, pierSide: this.#pierSide },
+      this.#errors,
+      this.#site.latitudeDeg,
+    );
+    return jnowToJ2000({ raHours: wrapHours(lst - truth.haHours), decDeg: truth.decDeg }, nowMs);
+  }
+
+  /** The current mechanical errors. */
+  get errors(): SimMountErrors {
+    return { ...this.#errors };
+  }
+
+  /**
+   * Changes some of the mechanical errors (same names and ranges as the driver options), as a
+   * user turning the altitude and azimuth knobs would. Throws a RangeError for a bad value.
+   */
+  setErrors(changes: Partial<SimMountErrors>): void {
+    this.#errors = parseSimMountErrors({ ...this.#errors, ...changes });
+    this.#log.info("mechanical errors changed", { errors: this.#errors });
   }
 
   // ---- motion model ---------------------------------------------------------------------------

@@ -19,6 +19,26 @@ export interface SimMountOptions {
    * only "germanPolar" reports a pier side and a time to flip.
    */
   alignment: MountCapabilities["alignment"];
+  /** Mechanical errors the simulated optics suffer (zero by default); see SimMountErrors. */
+  errors: SimMountErrors;
+}
+
+/**
+ * How far the simulated mount is from perfect. The polar axis points `polarAltErrorArcmin` above
+ * the visible celestial pole, and its azimuth (north through east) exceeds the pole's by
+ * `polarAzErrorArcmin` (an azimuth angle: on the sky it is that times cos latitude). Changing the
+ * azimuth also turns the hour-angle zero by that times sin latitude, as a real mount's azimuth
+ * knob does (a fitted model sees it in IH). The other four are TPOINT terms
+ * (core/pointing/terms.ts) in arcseconds. The mount keeps reporting where it believes it points;
+ * only `SimMount.trueSkyPosition()` sees the errors.
+ */
+export interface SimMountErrors {
+  polarAltErrorArcmin: number;
+  polarAzErrorArcmin: number;
+  ihArcsec: number;
+  idArcsec: number;
+  chArcsec: number;
+  npArcsec: number;
 }
 
 const ALIGNMENTS = ["germanPolar", "polar", "altAz"] as const;
@@ -29,7 +49,15 @@ export const KNOWN_OPTIONS = [
   "parkAzDeg",
   "flipLimitDeg",
   "alignment",
+  "polarAltErrorArcmin",
+  "polarAzErrorArcmin",
+  "ihArcsec",
+  "idArcsec",
+  "chArcsec",
+  "npArcsec",
 ];
+const MAX_POLAR_ERROR_ARCMIN = 600;
+const MAX_TERM_ARCSEC = 36_000;
 /** Validates the profile's driver options; throws a RangeError naming the first bad one. */
 export function parseSimMountOptions(
   options: Record<string, unknown>,
@@ -53,6 +81,23 @@ export function parseSimMountOptions(
     parkAzDeg: numberOption(options, "parkAzDeg", southern ? 180 : 0, 0, 360, true) % 360,
     flipLimitDeg: numberOption(options, "flipLimitDeg", DEFAULT_FLIP_LIMIT_DEG, 0, 90, true),
     alignment: alignment as MountCapabilities["alignment"],
+    errors: parseSimMountErrors(options),
+  };
+}
+
+/** Validates the error options (any subset); absent ones are zero. */
+export function parseSimMountErrors(options: Record<string, unknown>): SimMountErrors {
+  const polar = (name: string) =>
+    numberOption(options, name, 0, -MAX_POLAR_ERROR_ARCMIN, MAX_POLAR_ERROR_ARCMIN, true);
+  const term = (name: string) =>
+    numberOption(options, name, 0, -MAX_TERM_ARCSEC, MAX_TERM_ARCSEC, true);
+  return {
+    polarAltErrorArcmin: polar("polarAltErrorArcmin"),
+    polarAzErrorArcmin: polar("polarAzErrorArcmin"),
+    ihArcsec: term("ihArcsec"),
+    idArcsec: term("idArcsec"),
+    chArcsec: term("chArcsec"),
+    npArcsec: term("npArcsec"),
   };
 }
 

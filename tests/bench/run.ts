@@ -1,4 +1,5 @@
 /** `deno task bench`: every benchmark in turn, each printing its figures on `bench …` lines. */
+import { autofocusBench } from "./autofocus_bench.ts";
 import { fitsBench } from "./fits_bench.ts";
 import { indiBench } from "./indi_bench.ts";
 import { livestackBench } from "./livestack_bench.ts";
@@ -6,6 +7,7 @@ import { previewBench } from "./preview_bench.ts";
 import { serialBench } from "./serial_bench.ts";
 import { serverBench } from "./server_bench.ts";
 import { starsBench } from "./stars_bench.ts";
+import { solverBench } from "./solver_bench.ts";
 
 await fitsBench();
 await previewBench();
@@ -14,3 +16,5 @@ await livestackBench();
 await starsBench();
 await serialBench();
 await indiBench();
+await solverBench();
+await autofocusBench();

@@ -8,6 +8,12 @@ import { freePort, percentile, report, waitHealthy } from "./_util.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 
+/** The V8 flags `deno task start` runs the box with, so the benchmark measures the same process. */
+function startTaskV8Flags(): string[] {
+  const config = JSON.parse(Deno.readTextFileSync(join(ROOT, "deno.json")));
+  return String(config.tasks?.start ?? "").match(/--v8-flags=\S+/g) ?? [];
+}
+
 async function startChild(dir: string) {
   const port = freePort();
   const started = performance.now();
@@ -15,6 +21,7 @@ async function startChild(dir: string) {
     args: [
       "run",
       "-A",
+      ...startTaskV8Flags(),
       join(ROOT, "main.ts"),
       "serve",
       "--port",
