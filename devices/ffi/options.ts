@@ -114,3 +114,43 @@ export async function selectDevice(
   const found = seen.map((c) => `#${c.index} id ${c.id} "${c.name}"`).join(", ");
   throw new RangeError(`no ${what} with ${wanted}; found ${found}`);
 }
+
+/** What the EAF and EFW SDKs have in common for finding and opening one device. */
+export interface AccessorySdk<I extends { name: string }> {
+  count(): Promise<number>;
+  idAt(index: number): Promise<number>;
+  open(id: number): Promise<void>;
+  info(id: number): Promise<I>;
+  closeDevice(id: number): Promise<void>;
+}
+
+/**
+ * Finds the selected EAF/EFW, opens it and reads its properties. Their SDKs answer
+ * GetProperty only for an open device, so choosing by name opens each candidate in turn; every
+ * one but the chosen is closed again, and on failure all are.
+ */
+export async function openSelectedAccessory<I extends { name: string }>(
+  sdk: AccessorySdk<I>,
+  what: string,
+  selector: DeviceSelector,
+): Promise<{ id: number; info: I }> {
+  const opened = new Set<number>();
+  try {
+    const byName = selector.by === "name";
+    const chosen = await selectDevice(what, selector, await sdk.count(), async (index) => {
+      const id = await sdk.idAt(index);
+      if (!byName) return { index, id, name: "" };
+      await sdk.open(id);
+      opened.add(id);
+      return { index, id, name: (await sdk.info(id)).name };
+    });
+    for (const id of opened) if (id !== chosen.id) await sdk.closeDevice(id).catch(() => {});
+    opened.clear();
+    await sdk.open(chosen.id);
+    opened.add(chosen.id);
+    return { id: chosen.id, info: await sdk.info(chosen.id) };
+  } catch (err) {
+    for (const id of opened) await sdk.closeDevice(id).catch(() => {});
+    throw err;
+  }
+}

@@ -19,7 +19,7 @@ import type {
 import { checkNumber } from "../sim/motion.ts";
 import { EFW_DEFAULT_LIBRARY, EfwSdk } from "./efw_sdk.ts";
 import { CallQueue } from "./library.ts";
-import { parseZwoOptions, selectDevice, type ZwoOptions } from "./options.ts";
+import { openSelectedAccessory, parseZwoOptions, type ZwoOptions } from "./options.ts";
 import { PollLoop } from "./poll_loop.ts";
 
 interface Session {
@@ -80,26 +80,11 @@ export class ZwoFilterWheel implements FilterWheel {
     signal?.throwIfAborted();
     if (this.#session) return;
     const sdk = EfwSdk.open(this.#options.library);
-    const opened = new Set<number>();
+    let chosenId: number | null = null;
     try {
-      const byName = this.#options.selector.by === "name";
-      const chosen = await selectDevice(
-        "EFW filter wheel",
-        this.#options.selector,
-        await sdk.count(),
-        async (index) => {
-          const id = await sdk.idAt(index);
-          if (!byName) return { index, id, name: "" };
-          // EFWGetProperty answers only for an open wheel.
-          await sdk.open(id);
-          opened.add(id);
-          return { index, id, name: (await sdk.info(id)).name };
-        },
-      );
-      for (const id of opened) if (id !== chosen.id) await sdk.closeDevice(id).catch(() => {});
-      await sdk.open(chosen.id);
-      opened.add(chosen.id);
-      const info = await sdk.info(chosen.id);
+      const chosen = await openSelectedAccessory(sdk, "EFW filter wheel", this.#options.selector);
+      chosenId = chosen.id;
+      const info = chosen.info;
       signal?.throwIfAborted();
       const slots = this.#configuredSlots ??
         Array.from({ length: info.slotCount }, (_, i) => ({
@@ -125,7 +110,7 @@ export class ZwoFilterWheel implements FilterWheel {
       this.#status = { ...this.#status, connected: true };
     } catch (err) {
       this.#session = null;
-      for (const id of opened) await sdk.closeDevice(id).catch(() => {});
+      if (chosenId !== null) await sdk.closeDevice(chosenId).catch(() => {});
       sdk.close();
       throw err;
     }

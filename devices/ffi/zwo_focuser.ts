@@ -14,7 +14,7 @@ import type { Focuser, FocuserCapabilities, FocuserStatus } from "../focuser.ts"
 import { checkNumber } from "../sim/motion.ts";
 import { EAF_DEFAULT_LIBRARY, EafSdk } from "./eaf_sdk.ts";
 import { CallQueue } from "./library.ts";
-import { parseZwoOptions, selectDevice, type ZwoOptions } from "./options.ts";
+import { openSelectedAccessory, parseZwoOptions, type ZwoOptions } from "./options.ts";
 import { PollLoop } from "./poll_loop.ts";
 
 /** How long a stop before a retarget may take to come to rest. */
@@ -79,26 +79,11 @@ export class ZwoFocuser implements Focuser {
     signal?.throwIfAborted();
     if (this.#session) return;
     const sdk = EafSdk.open(this.#options.library);
-    const opened = new Set<number>();
+    let chosenId: number | null = null;
     try {
-      const byName = this.#options.selector.by === "name";
-      const chosen = await selectDevice(
-        "EAF focuser",
-        this.#options.selector,
-        await sdk.count(),
-        async (index) => {
-          const id = await sdk.idAt(index);
-          if (!byName) return { index, id, name: "" };
-          // EAFGetProperty answers only for an open EAF.
-          await sdk.open(id);
-          opened.add(id);
-          return { index, id, name: (await sdk.info(id)).name };
-        },
-      );
-      for (const id of opened) if (id !== chosen.id) await sdk.closeDevice(id).catch(() => {});
-      await sdk.open(chosen.id);
-      opened.add(chosen.id);
-      const info = await sdk.info(chosen.id);
+      const chosen = await openSelectedAccessory(sdk, "EAF focuser", this.#options.selector);
+      chosenId = chosen.id;
+      const info = chosen.info;
       signal?.throwIfAborted();
       this.#capabilities = {
         maxPosition: info.maxStep,
@@ -118,7 +103,7 @@ export class ZwoFocuser implements Focuser {
       this.#status = { ...this.#status, connected: true, targetPosition: position };
     } catch (err) {
       this.#session = null;
-      for (const id of opened) await sdk.closeDevice(id).catch(() => {});
+      if (chosenId !== null) await sdk.closeDevice(chosenId).catch(() => {});
       sdk.close();
       throw err;
     }
