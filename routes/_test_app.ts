@@ -1,0 +1,182 @@
+/**
+ * The route tests' rig: the real createApp over a hub of fast simulators, a validating bus and the
+ * log ring, with the services these routers do not touch left out; plus the request helpers.
+ */
+import { systemClock } from "../core/clock.ts";
+import { EventBus } from "../core/event_bus.ts";
+import { LogSink } from "../core/log.ts";
+import type { Services } from "../core/services.ts";
+import type { DeviceKind, DriverContext } from "../devices/device.ts";
+import { DeviceHub } from "../devices/hub.ts";
+import { defaultRegistry } from "../devices/registry.ts";
+import { assert, assertEquals, assertMatch } from "../tests/_assert.ts";
+import { createApp } from "./app.ts";
+import { WsHub } from "./ws.ts";
+
+/** Profile options that make each simulator quick enough for a unit test. */
+export const FAST: Record<DeviceKind, Record<string, unknown>> = {
+  mount: { slewRateDegPerS: 200 },
+  camera: { widthPx: 64, heightPx: 48, readoutMs: 0 },
+  focuser: { maxPosition: 10000, startPosition: 5000, speedStepsPerS: 100_000 },
+  filterwheel: { secondsPerSlot: 0.01 },
+  rotator: { speedDegPerS: 3600 },
+  flatpanel: { coverSeconds: 0.05, warmupSeconds: 0, maxBrightness: 255 },
+  dome: { speedDegPerS: 3600, shutterSeconds: 0.05 },
+  weather: {},
+  guider: { exposureSeconds: 0.02, calibrationSeconds: 0.02 },
+};
+
+export interface Rig extends AsyncDisposable {
+  hub: DeviceHub;
+  bus: EventBus;
+  logs: LogSink;
+  call(method: string, path: string, body?: unknown): Promise<Response>;
+  json<T = Record<string, unknown>>(method: string, path: string, body?: unknown): Promise<T>;
+}
+
+export interface RigOptions {
+  /** Profile options per role, over FAST. */
+  options?: Partial<Record<DeviceKind, Record<string, unknown>>>;
+  /** Capabilities to report instead of the simulator's, to reach "cannot do that" paths. */
+  capabilities?: Partial<Record<DeviceKind, Record<string, unknown>>>;
+}
+
+/** The driver with some capabilities replaced; methods stay bound to the real object. */
+export function withCapabilities<T extends object>(
+  device: T,
+  overrides: Record<string, unknown>,
+): T {
+  const capabilities = { ...(device as { capabilities: object }).capabilities, ...overrides };
+  return new Proxy(device, {
+    get(target, prop) {
+      if (prop === "capabilities") return capabilities;
+      const value = Reflect.get(target, prop, target);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
+
+export async function rig({ options = {}, capabilities = {} }: RigOptions = {}) {
+  const logs = new LogSink({ consoleLevel: "silent" });
+  const log = logs.logger("test");
+  const bus = new EventBus({ clock: systemClock, validate: true });
+  const registry = defaultRegistry();
+  for (const [kind, overrides] of Object.entries(capabilities)) {
+    const factories = registry[kind as DeviceKind] as Record<
+      string,
+      (ctx: DriverContext) => object
+    >;
+    const sim = factories.sim;
+    if (sim) factories.sim = (ctx) => withCapabilities(sim(ctx), overrides);
+  }
+  const hub = new DeviceHub({
+    registry,
+    bus,
+    clock: systemClock,
+    log: log.child("hub"),
+    backoffMs: { initial: 10, max: 50 },
+  });
+  const roles = Object.fromEntries(
+    (Object.keys(FAST) as DeviceKind[]).map((kind) => [kind, {
+      driver: "sim",
+      options: { ...FAST[kind], ...options[kind] },
+    }]),
+  );
+  await hub.apply({
+    site: { latitudeDeg: 48.2, longitudeDeg: 16.4, elevationM: 200 },
+    optics: { focalLengthMm: 400, apertureMm: 80 },
+    roles,
+  });
+  // Only what these routers and the composition touch; the rest would fail loudly if used.
+  const services: Services = {
+    config: undefined as never,
+    dataDir: "/nonexistent",
+    clock: systemClock,
+    bus,
+    logs,
+    log,
+    hub,
+    frames: undefined as never,
+    alignment: undefined as never,
+    pointing: undefined as never,
+    polarAlignment: undefined as never,
+    profiles: undefined as never,
+    exposures: undefined as never,
+    imaging: undefined as never,
+    calibration: undefined as never,
+    safety: undefined as never,
+    catalog: undefined as never,
+    autofocus: undefined as never,
+    sequencer: undefined as never,
+    scheduler: undefined as never,
+    livestack: undefined as never,
+    discovery: undefined as never,
+    solver: undefined as never,
+  };
+  const ws = new WsHub(bus, log.child("ws"));
+  const app = createApp(services, {
+    token: "t",
+    trustedNetworks: ["127.0.0.0/8"],
+    corsOrigins: [],
+    ws,
+    version: "test",
+  });
+  const call = (method: string, path: string, body?: unknown) =>
+    Promise.resolve(app.fetch(
+      new Request(`http://box${path}`, {
+        method,
+        ...(body === undefined
+          ? {}
+          : { headers: { "content-type": "application/json" }, body: JSON.stringify(body) }),
+      }),
+    ));
+  const rig: Rig = {
+    hub,
+    bus,
+    logs,
+    call,
+    async json<T>(method: string, path: string, body?: unknown) {
+      const res = await call(method, path, body);
+      const text = await res.text();
+      assert(res.ok, `${method} ${path} answered ${res.status}: ${text}`);
+      return JSON.parse(text) as T;
+    },
+    async [Symbol.asyncDispose]() {
+      ws.close();
+      await hub.close();
+    },
+  };
+  return rig;
+}
+
+/** Asserts a 400 validation failure whose message names `field`. */
+export async function expect400(res: Response, field: string, pattern?: RegExp) {
+  const body = await res.json();
+  assertEquals(res.status, 400, JSON.stringify(body));
+  assertEquals(body.error.code, "validation_failed");
+  assert(
+    String(body.error.message).includes(field),
+    `message should name ${field}: ${body.error.message}`,
+  );
+  if (pattern) assertMatch(body.error.message, pattern);
+}
+
+export async function expectStatus(res: Response, status: number, code?: string) {
+  const text = await res.text();
+  assertEquals(res.status, status, text);
+  if (code) assertEquals(JSON.parse(text).error.code, code);
+}
+
+/** Polls `read` until `done` holds, so a test waits for a simulated move without guessing. */
+export async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, ms = 3000) {
+  const deadline = Date.now() + ms;
+  let value = await read();
+  while (!done(value)) {
+    if (Date.now() > deadline) throw new Error(`timed out; last value ${JSON.stringify(value)}`);
+    await new Promise((r) => setTimeout(r, 10));
+    value = await read();
+  }
+  return value;
+}
+
+export const API = "/api/v1";
