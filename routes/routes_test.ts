@@ -1,7 +1,8 @@
 /**
  * Route tests for the device groups and guiding (logs, health, docs and the web app are in
- * routes_misc_test.ts). They run the real app (`createApp`) over real pieces — the event bus with validation on, the log ring, a
- * device hub filled with every simulator — and call `app.fetch` with Request objects, so what is
+ * routes_misc_test.ts). They run the real app (`createApp`) over real pieces — the event bus
+ * with validation on, the log ring, a device hub filled with every simulator — and call
+ * `app.fetch` with Request objects, so what is
  * proven is what a phone gets. Simulators are made fast through their profile options so moves
  * finish in a fraction of a second; every test closes its hub so no timer outlives it.
  */
