@@ -92,31 +92,46 @@ Deno.test("export: 3 frames zip to their exact bytes; 404 when none match; 400 f
   });
 });
 
-Deno.test("export: ~200 MB of frames stream with bounded memory", async () => {
+Deno.test("export: memory stays flat whatever the archive size (64 MB vs 240 MB)", async () => {
   await withServer(async (t) => {
     const frameBytes = 8 * 1024 * 1024;
-    const count = 25;
     const chunk = randomBytes(frameBytes);
-    for (let i = 0; i < count; i++) {
-      chunk[0] = i; // distinct files, one buffer in memory
-      await addFrame(t, `big_${i}.fits`, chunk, { object: "Big" });
-    }
-    const baseline = Deno.memoryUsage().rss;
-    let peak = baseline;
-    let received = 0;
-    const res = await t.api("GET", "/frames/export?object=Big");
-    assertEquals(res.status, 200);
-    for await (const part of res.body!) {
-      received += part.length;
-      peak = Math.max(peak, Deno.memoryUsage().rss);
-    }
-    const growthMb = (peak - baseline) / 2 ** 20;
+    // This isolate's heap and buffers, not the process RSS: `deno test --parallel` runs other test
+    // modules in the same process, and their memory would be counted against the export.
+    const used = () => {
+      const m = Deno.memoryUsage();
+      return m.heapUsed + m.external;
+    };
+    const exportGrowthMb = async (object: string, count: number) => {
+      for (let i = 0; i < count; i++) {
+        chunk[0] = i; // distinct files, one buffer in memory
+        await addFrame(t, `${object}_${i}.fits`, chunk, { object });
+      }
+      const baseline = used();
+      let peak = baseline;
+      let received = 0;
+      const res = await t.api("GET", `/frames/export?object=${object}`);
+      assertEquals(res.status, 200);
+      for await (const part of res.body!) {
+        received += part.length;
+        peak = Math.max(peak, used());
+      }
+      assert(received > count * frameBytes, `received only ${received} bytes`);
+      return (peak - baseline) / 2 ** 20;
+    };
+    const small = await exportGrowthMb("Small", 8);
+    const large = await exportGrowthMb("Large", 30);
     console.log(
-      `bench export: ${(received / 2 ** 20).toFixed(0)} MB streamed, RSS growth ${
-        growthMb.toFixed(1)
-      } MB`,
+      `bench export: heap+buffers growth ${small.toFixed(1)} MB for 64 MB, ${
+        large.toFixed(1)
+      } MB for 240 MB`,
     );
-    assert(received > count * frameBytes, `received only ${received} bytes`);
-    assert(growthMb < 60, `RSS grew by ${growthMb.toFixed(1)} MB while exporting`);
+    // Buffering the archive would need ≥ 240 MB; streaming keeps to what the garbage collector
+    // lets pile up between collections, which does not scale with the archive.
+    assert(large < 120, `heap and buffers grew by ${large.toFixed(1)} MB exporting 240 MB`);
+    assert(
+      large < small + 60,
+      `growth scales with size: ${small.toFixed(1)} → ${large.toFixed(1)} MB`,
+    );
   });
 });
