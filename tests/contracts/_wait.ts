@@ -157,3 +157,31 @@ export function angleGapDeg(aDeg: number, bDeg: number): number {
   const gapDeg = Math.abs((((aDeg - bDeg) % 360) + 540) % 360 - 180);
   return gapDeg;
 }
+
+/**
+ * The case every suite opens with: the device starts disconnected, connects (and says so on its
+ * status stream), and disconnects. `whileConnected` adds a kind's own checks on the fresh link.
+ */
+export async function assertConnectCycle<S extends { connected: boolean }>(
+  device: {
+    kind: string;
+    status(): S;
+    onStatus(listener: (status: S) => void): () => void;
+    connect(): Promise<void>;
+    disconnect(): Promise<void>;
+  },
+  kind: string,
+  timeoutMs: number,
+  whileConnected: (status: S) => void = () => {},
+): Promise<void> {
+  assert.equal(device.kind, kind);
+  assert.equal(device.status().connected, false);
+  const { statuses, stop } = recordStatuses(device);
+  await device.connect();
+  assert.equal(device.status().connected, true);
+  whileConnected(device.status());
+  await waitFor(() => statuses.some((s) => s.connected), timeoutMs, "onStatus after connect");
+  await device.disconnect();
+  assert.equal(device.status().connected, false);
+  stop();
+}

@@ -14,13 +14,13 @@ import {
   FRAME_TYPES,
 } from "../../devices/camera.ts";
 import {
+  assertConnectCycle,
   assertRejectsDisconnected,
   assertRejectsStatus,
   contractCase,
   type ContractHarness,
   delay,
   isArgumentError,
-  recordStatuses,
   waitFor,
 } from "./_wait.ts";
 
@@ -54,18 +54,14 @@ export function cameraContractSuite(driverName: string, harness: CameraHarness):
     connect = true,
   ) => contractCase("camera", driverName, harness, name, body, { connect });
 
-  test("connects and disconnects", async (camera, timeoutMs) => {
-    assert.equal(camera.kind, "camera");
-    assert.equal(camera.status().connected, false);
-    const { statuses, stop } = recordStatuses(camera);
-    await camera.connect();
-    assert.equal(camera.status().connected, true);
-    assert.equal(camera.status().exposure.state, "idle");
-    await waitFor(() => statuses.some((s) => s.connected), timeoutMs, "onStatus after connect");
-    await camera.disconnect();
-    assert.equal(camera.status().connected, false);
-    stop();
-  }, false);
+  test(
+    "connects and disconnects",
+    (camera, timeoutMs) =>
+      assertConnectCycle(camera, "camera", timeoutMs, (status) => {
+        assert.equal(status.exposure.state, "idle");
+      }),
+    false,
+  );
 
   test("refuses to expose while disconnected", async (camera) => {
     await assertRejectsDisconnected(() => camera.expose(request(camera)), "expose");

@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import type { Dome } from "../../devices/dome.ts";
 import {
   angleGapDeg,
+  assertConnectCycle,
   assertRejectsArgument,
   assertRejectsDisconnected,
   contractCase,
@@ -29,17 +30,11 @@ export function domeContractSuite(driverName: string, harness: DomeHarness): voi
     connect = true,
   ) => contractCase("dome", driverName, harness, name, body, { connect });
 
-  test("connects and disconnects", async (d, timeoutMs) => {
-    assert.equal(d.kind, "dome");
-    assert.equal(d.status().connected, false);
-    const { statuses, stop } = recordStatuses(d);
-    await d.connect();
-    assert.equal(d.status().connected, true);
-    await waitFor(() => statuses.some((s) => s.connected), timeoutMs, "onStatus after connect");
-    await d.disconnect();
-    assert.equal(d.status().connected, false);
-    stop();
-  }, false);
+  test(
+    "connects and disconnects",
+    (d, timeoutMs) => assertConnectCycle(d, "dome", timeoutMs),
+    false,
+  );
 
   test("refuses commands while disconnected", async (d) => {
     await assertRejectsDisconnected(() => d.openShutter(), "openShutter");

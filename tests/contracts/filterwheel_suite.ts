@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import type { FilterWheel } from "../../devices/filterwheel.ts";
 import {
+  assertConnectCycle,
   assertRejectsArgument,
   assertRejectsDisconnected,
   contractCase,
@@ -23,17 +24,11 @@ export function filterWheelContractSuite(driverName: string, harness: FilterWhee
     connect = true,
   ) => contractCase("filterwheel", driverName, harness, name, body, { connect });
 
-  test("connects and disconnects", async (w, timeoutMs) => {
-    assert.equal(w.kind, "filterwheel");
-    assert.equal(w.status().connected, false);
-    const { statuses, stop } = recordStatuses(w);
-    await w.connect();
-    assert.equal(w.status().connected, true);
-    await waitFor(() => statuses.some((s) => s.connected), timeoutMs, "onStatus after connect");
-    await w.disconnect();
-    assert.equal(w.status().connected, false);
-    stop();
-  }, false);
+  test(
+    "connects and disconnects",
+    (w, timeoutMs) => assertConnectCycle(w, "filterwheel", timeoutMs),
+    false,
+  );
 
   test("refuses commands while disconnected", async (w) => {
     await assertRejectsDisconnected(() => w.moveTo(0), "moveTo");

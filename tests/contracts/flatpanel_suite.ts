@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import type { FlatPanel } from "../../devices/flatpanel.ts";
 import {
+  assertConnectCycle,
   assertRejectsArgument,
   assertRejectsDisconnected,
   assertRejectsStatus,
@@ -28,17 +29,11 @@ export function flatPanelContractSuite(driverName: string, harness: FlatPanelHar
     connect = true,
   ) => contractCase("flatpanel", driverName, harness, name, body, { connect });
 
-  test("connects and disconnects", async (p, timeoutMs) => {
-    assert.equal(p.kind, "flatpanel");
-    assert.equal(p.status().connected, false);
-    const { statuses, stop } = recordStatuses(p);
-    await p.connect();
-    assert.equal(p.status().connected, true);
-    await waitFor(() => statuses.some((s) => s.connected), timeoutMs, "onStatus after connect");
-    await p.disconnect();
-    assert.equal(p.status().connected, false);
-    stop();
-  }, false);
+  test(
+    "connects and disconnects",
+    (p, timeoutMs) => assertConnectCycle(p, "flatpanel", timeoutMs),
+    false,
+  );
 
   test("refuses commands while disconnected", async (p) => {
     await assertRejectsDisconnected(() => p.lightOff(), "lightOff");

@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import type { Focuser } from "../../devices/focuser.ts";
 import {
+  assertConnectCycle,
   assertRejectsArgument,
   assertRejectsDisconnected,
   contractCase,
@@ -23,17 +24,11 @@ export function focuserContractSuite(driverName: string, harness: FocuserHarness
     connect = true,
   ) => contractCase("focuser", driverName, harness, name, body, { connect });
 
-  test("connects and disconnects", async (f, timeoutMs) => {
-    assert.equal(f.kind, "focuser");
-    assert.equal(f.status().connected, false);
-    const { statuses, stop } = recordStatuses(f);
-    await f.connect();
-    assert.equal(f.status().connected, true);
-    await waitFor(() => statuses.some((s) => s.connected), timeoutMs, "onStatus after connect");
-    await f.disconnect();
-    assert.equal(f.status().connected, false);
-    stop();
-  }, false);
+  test(
+    "connects and disconnects",
+    (f, timeoutMs) => assertConnectCycle(f, "focuser", timeoutMs),
+    false,
+  );
 
   test("refuses commands while disconnected", async (f) => {
     await assertRejectsDisconnected(() => f.moveTo(f.status().position), "moveTo");

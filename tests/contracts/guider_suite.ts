@@ -8,6 +8,7 @@
 import assert from "node:assert/strict";
 import { GUIDE_STATES, type Guider, type SettleParams } from "../../devices/guider.ts";
 import {
+  assertConnectCycle,
   assertRejectsArgument,
   assertRejectsDisconnected,
   assertRejectsStatus,
@@ -32,17 +33,11 @@ export function guiderContractSuite(driverName: string, harness: GuiderHarness):
   ) => contractCase("guider", driverName, harness, name, body, { connect });
   const settle = harness.settle;
 
-  test("connects and disconnects", async (g, timeoutMs) => {
-    assert.equal(g.kind, "guider");
-    assert.equal(g.status().connected, false);
-    const { statuses, stop } = recordStatuses(g);
-    await g.connect();
-    assert.equal(g.status().connected, true);
-    await waitFor(() => statuses.some((s) => s.connected), timeoutMs, "onStatus after connect");
-    await g.disconnect();
-    assert.equal(g.status().connected, false);
-    stop();
-  }, false);
+  test(
+    "connects and disconnects",
+    (g, timeoutMs) => assertConnectCycle(g, "guider", timeoutMs),
+    false,
+  );
 
   test("refuses commands while disconnected", async (g) => {
     await assertRejectsDisconnected(() => g.startGuiding(settle), "startGuiding");

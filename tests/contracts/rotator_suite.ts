@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import type { Rotator } from "../../devices/rotator.ts";
 import {
   angleGapDeg,
+  assertConnectCycle,
   assertRejectsArgument,
   assertRejectsDisconnected,
   contractCase,
@@ -24,17 +25,11 @@ export function rotatorContractSuite(driverName: string, harness: RotatorHarness
     connect = true,
   ) => contractCase("rotator", driverName, harness, name, body, { connect });
 
-  test("connects and disconnects", async (r, timeoutMs) => {
-    assert.equal(r.kind, "rotator");
-    assert.equal(r.status().connected, false);
-    const { statuses, stop } = recordStatuses(r);
-    await r.connect();
-    assert.equal(r.status().connected, true);
-    await waitFor(() => statuses.some((s) => s.connected), timeoutMs, "onStatus after connect");
-    await r.disconnect();
-    assert.equal(r.status().connected, false);
-    stop();
-  }, false);
+  test(
+    "connects and disconnects",
+    (r, timeoutMs) => assertConnectCycle(r, "rotator", timeoutMs),
+    false,
+  );
 
   test("refuses commands while disconnected", async (r) => {
     await assertRejectsDisconnected(() => r.moveTo(10), "moveTo");

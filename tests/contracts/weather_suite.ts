@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import type { Weather, WeatherConditions } from "../../devices/weather.ts";
 import {
+  assertConnectCycle,
   assertRejectsArgument,
   assertRejectsDisconnected,
   assertRejectsStatus,
@@ -41,17 +42,11 @@ export function weatherContractSuite(driverName: string, harness: WeatherHarness
     connect = true,
   ) => contractCase("weather", driverName, harness, name, body, { connect });
 
-  test("connects and disconnects", async (w, timeoutMs) => {
-    assert.equal(w.kind, "weather");
-    assert.equal(w.status().connected, false);
-    const { statuses, stop } = recordStatuses(w);
-    await w.connect();
-    assert.equal(w.status().connected, true);
-    await waitFor(() => statuses.some((s) => s.connected), timeoutMs, "onStatus after connect");
-    await w.disconnect();
-    assert.equal(w.status().connected, false);
-    stop();
-  }, false);
+  test(
+    "connects and disconnects",
+    (w, timeoutMs) => assertConnectCycle(w, "weather", timeoutMs),
+    false,
+  );
 
   test("refuses commands while disconnected", async (w) => {
     await assertRejectsDisconnected(() => w.refresh(), "refresh");
