@@ -145,7 +145,8 @@ function sameList(a: string[], b: string[]): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
-async function waitListening(port: number, timeoutMs: number): Promise<void> {
+/** Resolves once something accepts TCP connections on the loopback port. */
+export async function waitListening(port: number, timeoutMs: number): Promise<void> {
   const deadlineMs = Date.now() + timeoutMs;
   while (Date.now() < deadlineMs) {
     try {

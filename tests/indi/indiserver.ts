@@ -5,6 +5,8 @@
  * the end. `restart()` kills it and starts it again on the same port, for the fault tests.
  * indiserver listens on every interface; the tests only ever connect through 127.0.0.1.
  */
+import { waitListening } from "../../devices/indi/server_manager.ts";
+import { freePort } from "../bench/_util.ts";
 
 export interface IndiServerHandle {
   readonly port: number;
@@ -23,27 +25,6 @@ export function hasIndiServer(): boolean {
   } catch {
     return false;
   }
-}
-
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  listener.close();
-  return port;
-}
-
-async function waitListening(port: number, timeoutMs: number): Promise<void> {
-  const deadlineMs = Date.now() + timeoutMs;
-  while (Date.now() < deadlineMs) {
-    try {
-      const conn = await Deno.connect({ hostname: "127.0.0.1", port });
-      conn.close();
-      return;
-    } catch {
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-  throw new Error(`indiserver did not listen on ${port} within ${timeoutMs} ms`);
 }
 
 export async function startIndiServer(drivers: string[]): Promise<IndiServerHandle> {

@@ -6,13 +6,7 @@
 import { assert, assertEquals } from "../_assert.ts";
 import { hasIndiServer } from "../indi/indiserver.ts";
 import { withServer } from "./_server.ts";
-
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  listener.close();
-  return port;
-}
+import { freePort } from "../bench/_util.ts";
 
 async function listening(port: number): Promise<boolean> {
   try {

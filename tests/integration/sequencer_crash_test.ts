@@ -5,6 +5,7 @@
  * frames on disk and in the database are exactly the plan: 8 files, 8 rows, 4 per filter, no
  * temporary file, none twice. Bounded: every wait has a deadline and the whole test < 60 s.
  */
+import { freePort } from "../bench/_util.ts";
 import { join } from "node:path";
 import { assertEquals } from "../_assert.ts";
 import { openDatabase } from "../../core/store/db.ts";
@@ -15,13 +16,6 @@ const ROOT = new URL("../../", import.meta.url).pathname;
 interface Box {
   child: Deno.ChildProcess;
   url: string;
-}
-
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const { port } = listener.addr as Deno.NetAddr;
-  listener.close();
-  return port;
 }
 
 async function startBox(dataDir: string, config: string): Promise<Box> {
