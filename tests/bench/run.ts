@@ -6,6 +6,7 @@ import { livestackBench } from "./livestack_bench.ts";
 import { previewBench } from "./preview_bench.ts";
 import { serialBench } from "./serial_bench.ts";
 import { serverBench } from "./server_bench.ts";
+import { skyCatalogBench } from "./sky_catalog_bench.ts";
 import { starsBench } from "./stars_bench.ts";
 import { solverBench } from "./solver_bench.ts";
 
@@ -18,3 +19,4 @@ await serialBench();
 await indiBench();
 await solverBench();
 await autofocusBench();
+await skyCatalogBench();
