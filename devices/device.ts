@@ -76,4 +76,6 @@ export interface DriverContext {
   site: Site;
   optics: Optics;
   options: Record<string, unknown>;
+  /** The box's data directory, for drivers that cache derived files (absent in unit tests). */
+  dataDir?: string;
 }

@@ -47,6 +47,8 @@ export interface HubOptions {
   bus: EventBus;
   clock: Clock;
   log: Logger;
+  /** The box's data directory, handed to drivers (the sim camera caches its star index there). */
+  dataDir?: string;
   /** Reconnect backoff: first delay, doubling up to the max. */
   backoffMs?: { initial: number; max: number };
 }
@@ -173,6 +175,7 @@ export class DeviceHub {
         site: plan.site,
         optics: plan.optics,
         options: assignment.options,
+        dataDir: this.#opts.dataDir,
       });
     } catch (err) {
       this.#alert("error", kind, `the ${kind} driver "${assignment.driver}" refused its options`, {

@@ -21,11 +21,12 @@ import { SimWeather } from "./sim/weather.ts";
 export type DriverRegistry = { [K in DeviceKind]: Record<string, DriverFactory<K>> };
 
 export function defaultRegistry(): DriverRegistry {
-  // One light path per registry: the simulated camera sees the simulated focuser through it.
+  // One light path per registry: the simulated camera sees the simulated focuser, mount and
+  // rotator through it.
   const optics = new SimOpticsLink();
   return {
     mount: {
-      sim: (ctx) => new SimMount(ctx),
+      sim: (ctx) => new SimMount(ctx, optics),
       alpaca: async (ctx) => new (await import("./alpaca/telescope.ts")).AlpacaMount(ctx),
       lx200: async (ctx) => (await import("./serial/lx200/mount.ts")).createLx200Mount(ctx),
       onstep: async (ctx) => (await import("./serial/lx200/mount.ts")).createOnStepMount(ctx),
@@ -54,7 +55,7 @@ export function defaultRegistry(): DriverRegistry {
       indi: async (ctx) => new (await import("./indi/filterwheel.ts")).IndiFilterWheel(ctx),
     },
     rotator: {
-      sim: (ctx) => new SimRotator(ctx),
+      sim: (ctx) => new SimRotator(ctx, optics),
       alpaca: async (ctx) => new (await import("./alpaca/rotator.ts")).AlpacaRotator(ctx),
       indi: async (ctx) => new (await import("./indi/rotator.ts")).IndiRotator(ctx),
     },

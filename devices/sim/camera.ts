@@ -4,8 +4,10 @@
  * injected clock through exposing → reading → downloading, honour their AbortSignal, and end
  * with a frame from sky.ts; the cooler follows camera_cooler.ts and reports about once a second
  * while its temperature moves. Every command passes the fault switchboard first, so tests can
- * make it hang, fail or drop the connection. With a `focus` option and the registry's optics link
- * (optics_link.ts) its star size follows the simulated focuser along a V-curve.
+ * make it hang, fail or drop the connection. Through the registry's optics link (optics_link.ts)
+ * its lights show the true sky at the simulated mount's pointing, turned by the simulated rotator
+ * (camera_sky.ts), and with a `focus` option its star size follows the simulated focuser along a
+ * V-curve.
  */
 import { conflict, DeviceNotConnectedError } from "../../core/errors.ts";
 import type { Clock } from "../../core/clock.ts";
@@ -16,7 +18,6 @@ import {
   type CameraStatus,
   type ExposureRequest,
   type ExposureState,
-  FRAME_TYPES,
   type RawFrame,
 } from "../camera.ts";
 import type { DeviceInfo, DriverContext } from "../device.ts";
@@ -24,7 +25,9 @@ import { Emitter } from "../emitter.ts";
 import { CoolerModel } from "./camera_cooler.ts";
 import { parseSimCameraOptions, type SimCameraOptions } from "./camera_options.ts";
 import { SimFaults, type Simulated } from "./faults.ts";
-import { synthesizeFrame } from "./sky.ts";
+import { type Scene, synthesizeFrame } from "./sky.ts";
+import { CameraSky, cameraSkyFor } from "./camera_sky.ts";
+import { simCameraCapabilities, validateExposure } from "./camera_request.ts";
 import {
   bestFocusSteps,
   defocusBlurPx,
@@ -61,6 +64,8 @@ export class SimCamera implements Camera, Simulated {
   #focusBlurPx = 0;
   readonly #optics: SimOpticsLink | null;
   readonly #focusModel: FocusModel | null;
+  readonly #sky: CameraSky;
+  readonly #sensorText: string;
 
   /** `optics`: the registry's link to the simulated focuser (see optics_link.ts). */
   constructor(ctx: DriverContext, optics: SimOpticsLink | null = null) {
@@ -75,29 +80,16 @@ export class SimCamera implements Camera, Simulated {
     }
     this.#cooler = new CoolerModel(ctx.clock, options.ambientC, options.coolerRateCPerMin);
     this.faults = new SimFaults((reason) => this.#lose(reason));
+    this.#sky = cameraSkyFor(ctx, options, optics, this.#log);
+    this.#sensorText = `Synthetic ${options.widthPx}×${options.heightPx} CMOS sensor with noise, ` +
+      "dark current and hot pixels; lights show ";
     this.info = {
       name: `Simulated ${options.model} camera`,
       driver: "sim",
-      description: `Synthetic ${options.widthPx}×${options.heightPx} CMOS sensor with stars, ` +
-        "noise, dark current and hot pixels",
+      description: this.#sensorText + this.#sky.note,
       driverVersion: "1.0.0",
     };
-    this.capabilities = {
-      widthPx: options.widthPx,
-      heightPx: options.heightPx,
-      pixelSizeUm: options.pixelSizeUm,
-      bitDepth: 16,
-      bayerPattern: options.bayerPattern,
-      maxBinning: 4,
-      gainMin: 0,
-      gainMax: 500,
-      offsetMin: 0,
-      offsetMax: 200,
-      exposureMinS: 0,
-      exposureMaxS: 3600,
-      hasCooler: options.hasCooler,
-      hasShutter: false,
-    };
+    this.capabilities = simCameraCapabilities(options);
   }
 
   /** Simulator only: extra PSF blur in pixels, which a simulated focuser sets from its position. */
@@ -132,10 +124,11 @@ export class SimCamera implements Camera, Simulated {
     this.#startCoolerTicks();
   }
 
-  // No fault check here: tests and the hub must always be able to let go of a device.
-  disconnect(): Promise<void> {
+  // No fault check here: tests and the hub must always be able to let go of a device. A star
+  // catalogue still loading for an aborted light is waited for, so nothing outlives the camera.
+  async disconnect(): Promise<void> {
     if (this.#connected) this.#release("was disconnected during the exposure");
-    return Promise.resolve();
+    await this.#sky.settled();
   }
 
   status(): CameraStatus {
@@ -179,7 +172,7 @@ export class SimCamera implements Camera, Simulated {
   async expose(request: ExposureRequest, signal?: AbortSignal): Promise<RawFrame> {
     await this.faults.check("expose");
     this.#requireConnected();
-    this.#validate(request);
+    validateExposure(request, this.capabilities);
     if (this.#exposure) {
       throw conflict("An exposure is already running", { state: this.#exposure.state });
     }
@@ -197,10 +190,17 @@ export class SimCamera implements Camera, Simulated {
     const focusBlurPx = this.#blurNowPx();
     this.#emitStatus();
     try {
+      // The pointing is read as the shutter opens and as it closes: a moving mount trails stars.
+      const sky = request.frameType === "light" ? this.#sky.open() : null;
       await this.#clock.sleep(request.durationS * 1000, stop);
+      const scene = sky?.close() ?? Promise.resolve(null);
+      scene.catch(() => {}); // awaited below; an abort during readout must not leave it unhandled
       this.#setState(exposure, "reading");
       await this.#clock.sleep(this.#options.readoutMs, stop);
       this.#setState(exposure, "downloading");
+      const shown: Scene | null = await scene;
+      this.info.description = this.#sensorText + this.#sky.note;
+      stop.throwIfAborted();
       const frame = synthesizeFrame(
         {
           widthPx: this.#options.widthPx,
@@ -215,6 +215,7 @@ export class SimCamera implements Camera, Simulated {
           focusBlurPx,
           noiseSeed: (this.#options.seed * 7919 + ++this.#framesTaken) >>> 0,
         },
+        shown ?? undefined,
       );
       stop.throwIfAborted();
       return {
@@ -250,24 +251,6 @@ export class SimCamera implements Camera, Simulated {
 
   #requireConnected(): void {
     if (!this.#connected) throw new DeviceNotConnectedError("camera");
-  }
-
-  #validate(request: ExposureRequest): void {
-    if (typeof request !== "object" || request === null) {
-      throw new TypeError("exposure request must be an object");
-    }
-    const caps = this.capabilities;
-    checkRange("durationS", request.durationS, caps.exposureMinS, caps.exposureMaxS, false);
-    checkRange("gain", request.gain, caps.gainMin, caps.gainMax, true);
-    checkRange("offset", request.offset, caps.offsetMin, caps.offsetMax, true);
-    checkRange("binning", request.binning, 1, caps.maxBinning, true);
-    if (!FRAME_TYPES.includes(request.frameType)) {
-      throw new RangeError(
-        `frameType must be one of ${FRAME_TYPES.join(", ")}, got ${
-          JSON.stringify(request.frameType)
-        }`,
-      );
-    }
   }
 
   #setState(exposure: RunningExposure, state: ExposureState): void {
@@ -313,16 +296,5 @@ export class SimCamera implements Camera, Simulated {
     this.#log.warn("sim camera connection lost", { reason });
     this.#release(`connection was lost: ${reason}`);
     this.#lostListeners.emit(reason);
-  }
-}
-
-function checkRange(field: string, value: number, min: number, max: number, integer: boolean) {
-  if (
-    typeof value !== "number" || !Number.isFinite(value) || value < min || value > max ||
-    (integer && !Number.isInteger(value))
-  ) {
-    throw new RangeError(
-      `${field} must be ${integer ? "an integer " : ""}within ${min}..${max}, got ${value}`,
-    );
   }
 }

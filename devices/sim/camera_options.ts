@@ -2,7 +2,12 @@
  * The simulated camera's profile options, validated at construction so a typo in a profile is
  * a clear RangeError naming the option rather than a strange camera. Defaults model a cooled
  * APS-C-class CMOS (3.76 µm pixels) at a size the Pi renders quickly; `model: "color"` adds an
- * RGGB Bayer mosaic, and tests shrink the sensor and speed the cooler up.
+ * RGGB Bayer mosaic, and tests shrink the sensor and speed the cooler up. The sky options choose
+ * what lights show (see camera_sky.ts): `sky` "auto" renders the true sky when a simulated mount
+ * is linked and the Tycho-2 index loads, "catalog" insists on it, "random" keeps the seeded random
+ * star field; `seeingArcsec` (FWHM), `skyMagPerArcsec2`, `cameraAngleDeg` (the sensor's turn on
+ * the focuser, added to the rotator's), `fillerStars` (stars fainter than the catalogue) and
+ * `skyIndexDir` (where the astrometry.net index files are) shape it.
  */
 import { BAYER_PATTERNS, type BayerPattern } from "../camera.ts";
 
@@ -20,7 +25,21 @@ export interface SimCameraOptions {
   hasCooler: boolean;
   /** Seeds hot pixels and the star field: a given camera always shows the same ones. */
   seed: number;
+  sky: SkyMode;
+  /** Seeing, FWHM in arcseconds. */
+  seeingArcsec: number;
+  /** Sky background surface brightness, V mag per square arcsecond (darker = larger). */
+  skyMagPerArcsec2: number;
+  /** Position angle of the sensor's +y axis with the rotator at 0°, degrees east of north. */
+  cameraAngleDeg: number;
+  fillerStars: boolean;
+  /** Directory of the astrometry.net Tycho-2 index files. */
+  skyIndexDir: string;
 }
+
+export const SKY_MODES = ["auto", "catalog", "random"] as const;
+export type SkyMode = typeof SKY_MODES[number];
+export const DEFAULT_SKY_INDEX_DIR = "/usr/share/astrometry";
 
 const KNOWN = new Set([
   "model",
@@ -33,6 +52,12 @@ const KNOWN = new Set([
   "bayerPattern",
   "hasCooler",
   "seed",
+  "sky",
+  "seeingArcsec",
+  "skyMagPerArcsec2",
+  "cameraAngleDeg",
+  "fillerStars",
+  "skyIndexDir",
   // Parsed by optics_link.ts: the V-curve model.
   "focus",
 ]);
@@ -89,6 +114,24 @@ export function parseSimCameraOptions(
   if (typeof hasCooler !== "boolean") {
     throw new RangeError(`sim camera option hasCooler must be a boolean, got ${hasCooler}`);
   }
+  const sky = raw.sky ?? "auto";
+  if (!SKY_MODES.includes(sky as SkyMode)) {
+    throw new RangeError(
+      `sim camera option sky must be one of ${SKY_MODES.join(", ")}, got ${JSON.stringify(sky)}`,
+    );
+  }
+  const fillerStars = raw.fillerStars ?? true;
+  if (typeof fillerStars !== "boolean") {
+    throw new RangeError(
+      `sim camera option fillerStars must be a boolean, got ${JSON.stringify(fillerStars)}`,
+    );
+  }
+  const skyIndexDir = raw.skyIndexDir ?? DEFAULT_SKY_INDEX_DIR;
+  if (typeof skyIndexDir !== "string" || skyIndexDir === "") {
+    throw new RangeError(
+      `sim camera option skyIndexDir must be a directory path, got ${JSON.stringify(skyIndexDir)}`,
+    );
+  }
   const options: SimCameraOptions = {
     model,
     // Colour sensors keep even sizes so every 2×2 cell is a whole Bayer cell.
@@ -101,6 +144,12 @@ export function parseSimCameraOptions(
     bayerPattern,
     hasCooler,
     seed: numberOption(raw, "seed", 1, { min: 0, max: 2 ** 32 - 1, integer: true }),
+    sky: sky as SkyMode,
+    seeingArcsec: numberOption(raw, "seeingArcsec", 2.5, { min: 0.1, max: 30 }),
+    skyMagPerArcsec2: numberOption(raw, "skyMagPerArcsec2", 20.5, { min: 10, max: 25 }),
+    cameraAngleDeg: numberOption(raw, "cameraAngleDeg", 0, { min: -360, max: 360 }),
+    fillerStars,
+    skyIndexDir,
   };
   if (model === "color" && (options.widthPx % 2 !== 0 || options.heightPx % 2 !== 0)) {
     throw new RangeError(

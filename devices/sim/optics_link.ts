@@ -8,7 +8,10 @@
  * hypot(seeing, |position − best| · blurPxPerStep) on top of the sensor's own PSF, and the best
  * position drifts with the tube temperature by `tempCoeffStepsPerC` from `refTempC`. Without a
  * focuser attached, or without the `focus` option, nothing changes and the camera keeps the blur
- * set through `setFocusBlurPx()`.
+ * set through `setFocusBlurPx()`. The same link carries the rest of the light path the camera
+ * needs to render the true sky: the simulated mount attaches a reader of where its optical axis
+ * really points (J2000, mechanical errors included) and its pier side, the simulated rotator a
+ * reader of its mechanical angle — the sensor turns with the mechanics, never with a sync offset.
  */
 import { checkNumber } from "./motion.ts";
 
@@ -78,8 +81,23 @@ export function defocusBlurPx(model: FocusModel, reading: FocuserReading): numbe
   return Math.min(100, Math.hypot(model.seeingPx, offsetSteps * model.blurPxPerStep));
 }
 
+/** What the mount shares: the true pointing (what a plate solve would find) and its pier side. */
+export interface MountReading {
+  raDeg: number;
+  decDeg: number;
+  pierSide: "east" | "west" | "unknown";
+}
+
+/** What the rotator shares: its raw mechanical angle and whether its sense is reversed. */
+export interface RotatorReading {
+  mechanicalDeg: number;
+  reversed: boolean;
+}
+
 export class SimOpticsLink {
   #focuser: (() => FocuserReading) | null = null;
+  #mount: (() => MountReading) | null = null;
+  #rotator: (() => RotatorReading) | null = null;
 
   /** Called by the simulated focuser; the latest one built for this registry wins. */
   attachFocuser(read: () => FocuserReading): void {
@@ -89,5 +107,25 @@ export class SimOpticsLink {
   /** The focuser's reading now, or null when no simulated focuser exists. */
   reading(): FocuserReading | null {
     return this.#focuser?.() ?? null;
+  }
+
+  /** Called by the simulated mount; the latest one built for this registry wins. */
+  attachMount(read: () => MountReading): void {
+    this.#mount = read;
+  }
+
+  /** The mount's true pointing now, or null when no simulated mount exists. */
+  mountReading(): MountReading | null {
+    return this.#mount?.() ?? null;
+  }
+
+  /** Called by the simulated rotator; the latest one built for this registry wins. */
+  attachRotator(read: () => RotatorReading): void {
+    this.#rotator = read;
+  }
+
+  /** The rotator's mechanical angle now, or null when no simulated rotator exists. */
+  rotatorReading(): RotatorReading | null {
+    return this.#rotator?.() ?? null;
   }
 }

@@ -19,6 +19,7 @@ import {
   Travel,
   wrapDeg,
 } from "./motion.ts";
+import type { SimOpticsLink } from "./optics_link.ts";
 
 export class SimRotator implements Rotator, Simulated {
   readonly kind = "rotator" as const;
@@ -37,7 +38,8 @@ export class SimRotator implements Rotator, Simulated {
   #syncOffsetDeg = 0;
   #reversed: boolean;
 
-  constructor(ctx: DriverContext) {
+  /** `optics`: the registry's light path, through which a simulated camera sees this angle. */
+  constructor(ctx: DriverContext, optics: SimOpticsLink | null = null) {
     this.capabilities = {
       canReverse: true,
       stepSizeDeg: numberOption(ctx.options, "stepSizeDeg", 0.01, { min: 0, aboveMin: true }),
@@ -54,6 +56,10 @@ export class SimRotator implements Rotator, Simulated {
       onDrop: () => this.#travel.halt(),
     });
     this.faults = this.#link.faults;
+    optics?.attachRotator(() => ({
+      mechanicalDeg: this.#mechanicalNowDeg(),
+      reversed: this.#reversed,
+    }));
   }
 
   connect(signal?: AbortSignal): Promise<void> {

@@ -177,8 +177,15 @@ export class EventRecorder {
   }
 }
 
-/** Simulator options that keep the tests short: fast slews, a fast cooler, a quick readout. */
-export async function useFastSimulators(t: TestServer): Promise<void> {
+/**
+ * Simulator options that keep the tests short: fast slews, a fast cooler, a quick readout.
+ * `cameraOptions` adds to the camera's (e.g. `{ sky: "random" }` for a test that relies on the
+ * random star field rather than the true sky).
+ */
+export async function useFastSimulators(
+  t: TestServer,
+  cameraOptions: Record<string, unknown> = {},
+): Promise<void> {
   const active = await t.json<
     { id: string; name: string; site: unknown; optics: unknown; devices: Record<string, unknown> }
   >("GET", "/profiles/active");
@@ -187,7 +194,13 @@ export async function useFastSimulators(t: TestServer): Promise<void> {
     mount: { driver: "sim", options: { slewRateDegPerS: 40 } },
     camera: {
       driver: "sim",
-      options: { widthPx: 800, heightPx: 600, readoutMs: 100, coolerRateCPerMin: 600 },
+      options: {
+        widthPx: 800,
+        heightPx: 600,
+        readoutMs: 100,
+        coolerRateCPerMin: 600,
+        ...cameraOptions,
+      },
     },
     focuser: { driver: "sim", options: { speedStepsPerS: 20000 } },
     filterwheel: { driver: "sim", options: { secondsPerSlot: 0.05 } },

@@ -8,7 +8,8 @@ import { useFastSimulators, withServer } from "./_server.ts";
 
 Deno.test("a light frame from the simulator arrives with stars and an HFR", async () => {
   await withServer(async (t) => {
-    await useFastSimulators(t);
+    // The random field: the HFR bounds below are its PSF's (the true sky's depends on seeing).
+    await useFastSimulators(t, { sky: "random" });
     const ws = await t.events("camera.frame_ready");
     const light = await t.json<{ frame_id: string }>("POST", "/camera/expose", {
       duration: 2,
