@@ -7,7 +7,12 @@
  * and to notice arrivals; every timer stops on disconnect. Positions cross the contract in J2000
  * (the API's epoch), but the model runs in JNow, the frame the axes physically turn in: tracking
  * "off" then holds the hour angle exactly, and Alt/Az, hour angle and pier side come straight
- * from JNow at the site's apparent sidereal time, matching core/astro to the arcsecond.
+ * from JNow at the site's apparent sidereal time, matching core/astro to the arcsecond. The motion
+ * model moves the mechanical axes (the encoders); the mount reports them plus a sync offset
+ * (mount_sync_offset.ts), as a real mount does: a sync only changes that offset, a goto drives
+ * the axes to the target minus it, and everything physical — where the optics really point
+ * (`trueSkyPosition`, through the mechanical errors), the pier side, the time to the meridian
+ * flip, the park position — follows the axes, never the offset.
  */
 import {
   assertEquatorial,
@@ -44,6 +49,14 @@ import {
 import { SimFaults, type Simulated } from "./faults.ts";
 import { trueHaDec } from "./mount_errors.ts";
 import {
+  mechanicalFromReported,
+  NO_SYNC_OFFSET,
+  reportedFromMechanical,
+  type SyncOffset,
+  syncOffsetBetween,
+} from "./mount_sync_offset.ts";
+import type { SimOpticsLink } from "./optics_link.ts";
+import {
   KNOWN_OPTIONS,
   parseSimMountErrors,
   parseSimMountOptions,
@@ -67,7 +80,7 @@ interface Slew {
   deltaHaHours: number;
   startDecDeg: number;
   deltaDecDeg: number;
-  /** Where the mount will be at endMs, JNow. */
+  /** Where the axes will be at endMs (mechanical, before the sync offset), JNow. */
   destination: EquatorialCoord;
 }
 
@@ -116,8 +129,15 @@ export class SimMount implements Mount, Simulated {
   #ticker: ReturnType<typeof setInterval> | undefined;
   /** Mechanical errors; mutable so a test can play a user turning the polar-alignment knobs. */
   #errors: SimMountErrors;
+  /**
+   * Reported minus mechanical position, set by sync. Like a real mount's alignment it belongs to
+   * the powered mount, not to a session: park, unpark, a disconnect or a lost connection keep it
+   * (the axes do not move either); only a new driver instance (a profile (re)load) starts at zero.
+   */
+  #syncOffset: SyncOffset = NO_SYNC_OFFSET;
 
-  constructor(ctx: DriverContext) {
+  /** `optics`: the registry's light path, through which a simulated camera sees the true pointing. */
+  constructor(ctx: DriverContext, optics: SimOpticsLink | null = null) {
     this.#clock = ctx.clock;
     this.#log = ctx.log.child("sim.mount");
     this.#site = ctx.site;
@@ -143,6 +163,10 @@ export class SimMount implements Mount, Simulated {
     this.#anchorRaHours = park.raHours;
     this.#decDeg = park.decDeg;
     this.#pierSide = this.#pierSideAt(park, nowMs);
+    optics?.attachMount(() => {
+      const truth = this.trueSkyPosition();
+      return { raDeg: truth.raHours * 15, decDeg: truth.decDeg, pierSide: this.#pierSide };
+    });
   }
 
   async connect(signal?: AbortSignal): Promise<void> {
@@ -198,7 +222,13 @@ export class SimMount implements Mount, Simulated {
     }
     const requested = { raHours: target.raHours, decDeg: target.decDeg };
     this.#freeze(nowMs);
-    this.#startSlew("goto", nowMs, (atMs) => j2000ToJNow(requested, atMs));
+    // The axes go where the mount will report the target: the target minus the sync offset.
+    const offset = this.#syncOffset;
+    this.#startSlew(
+      "goto",
+      nowMs,
+      (atMs) => mechanicalFromReported(j2000ToJNow(requested, atMs), offset),
+    );
     this.#target = requested;
     this.#log.info("slewing", { target: requested, arriveInMs: this.#slew!.endMs - nowMs });
     this.#emitStatus();
@@ -213,12 +243,14 @@ export class SimMount implements Mount, Simulated {
     this.#settle(nowMs);
     if (this.#slew) throw conflict("mount is slewing: wait for it to arrive or abort before sync");
     this.#freeze(nowMs);
-    // A sync corrects where the mount believes it points; the pier side (the physical pointing
-    // state) is unchanged, as on real mounts.
-    const jnow = j2000ToJNow(position, nowMs);
-    this.#anchorRaHours = jnow.raHours;
-    this.#decDeg = jnow.decDeg;
-    this.#log.info("synced", { position });
+    // A sync corrects what the mount reports, never where the axes are: the optics, the pier side
+    // and the time to flip stay as they were, as on a real mount.
+    this.#syncOffset = syncOffsetBetween(j2000ToJNow(position, nowMs), this.#positionAt(nowMs));
+    this.#log.info("synced", {
+      position,
+      offsetHaArcsec: this.#syncOffset.haHours * ARCSEC_PER_HOUR,
+      offsetDecArcsec: this.#syncOffset.decDeg * 3600,
+    });
     this.#emitStatus();
   }
 
@@ -343,6 +375,11 @@ export class SimMount implements Mount, Simulated {
     return jnowToJ2000({ raHours: wrapHours(lst - truth.haHours), decDeg: truth.decDeg }, nowMs);
   }
 
+  /** Reported minus mechanical position on each axis (JNow), as the last sync left it. */
+  get syncOffset(): SyncOffset {
+    return { ...this.#syncOffset };
+  }
+
   /** The current mechanical errors. */
   get errors(): SimMountErrors {
     return { ...this.#errors };
@@ -371,7 +408,7 @@ export class SimMount implements Mount, Simulated {
     return wrapHours(this.#anchorRaHours + this.#driftHoursPerMs() * (nowMs - this.#anchorMs));
   }
 
-  /** The pointing at `nowMs`, JNow. */
+  /** Where the axes point at `nowMs` (the encoders, before the sync offset), JNow. */
   #positionAt(nowMs: number): EquatorialCoord {
     const slew = this.#slew;
     if (slew) {
@@ -457,7 +494,7 @@ export class SimMount implements Mount, Simulated {
         this.#log.info("parked");
       } else {
         if (this.#tracking === "off") this.#tracking = this.#trackingRate;
-        this.#log.info("arrived", { positionJNow: slew.destination });
+        this.#log.info("arrived", { axesJNow: slew.destination });
       }
       this.#reanchor(nowMs);
       this.#emitSnapshot(nowMs);
@@ -491,18 +528,22 @@ export class SimMount implements Mount, Simulated {
     return horizontalToEquatorial(park, this.#lstHours(atMs), this.#site.latitudeDeg);
   }
 
+  /** The pier side of axes at `jnow` (mechanical: a sync offset never flips the mount). */
   #pierSideAt(jnow: EquatorialCoord, atMs: number): PierSide {
     if (this.#options.alignment !== "germanPolar") return "unknown";
     return pierSideForHourAngle(hourAngleHours(jnow.raHours, this.#lstHours(atMs)));
   }
 
   #snapshot(nowMs: number): MountStatus {
-    const jnow = this.#positionAt(nowMs);
+    const mechanical = this.#positionAt(nowMs);
+    const jnow = reportedFromMechanical(mechanical, this.#syncOffset);
     const position = jnowToJ2000(jnow, nowMs);
     const siderealTimeHours = this.#lstHours(nowMs);
-    // Parked, the mount reports its configured park Alt/Az verbatim rather than a value that went
-    // through two frame conversions (which would read e.g. 359.9999999° instead of 0°).
-    const horizontal = this.#parked
+    // Parked and never synced, the mount reports its configured park Alt/Az verbatim rather than
+    // a value that went through two frame conversions (which would read e.g. 359.9999999° instead
+    // of 0°); after a sync the report is offset from the axes, so Alt/Az must follow RA/Dec.
+    const unsynced = this.#syncOffset === NO_SYNC_OFFSET;
+    const horizontal = this.#parked && unsynced
       ? { altDeg: this.#options.parkAltDeg, azDeg: this.#options.parkAzDeg }
       : this.#horizontalAt(jnow, nowMs);
     const slewing = this.#slew !== null;
@@ -520,8 +561,9 @@ export class SimMount implements Mount, Simulated {
       atHome: false,
       pulseGuiding: this.#pulses.length > 0,
       pierSide: this.#pierSide,
+      // The flip is mechanical: the counterweight meets the pier at an axis angle, not a sky one.
       timeToFlipS: slewing || this.#options.alignment !== "germanPolar" ? null : timeToFlipS({
-        haHours: hourAngleHours(jnow.raHours, siderealTimeHours),
+        haHours: hourAngleHours(mechanical.raHours, siderealTimeHours),
         pierSide: this.#pierSide,
         tracking: this.#tracking,
         flipLimitDeg: this.#options.flipLimitDeg,
