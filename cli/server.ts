@@ -33,6 +33,9 @@ import { AlignmentRepository } from "../core/store/alignment.ts";
 import { PointingService } from "../core/pointing/pointing_service.ts";
 import { PolarAlignmentService } from "../core/polar/polar_service.ts";
 import { solveWithService } from "../core/polar/solver_adapter.ts";
+import { CenteringService } from "../core/centering/centering_service.ts";
+import { rigOwner } from "../core/centering/owners.ts";
+import { centeringSolve, solverMissing } from "../core/centering/solve_adapter.ts";
 import { CalibrationRepository } from "../core/store/calibration.ts";
 import { FrameRepository } from "../core/store/frames.ts";
 import { ProfileRepository } from "../core/store/profiles.ts";
@@ -86,7 +89,13 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   const db = await openDatabase(o.dataDir);
   const frames = new FrameRepository(db);
   const bus = new EventBus({ clock, validate: o.validateEvents ?? false });
-  const hub = new DeviceHub({ registry: defaultRegistry(), bus, clock, log: logs.logger("hub") });
+  const hub = new DeviceHub({
+    registry: defaultRegistry(),
+    bus,
+    clock,
+    log: logs.logger("hub"),
+    dataDir: o.dataDir,
+  });
   const indiServer = new IndiServerManager({
     port: o.config.indi.port,
     stateDir: join(o.dataDir, "indi"),
@@ -172,6 +181,8 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       mayStart: () =>
         safety.isSafe() ? null : `conditions are unsafe (${safety.status().reasons.join("; ")})`,
       autofocus: (signal) => autofocus.runAndWait(signal),
+      // Called only after `services` exists; the sequence's centring uses the service defaults.
+      centerOnTarget: (target, signal) => services.centering.runAndWait(target, {}, signal),
     },
   });
   const scheduler = new SchedulerService({
@@ -230,6 +241,23 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       // Called only after `services` exists: the routine solves through the box's solver.
       solve: (path, hint) => solveWithService(services.solver)(path, hint),
       cameraDefaults: { gain: 100, offset: 10 },
+    }),
+    centering: new CenteringService({
+      hub,
+      bus,
+      clock,
+      log: logs.logger("centering"),
+      frames,
+      dataDir: o.dataDir,
+      filePattern: o.config.storage.file_pattern,
+      // Called only after `services` exists: gotos through the pointing model, solves through
+      // the box's solver (an abort kills the solve job).
+      pointing: { demandFor: (...args) => services.pointing.demandFor(...args) },
+      solve: (path, hint, signal) => centeringSolve(services.solver)(path, hint, signal),
+      solverMissing: () => solverMissing(services.solver)(),
+      cameraDefaults: { gain: 100, offset: 10 },
+      resolveTarget: (name) => catalog.resolveTarget(name),
+      otherOwner: rigOwner(() => services),
     }),
     profiles,
     exposures,
@@ -334,6 +362,8 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       await scheduler.stop();
       await sequencer.stop();
       await services.polarAlignment.close();
+      // After the sequencer (whose run may be centring): stops the slew, exposure and solve.
+      await services.centering.close();
       // A run in progress is aborted and puts the focuser back where it started.
       await autofocus.close();
       exposures.abort();

@@ -11,6 +11,7 @@ import { CaptureStatusDto, MasterDto } from "./schemas/calibration.ts";
 import { LivestackStatusDto } from "./schemas/livestack.ts";
 import { MountStatusDto } from "./schemas/mount.ts";
 import { AutofocusFailedDto, AutofocusPointDto, AutofocusResultDto } from "./schemas/focuser.ts";
+import { CenteredDto, CenteringAttemptDto } from "./schemas/centering.ts";
 import { STATUS_EVENT_SCHEMAS } from "./schemas/status_events.ts";
 
 export const ALERT_LEVELS = ["info", "warning", "error", "critical"] as const;
@@ -24,6 +25,16 @@ export const EVENT_CATALOGUE = {
     delivery: "status",
     description: "Position and tracking state; 10 Hz while slewing, 1 Hz otherwise",
     schema: MountStatusDto,
+  },
+  "mount.centering": {
+    delivery: "discrete",
+    description: "A centring attempt was solved (or its solve failed): the error and what is next",
+    schema: CenteringAttemptDto,
+  },
+  "mount.centered": {
+    delivery: "discrete",
+    description: "Centring on a target ended: within tolerance, failed (with why) or aborted",
+    schema: CenteredDto,
   },
   "camera.frame_ready": {
     delivery: "discrete",

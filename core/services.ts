@@ -10,6 +10,7 @@ import type { DeviceHub } from "../devices/hub.ts";
 import type { AlignmentRepository } from "./store/alignment.ts";
 import type { PointingService } from "./pointing/pointing_service.ts";
 import type { PolarAlignmentService } from "./polar/polar_service.ts";
+import type { CenteringService } from "./centering/centering_service.ts";
 import type { FrameRepository } from "./store/frames.ts";
 import type { SafetyMonitor } from "./safety/safety_monitor.ts";
 import type { ExposureService } from "./camera/exposure_service.ts";
@@ -39,6 +40,8 @@ export interface Services {
   pointing: PointingService;
   /** Three-point polar alignment and the knob-turning loop after it. */
   polarAlignment: PolarAlignmentService;
+  /** Centre on target: goto → expose → solve → sync until within tolerance (core/centering/). */
+  centering: CenteringService;
   profiles: ProfileService;
   exposures: ExposureService;
   /** Web Workers for CPU-heavy imaging (previews, analysis, stacking): see worker_tasks.ts. */

@@ -100,6 +100,7 @@ export async function rig({ options = {}, capabilities = {} }: RigOptions = {}) 
     alignment: undefined as never,
     pointing: undefined as never,
     polarAlignment: undefined as never,
+    centering: undefined as never,
     profiles: undefined as never,
     exposures: undefined as never,
     imaging: undefined as never,

@@ -10,6 +10,7 @@ import { requireAuth } from "./auth.ts";
 import { handleError, validationError } from "./errors.ts";
 import { calibrationRoutes } from "./calibration.ts";
 import { cameraRoutes } from "./camera.ts";
+import { centeringRoutes } from "./centering.ts";
 import { catalogRoutes } from "./catalog.ts";
 import { devicesRoutes } from "./devices.ts";
 import { docsRoutes } from "./docs.ts";
@@ -79,6 +80,7 @@ export function createApp(services: Services, options: AppOptions): OpenAPIHono 
   const groups: [string, (s: Services) => OpenAPIHono][] = [
     ["", (s) => healthRoutes(s, options.version)],
     ["/mount", mountRoutes],
+    ["/mount", centeringRoutes],
     ["/camera", cameraRoutes],
     ["/camera", livestackRoutes],
     ["/calibration", calibrationRoutes],

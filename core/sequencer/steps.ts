@@ -84,7 +84,16 @@ async function center(env: StepEnv, target: SequenceTarget): Promise<void> {
   }
   if (target.ra === undefined || target.dec === undefined) return;
   env.describe(`centring on ${target.name}`);
-  await hook({ raHours: target.ra, decDeg: target.dec }, env.signal);
+  try {
+    await hook({ raHours: target.ra, decDeg: target.dec }, env.signal);
+  } catch (err) {
+    if (env.signal.aborted) throw err;
+    // Off-centre frames are still frames: the centring service has said why; carry on.
+    env.alert(
+      "warning",
+      `Centring on ${target.name} failed (${errorText(err)}); imaging where the mount points`,
+    );
+  }
 }
 
 /**
@@ -120,7 +129,11 @@ export async function meridianFlipIfDue(
   } else {
     env.alert("info", `Meridian flip done: pier side ${sideBefore} → ${sideAfter}`);
   }
-  if (flip.recenter && env.sequence.options.center_on_target) await center(env, target);
+  // The flip turns the optics over, so the cone error (CH) now points the other way: re-centre
+  // whenever centring is possible, not only when the sequence asked to centre at the start.
+  if (flip.recenter && (env.ctx.hooks.centerOnTarget || env.sequence.options.center_on_target)) {
+    await center(env, target);
+  }
   if (env.guiding.started && flip.resume_guiding) {
     env.describe("resuming guiding after the flip");
     await hub.device("guider").startGuiding(

@@ -1,0 +1,124 @@
+/**
+ * The centring loop's ports over the real rig: gotos and syncs through the hub's mount, via the
+ * pointing model exactly as `POST /mount/goto` does and converted to the driver's epoch; frames
+ * exposed through the hub's camera and saved like any frame (real files the user can open); the
+ * plate solve injected. Every wait has a deadline and follows the run's AbortSignal.
+ */
+import type { DeviceHub } from "../../devices/hub.ts";
+import type { EquatorialCoord } from "../astro/coords.ts";
+import { resolveRequest } from "../camera/exposure_service.ts";
+import { saveFrame } from "../camera/save_frame.ts";
+import type { Clock } from "../clock.ts";
+import { DeviceTimeoutError } from "../errors.ts";
+import type { PointingService } from "../pointing/pointing_service.ts";
+import type { CenteringState } from "../schemas/centering.ts";
+import type { FrameRepository } from "../store/frames.ts";
+import { fromMountEpoch, toMountEpoch } from "./offsets.ts";
+import type { CapturedFrame, CenteringPorts, CenteringSolveFn } from "./types.ts";
+
+export const SLEW_TIMEOUT_MS = 180_000;
+const POLL_MS = 200;
+
+export interface RigPortsOptions {
+  hub: DeviceHub;
+  clock: Clock;
+  frames: FrameRepository;
+  dataDir: string;
+  filePattern: string;
+  pointing: Pick<PointingService, "demandFor">;
+  solve: CenteringSolveFn;
+  cameraDefaults: { gain: number; offset: number };
+  /** The sequence number of the next saved frame (the file pattern's {seq}). */
+  nextFrameNumber: () => number;
+}
+
+export interface FrameSettings {
+  exposureS: number;
+  binning: number;
+  gain: number | undefined;
+  settleS: number;
+  /** OBJECT of the saved frames. */
+  object: string;
+}
+
+export function rigPorts(
+  o: RigPortsOptions,
+  frame: FrameSettings,
+  phase: (state: CenteringState) => void,
+): CenteringPorts {
+  const mount = () => o.hub.device("mount");
+  return {
+    canSync: mount().capabilities.canSync,
+    async goto(aim, signal) {
+      const device = mount();
+      // Through the model when `[pointing] apply`: the optics, not the axes, land on the aim.
+      const demand = await o.pointing.demandFor(
+        aim,
+        device.status(),
+        device.capabilities.alignment,
+      );
+      signal.throwIfAborted();
+      await device.slewTo(toMountEpoch(demand, device.capabilities.epoch, o.clock.now()));
+      const deadlineMs = o.clock.now() + SLEW_TIMEOUT_MS;
+      while (device.status().slewing) {
+        if (o.clock.now() > deadlineMs) {
+          throw new DeviceTimeoutError("mount.slewTo", SLEW_TIMEOUT_MS);
+        }
+        await o.clock.sleep(POLL_MS, signal);
+      }
+      if (frame.settleS > 0) await o.clock.sleep(frame.settleS * 1000, signal);
+    },
+    async sync(solved, signal) {
+      const device = mount();
+      // With the model applied, the mount's coordinates are "mount" coordinates: where the model
+      // says the axes must be for the optics to be on a sky position. Syncing the raw solved
+      // position would make them sky coordinates, and the next goto would add the model's
+      // correction a second time. So the sync is to the model's mount position for the solved
+      // sky position: it absorbs only what the model did not predict, and the model stays valid.
+      // Without the model `demandFor` returns the solved position itself.
+      const position = await o.pointing.demandFor(
+        solved,
+        device.status(),
+        device.capabilities.alignment,
+      );
+      signal.throwIfAborted();
+      await device.sync(toMountEpoch(position, device.capabilities.epoch, o.clock.now()));
+    },
+    capture: (_attempt, signal) => capture(o, frame, signal),
+    solve: o.solve,
+    position(): EquatorialCoord {
+      const device = mount();
+      const status = device.status();
+      return fromMountEpoch(status, device.capabilities.epoch, o.clock.now());
+    },
+    now: () => o.clock.now(),
+    phase,
+  };
+}
+
+async function capture(
+  o: RigPortsOptions,
+  settings: FrameSettings,
+  signal: AbortSignal,
+): Promise<CapturedFrame> {
+  const camera = o.hub.device("camera");
+  const request = resolveRequest(camera, {
+    duration: settings.exposureS,
+    binning: settings.binning,
+    gain: settings.gain,
+  }, o.cameraDefaults);
+  const raw = await camera.expose(request, signal);
+  const frameId = crypto.randomUUID();
+  const dto = await saveFrame({
+    frameId,
+    frame: raw,
+    object: settings.object,
+    sequence: o.nextFrameNumber(),
+    hub: o.hub,
+    dataDir: o.dataDir,
+    filePattern: o.filePattern,
+    frames: o.frames,
+  });
+  signal.throwIfAborted();
+  return { frameId, relativePath: dto.path, absolutePath: `${o.dataDir}/${dto.path}` };
+}
