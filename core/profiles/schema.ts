@@ -59,6 +59,20 @@ export function simulatorProfile(): ProfileInput {
       ...Object.fromEntries(DEVICE_KINDS.map((kind) => [kind, sim])),
       // A true V-curve, its best focus a little off the focuser's start, for autofocus to find.
       camera: { driver: "sim", options: { focus: { bestPosition: 25120 } } },
+      // A mount as set up in a field: a rough polar alignment and a few arcminutes of index and
+      // cone error, so plate solving, centring, polar alignment and the pointing model have real
+      // work to do on the simulators (the camera renders the sky where the optics really point).
+      mount: {
+        driver: "sim",
+        options: {
+          polarAltErrorArcmin: 7,
+          polarAzErrorArcmin: -4,
+          ihArcsec: 180,
+          idArcsec: -120,
+          chArcsec: 45,
+          npArcsec: 20,
+        },
+      },
     },
   });
 }
