@@ -24,7 +24,8 @@ import { ASI_DEFAULT_LIBRARY, type AsiCameraInfo, AsiControl, AsiSdk } from "./a
 import { CallQueue } from "./library.ts";
 import { parseZwoOptions, selectDevice, type ZwoOptions } from "./options.ts";
 import { PollLoop } from "./poll_loop.ts";
-import { capabilitiesOf, UNKNOWN_CAPABILITIES, validateRequest } from "./zwo_camera_caps.ts";
+import { capabilitiesOf, UNKNOWN_CAPABILITIES } from "./zwo_camera_caps.ts";
+import { checkExposureRequest } from "../exposure_check.ts";
 import { runExposure, type RunningExposure } from "./zwo_exposure.ts";
 
 interface Session {
@@ -161,7 +162,9 @@ export class ZwoCamera implements Camera {
 
   async expose(request: ExposureRequest, signal?: AbortSignal): Promise<RawFrame> {
     const session = this.#requireSession();
-    validateRequest(request, this.#capabilities, session.info.supportedBins);
+    checkExposureRequest(request, this.#capabilities, {
+      supportedBins: session.info.supportedBins,
+    });
     if (this.#exposure) {
       throw conflict("An exposure is already running", { state: this.#exposure.state });
     }

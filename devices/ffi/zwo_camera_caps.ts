@@ -4,13 +4,7 @@
  * caps (exposure in µs); binning from SupportedBins, which need not be contiguous. Also the
  * request check against those capabilities, whose RangeErrors name the offending field.
  */
-import {
-  BAYER_PATTERNS,
-  type BayerPattern,
-  type CameraCapabilities,
-  type ExposureRequest,
-  FRAME_TYPES,
-} from "../camera.ts";
+import { BAYER_PATTERNS, type BayerPattern, type CameraCapabilities } from "../camera.ts";
 import { type AsiCameraInfo, AsiControl, type AsiControlCaps } from "./asi_sdk.ts";
 
 /** Capabilities before the first connect: nothing is known, so nothing is promised. */
@@ -68,40 +62,4 @@ export function capabilitiesOf(
       controls.has(AsiControl.TARGET_TEMP),
     hasShutter: info.hasShutter,
   };
-}
-
-export function validateRequest(
-  request: ExposureRequest,
-  caps: CameraCapabilities,
-  supportedBins: readonly number[],
-): void {
-  if (typeof request !== "object" || request === null) {
-    throw new TypeError("exposure request must be an object");
-  }
-  checkRange("durationS", request.durationS, caps.exposureMinS, caps.exposureMaxS, false);
-  checkRange("gain", request.gain, caps.gainMin, caps.gainMax, true);
-  checkRange("offset", request.offset, caps.offsetMin, caps.offsetMax, true);
-  if (!supportedBins.includes(request.binning)) {
-    throw new RangeError(
-      `binning must be one of ${supportedBins.join(", ")}, got ${request.binning}`,
-    );
-  }
-  if (!FRAME_TYPES.includes(request.frameType)) {
-    throw new RangeError(
-      `frameType must be one of ${FRAME_TYPES.join(", ")}, got ${
-        JSON.stringify(request.frameType)
-      }`,
-    );
-  }
-}
-
-function checkRange(field: string, value: number, min: number, max: number, integer: boolean) {
-  if (
-    typeof value !== "number" || !Number.isFinite(value) || value < min || value > max ||
-    (integer && !Number.isInteger(value))
-  ) {
-    throw new RangeError(
-      `${field} must be ${integer ? "an integer " : ""}within ${min}..${max}, got ${value}`,
-    );
-  }
 }

@@ -18,7 +18,8 @@ import type {
 import type { DriverContext } from "../device.ts";
 import { DOWNLOAD_TIMEOUT_MS } from "../timeouts.ts";
 import { decodeBlobImage } from "./blob_frame.ts";
-import { gainTarget, offsetTarget, readCapabilities, validateRequest } from "./camera_caps.ts";
+import { gainTarget, offsetTarget, readCapabilities } from "./camera_caps.ts";
+import { checkExposureRequest } from "../exposure_check.ts";
 import type { IndiClient } from "./client.ts";
 import { IndiDevice } from "./indi_device.ts";
 import { numberMember, numberValue, switchOn } from "./properties.ts";
@@ -118,7 +119,8 @@ export class IndiCamera extends IndiDevice<CameraStatus> implements Camera {
 
   async expose(request: ExposureRequest, signal?: AbortSignal): Promise<RawFrame> {
     this.session();
-    validateRequest(request, this.capabilities);
+    // INDI gain and offset are numbers, often fractional.
+    checkExposureRequest(request, this.capabilities, { integerGainOffset: false });
     if (this.#running) throw conflict("An exposure is already running");
     signal?.throwIfAborted();
     const running: Running = { request: { ...request }, startedAtMs: null };

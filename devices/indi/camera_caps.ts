@@ -3,13 +3,7 @@
  * CCD_GAIN/CCD_OFFSET or the vendor CCD_CONTROLS Gain/Offset, CCD_TEMPERATURE, CCD_COOLER,
  * CCD_CFA) and validates an exposure request against them, naming the offending field.
  */
-import {
-  BAYER_PATTERNS,
-  type BayerPattern,
-  type CameraCapabilities,
-  type ExposureRequest,
-  FRAME_TYPES,
-} from "../camera.ts";
+import { BAYER_PATTERNS, type BayerPattern, type CameraCapabilities } from "../camera.ts";
 import { type IndiVector, numberMember, numberValue } from "./properties.ts";
 
 export type VectorLookup = (name: string) => IndiVector | undefined;
@@ -66,30 +60,4 @@ export function readCapabilities(vector: VectorLookup): CameraCapabilities {
       (temperature !== undefined && temperature.perm !== "ro"),
     hasShutter: false,
   };
-}
-
-/** Throws RangeError/TypeError naming the first field outside the capabilities. */
-export function validateRequest(request: ExposureRequest, caps: CameraCapabilities): void {
-  const { durationS, gain, offset, binning, frameType } = request;
-  if (
-    !Number.isFinite(durationS) || durationS < caps.exposureMinS || durationS > caps.exposureMaxS
-  ) {
-    throw new RangeError(
-      `durationS must be within ${caps.exposureMinS}..${caps.exposureMaxS} s, got ${durationS}`,
-    );
-  }
-  if (!Number.isInteger(binning) || binning < 1 || binning > caps.maxBinning) {
-    throw new RangeError(`binning must be an integer 1..${caps.maxBinning}, got ${binning}`);
-  }
-  if (!Number.isFinite(gain) || gain < caps.gainMin || gain > caps.gainMax) {
-    throw new RangeError(`gain must be within ${caps.gainMin}..${caps.gainMax}, got ${gain}`);
-  }
-  if (!Number.isFinite(offset) || offset < caps.offsetMin || offset > caps.offsetMax) {
-    throw new RangeError(
-      `offset must be within ${caps.offsetMin}..${caps.offsetMax}, got ${offset}`,
-    );
-  }
-  if (!FRAME_TYPES.includes(frameType)) {
-    throw new TypeError(`frameType must be one of ${FRAME_TYPES.join(", ")}, got ${frameType}`);
-  }
 }

@@ -27,7 +27,8 @@ import { parseSimCameraOptions, type SimCameraOptions } from "./camera_options.t
 import { SimFaults, type Simulated } from "./faults.ts";
 import { type Scene, synthesizeFrame } from "./sky.ts";
 import { CameraSky, cameraSkyFor } from "./camera_sky.ts";
-import { simCameraCapabilities, validateExposure } from "./camera_request.ts";
+import { simCameraCapabilities } from "./camera_request.ts";
+import { checkExposureRequest } from "../exposure_check.ts";
 import {
   bestFocusSteps,
   defocusBlurPx,
@@ -172,7 +173,7 @@ export class SimCamera implements Camera, Simulated {
   async expose(request: ExposureRequest, signal?: AbortSignal): Promise<RawFrame> {
     await this.faults.check("expose");
     this.#requireConnected();
-    validateExposure(request, this.capabilities);
+    checkExposureRequest(request, this.capabilities);
     if (this.#exposure) {
       throw conflict("An exposure is already running", { state: this.#exposure.state });
     }

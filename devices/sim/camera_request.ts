@@ -1,9 +1,9 @@
 /**
- * What the simulated camera can do, and the check of an exposure request against it before any
- * time passes, so a bad duration, gain, offset, binning or frame type is a RangeError naming the
- * field and the allowed range — the same answer a real driver gives — rather than a strange frame.
+ * What the simulated camera can do: gain, offset and binning like a Sony IMX CMOS behind a
+ * ZWO-style driver. Requests are checked against it by devices/exposure_check.ts, as every
+ * camera driver's are.
  */
-import { type CameraCapabilities, type ExposureRequest, FRAME_TYPES } from "../camera.ts";
+import type { CameraCapabilities } from "../camera.ts";
 import type { SimCameraOptions } from "./camera_options.ts";
 
 /** Gain and offset ranges and binning like a Sony IMX CMOS behind a ZWO-style driver. */
@@ -24,32 +24,4 @@ export function simCameraCapabilities(options: SimCameraOptions): CameraCapabili
     hasCooler: options.hasCooler,
     hasShutter: false,
   };
-}
-
-export function validateExposure(request: ExposureRequest, caps: CameraCapabilities): void {
-  if (typeof request !== "object" || request === null) {
-    throw new TypeError("exposure request must be an object");
-  }
-  checkRange("durationS", request.durationS, caps.exposureMinS, caps.exposureMaxS, false);
-  checkRange("gain", request.gain, caps.gainMin, caps.gainMax, true);
-  checkRange("offset", request.offset, caps.offsetMin, caps.offsetMax, true);
-  checkRange("binning", request.binning, 1, caps.maxBinning, true);
-  if (!FRAME_TYPES.includes(request.frameType)) {
-    throw new RangeError(
-      `frameType must be one of ${FRAME_TYPES.join(", ")}, got ${
-        JSON.stringify(request.frameType)
-      }`,
-    );
-  }
-}
-
-function checkRange(field: string, value: number, min: number, max: number, integer: boolean) {
-  if (
-    typeof value !== "number" || !Number.isFinite(value) || value < min || value > max ||
-    (integer && !Number.isInteger(value))
-  ) {
-    throw new RangeError(
-      `${field} must be ${integer ? "an integer " : ""}within ${min}..${max}, got ${value}`,
-    );
-  }
 }
