@@ -35,7 +35,7 @@ import { PolarAlignmentService } from "../core/polar/polar_service.ts";
 import { solveWithService } from "../core/polar/solver_adapter.ts";
 import { CenteringService } from "../core/centering/centering_service.ts";
 import { rigOwner } from "../core/centering/owners.ts";
-import { centeringSolve, solverMissing } from "../core/centering/solve_adapter.ts";
+import { solverMissing } from "../core/centering/solve_adapter.ts";
 import { CalibrationRepository } from "../core/store/calibration.ts";
 import { FrameRepository } from "../core/store/frames.ts";
 import { ProfileRepository } from "../core/store/profiles.ts";
@@ -253,7 +253,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       // Called only after `services` exists: gotos through the pointing model, solves through
       // the box's solver (an abort kills the solve job).
       pointing: { demandFor: (...args) => services.pointing.demandFor(...args) },
-      solve: (path, hint, signal) => centeringSolve(services.solver)(path, hint, signal),
+      solve: (path, hint, signal) => solveWithService(services.solver)(path, hint, signal),
       solverMissing: () => solverMissing(services.solver)(),
       cameraDefaults: { gain: 100, offset: 10 },
       resolveTarget: (name) => catalog.resolveTarget(name),

@@ -22,6 +22,7 @@ function fakeSolver(outcome: Partial<SolveJob>) {
       return Promise.resolve({ ...job(), status: "pending" as const });
     },
     wait: () => Promise.resolve(job()),
+    abort: () => true,
   };
 }
 

@@ -15,5 +15,9 @@ export interface SolvedCentre {
   pixelScaleArcsec: number;
 }
 
-/** Solves the FITS file at an absolute path; rejects when it cannot. */
-export type SolveFn = (frameFilePath: string, hint: SolveHint) => Promise<SolvedCentre>;
+/** Solves the FITS file at an absolute path; rejects when it cannot or when `signal` aborts. */
+export type SolveFn = (
+  frameFilePath: string,
+  hint: SolveHint,
+  signal?: AbortSignal,
+) => Promise<SolvedCentre>;
