@@ -14,6 +14,7 @@ import { SimCamera } from "../../devices/sim/camera.ts";
 import { SimMount } from "../../devices/sim/mount.ts";
 import { SimOpticsLink } from "../../devices/sim/optics_link.ts";
 import { SimRotator } from "../../devices/sim/rotator.ts";
+import type { TestServer } from "./_server.ts";
 
 export const SITE = { latitudeDeg: 48.1, longitudeDeg: 11.6, elevationM: 520 };
 export const OPTICS = { focalLengthMm: 530, apertureMm: 106 };
@@ -28,6 +29,32 @@ export const HAVE_SOLVER = (() => {
     return false;
   }
 })();
+
+/**
+ * Puts a test server's active profile on a sky-true rig: the sim mount with `mountOptions` (its
+ * errors, a quick slew) and a sim camera rendering the Tycho-2 sky over a 2.4° × 1.6° field —
+ * 15.04 µm pixels at the profile's 530 mm, 5.85″ per pixel. The Tycho-2 index keeps about 15
+ * stars per square degree, which makes the default 73′ × 49′ field marginal for solve-field at
+ * some pointings, and which sky a server test sees depends on the time of day it runs.
+ */
+export async function useSkyTrueProfile(
+  t: TestServer,
+  mountOptions: Record<string, unknown>,
+): Promise<void> {
+  const active = await t.json<{ id: string; devices: Record<string, unknown> }>(
+    "GET",
+    "/profiles/active",
+  );
+  const devices = {
+    ...active.devices,
+    mount: { driver: "sim", options: mountOptions },
+    camera: {
+      driver: "sim",
+      options: { widthPx: 1504, heightPx: 1004, pixelSizeUm: 15.04, readoutMs: 20, sky: "catalog" },
+    },
+  };
+  await t.json("PUT", `/profiles/${active.id}`, { ...active, devices });
+}
 
 export interface Rig {
   clock: ManualClock;

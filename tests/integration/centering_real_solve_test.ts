@@ -10,6 +10,7 @@ import type { CenteringStatusDto } from "../../core/schemas/centering.ts";
 import { assert, assertEquals } from "../_assert.ts";
 import { eastTarget, MOUNT_ERRORS, simMount } from "./_centering.ts";
 import { withServer } from "./_server.ts";
+import { useSkyTrueProfile } from "./_sky_rig.ts";
 
 const INDEX_FILE = "/usr/share/astrometry/index-tycho2-09.littleendian.fits";
 
@@ -38,28 +39,7 @@ Deno.test({
   ignore: why !== null,
   async fn() {
     await withServer(async (t) => {
-      const active = await t.json<{ id: string; devices: Record<string, unknown> }>(
-        "GET",
-        "/profiles/active",
-      );
-      const devices = {
-        ...active.devices,
-        mount: { driver: "sim", options: { slewRateDegPerS: 60, ...MOUNT_ERRORS } },
-        // 15.04 µm pixels at 530 mm: 5.85″ per pixel, a 2.4° × 1.6° field. The Tycho-2 index
-        // keeps about 15 stars per square degree, which makes the default 73′ × 49′ field
-        // marginal for solve-field at some pointings — and the target depends on the time of day.
-        camera: {
-          driver: "sim",
-          options: {
-            widthPx: 1504,
-            heightPx: 1004,
-            pixelSizeUm: 15.04,
-            readoutMs: 20,
-            sky: "catalog",
-          },
-        },
-      };
-      await t.json("PUT", `/profiles/${active.id}`, { ...active, devices });
+      await useSkyTrueProfile(t, { slewRateDegPerS: 60, ...MOUNT_ERRORS });
       const ws = await t.events("mount.centering,mount.centered,alert");
       const target = await eastTarget(t);
       const started = Date.now();

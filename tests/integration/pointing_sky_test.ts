@@ -5,14 +5,12 @@
  * land on target. The sim mount carries index, collimation, non-perpendicularity and polar-axis
  * errors; the camera renders the Tycho-2 sky at its true pointing; the solver is astrometry.net's
  * `solve-field`. Gotos before the model are several arcminutes off; after it, the solved error
- * and the simulator's truth both stay within 30″. The field is 2.4° × 1.6° (15.04 µm pixels at
- * 530 mm): the Tycho-2 index keeps about 15 stars per square degree, too few for a smaller field
- * at every pointing, and which sky is up depends on the time of day the test runs.
+ * and the simulator's truth both stay within 30″. The field is 2.4° × 1.6° (see `useSkyTrueProfile`).
  */
 import { angularSeparationDeg, wrapHours } from "../../core/astro/coords.ts";
 import type { SimMount } from "../../devices/sim/mount.ts";
 import { assert } from "../_assert.ts";
-import { HAVE_SOLVER } from "./_sky_rig.ts";
+import { HAVE_SOLVER, useSkyTrueProfile } from "./_sky_rig.ts";
 import { type TestServer, withServer } from "./_server.ts";
 
 const ERRORS = {
@@ -40,22 +38,6 @@ const CHECKS: [number, number][] = [[-3, 35], [2.5, 30], [-0.8, 55]];
 interface Solved {
   raHours: number;
   decDeg: number;
-}
-
-async function useSkyRig(t: TestServer): Promise<void> {
-  const active = await t.json<{ id: string; devices: Record<string, unknown> }>(
-    "GET",
-    "/profiles/active",
-  );
-  const devices = {
-    ...active.devices,
-    mount: { driver: "sim", options: { slewRateDegPerS: 120, ...ERRORS } },
-    camera: {
-      driver: "sim",
-      options: { widthPx: 1504, heightPx: 1004, pixelSizeUm: 15.04, readoutMs: 20, sky: "catalog" },
-    },
-  };
-  await t.json("PUT", `/profiles/${active.id}`, { ...active, devices });
 }
 
 async function until(what: string, ok: () => Promise<boolean>, timeoutMs: number): Promise<void> {
@@ -114,7 +96,7 @@ Deno.test({
   ignore: !HAVE_SOLVER,
   fn: async () => {
     await withServer(async (t) => {
-      await useSkyRig(t);
+      await useSkyTrueProfile(t, { slewRateDegPerS: 120, ...ERRORS });
       const mount = t.server.services.hub.device("mount") as unknown as SimMount;
       const lst = () => mount.status().siderealTimeHours;
       const at = ([haHours, decDeg]: [number, number]) => ({

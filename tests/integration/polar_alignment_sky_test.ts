@@ -11,7 +11,7 @@
  */
 import type { EventPayload } from "../../core/events.ts";
 import { assert, assertEquals } from "../_assert.ts";
-import { HAVE_SOLVER } from "./_sky_rig.ts";
+import { HAVE_SOLVER, useSkyTrueProfile } from "./_sky_rig.ts";
 import { type TestServer, withServer } from "./_server.ts";
 
 const DEC_DEG = 62;
@@ -19,20 +19,7 @@ const ROTATION_DEG = 15;
 const CONFIGURED = { polarAltErrorArcmin: 20, polarAzErrorArcmin: -15 };
 
 async function useSkyTrueRig(t: TestServer): Promise<void> {
-  const active = await t.json<{ id: string; devices: Record<string, unknown> }>(
-    "GET",
-    "/profiles/active",
-  );
-  const devices = {
-    ...active.devices,
-    mount: { driver: "sim", options: { slewRateDegPerS: 60, ...CONFIGURED } },
-    // 15.04 µm pixels at 530 mm: 5.85″ per pixel, a 2.4° × 1.6° field.
-    camera: {
-      driver: "sim",
-      options: { widthPx: 1504, heightPx: 1004, pixelSizeUm: 15.04, readoutMs: 20, sky: "catalog" },
-    },
-  };
-  await t.json("PUT", `/profiles/${active.id}`, { ...active, devices });
+  await useSkyTrueProfile(t, { slewRateDegPerS: 60, ...CONFIGURED });
   const status = await t.json<{ lst: number }>("GET", "/mount/status");
   await t.json("POST", "/mount/goto", { ra: (status.lst + 2) % 24, dec: DEC_DEG });
   await waitFor("the first goto", () => !t.server.services.hub.device("mount").status().slewing);
