@@ -170,6 +170,8 @@ Deno.test("live stack: a one-shot-colour camera stacks in colour", async () => {
         ...active.devices,
         camera: {
           driver: "sim",
+          // The true sky: 2.5″ seeing at 1.46″/px puts σ 0.73 px stars on the mosaic, which
+          // must not be rejected as trailed.
           options: { model: "color", widthPx: 800, heightPx: 600, readoutMs: 20 },
         },
       },
@@ -200,6 +202,7 @@ Deno.test("live stack: a one-shot-colour camera stacks in colour", async () => {
     }
     const status = await api<Status & { color: boolean | null }>("GET", "/camera/livestack");
     assert(status.frames_stacked >= 2, `stacked ${JSON.stringify(status)}`);
+    assertEquals(status.rejections.trailed ?? 0, 0, `rejections ${JSON.stringify(status)}`);
     assertEquals(status.color, true);
     // The saved accumulator is a 3-plane cube: the stack really is in colour.
     const files = [...Deno.readDirSync(join(dir, "data", "livestack"))].map((e) => e.name);

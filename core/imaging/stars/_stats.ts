@@ -66,7 +66,7 @@ export function clippedStats(
 }
 
 /** Median of a[0..n) by Hoare quickselect (mean of the middle two for even n); reorders a. */
-function medianInPlace(a: Float32Array, n: number): number {
+export function medianInPlace(a: Float32Array, n: number): number {
   const k = n >> 1;
   const upper = select(a, n, k);
   if (n % 2 === 1) return upper;

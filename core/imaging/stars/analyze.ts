@@ -2,15 +2,19 @@
  * Star analysis of one frame: background mesh → hot pixels patched (put back at the end) →
  * significance map → deblended candidates → per-star measurement → rejection of what is not a
  * star (cosmic rays sharper than the frame's stars, saturated cores, stars whose aperture leaves
- * the frame) → the frame's figures. One-shot-colour frames are analysed as a 2×2 superpixel luminance (half the pixels to
- * touch, no colour artefacts in the moments) and positions and sizes are mapped back to the full
- * mosaic. Pure and synchronous: the worker pool runs it off the event loop.
+ * the frame) → the frame's figures. One-shot-colour frames are searched and measured on a 2×2
+ * superpixel luminance (half the pixels to touch, no colour artefacts in the centroids and
+ * fluxes), their shapes on the mosaic's green sites (bayer_shape.ts), and positions and sizes are
+ * mapped back to the full mosaic. Pure and synchronous: the worker pool runs it off the event
+ * loop.
  */
 import type { MonoImage } from "../image.ts";
 import { backgroundAt, type BackgroundMesh, estimateBackground } from "./background.ts";
 import { findCandidates, significanceMap } from "./detect.ts";
 import { type Measurement, measureStar } from "./measure.ts";
+import { greenShape } from "./bayer_shape.ts";
 import { median, medianOf } from "./_stats.ts";
+import { frameEccentricity } from "./frame_shape.ts";
 import { patchSpikes, restoreSpikes } from "./spikes.ts";
 import type { AnalysisOptions, FrameAnalysis, Star } from "./types.ts";
 
@@ -72,12 +76,15 @@ function measureFrame(
     heightPx: work.heightPx,
     saturationAdu,
     gainEPerAdu: opts.gainEPerAdu,
+    measureShape: !colour,
   };
   const rejected = { hotPixels, cosmicRays: 0, saturated: 0, edge: 0 };
   const measured: Measurement[] = [];
   candidates.forEach((c, i) => {
     const sky = backgroundAt(mesh, c.xPx, c.yPx);
     const m = measureStar(ctx, c.xPx, c.yPx, sky.levelAdu, sky.noiseAdu, neighbours[i]!);
+    // A superpixel blurs a small star past measuring its shape: the mosaic's green sites can.
+    if (m.outcome === "star" && colour) greenShape(image, m, neighbours[i]!);
     if (m.outcome === "star") measured.push(m);
     else if (m.outcome === "hot_pixel") rejected.hotPixels++;
     else if (m.outcome === "saturated") rejected.saturated++;
@@ -112,7 +119,7 @@ function measureFrame(
     medianFwhmPx,
     medianHfrArcsec: arcsec(medianHfrPx),
     medianFwhmArcsec: arcsec(medianFwhmPx),
-    medianEccentricity: medianOf(stars.map((s) => s.eccentricity)),
+    medianEccentricity: frameEccentricity(accepted),
     // Per site of the mosaic for colour frames: a superpixel holds four sites' sky.
     backgroundAdu: colour ? mesh.globalLevelAdu / 4 : mesh.globalLevelAdu,
     noiseAdu: colour ? mesh.globalNoiseAdu / 2 : mesh.globalNoiseAdu,

@@ -1,16 +1,19 @@
 /**
- * Measures one candidate on the raw pixels minus the local sky. The centroid and shape come from
+ * Measures one candidate on the raw pixels minus the local sky. The centroid and FWHM come from
  * Gaussian-windowed moments (SExtractor's XWIN/YWIN idea): the window follows the star's own
  * size, so a faint star's centroid is not dragged by noise in a wide box, and windowed second
  * moments are deconvolved from the window (exact for a Gaussian: M⁻¹ = Mw⁻¹ + Mpsf⁻¹) and from
- * the pixel (box variance 1/12) to give FWHM and eccentricity. Flux and the half-flux radius come
- * from a circular aperture of three FWHM (the SNR from one of one FWHM), each pixel spread over 3×3 sub-pixels so the growth
- * curve does not jump at rings of pixel centres, and the squared radius is corrected for what
-pixel sampling adds (PIXEL_HFR2_PX2). Pixels
- * nearer to a neighbouring candidate than to this star are left out (a Voronoi split), which
- * keeps a deblended pair's measurements apart. Hot pixels and saturated cores are recognised
- * here; cosmic rays, which need the frame's typical star to compare with, in analyze.ts.
+ * the pixel (box variance 1/12). The eccentricity and its axis come from a second, wider window
+ * (shape.ts), since a matched window misreads small stars' shapes. Flux and the half-flux radius
+ * come from a circular aperture of three FWHM (the SNR from one of one FWHM), each pixel spread
+ * over 3×3 sub-pixels so the growth curve does not jump at rings of pixel centres, and the
+ * squared radius is corrected for what pixel sampling adds (PIXEL_HFR2_PX2). Pixels nearer to a
+ * neighbouring candidate than to this star are left out (a Voronoi split), which keeps a
+ * deblended pair's measurements apart. Hot pixels and saturated cores are recognised here;
+ * cosmic rays, which need the frame's typical star to compare with, in analyze.ts.
  */
+
+import { measureShape, nearerToNeighbour, type StarShape } from "./shape.ts";
 
 export type MeasureOutcome = "star" | "hot_pixel" | "saturated" | "edge" | "failed";
 
@@ -24,6 +27,8 @@ export interface Measurement {
   hfrPx: number;
   fwhmPx: number;
   eccentricity: number;
+  /** Direction of the major axis, radians from +x towards +y. */
+  angleRad: number;
   /** Deconvolved σ of the minor axis before the pixel correction, px (cosmic-ray test). */
   minorSigmaPx: number;
 }
@@ -35,6 +40,8 @@ export interface MeasureContext {
   saturationAdu: number;
   /** e⁻/ADU, or null: then SNR has no shot-noise term (background-limited). */
   gainEPerAdu: number | null;
+  /** False when the caller measures the shape elsewhere (colour: on the mosaic's green sites). */
+  measureShape: boolean;
 }
 
 const FWHM_PER_SIGMA = 2 * Math.sqrt(2 * Math.LN2);
@@ -74,6 +81,7 @@ export function measureStar(
     hfrPx: 0,
     fwhmPx: 0,
     eccentricity: 0,
+    angleRad: 0,
     minorSigmaPx: 0,
   };
   // The brightest raw pixel near the smoothed peak decides hot pixel and saturation.
@@ -100,17 +108,27 @@ export function measureStar(
     return result;
   }
 
-  const shape = windowedShape(ctx, bx, by, levelAdu, neighbours);
-  if (shape === null) return result;
-  const { cx, cy } = shape;
+  const centre = windowedShape(ctx, bx, by, levelAdu, neighbours);
+  if (centre === null) return result;
+  const { cx, cy } = centre;
   result.xPx = cx;
   result.yPx = cy;
-  // The pixel box adds 1/12 px² to each axis' variance.
-  const majorVar = Math.max(shape.majorVar - 1 / 12, 0.01);
-  const minorVar = Math.max(shape.minorVar - 1 / 12, 0.01);
-  result.fwhmPx = FWHM_PER_SIGMA * (Math.sqrt(majorVar) + Math.sqrt(minorVar)) / 2;
-  result.eccentricity = Math.sqrt(Math.max(0, 1 - minorVar / majorVar));
-  result.minorSigmaPx = Math.sqrt(Math.max(shape.minorVar, 0));
+  result.minorSigmaPx = Math.sqrt(Math.max(centre.minorVar, 0));
+  // The matched window placed the star; a wider one measures its shape (see shape.ts).
+  const grid = { pixels: p, widthPx: w, heightPx: h, parity: null };
+  const sigmaGuessPx = Math.sqrt((centre.majorVar + centre.minorVar) / 2);
+  const shape =
+    (ctx.measureShape ? measureShape(grid, cx, cy, sigmaGuessPx, levelAdu, neighbours) : null) ??
+      { majorVarPx2: centre.majorVar, minorVarPx2: centre.minorVar, angleRad: 0 };
+  // The FWHM stays the matched window's: as good on sampled stars, and closer on a Moffat's
+  // wings, which a wider window takes in.
+  result.fwhmPx = shapeFigures({
+    majorVarPx2: centre.majorVar,
+    minorVarPx2: centre.minorVar,
+    angleRad: 0,
+  }).fwhmPx;
+  result.eccentricity = shapeFigures(shape).eccentricity;
+  result.angleRad = shape.angleRad;
 
   const radius = Math.min(40, Math.max(4, 3 * result.fwhmPx));
   if (cx - radius < 0 || cy - radius < 0 || cx + radius > w - 1 || cy + radius > h - 1) {
@@ -257,12 +275,15 @@ function apertureGrowth(
   return { fluxAdu: flux, hfrPx: hfr, innerFluxAdu: innerFlux, innerAreaPx: innerCount * share };
 }
 
-/** True when pixel (x, y), at (dx, dy) from this star, is closer to one of the neighbours. */
-function nearerToNeighbour(x: number, y: number, dx: number, dy: number, n: number[]): boolean {
-  const own = dx * dx + dy * dy;
-  for (let k = 0; k < n.length; k += 2) {
-    const ex = x - n[k]!, ey = y - n[k + 1]!;
-    if (ex * ex + ey * ey < own) return true;
-  }
-  return false;
+/**
+ * FWHM (mean of the axes) and eccentricity from a shape. The pixel's box adds 1/12 px² to each
+ * axis' variance of a real (integrating) sensor; the floor keeps a spike's axes positive.
+ */
+export function shapeFigures(shape: StarShape): { fwhmPx: number; eccentricity: number } {
+  const majorVar = Math.max(shape.majorVarPx2 - 1 / 12, 0.01);
+  const minorVar = Math.max(shape.minorVarPx2 - 1 / 12, 0.01);
+  return {
+    fwhmPx: FWHM_PER_SIGMA * (Math.sqrt(majorVar) + Math.sqrt(minorVar)) / 2,
+    eccentricity: Math.sqrt(Math.max(0, 1 - minorVar / majorVar)),
+  };
 }

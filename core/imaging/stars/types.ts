@@ -34,6 +34,11 @@ export interface FrameAnalysis {
   /** In arcsec when the pixel scale is known. */
   medianHfrArcsec: number | null;
   medianFwhmArcsec: number | null;
+  /**
+   * Eccentricity of the frame's median star shape: the component-wise median of the stars'
+   * ellipticity vectors (SNR ≥ 30 when there are five such), so noise and sampling errors, which
+   * point every way, cancel and a trail, which points one way, shows (frame_shape.ts).
+   */
   medianEccentricity: number | null;
   /** Global sky level and noise (sigma) from the background mesh, ADU. */
   backgroundAdu: number;
