@@ -68,7 +68,15 @@ export async function schedulerRig(): Promise<SchedulerRig> {
       mount: { driver: "sim", options: { slewRateDegPerS: 40 } },
       camera: {
         driver: "sim",
-        options: { widthPx: 64, heightPx: 48, readoutMs: 100, coolerRateCPerMin: 600 },
+        // The random field: the ManualClock runs on while the test waits, so the true sky's
+        // first-light catalogue load (real time) would cost simulated minutes of the plan.
+        options: {
+          widthPx: 64,
+          heightPx: 48,
+          readoutMs: 100,
+          coolerRateCPerMin: 600,
+          sky: "random",
+        },
       },
       filterwheel: { driver: "sim", options: { secondsPerSlot: 0.5 } },
       focuser: { driver: "sim", options: { speedStepsPerS: 2000 } },

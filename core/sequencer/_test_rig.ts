@@ -74,7 +74,12 @@ export async function testRig(
     site: { latitudeDeg: 51.4769, longitudeDeg: -0.0005, elevationM: 46 },
     optics: { focalLengthMm: 530, apertureMm: 106 },
     roles: {
-      camera: { driver: "sim", options: { widthPx: 64, heightPx: 48, readoutMs: 100 } },
+      // The random field: the ManualClock runs on while the test waits, so the true sky's
+      // first-light catalogue load (real time) would shift the sequence's simulated timing.
+      camera: {
+        driver: "sim",
+        options: { widthPx: 64, heightPx: 48, readoutMs: 100, sky: "random" },
+      },
       filterwheel: { driver: "sim", options: { secondsPerSlot: 0.5 } },
       focuser: { driver: "sim", options: { speedStepsPerS: 200 } },
       guider: {
