@@ -57,8 +57,19 @@ export function simulatorProfile(): ProfileInput {
     optics: { focal_length_mm: 530, aperture_mm: 106 },
     devices: {
       ...Object.fromEntries(DEVICE_KINDS.map((kind) => [kind, sim])),
-      // A true V-curve, its best focus a little off the focuser's start, for autofocus to find.
-      camera: { driver: "sim", options: { focus: { bestPosition: 25120 } } },
+      // A 4/3-inch 4144 × 2822 sensor of 4.63 µm pixels: at 530 mm a 2.1° × 1.4° field at 1.8″
+      // per pixel, wide enough for the Tycho-2 index files Debian ships (about 15 stars per
+      // square degree) to solve anywhere in the sky. A true V-curve, its best focus a little off
+      // the focuser's start, for autofocus to find.
+      camera: {
+        driver: "sim",
+        options: {
+          widthPx: 4144,
+          heightPx: 2822,
+          pixelSizeUm: 4.63,
+          focus: { bestPosition: 25120 },
+        },
+      },
       // A mount as set up in a field: a rough polar alignment and a few arcminutes of index and
       // cone error, so plate solving, centring, polar alignment and the pointing model have real
       // work to do on the simulators (the camera renders the sky where the optics really point).

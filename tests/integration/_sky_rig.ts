@@ -2,7 +2,7 @@
  * An in-process simulated rig for sky-true tests: a sim mount, camera and rotator sharing one
  * optics link on a ManualClock, as the registry builds them, so a test can point the mount,
  * turn the rotator, take a light frame in no wall time and hand it to the box's plate solver.
- * Site and optics are the default profile's (530 mm, 106 mm aperture).
+ * Optics: 530 mm with a 106 mm aperture.
  */
 import { ManualClock } from "../../core/clock.ts";
 import { silentLogger } from "../../core/log.ts";
@@ -33,7 +33,7 @@ export const HAVE_SOLVER = (() => {
 /**
  * Puts a test server's active profile on a sky-true rig: the sim mount with `mountOptions` (its
  * errors, a quick slew) and a sim camera rendering the Tycho-2 sky over a 2.4° × 1.6° field —
- * 15.04 µm pixels at the profile's 530 mm, 5.85″ per pixel. The Tycho-2 index keeps about 15
+ * 15.04 µm pixels at 530 mm, 5.85″ per pixel. The Tycho-2 index keeps about 15
  * stars per square degree, which makes the default 73′ × 49′ field marginal for solve-field at
  * some pointings, and which sky a server test sees depends on the time of day it runs.
  */
@@ -53,7 +53,8 @@ export async function useSkyTrueProfile(
       options: { widthPx: 1504, heightPx: 1004, pixelSizeUm: 15.04, readoutMs: 20, sky: "catalog" },
     },
   };
-  await t.json("PUT", `/profiles/${active.id}`, { ...active, devices });
+  const optics = { focal_length_mm: OPTICS.focalLengthMm, aperture_mm: OPTICS.apertureMm };
+  await t.json("PUT", `/profiles/${active.id}`, { ...active, optics, devices });
 }
 
 export interface Rig {
