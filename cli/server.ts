@@ -34,7 +34,7 @@ import { PointingService } from "../core/pointing/pointing_service.ts";
 import { PolarAlignmentService } from "../core/polar/polar_service.ts";
 import { solveWithService } from "../core/polar/solver_adapter.ts";
 import { CenteringService } from "../core/centering/centering_service.ts";
-import { rigOwner } from "../core/centering/owners.ts";
+import { rigOwner } from "../core/rig_owner.ts";
 import { solverMissing } from "../core/centering/solve_adapter.ts";
 import { CalibrationRepository } from "../core/store/calibration.ts";
 import { FrameRepository } from "../core/store/frames.ts";
@@ -158,6 +158,8 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     log: logs.logger("autofocus"),
     runs: new AutofocusRunRepository(db),
     runner: imaging,
+    // Called only after `services` exists; a sequence's own autofocus runs do not ask.
+    otherOwner: rigOwner(() => services, "autofocus"),
   });
   const sequencer = new SequencerService({
     hub,
@@ -241,6 +243,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       // Called only after `services` exists: the routine solves through the box's solver.
       solve: (path, hint) => solveWithService(services.solver)(path, hint),
       cameraDefaults: { gain: 100, offset: 10 },
+      otherOwner: rigOwner(() => services, "polar alignment"),
     }),
     centering: new CenteringService({
       hub,
@@ -257,7 +260,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       solverMissing: () => solverMissing(services.solver)(),
       cameraDefaults: { gain: 100, offset: 10 },
       resolveTarget: (name) => catalog.resolveTarget(name),
-      otherOwner: rigOwner(() => services),
+      otherOwner: rigOwner(() => services, "centring"),
     }),
     profiles,
     exposures,

@@ -28,6 +28,8 @@ export interface AutofocusServiceOptions {
   runner: TaskRunner | null;
   /** Temperature compensation check interval. */
   compensationIntervalMs?: number;
+  /** Who else holds the rig (core/rig_owner.ts); asked by runs the API starts. */
+  otherOwner?: () => string | null;
 }
 
 export interface AutofocusRequest extends AutofocusTuning {
@@ -66,9 +68,15 @@ export class AutofocusService {
     await this.#refit();
   }
 
-  /** Starts a run; 409 when one is under way, 503 when the camera or focuser is absent. */
-  begin(request: AutofocusRequest = {}): { runId: string } {
+  /**
+   * Starts a run; 409 when one is under way or, for a run the API starts (`exclusive`), when
+   * centring, polar alignment, a sequence or an exposure holds the rig; 503 when the camera or
+   * focuser is absent.
+   */
+  begin(request: AutofocusRequest = {}, exclusive = true): { runId: string } {
     if (this.#running) throw conflict("An autofocus run is already under way");
+    const other = exclusive ? this.#opts.otherOwner?.() : null;
+    if (other) throw conflict(`cannot start autofocus now: ${other}`);
     // Fail now (503) rather than inside the run when a role is empty.
     this.#opts.hub.device("camera");
     const focuser = this.#opts.hub.device("focuser");
@@ -137,7 +145,8 @@ export class AutofocusService {
   /** Runs autofocus to the end (the sequencer's hook); rejects when it fails. */
   async runAndWait(signal: AbortSignal, request: AutofocusRequest = {}): Promise<void> {
     signal.throwIfAborted();
-    this.begin(request);
+    // A sequence's own run: the sequence holds the rig and asks for this one.
+    this.begin(request, false);
     const run = this.#run!;
     const done = this.#done!;
     const onAbort = () => run.abort.abort(signal.reason);

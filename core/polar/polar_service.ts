@@ -44,6 +44,8 @@ export interface PolarAlignmentOptions {
   filePattern: string;
   solve: SolveFn;
   cameraDefaults: { gain: number; offset: number };
+  /** Who else holds the rig (core/rig_owner.ts), or null when polar alignment may start. */
+  otherOwner?: () => string | null;
 }
 
 interface Measurement {
@@ -70,6 +72,8 @@ export class PolarAlignmentService {
   /** Starts a run; 409 when one is under way, 503 when the mount or camera is absent. */
   start(params: PolarStartBody): void {
     if (this.#run) throw conflict("polar alignment is already running: stop it first");
+    const other = this.#o.otherOwner?.();
+    if (other) throw conflict(`cannot start polar alignment now: ${other}`);
     const site = this.#o.hub.site;
     if (!site) throw new AppError(503, "unavailable", "no profile applied: no site");
     // Both devices are checked now so the client gets its 503 rather than a failed run.

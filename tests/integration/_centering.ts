@@ -5,7 +5,7 @@
  * installed as `services.centering` so both the endpoint and the sequencer's hook use it.
  */
 import { CenteringService } from "../../core/centering/centering_service.ts";
-import { rigOwner } from "../../core/centering/owners.ts";
+import { rigOwner } from "../../core/rig_owner.ts";
 import type { CenteringSolveFn } from "../../core/centering/types.ts";
 import type { CenterOptions } from "../../core/schemas/centering.ts";
 import type { SimMount } from "../../devices/sim/mount.ts";
@@ -83,7 +83,7 @@ export function installCentering(
     pointing: s.pointing,
     solve,
     cameraDefaults: { gain: 100, offset: 10 },
-    otherOwner: rigOwner(() => s),
+    otherOwner: rigOwner(() => s, "centring"),
     sequenceDefaults,
   });
   s.centering = service;

@@ -187,6 +187,13 @@ Deno.test("centring endpoints: 400 naming fields, 409 conflicts, 503 without a m
     const again = await t.api("POST", "/mount/center", target);
     assertEquals(again.status, 409);
     assert(/already running/.test((await again.json()).error.message));
+    // Nor may polar alignment or autofocus start under it: they would move the rig mid-run.
+    for (const path of ["/polar-alignment/start", "/focuser/autofocus"]) {
+      const other = await t.api("POST", path, {});
+      const text = await other.text();
+      assertEquals(other.status, 409, `${path}: ${text}`);
+      assert(/centring is running/.test(text), `${path}: ${text}`);
+    }
     await t.json("POST", "/mount/center/stop");
 
     await t.json("POST", "/devices/mount/disconnect");
