@@ -5,7 +5,7 @@
  * every FFI driver uses: the SDKs are not documented as thread-safe per device, and nonblocking
  * calls run on worker threads, so each device lets one call at a time reach its library.
  */
-import { AppError } from "../../core/errors.ts";
+import { AppError, DeviceNotConnectedError } from "../../core/errors.ts";
 
 export function openLibrary<S extends Deno.ForeignLibraryInterface>(
   what: string,
@@ -26,14 +26,31 @@ export function openLibrary<S extends Deno.ForeignLibraryInterface>(
   }
 }
 
-/** Runs async jobs one after another, in call order; a failed job does not stop the next. */
+/**
+ * Runs async jobs one after another, in call order; a failed job does not stop the next. A job
+ * that fails with DeviceNotConnectedError (the SDK's "device gone" codes) also tells `onGone`,
+ * after the caller has seen the error, so the driver drops the connection once, in one place.
+ */
 export class CallQueue {
   #tail: Promise<unknown> = Promise.resolve();
+  readonly #onGone: ((reason: string) => void) | null;
+
+  constructor(onGone: ((reason: string) => void) | null = null) {
+    this.#onGone = onGone;
+  }
 
   run<T>(job: () => Promise<T>): Promise<T> {
     const result = this.#tail.then(job);
     this.#tail = result.catch(() => {});
-    return result;
+    const onGone = this.#onGone;
+    if (!onGone) return result;
+    return result.catch((err) => {
+      if (err instanceof DeviceNotConnectedError) {
+        const reason = err.message;
+        queueMicrotask(() => onGone(reason));
+      }
+      throw err;
+    });
   }
 
   /** Resolves once every job queued so far has settled. */

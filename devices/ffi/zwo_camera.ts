@@ -40,7 +40,8 @@ export class ZwoCamera implements Camera {
   readonly #clock: Clock;
   readonly #log: Logger;
   readonly #options: ZwoOptions;
-  readonly #queue = new CallQueue();
+  // A "device gone" answer to any SDK call drops the connection.
+  readonly #queue = new CallQueue((reason) => void this.#lose(reason));
   readonly #statusListeners = new Emitter<CameraStatus>();
   readonly #lostListeners = new Emitter<string>();
   #info: DeviceInfo = {
@@ -179,7 +180,7 @@ export class ZwoCamera implements Camera {
         sdk: session.sdk,
         cameraId: session.cameraId,
         clock: this.#clock,
-        call: (job) => this.#call(job),
+        call: (job) => this.#queue.run(job),
         maxWidthPx: caps.widthPx,
         maxHeightPx: caps.heightPx,
         exposureMinUs: Math.round(caps.exposureMinS * 1e6),
@@ -223,8 +224,8 @@ export class ZwoCamera implements Camera {
     // TARGET_TEMP is a whole-degree control: the camera gets the nearest degree, status keeps
     // what was asked as long as the camera holds that degree.
     const wholeC = Math.round(targetC);
-    await this.#call(() => sdk.setControl(cameraId, AsiControl.TARGET_TEMP, wholeC));
-    await this.#call(() => sdk.setControl(cameraId, AsiControl.COOLER_ON, enabled ? 1 : 0));
+    await this.#queue.run(() => sdk.setControl(cameraId, AsiControl.TARGET_TEMP, wholeC));
+    await this.#queue.run(() => sdk.setControl(cameraId, AsiControl.COOLER_ON, enabled ? 1 : 0));
     this.#askedTargetC = targetC;
     this.#cooler = { ...this.#cooler, enabled, targetC };
     this.#emitStatus();
@@ -235,24 +236,11 @@ export class ZwoCamera implements Camera {
     return this.#session;
   }
 
-  /** One SDK call through the queue; a "camera gone" code also drops the connection. */
-  async #call<T>(job: () => Promise<T>): Promise<T> {
-    try {
-      return await this.#queue.run(job);
-    } catch (err) {
-      if (err instanceof DeviceNotConnectedError && this.#session) {
-        const reason = err.message;
-        queueMicrotask(() => void this.#lose(reason));
-      }
-      throw err;
-    }
-  }
-
   async #refreshCooler(): Promise<void> {
     const session = this.#session;
     if (!session) return;
     const { sdk, cameraId, controls } = session;
-    const read = (type: number) => this.#call(() => sdk.getControl(cameraId, type));
+    const read = (type: number) => this.#queue.run(() => sdk.getControl(cameraId, type));
     const tempC = controls.has(AsiControl.TEMPERATURE)
       ? (await read(AsiControl.TEMPERATURE)) / 10
       : null;
@@ -276,7 +264,7 @@ export class ZwoCamera implements Camera {
       await this.#refreshCooler();
       if (JSON.stringify(this.#cooler) !== before) this.#emitStatus();
     } catch (err) {
-      // One failed read is not a lost camera; #call already handled the codes that are.
+      // One failed read is not a lost camera; the queue already handled the codes that are.
       this.#log.warn("zwo camera status poll failed", { error: String(err) });
     }
   }

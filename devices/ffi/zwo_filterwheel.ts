@@ -32,7 +32,8 @@ export class ZwoFilterWheel implements FilterWheel {
   readonly #log: Logger;
   readonly #options: ZwoOptions;
   readonly #configuredSlots: FilterSlot[] | null;
-  readonly #queue = new CallQueue();
+  // A "device gone" answer to any SDK call drops the connection.
+  readonly #queue = new CallQueue((reason) => void this.#lose(reason));
   readonly #statusListeners = new Emitter<FilterWheelStatus>();
   readonly #lostListeners = new Emitter<string>();
   readonly #poll: PollLoop;
@@ -138,7 +139,7 @@ export class ZwoFilterWheel implements FilterWheel {
     const { sdk, id } = this.#requireSession();
     const { slotCount } = this.#capabilities;
     checkNumber("position", position, { min: 0, max: slotCount - 1, integer: true });
-    await this.#call(() => sdk.setPosition(id, position));
+    await this.#queue.run(() => sdk.setPosition(id, position));
     this.#status = { ...this.#status, targetPosition: position, position: null, moving: true };
     this.#emit();
     this.#poll.soon(this.#options.numbers.pollIntervalMs!);
@@ -157,22 +158,10 @@ export class ZwoFilterWheel implements FilterWheel {
     return this.#session;
   }
 
-  async #call<T>(job: () => Promise<T>): Promise<T> {
-    try {
-      return await this.#queue.run(job);
-    } catch (err) {
-      if (err instanceof DeviceNotConnectedError && this.#session) {
-        const reason = err.message;
-        queueMicrotask(() => void this.#lose(reason));
-      }
-      throw err;
-    }
-  }
-
   async #refresh(): Promise<void> {
     const session = this.#session;
     if (!session) return;
-    const raw = await this.#call(() => session.sdk.position(session.id));
+    const raw = await this.#queue.run(() => session.sdk.position(session.id));
     const moving = raw < 0;
     const before = this.#status;
     this.#status = {

@@ -29,7 +29,8 @@ export class ZwoFocuser implements Focuser {
   readonly kind = "focuser" as const;
   readonly #log: Logger;
   readonly #options: ZwoOptions;
-  readonly #queue = new CallQueue();
+  // A "device gone" answer to any SDK call drops the connection.
+  readonly #queue = new CallQueue((reason) => void this.#lose(reason));
   readonly #statusListeners = new Emitter<FocuserStatus>();
   readonly #lostListeners = new Emitter<string>();
   readonly #poll: PollLoop;
@@ -131,15 +132,15 @@ export class ZwoFocuser implements Focuser {
     const { sdk, id } = this.#requireSession();
     const { maxPosition } = this.#capabilities;
     checkNumber("position", position, { min: 0, max: maxPosition, integer: true });
-    if ((await this.#call(() => sdk.isMoving(id))).moving) {
-      await this.#call(() => sdk.stop(id));
+    if ((await this.#queue.run(() => sdk.isMoving(id))).moving) {
+      await this.#queue.run(() => sdk.stop(id));
       const settleByMs = Date.now() + STOP_SETTLE_MS;
-      while ((await this.#call(() => sdk.isMoving(id))).moving) {
+      while ((await this.#queue.run(() => sdk.isMoving(id))).moving) {
         if (Date.now() > settleByMs) throw new Error("the EAF did not stop for the new target");
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
     }
-    await this.#call(() => sdk.move(id, position));
+    await this.#queue.run(() => sdk.move(id, position));
     this.#status = { ...this.#status, targetPosition: position, moving: true };
     this.#emit();
     this.#poll.soon(this.#options.numbers.pollIntervalMs!);
@@ -147,7 +148,7 @@ export class ZwoFocuser implements Focuser {
 
   async halt(): Promise<void> {
     const { sdk, id } = this.#requireSession();
-    await this.#call(() => sdk.stop(id));
+    await this.#queue.run(() => sdk.stop(id));
     await this.#refresh();
   }
 
@@ -156,27 +157,15 @@ export class ZwoFocuser implements Focuser {
     return this.#session;
   }
 
-  async #call<T>(job: () => Promise<T>): Promise<T> {
-    try {
-      return await this.#queue.run(job);
-    } catch (err) {
-      if (err instanceof DeviceNotConnectedError && this.#session) {
-        const reason = err.message;
-        queueMicrotask(() => void this.#lose(reason));
-      }
-      throw err;
-    }
-  }
-
   /** Reads motion, position and temperature; emits when anything changed. */
   async #refresh(): Promise<void> {
     const session = this.#session;
     if (!session) return;
     const { sdk, id } = session;
-    const { moving } = await this.#call(() => sdk.isMoving(id));
-    const position = await this.#call(() => sdk.position(id));
+    const { moving } = await this.#queue.run(() => sdk.isMoving(id));
+    const position = await this.#queue.run(() => sdk.position(id));
     // −273 °C (with an error) while the EAF is moved by hand: no reading, not a failure.
-    const tempC = await this.#call(() => sdk.temperatureC(id)).catch(() => null);
+    const tempC = await this.#queue.run(() => sdk.temperatureC(id)).catch(() => null);
     const temperatureC = tempC === null || tempC < -100 ? null : Math.round(tempC * 100) / 100;
     const before = this.#status;
     this.#status = { ...before, position, moving, temperatureC };
