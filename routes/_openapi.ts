@@ -1,10 +1,12 @@
 /**
  * Helpers over @hono/zod-openapi so each route file states only what is particular to its
  * endpoints. `errors(...)` documents the error envelope for the statuses a route can produce;
- * `json(schema)` documents a JSON body or response.
+ * `json(schema)` documents a JSON body or response; `okAction(...)` registers a bodiless POST that
+ * does one thing and answers `{ ok: true }` (pause, resume, abort …).
  */
+import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import type { z } from "zod";
-import { ErrorEnvelope } from "../core/schemas/common.ts";
+import { ErrorEnvelope, Ok } from "../core/schemas/common.ts";
 
 const ERROR_STATUSES = {
   400: "Invalid input: the message names the field and the reason",
@@ -42,4 +44,27 @@ export function json<T extends z.ZodType>(schema: T, description = "Success") {
 
 export function jsonBody<T extends z.ZodType>(schema: T) {
   return { body: { content: { "application/json": { schema } }, required: true } };
+}
+
+/** A bodiless POST at `path` that runs `act` and answers `{ ok: true }`; 409 when it conflicts. */
+export function okAction(
+  app: OpenAPIHono,
+  tags: string[],
+  path: string,
+  summary: string,
+  act: () => unknown,
+): void {
+  app.openapi(
+    createRoute({
+      method: "post",
+      path,
+      tags,
+      summary,
+      responses: { 200: json(Ok), ...errors([401, 409]) },
+    }),
+    async (c) => {
+      await act();
+      return c.json({ ok: true as const }, 200);
+    },
+  );
 }

@@ -7,7 +7,6 @@
  */
 import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
-import { Ok } from "../core/schemas/common.ts";
 import {
   SchedulerPlan,
   SchedulerPlanDto,
@@ -17,7 +16,7 @@ import {
 } from "../core/schemas/scheduler.ts";
 import { IdParam } from "../core/schemas/sequence.ts";
 import type { Services } from "../core/services.ts";
-import { errors, json, jsonBody } from "./_openapi.ts";
+import { errors, json, jsonBody, okAction } from "./_openapi.ts";
 import { newRouter } from "./app.ts";
 
 const tags = ["Scheduler"];
@@ -119,19 +118,7 @@ export function schedulerRoutes(s: Services) {
   );
 
   const action = (path: string, summary: string, act: () => unknown) =>
-    app.openapi(
-      createRoute({
-        method: "post",
-        path,
-        tags,
-        summary,
-        responses: { 200: json(Ok), ...errors([401, 409]) },
-      }),
-      async (c) => {
-        await act();
-        return c.json({ ok: true as const }, 200);
-      },
-    );
+    okAction(app, tags, path, summary, act);
   action("/pause", "Pause scheduler (after the current exposure)", () => scheduler.pause());
   action("/resume", "Resume scheduler", () => scheduler.resume());
   action("/abort", "Abort and park", () => scheduler.abort());

@@ -5,10 +5,9 @@
  */
 import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
-import { Ok } from "../core/schemas/common.ts";
 import { CheckpointDto, SequencerStatusDto, StartBody } from "../core/schemas/sequence.ts";
 import type { Services } from "../core/services.ts";
-import { errors, json, jsonBody } from "./_openapi.ts";
+import { errors, json, jsonBody, okAction } from "./_openapi.ts";
 import { newRouter } from "./app.ts";
 
 const tags = ["Sequencer"];
@@ -50,19 +49,7 @@ export function sequencerRoutes(s: Services) {
   );
 
   const action = (path: string, summary: string, act: () => unknown) =>
-    app.openapi(
-      createRoute({
-        method: "post",
-        path,
-        tags,
-        summary,
-        responses: { 200: json(Ok), ...errors([401, 409]) },
-      }),
-      async (c) => {
-        await act();
-        return c.json({ ok: true as const }, 200);
-      },
-    );
+    okAction(app, tags, path, summary, act);
   action("/pause", "Pause after current exposure", () => seq.pause());
   action("/resume", "Resume paused sequence", () => seq.resume());
   action("/abort", "Abort and discard remaining", () => seq.abort());
