@@ -5,7 +5,7 @@
  * with XPIXSZ, which our frames write binning included); the Bayer pattern from BAYERPAT; the
  * e⁻/ADU gain from EGAIN when present. A 3-plane colour cube is analysed as its mean.
  */
-import { type DecodedFits, decodeFits } from "../core/imaging/fits.ts";
+import { type DecodedFits, decodeFits } from "../lib/fits/mod.ts";
 import type { MonoImage } from "../core/imaging/image.ts";
 import { analyzeFrame } from "../core/imaging/stars/analyze.ts";
 import type { FrameAnalysis } from "../core/imaging/stars/types.ts";

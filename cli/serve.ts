@@ -5,9 +5,9 @@
  * within 5 s.
  */
 import { ConfigError, loadConfig, resolvePaths } from "../core/config.ts";
-import { LogSink } from "../core/log.ts";
+import { LogSink } from "../lib/log.ts";
 import { SchemaVersionError } from "../core/store/migrate.ts";
-import type { LogLevel } from "../core/log.ts";
+import type { LogLevel } from "../lib/log.ts";
 import { checkFlags } from "./flags.ts";
 import { startServer } from "./server.ts";
 

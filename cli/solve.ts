@@ -5,10 +5,10 @@
  * scale comes from the flag, else the header (FOCALLEN with XPIXSZ, binning included).
  */
 import { dirname, resolve } from "node:path";
-import { systemClock } from "../core/clock.ts";
-import { AppError } from "../core/errors.ts";
+import { systemClock } from "../lib/clock.ts";
+import { AppError } from "../lib/errors.ts";
 import { EventBus } from "../core/event_bus.ts";
-import { silentLogger } from "../core/log.ts";
+import { silentLogger } from "../lib/log.ts";
 import { toSolveResultDto } from "../core/schemas/solver.ts";
 import { checkImagePath } from "../core/solver/image_path.ts";
 import { SolverService } from "../core/solver/solver_service.ts";

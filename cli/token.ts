@@ -4,7 +4,7 @@
  * it started with until restarted.
  */
 import { ConfigError, loadConfig, resolvePaths, rotateToken } from "../core/config.ts";
-import { LogSink } from "../core/log.ts";
+import { LogSink } from "../lib/log.ts";
 import { checkFlags } from "./flags.ts";
 
 export async function tokenCommand(args: string[]): Promise<number> {

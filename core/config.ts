@@ -11,8 +11,8 @@ import { parse, stringify, TomlError } from "smol-toml";
 import type { TomlTable } from "smol-toml";
 import { z } from "zod";
 import { KNOWN_TOKENS } from "./camera/file_name.ts";
-import { LOG_LEVELS, type Logger, silentLogger } from "./log.ts";
-import { isValidCidr } from "./net/cidr.ts";
+import { LOG_LEVELS, type Logger, silentLogger } from "../lib/log.ts";
+import { isValidCidr } from "../lib/net/cidr.ts";
 
 /** Loopback (v4, v6) and the hotspot subnet the box serves to phones. */
 export const DEFAULT_TRUSTED_NETWORKS = ["127.0.0.0/8", "::1/128", "10.42.0.0/24"] as const;

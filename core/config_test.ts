@@ -8,7 +8,7 @@ import {
   resolvePaths,
   rotateToken,
 } from "./config.ts";
-import { type LogEntry, LogSink } from "./log.ts";
+import { type LogEntry, LogSink } from "../lib/log.ts";
 
 function recorder() {
   const sink = new LogSink({ consoleLevel: "silent" });

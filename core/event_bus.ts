@@ -4,7 +4,7 @@
  * development), every payload is checked against its schema so a producer cannot drift from the
  * catalogue unnoticed.
  */
-import type { Clock } from "./clock.ts";
+import type { Clock } from "../lib/clock.ts";
 import { EVENT_CATALOGUE } from "./events.ts";
 import type { EventPayload, EventType, WsEvent } from "./events.ts";
 

@@ -2,10 +2,10 @@
  * The running box as the HTTP layer sees it: every service main.ts wires together. Routes receive
  * this and nothing else, so a test can build the same app over a temporary data dir.
  */
-import type { Clock } from "./clock.ts";
+import type { Clock } from "../lib/clock.ts";
 import type { Config } from "./config.ts";
 import type { EventBus } from "./event_bus.ts";
-import type { Logger, LogSink } from "./log.ts";
+import type { Logger, LogSink } from "../lib/log.ts";
 import type { DeviceHub } from "../devices/hub.ts";
 import type { AlignmentRepository } from "./store/alignment.ts";
 import type { PointingService } from "./pointing/pointing_service.ts";

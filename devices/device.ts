@@ -11,13 +11,13 @@
  *   dither) say so in their doc and take an AbortSignal.
  * - A driver serialises its own hardware I/O: one command at a time per device.
  * - A driver that cannot do something throws `RangeError`/`TypeError` for misuse, an `AppError`
- *   (core/errors.ts) with the right status for a state conflict, or any Error for a device
+ *   (lib/errors.ts) with the right status for a state conflict, or any Error for a device
  *   failure. The hub's guard adds deadlines, so a driver never needs to time itself out.
  * - `onStatus` fires after every change of the snapshot; `onLost` fires when the connection
  *   dropped without `disconnect()` being called (the hub then reconnects with backoff).
  */
-import type { Clock } from "../core/clock.ts";
-import type { Logger } from "../core/log.ts";
+import type { Clock } from "../lib/clock.ts";
+import type { Logger } from "../lib/log.ts";
 
 export const DEVICE_KINDS = [
   "mount",

@@ -4,7 +4,7 @@
  * and the hub hears about it (to raise an alert). Reads (`status`, `capabilities`, `info`) pass
  * straight through. The wrapped object still satisfies the same contract.
  */
-import { AppError, deviceFault, DeviceTimeoutError } from "../core/errors.ts";
+import { AppError, deviceFault, DeviceTimeoutError } from "../lib/errors.ts";
 import type { DeviceKind } from "./device.ts";
 import { deadlineFor } from "./timeouts.ts";
 

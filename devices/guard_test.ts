@@ -6,8 +6,8 @@
  * table for the one test; the real 10 s command deadline is exercised once, against the focuser
  * simulator's "hang" fault.
  */
-import { ManualClock } from "../core/clock.ts";
-import { AppError, conflict, DeviceTimeoutError } from "../core/errors.ts";
+import { ManualClock } from "../lib/clock.ts";
+import { AppError, conflict, DeviceTimeoutError } from "../lib/errors.ts";
 import { harnessContext } from "../tests/contracts/_wait.ts";
 import { assert, assertEquals, assertRejects, assertThrows } from "../tests/_assert.ts";
 import type { ExposureRequest } from "./camera.ts";

@@ -4,11 +4,11 @@
  * command with a deadline, every fault an AppError and an alert. Above the hub nothing knows which
  * driver is behind a role. Status changes are forwarded to `onStatus` listeners.
  */
-import type { Clock } from "../core/clock.ts";
-import { DeviceNotConnectedError } from "../core/errors.ts";
-import type { AppError } from "../core/errors.ts";
+import type { Clock } from "../lib/clock.ts";
+import { DeviceNotConnectedError } from "../lib/errors.ts";
+import type { AppError } from "../lib/errors.ts";
 import type { EventBus } from "../core/event_bus.ts";
-import type { Logger } from "../core/log.ts";
+import type { Logger } from "../lib/log.ts";
 import type { RoleStatusDto } from "../core/schemas/devices.ts";
 import type { ContractOf } from "./contracts.ts";
 import type { AnyDevice } from "./contracts.ts";

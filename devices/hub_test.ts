@@ -6,12 +6,12 @@
  * a ManualClock so the backoff is stepped exactly; the last one runs on the system clock so
  * Deno's sanitizers prove `close()` leaves no reconnect timer behind.
  */
-import { ManualClock, systemClock } from "../core/clock.ts";
-import type { Clock } from "../core/clock.ts";
-import { AppError, DeviceNotConnectedError } from "../core/errors.ts";
+import { ManualClock, systemClock } from "../lib/clock.ts";
+import type { Clock } from "../lib/clock.ts";
+import { AppError, DeviceNotConnectedError } from "../lib/errors.ts";
 import { EventBus } from "../core/event_bus.ts";
 import type { EventPayload, EventType, WsEvent } from "../core/events.ts";
-import { LogSink } from "../core/log.ts";
+import { LogSink } from "../lib/log.ts";
 import { delay } from "../tests/contracts/_wait.ts";
 import {
   assert,

@@ -2,17 +2,15 @@
  * Mount contract, shaped on ASCOM ITelescopeV4.
  *
  * Coordinates crossing this contract are in the epoch the driver declares in
- * `capabilities.epoch` (ASCOM EquatorialSystem); core/astro converts to and from the J2000 the API
+ * `capabilities.epoch` (ASCOM EquatorialSystem); lib/astro converts to and from the J2000 the API
  * speaks. RA is in hours [0, 24), Dec in degrees [-90, 90], Alt/Az in degrees (Az from north
  * through east).
  */
 import type { BaseStatus, Device } from "./device.ts";
 
-export const TRACKING_MODES = ["sidereal", "lunar", "solar", "king"] as const;
-export type TrackingRate = typeof TRACKING_MODES[number];
-/** A tracking rate or "off". */
-export type TrackingMode = TrackingRate | "off";
-export type PierSide = "east" | "west" | "unknown";
+export { TRACKING_MODES } from "../lib/astro/tracking.ts";
+export type { PierSide, TrackingMode, TrackingRate } from "../lib/astro/tracking.ts";
+import type { PierSide, TrackingMode, TrackingRate } from "../lib/astro/tracking.ts";
 export type GuideDirection = "north" | "south" | "east" | "west";
 
 export interface EquatorialTarget {

@@ -2,9 +2,9 @@
  * The route tests' rig: the real createApp over a hub of fast simulators, a validating bus and the
  * log ring, with the services these routers do not touch left out; plus the request helpers.
  */
-import { systemClock } from "../core/clock.ts";
+import { systemClock } from "../lib/clock.ts";
 import { EventBus } from "../core/event_bus.ts";
-import { LogSink } from "../core/log.ts";
+import { LogSink } from "../lib/log.ts";
 import type { Services } from "../core/services.ts";
 import type { DeviceKind, DriverContext } from "../devices/device.ts";
 import { DeviceHub } from "../devices/hub.ts";

@@ -6,8 +6,8 @@
  */
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { MiddlewareHandler } from "hono";
-import { AppError } from "../core/errors.ts";
-import { isTrusted } from "../core/net/cidr.ts";
+import { AppError } from "../lib/errors.ts";
+import { isTrusted } from "../lib/net/cidr.ts";
 import { remoteAddress } from "./remote.ts";
 
 export interface AuthOptions {

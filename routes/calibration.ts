@@ -5,7 +5,7 @@
  */
 import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
-import { notFound } from "../core/errors.ts";
+import { notFound } from "../lib/errors.ts";
 import {
   BuildMasterBody,
   CaptureBody,

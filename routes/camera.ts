@@ -4,7 +4,7 @@
  */
 import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
-import { notFound } from "../core/errors.ts";
+import { notFound } from "../lib/errors.ts";
 import { latestFrameHistogram, latestFrameImage } from "../core/camera/latest_frame.ts";
 import { HistogramDto, HistogramQuery, toHistogramDto } from "../core/schemas/histogram.ts";
 import {

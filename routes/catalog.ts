@@ -19,7 +19,7 @@ import {
   toTonightDto,
   typesFor,
 } from "../core/schemas/catalog.ts";
-import { notFound } from "../core/errors.ts";
+import { notFound } from "../lib/errors.ts";
 import type { Services } from "../core/services.ts";
 import { errors, json } from "./_openapi.ts";
 import { newRouter } from "./app.ts";

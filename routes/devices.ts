@@ -6,7 +6,7 @@
  */
 import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
-import { conflict } from "../core/errors.ts";
+import { conflict } from "../lib/errors.ts";
 import { Ok } from "../core/schemas/common.ts";
 import { RoleStatusDto } from "../core/schemas/devices.ts";
 import { DiscoverQuery, DiscoveryResult } from "../core/schemas/discovery.ts";

@@ -9,7 +9,7 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import { Hono } from "hono";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { notFound } from "../core/errors.ts";
+import { notFound } from "../lib/errors.ts";
 
 const DESCRIPTION = [
   "REST API of the OpenSkyLab telescope control box. Real-time events: WebSocket at /ws,",

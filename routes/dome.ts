@@ -12,7 +12,7 @@ import {
   DomeStatusDto,
   toDomeStatusDto,
 } from "../core/schemas/dome.ts";
-import { conflict } from "../core/errors.ts";
+import { conflict } from "../lib/errors.ts";
 import type { Services } from "../core/services.ts";
 import type { Dome, DomeCapabilities } from "../devices/dome.ts";
 import { DEVICE_ERRORS, errors, json, jsonBody, READ_ERRORS } from "./_openapi.ts";

@@ -5,8 +5,8 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { z } from "zod";
-import { AppError } from "../core/errors.ts";
-import type { Logger } from "../core/log.ts";
+import { AppError } from "../lib/errors.ts";
+import type { Logger } from "../lib/log.ts";
 
 export function errorBody(code: string, message: string, details?: unknown) {
   return { error: { code, message, ...(details === undefined ? {} : { details }) } };

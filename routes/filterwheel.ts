@@ -13,7 +13,7 @@ import {
   FilterWheelStatusDto,
   toFilterWheelStatusDto,
 } from "../core/schemas/filterwheel.ts";
-import { badRequest } from "../core/errors.ts";
+import { badRequest } from "../lib/errors.ts";
 import type { Services } from "../core/services.ts";
 import type { FilterSlot } from "../devices/filterwheel.ts";
 import { DEVICE_ERRORS, errors, json, jsonBody, READ_ERRORS } from "./_openapi.ts";

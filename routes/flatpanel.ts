@@ -11,7 +11,7 @@ import {
   FlatPanelStatusDto,
   toFlatPanelStatusDto,
 } from "../core/schemas/flatpanel.ts";
-import { badRequest } from "../core/errors.ts";
+import { badRequest } from "../lib/errors.ts";
 import type { Services } from "../core/services.ts";
 import { DEVICE_ERRORS, errors, json, jsonBody, READ_ERRORS } from "./_openapi.ts";
 import { newRouter } from "./app.ts";

@@ -16,7 +16,7 @@ import {
   FocuserStatusDto,
   toFocuserStatusDto,
 } from "../core/schemas/focuser.ts";
-import { badRequest, conflict } from "../core/errors.ts";
+import { badRequest, conflict } from "../lib/errors.ts";
 import type { Services } from "../core/services.ts";
 import { DEVICE_ERRORS, errors, json, jsonBody, READ_ERRORS } from "./_openapi.ts";
 import { newRouter } from "./app.ts";

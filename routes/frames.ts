@@ -6,7 +6,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import { join } from "node:path";
 import { z } from "zod";
-import { badRequest, notFound } from "../core/errors.ts";
+import { badRequest, notFound } from "../lib/errors.ts";
 import { ZIP32_LIMIT_BYTES, type ZipEntry, zipStream } from "../core/export/frames_zip.ts";
 import { FrameTypeSchema } from "../core/schemas/camera.ts";
 import type { Services } from "../core/services.ts";

@@ -14,7 +14,7 @@ import {
   GuidingStatusDto,
   toGuidingStatusDto,
 } from "../core/schemas/guider.ts";
-import { conflict } from "../core/errors.ts";
+import { conflict } from "../lib/errors.ts";
 import type { Services } from "../core/services.ts";
 import type { SettleParams } from "../devices/guider.ts";
 import { DEVICE_ERRORS, errors, json, jsonBody, READ_ERRORS } from "./_openapi.ts";

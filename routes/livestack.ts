@@ -5,7 +5,7 @@
  */
 import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
-import { notFound } from "../core/errors.ts";
+import { notFound } from "../lib/errors.ts";
 import { LivestackStartBody, LivestackStatusDto } from "../core/schemas/livestack.ts";
 import type { Services } from "../core/services.ts";
 import { errors, json } from "./_openapi.ts";

@@ -7,8 +7,8 @@
 import { createRoute } from "@hono/zod-openapi";
 import { gzipSync } from "fflate";
 import { z } from "zod";
-import { LOG_LEVELS } from "../core/log.ts";
-import type { LogEntry } from "../core/log.ts";
+import { LOG_LEVELS } from "../lib/log.ts";
+import type { LogEntry } from "../lib/log.ts";
 import type { Services } from "../core/services.ts";
 import { errors, json } from "./_openapi.ts";
 import { newRouter } from "./app.ts";

@@ -13,7 +13,7 @@ import {
   toMountStatusDto,
   TrackingBody,
 } from "../core/schemas/mount.ts";
-import { conflict } from "../core/errors.ts";
+import { conflict } from "../lib/errors.ts";
 import { AlignmentDto, AlignPointBody, AlignPointDto } from "../core/schemas/alignment.ts";
 import type { Services } from "../core/services.ts";
 import { DEVICE_ERRORS, errors, json, jsonBody, READ_ERRORS } from "./_openapi.ts";

@@ -13,7 +13,7 @@ import {
   RotatorSyncBody,
   toRotatorStatusDto,
 } from "../core/schemas/rotator.ts";
-import { conflict } from "../core/errors.ts";
+import { conflict } from "../lib/errors.ts";
 import type { Services } from "../core/services.ts";
 import { DEVICE_ERRORS, errors, json, jsonBody, READ_ERRORS } from "./_openapi.ts";
 import { newRouter } from "./app.ts";

@@ -1,7 +1,7 @@
 /** Plate-solver group: start a solve, read its result, list the installed indexes. */
 import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
-import { notFound } from "../core/errors.ts";
+import { notFound } from "../lib/errors.ts";
 import {
   DownloadAccepted,
   DownloadIndexBody,

@@ -9,7 +9,7 @@ import {
   WeatherOverrideBody,
   WeatherStatusDto,
 } from "../core/schemas/weather.ts";
-import { conflict } from "../core/errors.ts";
+import { conflict } from "../lib/errors.ts";
 import type { Services } from "../core/services.ts";
 import { DEVICE_ERRORS, errors, json, jsonBody, READ_ERRORS } from "./_openapi.ts";
 import { newRouter } from "./app.ts";

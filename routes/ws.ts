@@ -13,11 +13,11 @@
  * `SocketLike`, so tests drive the delivery rules with a fake socket whose backlog they control.
  */
 import type { Context } from "hono";
-import { badRequest } from "../core/errors.ts";
+import { badRequest } from "../lib/errors.ts";
 import type { EventBus } from "../core/event_bus.ts";
 import { EVENT_TYPES, isReplayed, isStatusEvent } from "../core/events.ts";
 import type { EventType, WsEvent } from "../core/events.ts";
-import type { Logger } from "../core/log.ts";
+import type { Logger } from "../lib/log.ts";
 
 export interface WsHubOptions {
   /** Seconds without a pong before Deno closes the socket. */

@@ -5,12 +5,12 @@
  * status on connect, and a clean shutdown. One test runs the same hub over real loopback sockets.
  */
 import { Hono } from "hono";
-import { systemClock } from "../core/clock.ts";
-import { AppError } from "../core/errors.ts";
+import { systemClock } from "../lib/clock.ts";
+import { AppError } from "../lib/errors.ts";
 import { EventBus } from "../core/event_bus.ts";
 import type { EventPayload, WsEvent } from "../core/events.ts";
-import { LogSink, silentLogger } from "../core/log.ts";
-import type { Logger } from "../core/log.ts";
+import { LogSink, silentLogger } from "../lib/log.ts";
+import type { Logger } from "../lib/log.ts";
 import { assert, assertEquals, assertThrows } from "../tests/_assert.ts";
 import { parseTopics, WsHub } from "./ws.ts";
 import type { SocketLike, WsHubOptions } from "./ws.ts";

@@ -3,9 +3,9 @@
  * tests: a small sensor with a V-curve whose best focus is known, and `drive` to advance the
  * clock until a run settles, so a 9-point run of 2 s exposures takes a fraction of a second.
  */
-import { ManualClock } from "../clock.ts";
+import { ManualClock } from "../../lib/clock.ts";
 import { EventBus } from "../event_bus.ts";
-import { LogSink } from "../log.ts";
+import { LogSink } from "../../lib/log.ts";
 import { DeviceHub } from "../../devices/hub.ts";
 import { defaultRegistry } from "../../devices/registry.ts";
 import type { SimCamera } from "../../devices/sim/camera.ts";

@@ -6,7 +6,7 @@
  * waits until the focuser reports it has stopped, polling the injected clock, and fails with a
  * clear message when it stalls or stops short.
  */
-import type { Clock } from "../clock.ts";
+import type { Clock } from "../../lib/clock.ts";
 import type { Focuser } from "../../devices/focuser.ts";
 
 export type ApproachDirection = "out" | "in";

@@ -10,7 +10,7 @@
  */
 import type { Camera } from "../../devices/camera.ts";
 import type { DeviceHub } from "../../devices/hub.ts";
-import type { Clock } from "../clock.ts";
+import type { Clock } from "../../lib/clock.ts";
 import { frameFigures, type TaskRunner } from "../camera/frame_analysis.ts";
 import { type CurveFit, fitVCurve } from "./fit.ts";
 import { FocusMover } from "./mover.ts";

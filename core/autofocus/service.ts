@@ -8,10 +8,10 @@
  */
 import type { DeviceHub } from "../../devices/hub.ts";
 import type { TaskRunner } from "../camera/frame_analysis.ts";
-import type { Clock } from "../clock.ts";
-import { badRequest, conflict } from "../errors.ts";
+import type { Clock } from "../../lib/clock.ts";
+import { badRequest, conflict } from "../../lib/errors.ts";
 import type { EventBus } from "../event_bus.ts";
-import type { Logger } from "../log.ts";
+import type { Logger } from "../../lib/log.ts";
 import type { AutofocusPointDto, AutofocusStatusDto } from "../schemas/focuser.ts";
 import type { AutofocusRunRepository } from "../store/autofocus_runs.ts";
 import type { CurveFit } from "./fit.ts";

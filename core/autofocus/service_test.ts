@@ -6,7 +6,7 @@
  */
 import { assert, assertAlmostEquals, assertEquals, assertRejects } from "../../tests/_assert.ts";
 import type { WsEvent } from "../events.ts";
-import { LogSink } from "../log.ts";
+import { LogSink } from "../../lib/log.ts";
 import { AutofocusRunRepository } from "../store/autofocus_runs.ts";
 import { openDatabase } from "../store/db.ts";
 import { afRig } from "./_test_rig.ts";

@@ -7,9 +7,9 @@
  * reference (the last autofocus), less what it already applied, reaches `minSteps`, moves the focuser by
  * that much — never while an exposure or a focuser move is under way, or while autofocus runs.
  */
-import type { Clock } from "../clock.ts";
+import type { Clock } from "../../lib/clock.ts";
 import type { DeviceHub } from "../../devices/hub.ts";
-import type { Logger } from "../log.ts";
+import type { Logger } from "../../lib/log.ts";
 
 export interface TempSample {
   temperatureC: number;

@@ -4,7 +4,7 @@
  * shift once, relative to what it already applied, and never during an exposure.
  */
 import { assert, assertAlmostEquals, assertEquals } from "../../tests/_assert.ts";
-import { LogSink } from "../log.ts";
+import { LogSink } from "../../lib/log.ts";
 import { afRig } from "./_test_rig.ts";
 import { fitTempCoefficient, TempCompensator } from "./temperature.ts";
 

@@ -3,7 +3,7 @@
  * (a dark-flat is made of camera darks), the settings of a light given by query instead of by
  * frame id, and the file name a master gets under `<data dir>/calibration/`.
  */
-import { badRequest } from "../errors.ts";
+import { badRequest } from "../../lib/errors.ts";
 import type { FrameDto } from "../schemas/camera.ts";
 import type { LightSettingsDto, MasterType } from "../schemas/calibration.ts";
 import type { MatchRequest } from "./calibration_service.ts";

@@ -1,6 +1,6 @@
 /**
  * Reads a FITS primary image a band of rows at a time, so a master can be combined from any
- * number of frames while only one band of each is in memory. `decodeFits` (core/imaging/fits.ts)
+ * number of frames while only one band of each is in memory. `decodeFits` (lib/fits/mod.ts)
  * needs the whole file in memory; here the header is parsed with the same card parser
  * (fits_header.ts) and each band is fetched with a positioned read and scaled to physical values
  * (BZERO + BSCALE × stored) as Float32, the pipeline's pixel type.
@@ -11,7 +11,7 @@ import {
   CARDS_PER_BLOCK,
   type FitsValue,
   parseHeaderRecords,
-} from "../imaging/fits_header.ts";
+} from "../../lib/fits/header.ts";
 
 const BITPIX_BYTES = new Map([[8, 1], [16, 2], [32, 4], [-32, 4], [-64, 8]]);
 /** No real header is this long; beyond it the file is not FITS. */

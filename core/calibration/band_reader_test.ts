@@ -1,8 +1,8 @@
 /** Band reads agree with decoding the whole file, for camera (16-bit) and master (float) files. */
 import { join } from "node:path";
 import { assert, assertEquals, assertMatch } from "../../tests/_assert.ts";
-import { decodeFits, encodeFits } from "../imaging/fits.ts";
-import { encodeFitsImage } from "../imaging/fits_write_image.ts";
+import { decodeFits, encodeFits } from "../../lib/fits/mod.ts";
+import { encodeFitsImage } from "../../lib/fits/write_image.ts";
 import { FitsBandReader } from "./band_reader.ts";
 
 const W = 37;

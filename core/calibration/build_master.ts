@@ -7,9 +7,9 @@
  * master and normalised to median 1; the result is written durably as a 32-bit float FITS file
  * whose header carries the metadata the database row repeats.
  */
-import { writeFitsFileDurably } from "../imaging/durable_write.ts";
-import type { FitsCard } from "../imaging/fits_header.ts";
-import { encodeFitsImage } from "../imaging/fits_write_image.ts";
+import { writeFitsFileDurably } from "../../lib/durable_write.ts";
+import type { FitsCard } from "../../lib/fits/header.ts";
+import { encodeFitsImage } from "../../lib/fits/write_image.ts";
 import { fitsDate } from "../imaging/frame_header.ts";
 import type { CombineMethod, MasterType } from "../schemas/calibration.ts";
 import { FitsBandReader } from "./band_reader.ts";

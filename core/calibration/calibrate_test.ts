@@ -7,9 +7,9 @@
  */
 import { join } from "node:path";
 import { assert, assertAlmostEquals, assertEquals, assertMatch } from "../../tests/_assert.ts";
-import { AppError } from "../errors.ts";
-import { decodeFits, encodeFits } from "../imaging/fits.ts";
-import type { FitsCard } from "../imaging/fits_header.ts";
+import { AppError } from "../../lib/errors.ts";
+import { decodeFits, encodeFits } from "../../lib/fits/mod.ts";
+import type { FitsCard } from "../../lib/fits/header.ts";
 import type { MonoImage } from "../imaging/image.ts";
 import { buildMaster, type MasterSource } from "./build_master.ts";
 import { calibrate } from "./calibrate.ts";

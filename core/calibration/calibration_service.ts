@@ -5,13 +5,13 @@
  * previews). Capture runs (capture_run.ts) end here too, by building from the frames they took.
  */
 import { join } from "node:path";
-import type { Clock } from "../clock.ts";
-import { AppError, badRequest, notFound } from "../errors.ts";
+import type { Clock } from "../../lib/clock.ts";
+import { AppError, badRequest, notFound } from "../../lib/errors.ts";
 import type { EventBus } from "../event_bus.ts";
-import { decodeFits } from "../imaging/fits.ts";
+import { decodeFits } from "../../lib/fits/mod.ts";
 import type { MonoImage } from "../imaging/image.ts";
 import type { ExposureService } from "../camera/exposure_service.ts";
-import type { Logger } from "../log.ts";
+import type { Logger } from "../../lib/log.ts";
 import type { FrameDto } from "../schemas/camera.ts";
 import type {
   BuildMasterBody,

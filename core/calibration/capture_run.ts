@@ -7,10 +7,10 @@
  * The first exposure starts before `start` returns, so a bad setting or a busy camera is the
  * caller's 400/409/503, not a run that fails later.
  */
-import { AppError, conflict } from "../errors.ts";
+import { AppError, conflict } from "../../lib/errors.ts";
 import type { EventBus } from "../event_bus.ts";
 import type { ExposureService } from "../camera/exposure_service.ts";
-import type { Logger } from "../log.ts";
+import type { Logger } from "../../lib/log.ts";
 import type { ExposureParams } from "../schemas/camera.ts";
 import type { CaptureBody, CaptureStatusDto } from "../schemas/calibration.ts";
 import type { CalibrationService } from "./calibration_service.ts";

@@ -4,8 +4,8 @@
  * shares them. Mixing gains, offsets, binnings, cameras or sizes in one master would produce a
  * master that matches no light, so it is refused with the first disagreement named.
  */
-import { badRequest } from "../errors.ts";
-import type { FitsValue } from "../imaging/fits_header.ts";
+import { badRequest } from "../../lib/errors.ts";
+import type { FitsValue } from "../../lib/fits/header.ts";
 import type { MasterType } from "../schemas/calibration.ts";
 
 export interface FrameSettings {

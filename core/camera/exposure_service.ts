@@ -7,10 +7,10 @@
 import { join } from "node:path";
 import type { Camera, ExposureRequest, RawFrame } from "../../devices/camera.ts";
 import type { DeviceHub } from "../../devices/hub.ts";
-import type { Clock } from "../clock.ts";
-import { AppError, badRequest, conflict } from "../errors.ts";
+import type { Clock } from "../../lib/clock.ts";
+import { AppError, badRequest, conflict } from "../../lib/errors.ts";
 import type { EventBus } from "../event_bus.ts";
-import type { Logger } from "../log.ts";
+import type { Logger } from "../../lib/log.ts";
 import type { ExposureParams, FrameDto } from "../schemas/camera.ts";
 import type { FrameRepository } from "../store/frames.ts";
 import { saveFrame } from "./save_frame.ts";

@@ -10,7 +10,7 @@ import type { RawFrame } from "../../devices/camera.ts";
 import type { DeviceHub } from "../../devices/hub.ts";
 import { type AnalysisJob, analyzeFrameTask } from "../imaging/stars/analysis_task.ts";
 import type { FrameAnalysis } from "../imaging/stars/types.ts";
-import type { Logger } from "../log.ts";
+import type { Logger } from "../../lib/log.ts";
 import type { FrameDto } from "../schemas/camera.ts";
 import type { FrameRepository } from "../store/frames.ts";
 

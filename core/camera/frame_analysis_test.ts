@@ -7,7 +7,7 @@ import { assert, assertAlmostEquals, assertEquals } from "../../tests/_assert.ts
 import { renderStarfield } from "../../tests/fixtures/starfield.ts";
 import type { RawFrame } from "../../devices/camera.ts";
 import type { DeviceHub } from "../../devices/hub.ts";
-import type { Logger } from "../log.ts";
+import type { Logger } from "../../lib/log.ts";
 import type { FrameDto } from "../schemas/camera.ts";
 import type { FrameRepository } from "../store/frames.ts";
 import { analyzeSavedFrame, pixelScaleArcsec } from "./frame_analysis.ts";

@@ -7,8 +7,8 @@
 import { dirname, join } from "node:path";
 import type { RawFrame } from "../../devices/camera.ts";
 import type { DeviceHub } from "../../devices/hub.ts";
-import { encodeFitsChunks } from "../imaging/fits_write.ts";
-import { writeFitsFileDurably } from "../imaging/durable_write.ts";
+import { encodeFitsChunks } from "../../lib/fits/write.ts";
+import { writeFitsFileDurably } from "../../lib/durable_write.ts";
 import { buildFrameHeader } from "../imaging/frame_header.ts";
 import type { FrameMetadata } from "../imaging/frame_header.ts";
 import type { FrameDto } from "../schemas/camera.ts";

@@ -6,9 +6,9 @@
  * every call answers 503 "being imported", and when siril-common is not installed, 503 naming the
  * package, so the rest of the box never waits on or fails for the catalogue.
  */
-import { AppError, badRequest } from "../errors.ts";
-import type { Clock } from "../clock.ts";
-import type { Logger } from "../log.ts";
+import { AppError, badRequest } from "../../lib/errors.ts";
+import type { Clock } from "../../lib/clock.ts";
+import type { Logger } from "../../lib/log.ts";
 import { CatalogRepository, type ObjectFilter, type SearchHit } from "../store/catalog.ts";
 import { buildEntries, CatalogMissingError, readCatalogFiles } from "./load.ts";
 import { searchKey } from "./normalize.ts";

@@ -6,8 +6,8 @@
  */
 import { join } from "node:path";
 import { assert, assertAlmostEquals, assertEquals, assertRejects } from "../../tests/_assert.ts";
-import { AppError } from "../errors.ts";
-import { silentLogger } from "../log.ts";
+import { AppError } from "../../lib/errors.ts";
+import { silentLogger } from "../../lib/log.ts";
 import { openDatabase } from "../store/db.ts";
 import { CatalogRepository } from "../store/catalog.ts";
 import { CatalogService } from "./catalog_service.ts";

@@ -7,10 +7,10 @@
  * night that does occur is used, and the answer says which. Coordinates are precessed from J2000
  * to the mean equinox of the night (~0.35° in 2026) once per object; refraction is ignored.
  */
-import { equatorialToHorizontal, wrapHours12 } from "../astro/coords.ts";
-import { precessFromJ2000 } from "../astro/precession.ts";
-import { type Darkness, sunAltitudeDeg, TWILIGHT_ALT_DEG } from "../astro/sun.ts";
-import { lstHours, SIDEREAL_PER_SOLAR } from "../astro/time.ts";
+import { equatorialToHorizontal, wrapHours12 } from "../../lib/astro/coords.ts";
+import { precessFromJ2000 } from "../../lib/astro/precession.ts";
+import { type Darkness, sunAltitudeDeg, TWILIGHT_ALT_DEG } from "../../lib/astro/sun.ts";
+import { lstHours, SIDEREAL_PER_SOLAR } from "../../lib/astro/time.ts";
 import type { CatalogEntry } from "./types.ts";
 
 const DEG_TO_RAD = Math.PI / 180;

@@ -5,8 +5,8 @@
  * 60° south never rises at 51.5° N.
  */
 import { assert, assertAlmostEquals, assertEquals } from "../../tests/_assert.ts";
-import { sunAltitudeDeg } from "../astro/sun.ts";
-import { lstHours } from "../astro/time.ts";
+import { sunAltitudeDeg } from "../../lib/astro/sun.ts";
+import { lstHours } from "../../lib/astro/time.ts";
 import { nightWindow, rankVisible, visibilities } from "./tonight.ts";
 import type { CatalogEntry } from "./types.ts";
 

@@ -6,10 +6,10 @@
  * where it is and raises an alert saying why. The loop itself is loop.ts; the rig is rig.ts.
  */
 import type { DeviceHub } from "../../devices/hub.ts";
-import type { Clock } from "../clock.ts";
-import { AppError, conflict } from "../errors.ts";
+import type { Clock } from "../../lib/clock.ts";
+import { AppError, conflict } from "../../lib/errors.ts";
 import type { EventBus } from "../event_bus.ts";
-import type { Logger } from "../log.ts";
+import type { Logger } from "../../lib/log.ts";
 import type { PointingService } from "../pointing/pointing_service.ts";
 import type { CenterBody, CenteringStatusDto, CenterOptions } from "../schemas/centering.ts";
 import type { FrameRepository } from "../store/frames.ts";

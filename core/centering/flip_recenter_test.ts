@@ -8,11 +8,11 @@
  * lands.
  */
 import { assert, assertEquals } from "../../tests/_assert.ts";
-import { lstHours } from "../astro/time.ts";
+import { lstHours } from "../../lib/astro/time.ts";
 import type { SequenceInput } from "../schemas/sequence.ts";
 import { testRig } from "../sequencer/_test_rig.ts";
 import type { SequencerHooks } from "../sequencer/context.ts";
-import { LogSink } from "../log.ts";
+import { LogSink } from "../../lib/log.ts";
 import { FrameRepository } from "../store/frames.ts";
 import { CenteringService } from "./centering_service.ts";
 import type { SimMount } from "../../devices/sim/mount.ts";

@@ -8,7 +8,7 @@
  * point moves by the measured error, which cancels any error that is locally constant. A failed
  * solve counts as an attempt; two in a row end the run, since the sky is probably not there.
  */
-import type { EquatorialCoord } from "../astro/coords.ts";
+import type { EquatorialCoord } from "../../lib/astro/coords.ts";
 import { offsetAim, pointingError } from "./offsets.ts";
 import type { AttemptRecord, CenteringOutcome, CenteringPorts } from "./types.ts";
 

@@ -7,7 +7,7 @@
  * reason after `maxAttempts`, or after two failed solves in a row; an abort stops it at once.
  */
 import { assert, assertEquals } from "../../tests/_assert.ts";
-import type { EquatorialCoord } from "../astro/coords.ts";
+import type { EquatorialCoord } from "../../lib/astro/coords.ts";
 import { runCentering } from "./loop.ts";
 import type { AttemptRecord, CenteringPorts } from "./types.ts";
 

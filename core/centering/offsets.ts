@@ -11,8 +11,8 @@ import {
   type EquatorialCoord,
   wrapHours,
   wrapHours12,
-} from "../astro/coords.ts";
-import { j2000ToJNow, jnowToJ2000 } from "../astro/precession.ts";
+} from "../../lib/astro/coords.ts";
+import { j2000ToJNow, jnowToJ2000 } from "../../lib/astro/precession.ts";
 import type { MountCapabilities } from "../../devices/mount.ts";
 
 const DEG_TO_RAD = Math.PI / 180;

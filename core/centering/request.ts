@@ -6,10 +6,10 @@
  */
 import type { Camera } from "../../devices/camera.ts";
 import type { Mount } from "../../devices/mount.ts";
-import { equatorialToHorizontal } from "../astro/coords.ts";
-import { j2000ToJNow } from "../astro/precession.ts";
+import { equatorialToHorizontal } from "../../lib/astro/coords.ts";
+import { j2000ToJNow } from "../../lib/astro/precession.ts";
 import { resolveRequest } from "../camera/exposure_service.ts";
-import { AppError, badRequest, conflict } from "../errors.ts";
+import { AppError, badRequest, conflict } from "../../lib/errors.ts";
 import type { CenterBody, CenterOptions } from "../schemas/centering.ts";
 
 export interface NamedTarget {

@@ -5,11 +5,11 @@
  * plate solve injected. Every wait has a deadline and follows the run's AbortSignal.
  */
 import type { DeviceHub } from "../../devices/hub.ts";
-import type { EquatorialCoord } from "../astro/coords.ts";
+import type { EquatorialCoord } from "../../lib/astro/coords.ts";
 import { resolveRequest } from "../camera/exposure_service.ts";
 import { saveFrame } from "../camera/save_frame.ts";
-import type { Clock } from "../clock.ts";
-import { DeviceTimeoutError } from "../errors.ts";
+import type { Clock } from "../../lib/clock.ts";
+import { DeviceTimeoutError } from "../../lib/errors.ts";
 import type { PointingService } from "../pointing/pointing_service.ts";
 import type { CenteringState } from "../schemas/centering.ts";
 import type { FrameRepository } from "../store/frames.ts";

@@ -4,7 +4,7 @@
  * hub-backed ports (rig.ts); the unit tests give it a fake mount whose pointing error they know.
  * Coordinates are J2000 throughout: the ports convert at the contract boundary.
  */
-import type { EquatorialCoord } from "../astro/coords.ts";
+import type { EquatorialCoord } from "../../lib/astro/coords.ts";
 import type { SolvedCentre, SolveHint } from "../polar/types.ts";
 import type { CenteringState } from "../schemas/centering.ts";
 

@@ -7,9 +7,9 @@
  * never takes much longer than one deadline. Work a deadline abandons (an FFI call already on a
  * worker thread cannot be cancelled) finishes and cleans up in the background.
  */
-import type { Clock } from "../clock.ts";
+import type { Clock } from "../../lib/clock.ts";
 import type { Config } from "../config.ts";
-import type { Logger } from "../log.ts";
+import type { Logger } from "../../lib/log.ts";
 import type { DiscoveryResult } from "../schemas/discovery.ts";
 import { alpacaSection } from "./alpaca_section.ts";
 import { INDI_BIN_DIR, INDI_CATALOGUE_DIR, indiSection } from "./indi_catalogue.ts";

@@ -5,7 +5,7 @@
  * every name; a null field means "unknown" and its keyword is left out rather than guessed.
  */
 import type { BayerPattern, FrameType } from "../../devices/camera.ts";
-import type { FitsCard } from "./fits_header.ts";
+import type { FitsCard } from "../../lib/fits/header.ts";
 
 export interface FrameMetadata {
   widthPx: number;

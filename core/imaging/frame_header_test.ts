@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { decodeFits, encodeFits } from "./fits.ts";
+import { decodeFits, encodeFits } from "../../lib/fits/mod.ts";
 import { buildFrameHeader, type FrameMetadata, sexagesimal } from "./frame_header.ts";
 
 const full: FrameMetadata = {

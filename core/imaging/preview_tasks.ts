@@ -7,7 +7,7 @@
  */
 import type { BayerPattern } from "../../devices/camera.ts";
 import { BAYER_PATTERNS } from "../../devices/camera.ts";
-import { type DecodedFits, decodeFits } from "./fits.ts";
+import { type DecodedFits, decodeFits } from "../../lib/fits/mod.ts";
 import { histogram, type ImageHistogram, type PlaneSource } from "./histogram.ts";
 import type { RgbImage } from "./image.ts";
 import { type PreviewFrame, type PreviewOptions, renderPreviewJpeg } from "./preview.ts";

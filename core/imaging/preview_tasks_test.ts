@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import jpeg from "jpeg-js";
-import { encodeFits, encodeFitsImage } from "./fits.ts";
+import { encodeFits, encodeFitsImage } from "../../lib/fits/mod.ts";
 import { histogram } from "./histogram.ts";
 import { fitsPreviewTask, frameHistogramTask, previewJpegTask } from "./preview_tasks.ts";
 

@@ -7,7 +7,7 @@
 import { calibrate } from "../calibration/calibrate.ts";
 import type { CalibrationMasters } from "../calibration/calibrate.ts";
 import type { CalibrationService } from "../calibration/calibration_service.ts";
-import type { Logger } from "../log.ts";
+import type { Logger } from "../../lib/log.ts";
 import type { CalibrateHook } from "./stack_frame.ts";
 
 /** Temperature tolerance used when matching masters to live-stacked lights, °C. */

@@ -7,11 +7,11 @@
  * back the stack, its counters and whether it was running. All work on the stack goes through
  * one promise chain, so a reset never races a frame being accumulated in a worker.
  */
-import type { Clock } from "../clock.ts";
+import type { Clock } from "../../lib/clock.ts";
 import type { EventBus } from "../event_bus.ts";
 import type { MonoImage } from "../imaging/image.ts";
 import type { AccumulatorState } from "../imaging/stack/accumulator.ts";
-import type { Logger } from "../log.ts";
+import type { Logger } from "../../lib/log.ts";
 import type { FrameDto } from "../schemas/camera.ts";
 import {
   DEFAULT_LIVESTACK_OPTIONS,

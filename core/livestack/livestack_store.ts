@@ -8,7 +8,7 @@
  */
 import { join } from "node:path";
 import { z } from "zod";
-import { writeFitsFileDurably } from "../imaging/durable_write.ts";
+import { writeFitsFileDurably } from "../../lib/durable_write.ts";
 import type { AccumulatorState } from "../imaging/stack/accumulator.ts";
 import { decodeStack, encodeStackChunks } from "../imaging/stack/stack_fits.ts";
 import { LivestackFrameDto, LivestackOptions } from "../schemas/livestack.ts";

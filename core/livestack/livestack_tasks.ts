@@ -7,7 +7,7 @@
  */
 import type { BayerPattern } from "../../devices/camera.ts";
 import { debayerBilinear, debayerSuperpixel } from "../imaging/debayer.ts";
-import { decodeFits } from "../imaging/fits.ts";
+import { decodeFits } from "../../lib/fits/mod.ts";
 import type { MonoImage } from "../imaging/image.ts";
 import { registerStars, type RegistrationOptions } from "../imaging/register/register.ts";
 import type { AffineTransform } from "../imaging/register/transform.ts";

@@ -6,9 +6,14 @@
  * covariance scaled by the residual variance gives their sigmas. Applying the model to a goto
  * inverts mount = sky + Δ(mount) by fixed-point iteration, which converges because Δ is tiny.
  */
-import { wrapHours, wrapHours12 } from "../astro/coords.ts";
+import { wrapHours, wrapHours12 } from "../../lib/astro/coords.ts";
 import { leastSquares } from "./linear.ts";
-import { correctionArcsec, type PointingTerms, termBasis, type TermName } from "./terms.ts";
+import {
+  correctionArcsec,
+  type PointingTerms,
+  termBasis,
+  type TermName,
+} from "../../lib/astro/tpoint_terms.ts";
 
 const DEG_TO_RAD = Math.PI / 180;
 const ARCSEC_PER_HOUR = 54_000;

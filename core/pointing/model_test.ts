@@ -5,9 +5,9 @@
  * reproduce the forward model to 0.01″; too few points and degenerate data are refused.
  */
 import assert from "node:assert/strict";
-import { wrapHours } from "../astro/coords.ts";
+import { wrapHours } from "../../lib/astro/coords.ts";
 import { fitPointingModel, mountDemandFor, type PointingSample } from "./model.ts";
-import { correctionArcsec, type PointingTerms } from "./terms.ts";
+import { correctionArcsec, type PointingTerms } from "../../lib/astro/tpoint_terms.ts";
 
 const LATITUDE_DEG = 48.2;
 const TRUTH: PointingTerms = { IH: 120, ID: -80, CH: 45, NP: -30, MA: 300, ME: -180 };

@@ -5,9 +5,9 @@
  * so: the goto target is turned into the position the mount must be sent to for the optics to
  * land on it.
  */
-import { wrapHours12 } from "../astro/coords.ts";
-import { pierSideForHourAngle } from "../astro/meridian.ts";
-import type { Logger } from "../log.ts";
+import { wrapHours12 } from "../../lib/astro/coords.ts";
+import { pierSideForHourAngle } from "../../lib/astro/meridian.ts";
+import type { Logger } from "../../lib/log.ts";
 import type { AlignPointDto, PointingModelDto } from "../schemas/alignment.ts";
 import type { Profile } from "../profiles/schema.ts";
 import type { AlignmentRepository } from "../store/alignment.ts";

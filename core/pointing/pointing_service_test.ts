@@ -4,12 +4,12 @@
  * goto target becomes the mount demand the model predicts, on the pier side the goto will take.
  */
 import assert from "node:assert/strict";
-import { silentLogger } from "../log.ts";
+import { silentLogger } from "../../lib/log.ts";
 import type { Profile } from "../profiles/schema.ts";
 import type { AlignPointDto } from "../schemas/alignment.ts";
 import { mountDemandFor } from "./model.ts";
 import { PointingService } from "./pointing_service.ts";
-import type { PointingTerms } from "./terms.ts";
+import type { PointingTerms } from "../../lib/astro/tpoint_terms.ts";
 
 const LATITUDE_DEG = 48.2;
 const PROFILE = {

@@ -7,14 +7,14 @@
  * publishing `polar_alignment.error_computed`, until stopped. One run at a time.
  */
 import type { DeviceHub } from "../../devices/hub.ts";
-import { wrapHours, wrapHours12 } from "../astro/coords.ts";
-import { j2000ToJNow, jnowToJ2000 } from "../astro/precession.ts";
+import { wrapHours, wrapHours12 } from "../../lib/astro/coords.ts";
+import { j2000ToJNow, jnowToJ2000 } from "../../lib/astro/precession.ts";
 import { resolveRequest } from "../camera/exposure_service.ts";
 import { saveFrame } from "../camera/save_frame.ts";
-import type { Clock } from "../clock.ts";
-import { AppError, conflict } from "../errors.ts";
+import type { Clock } from "../../lib/clock.ts";
+import { AppError, conflict } from "../../lib/errors.ts";
 import type { EventBus } from "../event_bus.ts";
-import type { Logger } from "../log.ts";
+import type { Logger } from "../../lib/log.ts";
 import type { PolarErrorDto, PolarStartBody, PolarStatusDto } from "../schemas/polar_alignment.ts";
 import type { FrameRepository } from "../store/frames.ts";
 import {

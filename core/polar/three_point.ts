@@ -10,9 +10,14 @@
  * knob); the rotation that carries the last pointing to the new one carries the axis too, so each
  * new solve updates the remaining error.
  */
-import { equatorialToHorizontal, wrapDeg180, wrapHours, wrapHours12 } from "../astro/coords.ts";
-import { j2000ToJNow } from "../astro/precession.ts";
-import { lstHours, SIDEREAL_RATE_ARCSEC_PER_S } from "../astro/time.ts";
+import {
+  equatorialToHorizontal,
+  wrapDeg180,
+  wrapHours,
+  wrapHours12,
+} from "../../lib/astro/coords.ts";
+import { j2000ToJNow } from "../../lib/astro/precession.ts";
+import { lstHours, SIDEREAL_RATE_ARCSEC_PER_S } from "../../lib/astro/time.ts";
 
 export type Vec3 = readonly [number, number, number];
 

@@ -9,9 +9,9 @@
 import assert from "node:assert/strict";
 import { parseSimMountErrors } from "../../devices/sim/mount_options.ts";
 import { trueHaDec } from "../../devices/sim/mount_errors.ts";
-import { ManualClock } from "../clock.ts";
-import { jnowToJ2000 } from "../astro/precession.ts";
-import { lstHours } from "../astro/time.ts";
+import { ManualClock } from "../../lib/clock.ts";
+import { jnowToJ2000 } from "../../lib/astro/precession.ts";
+import { lstHours } from "../../lib/astro/time.ts";
 import {
   adjustedAxis,
   axisFromPointings,

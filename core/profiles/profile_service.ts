@@ -5,7 +5,7 @@
 import type { Optics, Site } from "../../devices/device.ts";
 import { DEVICE_KINDS } from "../../devices/device.ts";
 import type { DeviceHub, RigPlan } from "../../devices/hub.ts";
-import type { Logger } from "../log.ts";
+import type { Logger } from "../../lib/log.ts";
 import type { ProfileRepository } from "../store/profiles.ts";
 import type { Profile, ProfileInput } from "./schema.ts";
 

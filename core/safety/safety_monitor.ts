@@ -11,9 +11,9 @@
  * but only if something was interrupted: a box that was idle stays idle.
  */
 import type { DeviceHub } from "../../devices/hub.ts";
-import type { Clock } from "../clock.ts";
+import type { Clock } from "../../lib/clock.ts";
 import type { EventBus } from "../event_bus.ts";
-import type { Logger } from "../log.ts";
+import type { Logger } from "../../lib/log.ts";
 
 /** Something that images and must stop when it rains (and may resume after). */
 export interface ImagingHook {

@@ -4,10 +4,10 @@
  * rest; a lost weather station counts as unsafe after its grace; safe again for long enough
  * reopens only what was closed and resumes only what was interrupted.
  */
-import { systemClock } from "../clock.ts";
+import { systemClock } from "../../lib/clock.ts";
 import { EventBus } from "../event_bus.ts";
 import type { EventPayload, EventType, WsEvent } from "../events.ts";
-import { LogSink } from "../log.ts";
+import { LogSink } from "../../lib/log.ts";
 import { DeviceHub } from "../../devices/hub.ts";
 import { defaultRegistry } from "../../devices/registry.ts";
 import { isSimulated } from "../../devices/sim/faults.ts";

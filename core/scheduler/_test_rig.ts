@@ -5,10 +5,10 @@
  * at 2026-01-15 22:00 UTC at Greenwich, deep in an astronomical night (dawn ~05:50 UTC), with
  * the local sidereal time at about 5.7 h.
  */
-import { ManualClock } from "../clock.ts";
+import { ManualClock } from "../../lib/clock.ts";
 import { EventBus } from "../event_bus.ts";
 import type { EventPayload, EventType, WsEvent } from "../events.ts";
-import { LogSink } from "../log.ts";
+import { LogSink } from "../../lib/log.ts";
 import { openDatabase } from "../store/db.ts";
 import type { Database } from "../store/db.ts";
 import { DeviceHub } from "../../devices/hub.ts";

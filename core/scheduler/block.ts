@@ -4,7 +4,7 @@
  * the sequencer can run it with its crash-recovery record, and the block row that maps its
  * groups back to the plan's. Also the interruptible wait the runner sleeps in between blocks.
  */
-import type { Clock } from "../clock.ts";
+import type { Clock } from "../../lib/clock.ts";
 import type { SchedulerPlanDto } from "../schemas/scheduler.ts";
 import type { SequenceDto } from "../schemas/sequence.ts";
 import type { SchedulerRepository } from "../store/scheduler.ts";

@@ -9,8 +9,8 @@
  * possible, the answer says when the first one will be (searched ahead in 5-minute steps,
  * refined to the minute), so the runner can sleep until then.
  */
-import type { SiteLatLon } from "../astro/sun.ts";
-import { TWILIGHT_ALT_DEG } from "../astro/sun.ts";
+import type { SiteLatLon } from "../../lib/astro/sun.ts";
+import { TWILIGHT_ALT_DEG } from "../../lib/astro/sun.ts";
 import type { SchedulerPlan, SchedulerTarget } from "../schemas/scheduler.ts";
 import {
   limitAltDeg,

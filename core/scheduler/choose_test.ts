@@ -3,11 +3,11 @@
  * Pleiades, up until ~04:00 UTC). The expected answers come from an independent model written
  * here — the Astronomical Almanac's low-precision Sun, the USNO sidereal-time polynomial, the
  * rigorous-enough annual precession in RA/Dec — sampled by brute force, not from the code under
- * test. That model agrees with core/astro to about 0.02°, so samples within 0.3° of a limit are
+ * test. That model agrees with lib/astro to about 0.02°, so samples within 0.3° of a limit are
  * not judged, and instants (dusk, moonset) are compared to within 3 minutes.
  */
 import { assert, assertEquals, assertMatch } from "../../tests/_assert.ts";
-import { moonEquatorial } from "../astro/sun.ts";
+import { moonEquatorial } from "../../lib/astro/sun.ts";
 import { SchedulerPlan, type SchedulerPlanInput } from "../schemas/scheduler.ts";
 import { chooseTarget } from "./choose.ts";
 

@@ -10,7 +10,7 @@ import type {
   SchedulerTarget,
 } from "../schemas/scheduler.ts";
 import type { Sequence } from "../schemas/sequence.ts";
-import type { SiteLatLon } from "../astro/sun.ts";
+import type { SiteLatLon } from "../../lib/astro/sun.ts";
 import { darknessEndMs } from "./sky.ts";
 
 /** Frames done per target, per group (the plan's order). */

@@ -5,10 +5,10 @@
  * block itself is a sequencer run whose AbortSignal this owns.
  */
 import type { DeviceHub } from "../../devices/hub.ts";
-import type { Clock } from "../clock.ts";
-import { conflict } from "../errors.ts";
+import type { Clock } from "../../lib/clock.ts";
+import { conflict } from "../../lib/errors.ts";
 import type { EventBus } from "../event_bus.ts";
-import type { Logger } from "../log.ts";
+import type { Logger } from "../../lib/log.ts";
 import type { SchedulerPlanDto, SchedulerState } from "../schemas/scheduler.ts";
 import type { SchedulerRepository } from "../store/scheduler.ts";
 import { errorText } from "../sequencer/context.ts";

@@ -6,7 +6,7 @@
  * profile does not have is skipped, not an error.
  */
 import type { DeviceHub } from "../../devices/hub.ts";
-import type { Clock } from "../clock.ts";
+import type { Clock } from "../../lib/clock.ts";
 import type { SchedulerPlan } from "../schemas/scheduler.ts";
 import { errorText } from "../sequencer/context.ts";
 import { Rig, SLEW_TIMEOUT_MS } from "../sequencer/rig.ts";

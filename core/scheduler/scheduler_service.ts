@@ -11,10 +11,10 @@
  * plan when it rains and hands it back when it has been safe long enough.
  */
 import type { DeviceHub } from "../../devices/hub.ts";
-import type { Clock } from "../clock.ts";
-import { conflict } from "../errors.ts";
+import type { Clock } from "../../lib/clock.ts";
+import { conflict } from "../../lib/errors.ts";
 import type { EventBus } from "../event_bus.ts";
-import type { Logger } from "../log.ts";
+import type { Logger } from "../../lib/log.ts";
 import type { SchedulerPlanDto, SchedulerStatusDto } from "../schemas/scheduler.ts";
 import type { Database } from "../store/db.ts";
 import { SchedulerRepository } from "../store/scheduler.ts";

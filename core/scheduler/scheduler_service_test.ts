@@ -6,10 +6,10 @@
  * validation lists every problem at once.
  */
 import { assert, assertEquals, assertMatch, assertRejects } from "../../tests/_assert.ts";
-import { AppError } from "../errors.ts";
+import { AppError } from "../../lib/errors.ts";
 import { SafetyMonitor } from "../safety/safety_monitor.ts";
 import type { SchedulerPlanInput } from "../schemas/scheduler.ts";
-import { LogSink } from "../log.ts";
+import { LogSink } from "../../lib/log.ts";
 import { isSimulated } from "../../devices/sim/faults.ts";
 import type { SimWeather } from "../../devices/sim/weather.ts";
 import { type SchedulerRig, schedulerRig } from "./_test_rig.ts";

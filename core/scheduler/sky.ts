@@ -11,16 +11,16 @@ import {
   type EquatorialCoord,
   equatorialToHorizontal,
   type HorizontalCoord,
-} from "../astro/coords.ts";
-import { precessFromJ2000 } from "../astro/precession.ts";
+} from "../../lib/astro/coords.ts";
+import { precessFromJ2000 } from "../../lib/astro/precession.ts";
 import {
   moonEquatorial,
   moonIlluminatedFraction,
   type SiteLatLon,
   sunAltitudeDeg,
   TWILIGHT_ALT_DEG,
-} from "../astro/sun.ts";
-import { lmstHours } from "../astro/time.ts";
+} from "../../lib/astro/sun.ts";
+import { lmstHours } from "../../lib/astro/time.ts";
 import type { DarknessRequirement, HorizonPoint } from "../schemas/scheduler.ts";
 
 /** The altitude of the local horizon profile at `azDeg`, interpolated linearly with wrap. */

@@ -4,10 +4,10 @@
  * and data dir, and a SequencerService over them. `drive` advances the clock until a promise
  * settles, so a night of exposures runs in a fraction of a second.
  */
-import { ManualClock } from "../clock.ts";
+import { ManualClock } from "../../lib/clock.ts";
 import { EventBus } from "../event_bus.ts";
 import type { EventPayload, EventType, WsEvent } from "../events.ts";
-import { LogSink } from "../log.ts";
+import { LogSink } from "../../lib/log.ts";
 import { openDatabase } from "../store/db.ts";
 import type { Database } from "../store/db.ts";
 import { DeviceHub } from "../../devices/hub.ts";

@@ -4,9 +4,9 @@
  * profile's site. A met condition ends the target's remaining repetitions, not the sequence.
  * The altitude uses the J2000 position: precession moves it by far less than any sane limit.
  */
-import { equatorialToHorizontal } from "../astro/coords.ts";
-import { isDark, sunAltitudeDeg } from "../astro/sun.ts";
-import { lstHours } from "../astro/time.ts";
+import { equatorialToHorizontal } from "../../lib/astro/coords.ts";
+import { isDark, sunAltitudeDeg } from "../../lib/astro/sun.ts";
+import { lstHours } from "../../lib/astro/time.ts";
 import type { SequenceTarget } from "../schemas/sequence.ts";
 import type { SequencerContext } from "./context.ts";
 

@@ -6,9 +6,9 @@
  */
 import type { RawFrame } from "../../devices/camera.ts";
 import type { DeviceHub } from "../../devices/hub.ts";
-import type { Clock } from "../clock.ts";
+import type { Clock } from "../../lib/clock.ts";
 import type { EventBus } from "../event_bus.ts";
-import type { Logger } from "../log.ts";
+import type { Logger } from "../../lib/log.ts";
 import type { Database } from "../store/db.ts";
 import type { ResolveTarget } from "./validate.ts";
 

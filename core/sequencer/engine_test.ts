@@ -6,7 +6,7 @@
  * problem at once.
  */
 import { assert, assertAlmostEquals, assertEquals, assertRejects } from "../../tests/_assert.ts";
-import { AppError } from "../errors.ts";
+import { AppError } from "../../lib/errors.ts";
 import type { SequenceInput } from "../schemas/sequence.ts";
 import { isSimulated } from "../../devices/sim/faults.ts";
 import { type TestRig, testRig } from "./_test_rig.ts";

@@ -4,7 +4,7 @@
  * the pier side changes, and finishes the plan with every frame exactly once.
  */
 import { assert, assertEquals } from "../../tests/_assert.ts";
-import { lstHours } from "../astro/time.ts";
+import { lstHours } from "../../lib/astro/time.ts";
 import type { SequenceInput } from "../schemas/sequence.ts";
 import { testRig } from "./_test_rig.ts";
 

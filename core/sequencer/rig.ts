@@ -7,9 +7,9 @@
  */
 import type { DeviceHub } from "../../devices/hub.ts";
 import type { FilterSlot } from "../../devices/filterwheel.ts";
-import type { Clock } from "../clock.ts";
-import { j2000ToJNow } from "../astro/precession.ts";
-import { DeviceTimeoutError } from "../errors.ts";
+import type { Clock } from "../../lib/clock.ts";
+import { j2000ToJNow } from "../../lib/astro/precession.ts";
+import { DeviceTimeoutError } from "../../lib/errors.ts";
 
 const POLL_MS = 100;
 export const FILTER_TIMEOUT_MS = 60_000;

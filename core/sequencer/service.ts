@@ -4,7 +4,7 @@
  * record in the store. At start it marks runs a dead process left behind as interrupted, removes
  * partly written frame files, and (with `[sequencer] auto_resume`) continues the latest one.
  */
-import { AppError, conflict, notFound } from "../errors.ts";
+import { AppError, conflict, notFound } from "../../lib/errors.ts";
 import type { CheckpointDto, SequenceDto, SequencerStatusDto } from "../schemas/sequence.ts";
 import { SequenceRepository } from "../store/sequences.ts";
 import type { RunRecord } from "../store/sequences.ts";

@@ -6,7 +6,7 @@
  * raw input defensively, so they run even where the schema already failed elsewhere.
  */
 import type { DeviceHub } from "../../devices/hub.ts";
-import { AppError } from "../errors.ts";
+import { AppError } from "../../lib/errors.ts";
 import { Sequence } from "../schemas/sequence.ts";
 import { slotOfFilter } from "./rig.ts";
 

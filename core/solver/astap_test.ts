@@ -1,6 +1,6 @@
 import { assertAlmostEquals, assertEquals } from "../../tests/_assert.ts";
 import { astapArgs, astapSolution, parseAstapIni } from "./astap.ts";
-import { wcsFigures } from "./wcs.ts";
+import { wcsFigures } from "../../lib/astro/wcs.ts";
 
 // The shape ASTAP writes (han-k59/astap, unit_command_line: write_ini).
 const SOLVED_INI = `PLTSOLVD=T

@@ -5,11 +5,11 @@
  * centre itself, and `--no-plots --new-fits none` keep it from writing files we do not read.
  */
 import { join } from "node:path";
-import { fitsHdus } from "../imaging/fits.ts";
-import type { FitsValue } from "../imaging/fits.ts";
+import { fitsHdus } from "../../lib/fits/mod.ts";
+import type { FitsValue } from "../../lib/fits/mod.ts";
 import { ASTROMETRY_INDEX_DIR } from "./indexes.ts";
 import { runProcess } from "./run_process.ts";
-import type { TanWcs } from "./wcs.ts";
+import type { TanWcs } from "../../lib/astro/wcs.ts";
 import type { BackendOutcome, SolveRequest } from "./types.ts";
 
 export const SOLVE_FIELD = "solve-field";

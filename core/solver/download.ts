@@ -8,9 +8,9 @@
  * (`d50_0101.1476`) to ASTAP's.
  */
 import { dirname, join } from "node:path";
-import { badRequest, conflict } from "../errors.ts";
+import { badRequest, conflict } from "../../lib/errors.ts";
 import type { EventBus } from "../event_bus.ts";
-import type { Logger } from "../log.ts";
+import type { Logger } from "../../lib/log.ts";
 
 export interface DownloadOptions {
   bus: EventBus;

@@ -1,9 +1,9 @@
 import { join } from "node:path";
 import { assert, assertEquals, assertRejects, assertThrows } from "../../tests/_assert.ts";
-import { systemClock } from "../clock.ts";
-import { AppError } from "../errors.ts";
+import { systemClock } from "../../lib/clock.ts";
+import { AppError } from "../../lib/errors.ts";
 import { EventBus } from "../event_bus.ts";
-import { silentLogger } from "../log.ts";
+import { silentLogger } from "../../lib/log.ts";
 import { IndexDownloader } from "./download.ts";
 
 const NAME = "index-test-01.fits";

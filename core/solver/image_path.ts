@@ -5,8 +5,8 @@
  * here too: it proves the file is FITS and gives the frame's size and binning.
  */
 import { isAbsolute, relative, resolve, sep } from "node:path";
-import { badRequest } from "../errors.ts";
-import { BLOCK_BYTES, fitsHdus } from "../imaging/fits.ts";
+import { badRequest } from "../../lib/errors.ts";
+import { BLOCK_BYTES, fitsHdus } from "../../lib/fits/mod.ts";
 
 export interface CheckedImage {
   path: string;

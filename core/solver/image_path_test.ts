@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { assertEquals, assertRejects } from "../../tests/_assert.ts";
-import { AppError } from "../errors.ts";
-import { encodeFits } from "../imaging/fits.ts";
+import { AppError } from "../../lib/errors.ts";
+import { encodeFits } from "../../lib/fits/mod.ts";
 import { checkImagePath } from "./image_path.ts";
 
 async function withDirs(fn: (data: string, outside: string) => Promise<void>) {

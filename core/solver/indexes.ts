@@ -6,7 +6,7 @@
  * so an index "covers" the field when its quad range overlaps [0.1, 1] × the field's width.
  */
 import { join } from "node:path";
-import { fitsHdus } from "../imaging/fits.ts";
+import { fitsHdus } from "../../lib/fits/mod.ts";
 import { ASTAP_DATABASE_DIR } from "./astap.ts";
 
 export const ASTROMETRY_INDEX_DIR = "/usr/share/astrometry";

@@ -7,7 +7,7 @@
 import { runAstap } from "./astap.ts";
 import { runSolveField } from "./astrometry_net.ts";
 import type { BackendOutcome, SolveRequest, SolverName } from "./types.ts";
-import { pixelToSky, wcsFigures } from "./wcs.ts";
+import { pixelToSky, wcsFigures } from "../../lib/astro/wcs.ts";
 
 export interface Solution {
   raDeg: number;

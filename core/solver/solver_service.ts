@@ -4,9 +4,9 @@
  * closing the service kills its child processes. The finished job publishes `solver.result`.
  * Jobs are kept in memory only (the newest `maxJobs`): a solve is cheap to repeat after a restart.
  */
-import type { Clock } from "../clock.ts";
+import type { Clock } from "../../lib/clock.ts";
 import type { EventBus } from "../event_bus.ts";
-import type { Logger } from "../log.ts";
+import type { Logger } from "../../lib/log.ts";
 import { checkImagePath } from "./image_path.ts";
 import { ASTAP_DATABASE_DIR } from "./astap.ts";
 import { ASTROMETRY_INDEX_DIR, listAstapDatabases, listIndexFiles } from "./indexes.ts";

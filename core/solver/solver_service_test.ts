@@ -1,9 +1,9 @@
 import { join } from "node:path";
 import { assert, assertEquals } from "../../tests/_assert.ts";
-import { systemClock } from "../clock.ts";
+import { systemClock } from "../../lib/clock.ts";
 import { EventBus } from "../event_bus.ts";
-import { silentLogger } from "../log.ts";
-import { encodeFits } from "../imaging/fits.ts";
+import { silentLogger } from "../../lib/log.ts";
+import { encodeFits } from "../../lib/fits/mod.ts";
 import { SolverService } from "./solver_service.ts";
 
 /** Running, not a zombie: an orphan killed in a container may wait for a reaper that is slow. */

@@ -2,7 +2,7 @@
  * Shapes shared by the solver backends and the job service: what one attempt is asked and what
  * it answers. Positions inside the solver are degrees (RA too); the API converts RA to hours.
  */
-import type { TanWcs } from "./wcs.ts";
+import type { TanWcs } from "../../lib/astro/wcs.ts";
 
 export interface SolveRequest {
   /** Absolute path of an existing FITS file (already checked against the data directory). */

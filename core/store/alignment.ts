@@ -3,9 +3,9 @@
  * and pier side that a pointing model needs. Rows come out as the API's AlignPointDto.
  */
 import type { Kysely } from "kysely";
-import { angularSeparationDeg } from "../astro/coords.ts";
-import { systemClock } from "../clock.ts";
-import type { Clock } from "../clock.ts";
+import { angularSeparationDeg } from "../../lib/astro/coords.ts";
+import { systemClock } from "../../lib/clock.ts";
+import type { Clock } from "../../lib/clock.ts";
 import type { AlignPointDto } from "../schemas/alignment.ts";
 import { Database } from "./db.ts";
 import type { AlignmentPointsTable, DB } from "./schema.ts";

@@ -4,7 +4,7 @@
  * the row points to is the service's business; this module only keeps the catalogue.
  */
 import type { Kysely } from "kysely";
-import { notFound } from "../errors.ts";
+import { notFound } from "../../lib/errors.ts";
 import { MasterDto, type MasterType } from "../schemas/calibration.ts";
 import { Database } from "./db.ts";
 import type { CalibrationMastersTable, DB } from "./schema.ts";

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { type Client, createClient } from "@libsql/client";
 import { LibsqlDialect, type LibsqlDialectConfig } from "@libsql/kysely-libsql";
 import { Kysely, sql } from "kysely";
-import { type Logger, silentLogger } from "../log.ts";
+import { type Logger, silentLogger } from "../../lib/log.ts";
 import { migrate, type Migration } from "./migrate.ts";
 import type { DB } from "./schema.ts";
 

@@ -7,9 +7,9 @@
  * frames keep arriving during a night, unlike an offset.
  */
 import type { Kysely } from "kysely";
-import { systemClock } from "../clock.ts";
-import type { Clock } from "../clock.ts";
-import { conflict, notFound } from "../errors.ts";
+import { systemClock } from "../../lib/clock.ts";
+import type { Clock } from "../../lib/clock.ts";
+import { conflict, notFound } from "../../lib/errors.ts";
 import { FrameDto } from "../schemas/camera.ts";
 import { Database } from "./db.ts";
 import type { DB, FramesTable } from "./schema.ts";

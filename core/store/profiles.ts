@@ -7,9 +7,9 @@
  */
 import type { Kysely, Transaction } from "kysely";
 import { z } from "zod";
-import { systemClock } from "../clock.ts";
-import type { Clock } from "../clock.ts";
-import { AppError, badRequest, conflict, notFound } from "../errors.ts";
+import { systemClock } from "../../lib/clock.ts";
+import type { Clock } from "../../lib/clock.ts";
+import { AppError, badRequest, conflict, notFound } from "../../lib/errors.ts";
 import { Profile, ProfileInput, simulatorProfile } from "../profiles/schema.ts";
 import { Database } from "./db.ts";
 import type { DB, ProfilesTable } from "./schema.ts";

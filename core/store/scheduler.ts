@@ -5,9 +5,9 @@
  * mapped back to the plan's groups — so frames taken before a crash are counted exactly once.
  */
 import type { Kysely } from "kysely";
-import { systemClock } from "../clock.ts";
-import type { Clock } from "../clock.ts";
-import { notFound } from "../errors.ts";
+import { systemClock } from "../../lib/clock.ts";
+import type { Clock } from "../../lib/clock.ts";
+import { notFound } from "../../lib/errors.ts";
 import { SchedulerPlan, type SchedulerPlanDto } from "../schemas/scheduler.ts";
 import { Checkpoint } from "../schemas/sequence.ts";
 import { Database } from "./db.ts";

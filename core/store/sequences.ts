@@ -6,9 +6,9 @@
  * both or neither.
  */
 import type { Kysely } from "kysely";
-import { systemClock } from "../clock.ts";
-import type { Clock } from "../clock.ts";
-import { conflict, notFound } from "../errors.ts";
+import { systemClock } from "../../lib/clock.ts";
+import type { Clock } from "../../lib/clock.ts";
+import { conflict, notFound } from "../../lib/errors.ts";
 import { Checkpoint, Sequence, SequenceDto } from "../schemas/sequence.ts";
 import type { RunState } from "../schemas/sequence.ts";
 import { Database } from "./db.ts";

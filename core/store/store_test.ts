@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { AppError } from "../errors.ts";
+import { AppError } from "../../lib/errors.ts";
 import type { FrameDto } from "../schemas/camera.ts";
-import { ManualClock } from "../clock.ts";
+import { ManualClock } from "../../lib/clock.ts";
 import { type Database, openDatabase, pragma } from "./db.ts";
 import { type Migration, MIGRATIONS, SchemaVersionError } from "./migrate.ts";
 import { FrameRepository } from "./frames.ts";

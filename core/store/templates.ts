@@ -5,9 +5,9 @@
  */
 import type { Kysely } from "kysely";
 import type { z } from "zod";
-import { systemClock } from "../clock.ts";
-import type { Clock } from "../clock.ts";
-import { notFound } from "../errors.ts";
+import { systemClock } from "../../lib/clock.ts";
+import type { Clock } from "../../lib/clock.ts";
+import { notFound } from "../../lib/errors.ts";
 import { TemplateContent } from "../schemas/sequence.ts";
 import type { TemplateDto } from "../schemas/sequence.ts";
 import { Database } from "./db.ts";

@@ -5,7 +5,7 @@
  * three failed polls in a row, and commands that refresh the snapshot before they resolve, so
  * `status()` already shows what the command started.
  */
-import { DeviceNotConnectedError } from "../../core/errors.ts";
+import { DeviceNotConnectedError } from "../../lib/errors.ts";
 import type { BaseStatus, DeviceInfo, DeviceKind, DriverContext } from "../device.ts";
 import { Emitter } from "../emitter.ts";
 import { AlpacaHttp } from "./http.ts";

@@ -5,8 +5,8 @@
  * Requests are checked against the capabilities first, so a bad one is refused naming the field
  * before anything reaches the wire.
  */
-import { decodeImageBytes } from "../../core/alpaca/image_bytes.ts";
-import { conflict } from "../../core/errors.ts";
+import { decodeImageBytes } from "../../lib/alpaca/image_bytes.ts";
+import { conflict } from "../../lib/errors.ts";
 import type {
   BayerPattern,
   Camera,

@@ -1,5 +1,5 @@
 /** A remote Alpaca CoverCalibrator behind our FlatPanel contract. */
-import { conflict } from "../../core/errors.ts";
+import { conflict } from "../../lib/errors.ts";
 import type { DriverContext } from "../device.ts";
 import type {
   CalibratorState,

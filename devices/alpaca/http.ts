@@ -2,14 +2,14 @@
  * One Alpaca device seen over HTTP: GET and PUT of its members with ClientID and an increasing
  * ClientTransactionID, one request at a time (the contract's "one command at a time per device"),
  * each with a deadline. A 200 with ErrorNumber ≠ 0 becomes the matching contract error through
- * core/alpaca/errors.ts; a 400 or a dead socket becomes an Error naming the member.
+ * lib/alpaca/errors.ts; a 400 or a dead socket becomes an Error naming the member.
  */
-import { fromAlpacaError } from "../../core/alpaca/errors.ts";
+import { fromAlpacaError } from "../../lib/alpaca/errors.ts";
 import {
   IMAGE_BYTES_MIME,
   imageBytesErrorMessage,
   readImageBytesHeader,
-} from "../../core/alpaca/image_bytes.ts";
+} from "../../lib/alpaca/image_bytes.ts";
 
 export interface AlpacaTarget {
   host: string;

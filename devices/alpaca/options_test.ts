@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { systemClock } from "../../core/clock.ts";
+import { systemClock } from "../../lib/clock.ts";
 import { harnessContext } from "../../tests/contracts/_wait.ts";
 import { defaultRegistry } from "../registry.ts";
 import { parseAlpacaOptions } from "./options.ts";

@@ -2,11 +2,11 @@
  * A remote Alpaca Telescope behind our Mount contract. Coordinates cross in the epoch the server
  * declares (EquatorialSystem 2 = J2000, else JNow); what ASCOM does not report — the tracking
  * mode while tracking is off, the goto target, the time to the meridian flip — the driver keeps
- * or computes (core/astro/meridian) from the polled DeviceState, which is one consistent snapshot.
+ * or computes (lib/astro/meridian) from the polled DeviceState, which is one consistent snapshot.
  */
-import { hourAngleHours } from "../../core/astro/coords.ts";
-import { timeToFlipS } from "../../core/astro/meridian.ts";
-import { j2000ToJNow } from "../../core/astro/precession.ts";
+import { hourAngleHours } from "../../lib/astro/coords.ts";
+import { timeToFlipS } from "../../lib/astro/meridian.ts";
+import { j2000ToJNow } from "../../lib/astro/precession.ts";
 import type { DriverContext } from "../device.ts";
 import type {
   EquatorialTarget,

@@ -4,7 +4,7 @@
  * are the members that do not answer 0x400. Reasons and the override come through our server's
  * custom actions when it offers them; a foreign SafetyMonitor gives one generic reason.
  */
-import { conflict } from "../../core/errors.ts";
+import { conflict } from "../../lib/errors.ts";
 import type { DriverContext } from "../device.ts";
 import type { Weather, WeatherCapabilities, WeatherConditions, WeatherStatus } from "../weather.ts";
 import { AlpacaDriver } from "./base.ts";

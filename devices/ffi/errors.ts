@@ -6,7 +6,7 @@
  * device fault. Every message names the call and the SDK's own code name, so a log line is
  * enough to look the failure up in ZWO's documentation.
  */
-import { AppError, conflict, DeviceNotConnectedError } from "../../core/errors.ts";
+import { AppError, conflict, DeviceNotConnectedError } from "../../lib/errors.ts";
 
 export type ZwoSdkName = "ASI" | "EAF" | "EFW";
 

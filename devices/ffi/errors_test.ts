@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { AppError, DeviceNotConnectedError } from "../../core/errors.ts";
+import { AppError, DeviceNotConnectedError } from "../../lib/errors.ts";
 import { isLostCode, sdkCodeName, sdkError } from "./errors.ts";
 
 Deno.test("sdk errors: codes are named as in the SDK headers", () => {

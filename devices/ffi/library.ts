@@ -5,7 +5,7 @@
  * every FFI driver uses: the SDKs are not documented as thread-safe per device, and nonblocking
  * calls run on worker threads, so each device lets one call at a time reach its library.
  */
-import { AppError, DeviceNotConnectedError } from "../../core/errors.ts";
+import { AppError, DeviceNotConnectedError } from "../../lib/errors.ts";
 
 export function openLibrary<S extends Deno.ForeignLibraryInterface>(
   what: string,

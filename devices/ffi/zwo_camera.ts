@@ -8,9 +8,9 @@
  * Options: library, index | id | name, pollIntervalMs (exposure status, 50), statusIntervalMs
  * (cooler, 1000), readoutTimeoutMs (shutter close to SUCCESS, 60000).
  */
-import type { Clock } from "../../core/clock.ts";
-import { conflict, DeviceNotConnectedError } from "../../core/errors.ts";
-import type { Logger } from "../../core/log.ts";
+import type { Clock } from "../../lib/clock.ts";
+import { conflict, DeviceNotConnectedError } from "../../lib/errors.ts";
+import type { Logger } from "../../lib/log.ts";
 import type {
   Camera,
   CameraCapabilities,

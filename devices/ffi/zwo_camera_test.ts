@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { systemClock } from "../../core/clock.ts";
-import { AppError, DeviceNotConnectedError, DeviceTimeoutError } from "../../core/errors.ts";
+import { systemClock } from "../../lib/clock.ts";
+import { AppError, DeviceNotConnectedError, DeviceTimeoutError } from "../../lib/errors.ts";
 import { cameraContractSuite } from "../../tests/contracts/camera_suite.ts";
 import { harnessContext } from "../../tests/contracts/_wait.ts";
 import { asiSwitches, buildStubs } from "../../tests/fakes/zwo/build.ts";

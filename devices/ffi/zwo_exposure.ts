@@ -6,8 +6,8 @@
  * the shutter is open (the clock says when it closes) and dense near the end. An abort stops
  * the exposure at once; a camera that never reports the end fails with a named timeout.
  */
-import type { Clock } from "../../core/clock.ts";
-import { AppError, DeviceTimeoutError } from "../../core/errors.ts";
+import type { Clock } from "../../lib/clock.ts";
+import { AppError, DeviceTimeoutError } from "../../lib/errors.ts";
 import type { BayerPattern, ExposureRequest, ExposureState, RawFrame } from "../camera.ts";
 import { AsiControl, AsiExposureStatus, AsiImageType, type AsiSdk } from "./asi_sdk.ts";
 

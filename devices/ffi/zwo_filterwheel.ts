@@ -6,8 +6,8 @@
  * or "Filter 1…n", then setSlots. A move while turning is the SDK's EFW_ERROR_MOVING, a 409.
  * Options: library, index | id | name, filters, pollIntervalMs, statusIntervalMs.
  */
-import { DeviceNotConnectedError } from "../../core/errors.ts";
-import type { Logger } from "../../core/log.ts";
+import { DeviceNotConnectedError } from "../../lib/errors.ts";
+import type { Logger } from "../../lib/log.ts";
 import type { DeviceInfo, DriverContext } from "../device.ts";
 import { Emitter } from "../emitter.ts";
 import type {

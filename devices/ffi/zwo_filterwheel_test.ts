@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { systemClock } from "../../core/clock.ts";
-import { AppError } from "../../core/errors.ts";
+import { systemClock } from "../../lib/clock.ts";
+import { AppError } from "../../lib/errors.ts";
 import { filterWheelContractSuite } from "../../tests/contracts/filterwheel_suite.ts";
 import { harnessContext, waitFor } from "../../tests/contracts/_wait.ts";
 import { buildStubs, setMotorFault } from "../../tests/fakes/zwo/build.ts";

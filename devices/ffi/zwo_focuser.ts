@@ -6,8 +6,8 @@
  * focusers retarget. Codes meaning the EAF is gone end the connection and fire onLost.
  * Options: library, index | id | name, pollIntervalMs, statusIntervalMs.
  */
-import { DeviceNotConnectedError } from "../../core/errors.ts";
-import type { Logger } from "../../core/log.ts";
+import { DeviceNotConnectedError } from "../../lib/errors.ts";
+import type { Logger } from "../../lib/log.ts";
 import type { DeviceInfo, DriverContext } from "../device.ts";
 import { Emitter } from "../emitter.ts";
 import type { Focuser, FocuserCapabilities, FocuserStatus } from "../focuser.ts";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { systemClock } from "../../core/clock.ts";
-import { AppError, DeviceNotConnectedError } from "../../core/errors.ts";
+import { systemClock } from "../../lib/clock.ts";
+import { AppError, DeviceNotConnectedError } from "../../lib/errors.ts";
 import { focuserContractSuite } from "../../tests/contracts/focuser_suite.ts";
 import { harnessContext, waitFor } from "../../tests/contracts/_wait.ts";
 import { buildStubs, setMotorFault } from "../../tests/fakes/zwo/build.ts";

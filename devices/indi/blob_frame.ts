@@ -4,7 +4,7 @@
  * which decodes Rice/GZIP tiles. Other formats (`.<ext>.z` zlib, native RAW/JPEG) are refused with
  * the format named: the driver asks for FITS (CCD_TRANSFER_FORMAT) so they should never come.
  */
-import { decodeFits } from "../../core/imaging/fits.ts";
+import { decodeFits } from "../../lib/fits/mod.ts";
 
 export interface BlobImage {
   pixels: Uint16Array;

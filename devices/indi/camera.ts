@@ -6,7 +6,7 @@
  * session fails the exposure at once. The cooler uses CCD_TEMPERATURE (and CCD_COOLER when the
  * camera has the switch).
  */
-import { conflict } from "../../core/errors.ts";
+import { conflict } from "../../lib/errors.ts";
 import type {
   Camera,
   CameraCapabilities,

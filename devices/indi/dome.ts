@@ -4,7 +4,7 @@
  * DOME_AUTOSYNC (slaving to the mount) and DOME_HOME where the dome has one. Capabilities follow
  * the properties the device defines, so a roll-off roof (shutter only) fits too.
  */
-import { conflict } from "../../core/errors.ts";
+import { conflict } from "../../lib/errors.ts";
 import type { DriverContext } from "../device.ts";
 import type { Dome, DomeCapabilities, DomeStatus, ShutterState } from "../dome.ts";
 import { IndiAlertError } from "./client.ts";

@@ -4,7 +4,7 @@
  * work. Also: bad options are refused by name, and an absent device is named on connect.
  */
 import assert from "node:assert/strict";
-import { systemClock } from "../../core/clock.ts";
+import { systemClock } from "../../lib/clock.ts";
 import { harnessContext } from "../../tests/contracts/_wait.ts";
 import { indiFixture, stopFixtureTest } from "../../tests/indi/harness.ts";
 import { IndiCamera } from "./camera.ts";

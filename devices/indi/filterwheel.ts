@@ -3,7 +3,7 @@
  * (FILTER_SLOT_NAME_n). The contract's slots are 0-based. INDI has no standard per-filter focus
  * offset, so offsets are kept by this driver (the profile owns them above it).
  */
-import { conflict } from "../../core/errors.ts";
+import { conflict } from "../../lib/errors.ts";
 import type { DriverContext } from "../device.ts";
 import type {
   FilterSlot,

@@ -4,7 +4,7 @@
  * UNPARK opens; Busy while moving) with CAP_ABORT where the device has one. Presence of each
  * property decides hasLight / hasCover.
  */
-import { conflict } from "../../core/errors.ts";
+import { conflict } from "../../lib/errors.ts";
 import type { DriverContext } from "../device.ts";
 import type {
   CalibratorState,

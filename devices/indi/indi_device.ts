@@ -6,7 +6,7 @@
  * status from the property cache (no I/O in `status()`), so it keeps the last known values after
  * the session ends.
  */
-import { DeviceNotConnectedError } from "../../core/errors.ts";
+import { DeviceNotConnectedError } from "../../lib/errors.ts";
 import type { BaseStatus, DeviceInfo, DeviceKind, DriverContext } from "../device.ts";
 import { Emitter } from "../emitter.ts";
 import { IndiAlertError, IndiClient } from "./client.ts";

@@ -10,8 +10,8 @@ import {
   angularSeparationDeg,
   assertEquatorial,
   equatorialToHorizontal,
-} from "../../core/astro/coords.ts";
-import { conflict } from "../../core/errors.ts";
+} from "../../lib/astro/coords.ts";
+import { conflict } from "../../lib/errors.ts";
 import type { DriverContext } from "../device.ts";
 import type {
   EquatorialTarget,

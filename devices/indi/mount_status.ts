@@ -1,12 +1,12 @@
 /**
  * Builds the mount contract's status and capabilities from INDI telescope properties. INDI's
- * EQUATORIAL_EOD_COORD is JNow (of date), so the driver declares epoch "JNow" and core/astro
+ * EQUATORIAL_EOD_COORD is JNow (of date), so the driver declares epoch "JNow" and lib/astro
  * converts above it. Alt/Az come from HORIZONTAL_COORD when the driver defines it, else from
  * RA/Dec at the site; sidereal time from TIME_LST when defined, else computed for the site.
  */
-import { equatorialToHorizontal, hourAngleHours } from "../../core/astro/coords.ts";
-import { timeToFlipS } from "../../core/astro/meridian.ts";
-import { lstHours } from "../../core/astro/time.ts";
+import { equatorialToHorizontal, hourAngleHours } from "../../lib/astro/coords.ts";
+import { timeToFlipS } from "../../lib/astro/meridian.ts";
+import { lstHours } from "../../lib/astro/time.ts";
 import type { Site } from "../device.ts";
 import type {
   EquatorialTarget,

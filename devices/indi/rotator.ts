@@ -4,7 +4,7 @@
  * offset this driver keeps, set by `sync` — so a plate-solve sync never rewrites the device's
  * own zero (which ROTATOR_SYNC would do, and which other INDI clients would then see).
  */
-import { conflict } from "../../core/errors.ts";
+import { conflict } from "../../lib/errors.ts";
 import type { DriverContext } from "../device.ts";
 import type { Rotator, RotatorCapabilities, RotatorStatus } from "../rotator.ts";
 import { IndiDevice } from "./indi_device.ts";

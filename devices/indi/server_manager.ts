@@ -7,7 +7,7 @@
  * indiserver reaps its drivers rather than orphaning them.
  */
 import { join } from "node:path";
-import type { Logger } from "../../core/log.ts";
+import type { Logger } from "../../lib/log.ts";
 import type { RigPlan } from "../hub.ts";
 import { DEFAULT_INDI_HOST } from "./options.ts";
 

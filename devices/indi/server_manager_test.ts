@@ -1,6 +1,6 @@
 /** Which INDI roles the box's own indiserver serves, and what it does with a bad driver. */
 import { assertEquals, assertRejects } from "../../tests/_assert.ts";
-import { silentLogger } from "../../core/log.ts";
+import { silentLogger } from "../../lib/log.ts";
 import type { RigPlan } from "../hub.ts";
 import { IndiServerManager, managedDrivers } from "./server_manager.ts";
 

@@ -4,7 +4,7 @@
  * the station's: unsafe while any light is Alert. INDI's WEATHER_OVERRIDE can only force "safe",
  * not "unsafe", so this driver does not offer overrideSafety (409).
  */
-import { conflict } from "../../core/errors.ts";
+import { conflict } from "../../lib/errors.ts";
 import type { DriverContext } from "../device.ts";
 import type { Weather, WeatherCapabilities, WeatherConditions, WeatherStatus } from "../weather.ts";
 import { IndiDevice } from "./indi_device.ts";

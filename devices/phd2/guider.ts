@@ -11,8 +11,8 @@
  * its SettleDone is then ignored, and no waiter is left behind. A socket that drops without
  * `disconnect()` fails any pending settle and fires onLost; the hub reconnects.
  */
-import { conflict, DeviceNotConnectedError } from "../../core/errors.ts";
-import type { Logger } from "../../core/log.ts";
+import { conflict, DeviceNotConnectedError } from "../../lib/errors.ts";
+import type { Logger } from "../../lib/log.ts";
 import type { DeviceInfo, DriverContext } from "../device.ts";
 import { Emitter } from "../emitter.ts";
 import type { Guider, GuiderCapabilities, GuiderStatus, SettleParams } from "../guider.ts";

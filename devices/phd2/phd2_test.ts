@@ -3,7 +3,7 @@
  * TCP. Each case gets its own server (uncalibrated, so the first start calibrates) and its own
  * driver. PHD2 counts settle time in whole seconds, so the settle is 1 s in range within 10 s.
  */
-import { systemClock } from "../../core/clock.ts";
+import { systemClock } from "../../lib/clock.ts";
 import type { Guider } from "../guider.ts";
 import { guiderContractSuite } from "../../tests/contracts/guider_suite.ts";
 import { harnessContext } from "../../tests/contracts/_wait.ts";

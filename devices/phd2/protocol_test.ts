@@ -6,9 +6,9 @@
  * whole-second settle rounding, and option validation.
  */
 import assert from "node:assert/strict";
-import { systemClock } from "../../core/clock.ts";
-import { AppError } from "../../core/errors.ts";
-import { type Logger, silentLogger } from "../../core/log.ts";
+import { systemClock } from "../../lib/clock.ts";
+import { AppError } from "../../lib/errors.ts";
+import { type Logger, silentLogger } from "../../lib/log.ts";
 import { harnessContext, waitFor } from "../../tests/contracts/_wait.ts";
 import { type FakePhd2Options, FakePhd2Server } from "../../tests/fakes/phd2_server.ts";
 import type { GuideState } from "../guider.ts";

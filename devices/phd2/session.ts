@@ -6,7 +6,7 @@
  * straight to the tracker and a dropped socket fails the open; afterwards both go to the
  * driver's handlers, which can tell a stale session from the current one by identity.
  */
-import type { Logger } from "../../core/log.ts";
+import type { Logger } from "../../lib/log.ts";
 import { Phd2Connection, type Phd2Event } from "./connection.ts";
 import type { Phd2Options } from "./options.ts";
 import type { Phd2StateTracker } from "./state_tracker.ts";

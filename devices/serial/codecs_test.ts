@@ -4,8 +4,8 @@
  * with their stated resolution (LX200: 1 s of RA, 1″ of Dec; 16-bit: 360°/65536; 32-bit:
  * 360°/2³²), and every driver's option validation naming the field.
  */
-import { wrapHours12 } from "../../core/astro/coords.ts";
-import { systemClock } from "../../core/clock.ts";
+import { wrapHours12 } from "../../lib/astro/coords.ts";
+import { systemClock } from "../../lib/clock.ts";
 import { assert, assertEquals, assertThrows } from "../../tests/_assert.ts";
 import { harnessContext } from "../../tests/contracts/_wait.ts";
 import * as alnitak from "./alnitak/codec.ts";

@@ -5,11 +5,11 @@
  * says what arrived; a pulled cable (socat killed) is reported as lost, and once the device is
  * back the hub's reconnect loop brings the role up again and commands work.
  */
-import { systemClock } from "../../core/clock.ts";
-import { AppError } from "../../core/errors.ts";
+import { systemClock } from "../../lib/clock.ts";
+import { AppError } from "../../lib/errors.ts";
 import { EventBus } from "../../core/event_bus.ts";
 import type { EventPayload, EventType, WsEvent } from "../../core/events.ts";
-import { LogSink } from "../../core/log.ts";
+import { LogSink } from "../../lib/log.ts";
 import { assert, assertEquals, assertMatch } from "../../tests/_assert.ts";
 import { waitFor } from "../../tests/contracts/_wait.ts";
 import type { FakeSerialDevice } from "../../tests/fakes/serial/_device.ts";

@@ -4,9 +4,9 @@
  * into the contract's `onLost`. A request while disconnected is a 503, never a hang; a lost port
  * stops the poller and leaves reopening to the hub's reconnect (`open()` again).
  */
-import type { Clock } from "../../core/clock.ts";
-import { DeviceNotConnectedError } from "../../core/errors.ts";
-import type { Logger } from "../../core/log.ts";
+import type { Clock } from "../../lib/clock.ts";
+import { DeviceNotConnectedError } from "../../lib/errors.ts";
+import type { Logger } from "../../lib/log.ts";
 import type { DeviceKind } from "../device.ts";
 import { type ReplyMatcher, SerialClosedError, SerialPort } from "./port.ts";
 import { speedCode } from "./termios.ts";

@@ -8,7 +8,7 @@
  * when the far end vanishes) closes the port and fires `onLost` once; reopening is the driver's
  * reconnect.
  */
-import { DeviceTimeoutError } from "../../core/errors.ts";
+import { DeviceTimeoutError } from "../../lib/errors.ts";
 import {
   acquireLibc,
   configureRaw,

@@ -4,18 +4,18 @@
  * connection and poll loop, argument and state checks (409 while parked, a horizon limit checked
  * here because SynScan and NexStar never refuse a low goto), and the parts of status no hand
  * controller reports alike — sidereal time, Alt/Az and time to flip are computed from the site and
- * the reported RA/Dec with core/astro. State-changing commands bump a generation counter so a
+ * the reported RA/Dec with lib/astro. State-changing commands bump a generation counter so a
  * poll that was answered before the command cannot overwrite what the command established.
  */
 import {
   assertEquatorial,
   equatorialToHorizontal,
   hourAngleHours,
-} from "../../core/astro/coords.ts";
-import { timeToFlipS } from "../../core/astro/meridian.ts";
-import { j2000ToJNow } from "../../core/astro/precession.ts";
-import { lstHours } from "../../core/astro/time.ts";
-import { conflict, DeviceNotConnectedError } from "../../core/errors.ts";
+} from "../../lib/astro/coords.ts";
+import { timeToFlipS } from "../../lib/astro/meridian.ts";
+import { j2000ToJNow } from "../../lib/astro/precession.ts";
+import { lstHours } from "../../lib/astro/time.ts";
+import { conflict, DeviceNotConnectedError } from "../../lib/errors.ts";
 import type { DeviceInfo, DriverContext } from "../device.ts";
 import { Emitter } from "../emitter.ts";
 import {

@@ -9,9 +9,9 @@
  * (camera_sky.ts), and with a `focus` option its star size follows the simulated focuser along a
  * V-curve.
  */
-import { conflict, DeviceNotConnectedError } from "../../core/errors.ts";
-import type { Clock } from "../../core/clock.ts";
-import type { Logger } from "../../core/log.ts";
+import { conflict, DeviceNotConnectedError } from "../../lib/errors.ts";
+import type { Clock } from "../../lib/clock.ts";
+import type { Logger } from "../../lib/log.ts";
 import {
   type Camera,
   type CameraCapabilities,

@@ -5,7 +5,7 @@
  * goal is the target when enabled (a TEC cannot go below ambient − 45 °C, nor heat), ambient
  * when off; power is proportional to how far below ambient the sensor is held.
  */
-import type { Clock } from "../../core/clock.ts";
+import type { Clock } from "../../lib/clock.ts";
 
 /** The deepest cooling below ambient a single-stage TEC reaches. */
 export const MAX_DELTA_C = 45;

@@ -13,7 +13,7 @@
  * a meridian flip turns the tube into; "east" (normal) and "unknown" add nothing.
  */
 import { join } from "node:path";
-import type { Logger } from "../../core/log.ts";
+import type { Logger } from "../../lib/log.ts";
 import type { DriverContext } from "../device.ts";
 import { loadSkyCatalog, type SkyCatalog } from "./sky_catalog/catalog.ts";
 import type { SimCameraOptions, SkyMode } from "./camera_options.ts";

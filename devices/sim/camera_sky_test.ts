@@ -6,8 +6,8 @@
  * 180° on pier side west; and with the mount's tracking off the stars trail across the frame.
  */
 import { assert, assertEquals, assertRejects } from "../../tests/_assert.ts";
-import { ManualClock, systemClock } from "../../core/clock.ts";
-import { LogSink } from "../../core/log.ts";
+import { ManualClock, systemClock } from "../../lib/clock.ts";
+import { LogSink } from "../../lib/log.ts";
 import { harnessContext } from "../../tests/contracts/_wait.ts";
 import type { ExposureRequest } from "../camera.ts";
 import { SimCamera } from "./camera.ts";

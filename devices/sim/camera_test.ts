@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { type Clock, ManualClock, systemClock } from "../../core/clock.ts";
-import { AppError, DeviceNotConnectedError } from "../../core/errors.ts";
+import { type Clock, ManualClock, systemClock } from "../../lib/clock.ts";
+import { AppError, DeviceNotConnectedError } from "../../lib/errors.ts";
 import { cameraContractSuite } from "../../tests/contracts/camera_suite.ts";
 import { delay, harnessContext } from "../../tests/contracts/_wait.ts";
 import type { CameraStatus, ExposureRequest, FrameType } from "../camera.ts";

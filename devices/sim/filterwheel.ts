@@ -4,7 +4,7 @@
  * for the filter are caught. Options: filters (names, or {name, focusOffsetSteps}; default an
  * LRGB + narrowband set with typical offsets), secondsPerSlot (0.5), startSlot (0).
  */
-import { conflict } from "../../core/errors.ts";
+import { conflict } from "../../lib/errors.ts";
 import type { DeviceInfo, DriverContext } from "../device.ts";
 import type {
   FilterSlot,

@@ -5,8 +5,8 @@
  * needs a moment to stabilise before flats are taken). Options: coverSeconds (3),
  * maxBrightness (255), warmupSeconds (0.5), hasCover (true), hasLight (true).
  */
-import type { Clock } from "../../core/clock.ts";
-import { conflict } from "../../core/errors.ts";
+import type { Clock } from "../../lib/clock.ts";
+import { conflict } from "../../lib/errors.ts";
 import type { DeviceInfo, DriverContext } from "../device.ts";
 import type {
   CalibratorState,

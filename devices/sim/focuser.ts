@@ -6,7 +6,7 @@
  * maxIncrement (= maxPosition), stepSizeUm (3.76), ambientC (12). It shares its position and
  * temperature through the registry's optics link, so a simulated camera can follow a V-curve.
  */
-import type { Clock } from "../../core/clock.ts";
+import type { Clock } from "../../lib/clock.ts";
 import type { DeviceInfo, DriverContext } from "../device.ts";
 import type { Focuser, FocuserCapabilities, FocuserStatus } from "../focuser.ts";
 import type { SimFaults, Simulated } from "./faults.ts";

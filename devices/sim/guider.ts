@@ -8,8 +8,8 @@
  * it. A lost star (`loseStar()` or option `starLostAfterS`) shows "lostLock" and recovers after
  * `lostRecoverySeconds`. Noise is seeded (`seed`) so runs repeat.
  */
-import type { Clock } from "../../core/clock.ts";
-import { conflict } from "../../core/errors.ts";
+import type { Clock } from "../../lib/clock.ts";
+import { conflict } from "../../lib/errors.ts";
 import type { DeviceInfo, DriverContext } from "../device.ts";
 import type {
   Guider,

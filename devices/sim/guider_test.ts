@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ManualClock, systemClock } from "../../core/clock.ts";
+import { ManualClock, systemClock } from "../../lib/clock.ts";
 import type { GuideState } from "../guider.ts";
 import { guiderContractSuite } from "../../tests/contracts/guider_suite.ts";
 import { delay, harnessContext as context } from "../../tests/contracts/_wait.ts";

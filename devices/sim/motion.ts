@@ -6,8 +6,8 @@
  * pump that re-emits while something moves), option readers that name the bad option, and a
  * seeded random source so "noisy" simulators stay reproducible.
  */
-import type { Clock } from "../../core/clock.ts";
-import { DeviceNotConnectedError } from "../../core/errors.ts";
+import type { Clock } from "../../lib/clock.ts";
+import { DeviceNotConnectedError } from "../../lib/errors.ts";
 import type { DeviceKind } from "../device.ts";
 import { Emitter } from "../emitter.ts";
 import { SimFaults } from "./faults.ts";

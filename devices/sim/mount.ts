@@ -8,11 +8,11 @@
  * changes only the reported offset (mount_sync_offset.ts), a goto drives the axes to the target
  * minus it, and everything physical (the optics, pier side, flip time, park) follows the axes.
  */
-import { assertEquatorial, type EquatorialCoord } from "../../core/astro/coords.ts";
-import { j2000ToJNow } from "../../core/astro/precession.ts";
-import type { Clock } from "../../core/clock.ts";
-import { conflict, DeviceNotConnectedError } from "../../core/errors.ts";
-import type { Logger } from "../../core/log.ts";
+import { assertEquatorial, type EquatorialCoord } from "../../lib/astro/coords.ts";
+import { j2000ToJNow } from "../../lib/astro/precession.ts";
+import type { Clock } from "../../lib/clock.ts";
+import { conflict, DeviceNotConnectedError } from "../../lib/errors.ts";
+import type { Logger } from "../../lib/log.ts";
 import type { DeviceInfo, DriverContext, Site } from "../device.ts";
 import { Emitter } from "../emitter.ts";
 import {

@@ -1,7 +1,7 @@
 /**
  * Where a simulated mount with mechanical errors really points. The mount believes it is at an
  * hour angle and declination about its own axes; the optical axis is off by the TPOINT terms of
- * the declination axis (IH, ID, CH, NP, core/pointing/terms.ts: mount = sky + Δ, so sky = mount
+ * the declination axis (IH, ID, CH, NP, lib/astro/tpoint_terms.ts: mount = sky + Δ, so sky = mount
  * − Δ to first order), and the axes themselves turn about a polar axis that is tilted from the
  * celestial pole. The tilt is applied exactly, as a rotation: an axis raised by ΔAlt is the axis
  * of a mount at latitude φ ± ΔAlt, and an azimuth error turns the whole frame about the zenith.
@@ -11,8 +11,8 @@ import {
   horizontalToEquatorial,
   wrapDeg360,
   wrapHours,
-} from "../../core/astro/coords.ts";
-import { correctionArcsec, pierSign } from "../../core/pointing/terms.ts";
+} from "../../lib/astro/coords.ts";
+import { correctionArcsec, pierSign } from "../../lib/astro/tpoint_terms.ts";
 import type { SimMountErrors } from "./mount_options.ts";
 
 const DEG_TO_RAD = Math.PI / 180;

@@ -5,11 +5,11 @@
  * simulator measured makes its gotos land closer, measured with `trueSkyPosition()`.
  */
 import assert from "node:assert/strict";
-import { angularSeparationDeg, type EquatorialCoord, wrapHours } from "../../core/astro/coords.ts";
-import { pierSideForHourAngle } from "../../core/astro/meridian.ts";
-import { jnowToJ2000 } from "../../core/astro/precession.ts";
-import { lstHours } from "../../core/astro/time.ts";
-import { ManualClock } from "../../core/clock.ts";
+import { angularSeparationDeg, type EquatorialCoord, wrapHours } from "../../lib/astro/coords.ts";
+import { pierSideForHourAngle } from "../../lib/astro/meridian.ts";
+import { jnowToJ2000 } from "../../lib/astro/precession.ts";
+import { lstHours } from "../../lib/astro/time.ts";
+import { ManualClock } from "../../lib/clock.ts";
 import { fitPointingModel, mountDemandFor, termsOf } from "../../core/pointing/model.ts";
 import type { PointingSample } from "../../core/pointing/model.ts";
 import { harnessContext } from "../../tests/contracts/_wait.ts";

@@ -5,7 +5,7 @@
  * of running pulses to the resting position and folds finished ones into its anchor. Kept as
  * pure functions of the clock so a pulse is exact at any instant, whatever the timer does.
  */
-import { SIDEREAL_RATE_ARCSEC_PER_S } from "../../core/astro/time.ts";
+import { SIDEREAL_RATE_ARCSEC_PER_S } from "../../lib/astro/time.ts";
 import type { GuideDirection } from "../mount.ts";
 
 /** Arcseconds of hour angle or RA in one hour: 15″ per second of time. */

@@ -9,10 +9,10 @@
  * finished motions and lets the mount push status during slews; `halt` always clears it. The
  * mount (mount.ts) decides what is allowed; this class only moves.
  */
-import { type EquatorialCoord, wrapHours, wrapHours12 } from "../../core/astro/coords.ts";
-import { TRACKING_RATE_ARCSEC_PER_S } from "../../core/astro/meridian.ts";
-import { SIDEREAL_RATE_ARCSEC_PER_S } from "../../core/astro/time.ts";
-import type { Clock } from "../../core/clock.ts";
+import { type EquatorialCoord, wrapHours, wrapHours12 } from "../../lib/astro/coords.ts";
+import { TRACKING_RATE_ARCSEC_PER_S } from "../../lib/astro/meridian.ts";
+import { SIDEREAL_RATE_ARCSEC_PER_S } from "../../lib/astro/time.ts";
+import type { Clock } from "../../lib/clock.ts";
 import {
   type GuideDirection,
   type PierSide,

@@ -2,8 +2,8 @@
  * The simulated mount's driver options, validated from the profile: each bad one is a RangeError
  * naming the option, its allowed range and the value given.
  */
-import { assertLatitudeDeg } from "../../core/astro/coords.ts";
-import { DEFAULT_FLIP_LIMIT_DEG } from "../../core/astro/meridian.ts";
+import { assertLatitudeDeg } from "../../lib/astro/coords.ts";
+import { DEFAULT_FLIP_LIMIT_DEG } from "../../lib/astro/meridian.ts";
 import type { Site } from "../device.ts";
 import type { MountCapabilities } from "../mount.ts";
 
@@ -29,7 +29,7 @@ export interface SimMountOptions {
  * `polarAzErrorArcmin` (an azimuth angle: on the sky it is that times cos latitude). Changing the
  * azimuth also turns the hour-angle zero by that times sin latitude, as a real mount's azimuth
  * knob does (a fitted model sees it in IH). The other four are TPOINT terms
- * (core/pointing/terms.ts) in arcseconds. The mount keeps reporting where it believes it points;
+ * (lib/astro/tpoint_terms.ts) in arcseconds. The mount keeps reporting where it believes it points;
  * only `SimMount.trueSkyPosition()` sees the errors.
  */
 export interface SimMountErrors {

@@ -14,10 +14,10 @@ import {
   hourAngleHours,
   wrapHours,
   wrapHours12,
-} from "../../core/astro/coords.ts";
-import { pierSideForHourAngle, timeToFlipS } from "../../core/astro/meridian.ts";
-import { jnowToJ2000 } from "../../core/astro/precession.ts";
-import { lstHours } from "../../core/astro/time.ts";
+} from "../../lib/astro/coords.ts";
+import { pierSideForHourAngle, timeToFlipS } from "../../lib/astro/meridian.ts";
+import { jnowToJ2000 } from "../../lib/astro/precession.ts";
+import { lstHours } from "../../lib/astro/time.ts";
 import type { Site } from "../device.ts";
 import type { MountStatus, PierSide, TrackingMode } from "../mount.ts";
 import { trueHaDec } from "./mount_errors.ts";

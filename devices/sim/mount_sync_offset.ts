@@ -7,7 +7,7 @@
  * reported RA = mechanical RA − ΔHA, and reported Dec = mechanical Dec + ΔDec (kept within
  * ±90°, as a declination reading is).
  */
-import { type EquatorialCoord, wrapHours, wrapHours12 } from "../../core/astro/coords.ts";
+import { type EquatorialCoord, wrapHours, wrapHours12 } from "../../lib/astro/coords.ts";
 
 /** Reported minus mechanical, on each axis. */
 export interface SyncOffset {

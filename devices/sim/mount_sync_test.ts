@@ -11,11 +11,11 @@ import {
   type EquatorialCoord,
   equatorialToHorizontal,
   wrapHours,
-} from "../../core/astro/coords.ts";
-import { j2000ToJNow, jnowToJ2000 } from "../../core/astro/precession.ts";
-import { lstHours } from "../../core/astro/time.ts";
-import { ManualClock } from "../../core/clock.ts";
-import { AppError } from "../../core/errors.ts";
+} from "../../lib/astro/coords.ts";
+import { j2000ToJNow, jnowToJ2000 } from "../../lib/astro/precession.ts";
+import { lstHours } from "../../lib/astro/time.ts";
+import { ManualClock } from "../../lib/clock.ts";
+import { AppError } from "../../lib/errors.ts";
 import { harnessContext } from "../../tests/contracts/_wait.ts";
 import type { Site } from "../device.ts";
 import { SimMount } from "./mount.ts";

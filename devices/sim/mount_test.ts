@@ -11,11 +11,11 @@ import {
   equatorialToHorizontal,
   wrapHours,
   wrapHours12,
-} from "../../core/astro/coords.ts";
-import { j2000ToJNow, jnowToJ2000 } from "../../core/astro/precession.ts";
-import { lstHours, SIDEREAL_RATE_ARCSEC_PER_S } from "../../core/astro/time.ts";
-import { ManualClock, systemClock } from "../../core/clock.ts";
-import { AppError, DeviceNotConnectedError } from "../../core/errors.ts";
+} from "../../lib/astro/coords.ts";
+import { j2000ToJNow, jnowToJ2000 } from "../../lib/astro/precession.ts";
+import { lstHours, SIDEREAL_RATE_ARCSEC_PER_S } from "../../lib/astro/time.ts";
+import { ManualClock, systemClock } from "../../lib/clock.ts";
+import { AppError, DeviceNotConnectedError } from "../../lib/errors.ts";
 import type { Site } from "../device.ts";
 import { mountContractSuite } from "../../tests/contracts/mount_suite.ts";
 import { delay, harnessContext } from "../../tests/contracts/_wait.ts";
@@ -96,7 +96,7 @@ Deno.test("SimMount: slew time is the larger axis angle over the rate", async ()
   }
 });
 
-Deno.test("SimMount: sidereal tracking holds RA/Dec, Alt/Az follow core/astro", async () => {
+Deno.test("SimMount: sidereal tracking holds RA/Dec, Alt/Az follow lib/astro", async () => {
   const { clock, mount } = await connected();
   try {
     const target = targetAt(clock, -2, 30);

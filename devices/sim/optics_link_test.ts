@@ -4,8 +4,8 @@
  * camera built with a link and a `focus` option blurs its stars as the linked focuser moves.
  */
 import { assert, assertAlmostEquals, assertEquals, assertThrows } from "../../tests/_assert.ts";
-import { ManualClock } from "../../core/clock.ts";
-import { LogSink } from "../../core/log.ts";
+import { ManualClock } from "../../lib/clock.ts";
+import { LogSink } from "../../lib/log.ts";
 import { analyzeFrameTask } from "../../core/imaging/stars/analysis_task.ts";
 import { SimCamera } from "./camera.ts";
 import { SimFocuser } from "./focuser.ts";

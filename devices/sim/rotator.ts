@@ -5,7 +5,7 @@
  * was, so a reversal never makes framing jump. Options: speedDegPerS (10),
  * startMechanicalDeg (0), reversed (false), stepSizeDeg (0.01).
  */
-import { conflict } from "../../core/errors.ts";
+import { conflict } from "../../lib/errors.ts";
 import type { DeviceInfo, DriverContext } from "../device.ts";
 import type { Rotator, RotatorCapabilities, RotatorStatus } from "../rotator.ts";
 import type { SimFaults, Simulated } from "./faults.ts";

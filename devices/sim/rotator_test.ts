@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { ManualClock, systemClock } from "../../core/clock.ts";
-import { AppError } from "../../core/errors.ts";
+import { ManualClock, systemClock } from "../../lib/clock.ts";
+import { AppError } from "../../lib/errors.ts";
 import { rotatorContractSuite } from "../../tests/contracts/rotator_suite.ts";
 import { delay, harnessContext as context } from "../../tests/contracts/_wait.ts";
 import { SimRotator } from "./rotator.ts";

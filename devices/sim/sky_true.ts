@@ -4,7 +4,7 @@
  * (TAN) WCS a plate solver would find — centre at the pointing, the sensor's centre at its
  * reference pixel, the pixel scale from the optics, the position angle given, an unmirrored image
  * (a refractor or a reflector with no diagonal) — with fluxes from V magnitudes and a sky
- * background from a surface brightness. The geometry follows core/solver/wcs.ts exactly (FITS
+ * background from a surface brightness. The geometry follows lib/astro/wcs.ts exactly (FITS
  * pixel (1, 1) is the centre of the first stored sample, which sky_sensor.ts calls (0.5, 0.5)),
  * so a frame solves back to its pointing. When the pointing moved during the exposure each star
  * runs from where it was at the start to where it is at the end: a trail.
@@ -15,7 +15,7 @@
  * a V 9 star gives 4.4×10⁵ e⁻ in 10 s — a 60 k e⁻ peak with the default focus model at best
  * focus, unsaturated at gain 100 — and a 20.5 mag/arcsec² sky gives 2.4 e⁻/s per pixel.
  */
-import { cdFromFigures, skyToPixel, type TanWcs } from "../../core/solver/wcs.ts";
+import { cdFromFigures, skyToPixel, type TanWcs } from "../../lib/astro/wcs.ts";
 import type { Scene } from "./sky.ts";
 import { fillerStarsInCone } from "./sky_filler.ts";
 import type { Star } from "./sky_sensor.ts";

@@ -7,7 +7,7 @@
  * thresholds, `refreshSeconds` (10) paces the sensor timer, `baseTemperatureC` (12) the evening air.
  * A station that is not connected is unsafe: the verdict fails closed.
  */
-import type { Clock } from "../../core/clock.ts";
+import type { Clock } from "../../lib/clock.ts";
 import type { DeviceInfo, DriverContext } from "../device.ts";
 import type { Weather, WeatherCapabilities, WeatherConditions, WeatherStatus } from "../weather.ts";
 import type { SimFaults, Simulated } from "./faults.ts";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ManualClock, systemClock } from "../../core/clock.ts";
+import { ManualClock, systemClock } from "../../lib/clock.ts";
 import { weatherContractSuite } from "../../tests/contracts/weather_suite.ts";
 import { delay, harnessContext as context } from "../../tests/contracts/_wait.ts";
 import { dewPointC, SimWeather } from "./weather.ts";

@@ -4,9 +4,9 @@
  * (so a test can compare what came over the wire with what the camera made). `close()` tears it
  * all down so no socket or timer outlives the test.
  */
-import { systemClock } from "../../core/clock.ts";
+import { systemClock } from "../../lib/clock.ts";
 import { EventBus } from "../../core/event_bus.ts";
-import { silentLogger } from "../../core/log.ts";
+import { silentLogger } from "../../lib/log.ts";
 import type { KvRepository } from "../../core/store/kv.ts";
 import type { RawFrame } from "../../devices/camera.ts";
 import type { DeviceKind } from "../../devices/device.ts";

@@ -6,9 +6,9 @@
  * a 2 s exposure downloaded both ways and compared pixel for pixel with the simulator's frame).
  */
 import assert from "node:assert/strict";
-import { ASCOM } from "../../core/alpaca/errors.ts";
-import { decodeImageBytes, IMAGE_BYTES_MIME } from "../../core/alpaca/image_bytes.ts";
-import { wrapHours } from "../../core/astro/coords.ts";
+import { ASCOM } from "../../lib/alpaca/errors.ts";
+import { decodeImageBytes, IMAGE_BYTES_MIME } from "../../lib/alpaca/image_bytes.ts";
+import { wrapHours } from "../../lib/astro/coords.ts";
 import { openDatabase } from "../../core/store/db.ts";
 import { KvRepository } from "../../core/store/kv.ts";
 import { discoverAlpaca } from "../../devices/alpaca/discovery.ts";

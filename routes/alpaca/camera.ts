@@ -6,8 +6,8 @@
  * with `Accept: application/imagebytes`, as ImageBytes. Only full frames are supported: the
  * contract has no region of interest, so a subframe is refused with 0x401 naming NumX/StartX.
  */
-import { AlpacaError, ASCOM, invalidValue, notImplemented } from "../../core/alpaca/errors.ts";
-import { encodeImageBytes, IMAGE_BYTES_MIME } from "../../core/alpaca/image_bytes.ts";
+import { AlpacaError, ASCOM, invalidValue, notImplemented } from "../../lib/alpaca/errors.ts";
+import { encodeImageBytes, IMAGE_BYTES_MIME } from "../../lib/alpaca/image_bytes.ts";
 import type { BayerPattern, Camera, ExposureRequest, RawFrame } from "../../devices/camera.ts";
 import type { DeviceType, Member, MemberContext } from "./device_type.ts";
 import type { TransactionIds } from "./request.ts";

@@ -5,7 +5,7 @@
  * disconnect a camera the box's own sequencer may be using; it only stops that Alpaca device
  * from taking commands (0x407) until a client connects again.
  */
-import { AlpacaError, ASCOM } from "../../core/alpaca/errors.ts";
+import { AlpacaError, ASCOM } from "../../lib/alpaca/errors.ts";
 import type { DeviceKind } from "../../devices/device.ts";
 import type { AlpacaDeviceSource, DeviceType, MemberContext } from "./device_type.ts";
 

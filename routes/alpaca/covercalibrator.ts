@@ -2,7 +2,7 @@
  * Alpaca CoverCalibrator (ICoverCalibratorV2) over our FlatPanel contract. A part the panel lacks
  * reads NotPresent and its commands answer 0x400, as ASCOM asks; Brightness 0 turns the light off.
  */
-import { invalidValue, notImplemented } from "../../core/alpaca/errors.ts";
+import { invalidValue, notImplemented } from "../../lib/alpaca/errors.ts";
 import type { CalibratorState, CoverState, FlatPanel } from "../../devices/flatpanel.ts";
 import type { DeviceType, Member, MemberContext } from "./device_type.ts";
 

@@ -5,7 +5,7 @@
  * reuses the address so another Alpaca server on the same machine can listen too.
  */
 import dgram from "node:dgram";
-import type { Logger } from "../../core/log.ts";
+import type { Logger } from "../../lib/log.ts";
 
 export const ALPACA_DISCOVERY_PORT = 32227;
 export const DISCOVERY_MESSAGE = "alpacadiscovery1";

@@ -2,7 +2,7 @@
  * Alpaca Dome (IDomeV3) over our Dome contract. Shutter altitude and azimuth sync are not in the
  * contract (0x400); Park, FindHome and AbortSlew map one to one.
  */
-import { invalidValue, notImplemented } from "../../core/alpaca/errors.ts";
+import { invalidValue, notImplemented } from "../../lib/alpaca/errors.ts";
 import type { Dome, ShutterState } from "../../devices/dome.ts";
 import type { DeviceType, Member, MemberContext } from "./device_type.ts";
 

@@ -3,7 +3,7 @@
  * wheel turns. ASCOM has no way to rename slots, so the bridge offers the custom action
  * `OpenSkyLab:SetSlots` (Parameters: JSON `[{name, focusOffsetSteps}]`) that our client uses.
  */
-import { invalidValue } from "../../core/alpaca/errors.ts";
+import { invalidValue } from "../../lib/alpaca/errors.ts";
 import type { FilterSlot, FilterWheel } from "../../devices/filterwheel.ts";
 import type { DeviceType, Member } from "./device_type.ts";
 

@@ -2,7 +2,7 @@
  * Alpaca Focuser (IFocuserV4) over our Focuser contract: an absolute focuser in steps. Temperature
  * compensation is not part of the contract, so TempComp reads false and setting it true is 0x400.
  */
-import { invalidValue, notImplemented } from "../../core/alpaca/errors.ts";
+import { invalidValue, notImplemented } from "../../lib/alpaca/errors.ts";
 import type { Focuser } from "../../devices/focuser.ts";
 import type { DeviceType, Member } from "./device_type.ts";
 

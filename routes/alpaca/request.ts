@@ -5,7 +5,7 @@
  * ErrorNumber and ErrorMessage with exact key casing. Range checks are the device's business and
  * come back as ErrorNumber 0x401 inside a 200.
  */
-import type { AlpacaError } from "../../core/alpaca/errors.ts";
+import type { AlpacaError } from "../../lib/alpaca/errors.ts";
 
 /** The request could not be understood: answered 400 with the message as plain text. */
 export class BadRequest extends Error {

@@ -2,7 +2,7 @@
  * Alpaca Rotator (IRotatorV4) over our Rotator contract: Position is the synced sky angle,
  * MechanicalPosition the raw one; Move is relative, MoveAbsolute and MoveMechanical absolute.
  */
-import { invalidValue, notImplemented } from "../../core/alpaca/errors.ts";
+import { invalidValue, notImplemented } from "../../lib/alpaca/errors.ts";
 import type { Rotator } from "../../devices/rotator.ts";
 import type { DeviceType, Member, MemberContext } from "./device_type.ts";
 

@@ -5,9 +5,9 @@
  * understand, and 200 with ErrorNumber for everything a device refuses. Imaging members that
  * answer ImageBytes live in camera.ts; this file only dispatches and frames the answers.
  */
-import { AlpacaError, toAlpacaError } from "../../core/alpaca/errors.ts";
-import { encodeImageBytesError, IMAGE_BYTES_MIME } from "../../core/alpaca/image_bytes.ts";
-import type { Logger } from "../../core/log.ts";
+import { AlpacaError, toAlpacaError } from "../../lib/alpaca/errors.ts";
+import { encodeImageBytesError, IMAGE_BYTES_MIME } from "../../lib/alpaca/image_bytes.ts";
+import type { Logger } from "../../lib/log.ts";
 import type { KvRepository } from "../../core/store/kv.ts";
 import { BridgeState, COMMON_PUT, commonGet } from "./common.ts";
 import type { AlpacaDeviceSource, DeviceType, MemberContext } from "./device_type.ts";

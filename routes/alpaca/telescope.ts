@@ -5,10 +5,10 @@
  * is off. Members the contract cannot do (MoveAxis, alt/az slews, SetPark …) answer 0x400 after
  * their parameters have been checked, as ConformU expects.
  */
-import { AlpacaError, ASCOM, invalidValue, notImplemented } from "../../core/alpaca/errors.ts";
-import { hourAngleHours } from "../../core/astro/coords.ts";
-import { pierSideForHourAngle } from "../../core/astro/meridian.ts";
-import { j2000ToJNow, jnowToJ2000 } from "../../core/astro/precession.ts";
+import { AlpacaError, ASCOM, invalidValue, notImplemented } from "../../lib/alpaca/errors.ts";
+import { hourAngleHours } from "../../lib/astro/coords.ts";
+import { pierSideForHourAngle } from "../../lib/astro/meridian.ts";
+import { j2000ToJNow, jnowToJ2000 } from "../../lib/astro/precession.ts";
 import type { EquatorialTarget, GuideDirection, Mount, TrackingRate } from "../../devices/mount.ts";
 import { TRACKING_MODES } from "../../devices/mount.ts";
 import type { DeviceType, Member, MemberContext } from "./device_type.ts";

@@ -4,7 +4,7 @@
  * two custom actions our client uses to keep the contract whole: `OpenSkyLab:UnsafeReasons`
  * (JSON list) and `OpenSkyLab:OverrideSafety` (Parameters "true", "false" or "null").
  */
-import { AlpacaError, ASCOM, invalidValue, notImplemented } from "../../core/alpaca/errors.ts";
+import { AlpacaError, ASCOM, invalidValue, notImplemented } from "../../lib/alpaca/errors.ts";
 import type { Weather, WeatherConditions } from "../../devices/weather.ts";
 import type { DeviceType, Member, MemberContext } from "./device_type.ts";
 

@@ -4,8 +4,8 @@
  * fsync, so the ratio measures our overhead rather than the disk.
  */
 import { join } from "node:path";
-import { writeFitsFileDurably } from "../../core/imaging/durable_write.ts";
-import { encodeFits, encodeFitsChunks } from "../../core/imaging/fits_write.ts";
+import { writeFitsFileDurably } from "../../lib/durable_write.ts";
+import { encodeFits, encodeFitsChunks } from "../../lib/fits/write.ts";
 import { report } from "./_util.ts";
 
 const WIDTH_PX = 6000;

@@ -22,8 +22,8 @@ import { warpPlane } from "../../core/imaging/warp.ts";
 import { freePort, percentile, report, waitHealthy } from "./_util.ts";
 import { startServer } from "../../cli/server.ts";
 import { loadConfig } from "../../core/config.ts";
-import { encodeFits } from "../../core/imaging/fits.ts";
-import { LogSink } from "../../core/log.ts";
+import { encodeFits } from "../../lib/fits/mod.ts";
+import { LogSink } from "../../lib/log.ts";
 
 const W = 6000;
 const H = 4000;

@@ -7,9 +7,9 @@
  * the one that finds the index files in the page cache. Target: overhead ≤ 5 %.
  */
 import { join } from "node:path";
-import { systemClock } from "../../core/clock.ts";
+import { systemClock } from "../../lib/clock.ts";
 import { EventBus } from "../../core/event_bus.ts";
-import { silentLogger } from "../../core/log.ts";
+import { silentLogger } from "../../lib/log.ts";
 import { solveFieldArgs } from "../../core/solver/astrometry_net.ts";
 import { SolverService } from "../../core/solver/solver_service.ts";
 import { renderSkyFrame, type SkyFrameTruth, TYCHO2_INDEX } from "../fixtures/sky_frame.ts";

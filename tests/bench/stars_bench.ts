@@ -11,8 +11,8 @@
  * the bench says so and prints our figures alone.
  */
 import { join } from "node:path";
-import { encodeFits } from "../../core/imaging/fits.ts";
-import { decodeFits } from "../../core/imaging/fits.ts";
+import { encodeFits } from "../../lib/fits/mod.ts";
+import { decodeFits } from "../../lib/fits/mod.ts";
 import { analyzeFrame } from "../../core/imaging/stars/analyze.ts";
 import { renderStarfield, type TruthStar } from "../fixtures/starfield.ts";
 import { report } from "./_util.ts";

@@ -5,9 +5,9 @@
  * RangeError/TypeError or an AppError 400, because a wrapped driver turns one into the other).
  */
 import assert from "node:assert/strict";
-import type { Clock } from "../../core/clock.ts";
-import { AppError } from "../../core/errors.ts";
-import { silentLogger } from "../../core/log.ts";
+import type { Clock } from "../../lib/clock.ts";
+import { AppError } from "../../lib/errors.ts";
+import { silentLogger } from "../../lib/log.ts";
 import type { DriverContext } from "../../devices/device.ts";
 
 export interface ContractHarness<D> {

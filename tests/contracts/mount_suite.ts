@@ -3,7 +3,7 @@
  * serial — must show, run against each through a small harness. It drives the mount in real time
  * (so the harness should configure a fast slew, ~90°/s on simulators), picks its targets from the
  * harness's site and the mount's own sidereal time so they are high in the sky and near the
- * meridian, and checks the reported sky against core/astro. Each case builds a fresh driver,
+ * meridian, and checks the reported sky against lib/astro. Each case builds a fresh driver,
  * stays under ~3 s, and disposes it in `finally` so no timer or socket outlives the test. A
  * driver that cannot pass a case names it in `harness.skip` with the reason.
  */
@@ -15,9 +15,9 @@ import {
   wrapDeg180,
   wrapHours,
   wrapHours12,
-} from "../../core/astro/coords.ts";
-import { j2000ToJNow, jnowToJ2000 } from "../../core/astro/precession.ts";
-import { lstHours } from "../../core/astro/time.ts";
+} from "../../lib/astro/coords.ts";
+import { j2000ToJNow, jnowToJ2000 } from "../../lib/astro/precession.ts";
+import { lstHours } from "../../lib/astro/time.ts";
 import type { Site } from "../../devices/device.ts";
 import { type Mount, type MountStatus, TRACKING_MODES } from "../../devices/mount.ts";
 import {
@@ -57,11 +57,11 @@ export type MountContractCase = typeof MOUNT_CONTRACT_CASES[number];
 const ARRIVAL_TOLERANCE_DEG = 1 / 60;
 /** How far RA/Dec may wander in a second of tracking: five arcseconds. */
 const TRACKING_HOLD_TOLERANCE_DEG = 5 / 3600;
-/** Reported Alt/Az vs core/astro for the reported RA/Dec and LST (leaves room for refraction). */
+/** Reported Alt/Az vs lib/astro for the reported RA/Dec and LST (leaves room for refraction). */
 const ALT_AZ_ABSOLUTE_TOLERANCE_DEG = 0.1;
 /** The change of Alt/Az over a second vs the predicted change: 3.6″. */
 const ALT_AZ_MOTION_TOLERANCE_DEG = 0.001;
-/** Reported sidereal time vs core/astro at the site: a minute of time (mount clocks drift). */
+/** Reported sidereal time vs lib/astro at the site: a minute of time (mount clocks drift). */
 const LST_TOLERANCE_HOURS = 60 / 3600;
 
 export function mountContractSuite(driverName: string, harness: MountHarness): void {
@@ -160,14 +160,14 @@ export function mountContractSuite(driverName: string, harness: MountHarness): v
       const altErrorDeg = Math.abs(status.altDeg - predicted.altDeg);
       assert.ok(
         altErrorDeg < ALT_AZ_ABSOLUTE_TOLERANCE_DEG,
-        `alt ${status.altDeg} vs core/astro ${predicted.altDeg}`,
+        `alt ${status.altDeg} vs lib/astro ${predicted.altDeg}`,
       );
       // An azimuth error matters in proportion to cos(alt): near the zenith az swings freely.
       const azErrorDeg = Math.abs(wrapDeg180(status.azDeg - predicted.azDeg)) *
         Math.cos(status.altDeg * Math.PI / 180);
       assert.ok(
         azErrorDeg < ALT_AZ_ABSOLUTE_TOLERANCE_DEG,
-        `az ${status.azDeg} vs core/astro ${predicted.azDeg}`,
+        `az ${status.azDeg} vs lib/astro ${predicted.azDeg}`,
       );
     }
     // Differencing cancels any constant model offset (refraction, epoch handling), leaving motion.

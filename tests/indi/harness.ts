@@ -4,7 +4,7 @@
  * stopped by a final test; every case builds a fresh driver aimed at it. Without indi-bin the
  * cases are registered as ignored, naming the missing package.
  */
-import { systemClock } from "../../core/clock.ts";
+import { systemClock } from "../../lib/clock.ts";
 import type { DriverContext } from "../../devices/device.ts";
 import { harnessContext } from "../contracts/_wait.ts";
 import { hasIndiServer, type IndiServerHandle, startIndiServer } from "./indiserver.ts";

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { startServer } from "../../cli/server.ts";
 import type { RunningServer } from "../../cli/server.ts";
 import { loadConfig } from "../../core/config.ts";
-import { LogSink } from "../../core/log.ts";
+import { LogSink } from "../../lib/log.ts";
 
 export interface TestServer {
   server: RunningServer;

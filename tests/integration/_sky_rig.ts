@@ -4,9 +4,9 @@
  * turn the rotator, take a light frame in no wall time and hand it to the box's plate solver.
  * Optics: 530 mm with a 106 mm aperture.
  */
-import { ManualClock } from "../../core/clock.ts";
-import { silentLogger } from "../../core/log.ts";
-import { encodeFits } from "../../core/imaging/fits.ts";
+import { ManualClock } from "../../lib/clock.ts";
+import { silentLogger } from "../../lib/log.ts";
+import { encodeFits } from "../../lib/fits/mod.ts";
 import { plateSolve, type Solution } from "../../core/solver/solve.ts";
 import type { RawFrame } from "../../devices/camera.ts";
 import type { DriverContext } from "../../devices/device.ts";

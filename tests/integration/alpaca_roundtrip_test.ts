@@ -4,7 +4,7 @@
  * simulators pass must pass through both translations. Each case gets its own rig (hub, sims,
  * server on a free port), torn down in `dispose`.
  */
-import { systemClock } from "../../core/clock.ts";
+import { systemClock } from "../../lib/clock.ts";
 import { AlpacaCamera } from "../../devices/alpaca/camera.ts";
 import { AlpacaFlatPanel } from "../../devices/alpaca/covercalibrator.ts";
 import { AlpacaDome } from "../../devices/alpaca/dome.ts";

@@ -6,7 +6,7 @@
  */
 import { join } from "node:path";
 import { assert, assertEquals, assertMatch } from "../_assert.ts";
-import { encodeFits } from "../../core/imaging/fits.ts";
+import { encodeFits } from "../../lib/fits/mod.ts";
 import { renderStarfield } from "../fixtures/starfield.ts";
 
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;

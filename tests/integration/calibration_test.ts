@@ -5,7 +5,7 @@
  * 400/404 naming what was wrong.
  */
 import { assert, assertAlmostEquals, assertEquals, assertMatch } from "../_assert.ts";
-import { decodeFits } from "../../core/imaging/fits.ts";
+import { decodeFits } from "../../lib/fits/mod.ts";
 import { join } from "node:path";
 import { type EventRecorder, type TestServer, withServer } from "./_server.ts";
 

@@ -5,7 +5,7 @@
  * Tycho-2 index). The mount is ~12′ off (IH 600″, ID −400″); one sync on the first solve must
  * bring the second goto within 30″ (two attempts), and the optics must really be there. Skipped, saying why, where solve-field or the index is missing.
  */
-import { angularSeparationDeg } from "../../core/astro/coords.ts";
+import { angularSeparationDeg } from "../../lib/astro/coords.ts";
 import type { CenteringStatusDto } from "../../core/schemas/centering.ts";
 import { assert, assertEquals } from "../_assert.ts";
 import { eastTarget, MOUNT_ERRORS, simMount } from "./_centering.ts";

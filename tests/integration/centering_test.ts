@@ -9,7 +9,7 @@
  * stop ends a slew and an exposure at once; bad bodies get 400s naming the field; a second run,
  * a running exposure, a parked mount and a missing mount are refused.
  */
-import { angularSeparationDeg } from "../../core/astro/coords.ts";
+import { angularSeparationDeg } from "../../lib/astro/coords.ts";
 import type { CenteringStatusDto } from "../../core/schemas/centering.ts";
 import { assert, assertEquals } from "../_assert.ts";
 import {

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { startServer } from "../../cli/server.ts";
 import type { RunningServer } from "../../cli/server.ts";
 import { loadConfig } from "../../core/config.ts";
-import { LogSink } from "../../core/log.ts";
+import { LogSink } from "../../lib/log.ts";
 import { assert, assertEquals } from "../_assert.ts";
 
 async function boot(dir: string): Promise<RunningServer> {
@@ -208,7 +208,7 @@ Deno.test("live stack: a one-shot-colour camera stacks in colour", async () => {
     const files = [...Deno.readDirSync(join(dir, "data", "livestack"))].map((e) => e.name);
     const cube = files.find((f) => /^accumulator-\d+\.fits$/.test(f));
     assert(cube, `an accumulator file in ${files}`);
-    const { decodeFits } = await import("../../core/imaging/fits.ts");
+    const { decodeFits } = await import("../../lib/fits/mod.ts");
     const fits = decodeFits(await Deno.readFile(join(dir, "data", "livestack", cube)));
     assert(fits.planes >= 3, `planes ${fits.planes}`);
   } finally {

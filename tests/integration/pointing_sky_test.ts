@@ -7,7 +7,7 @@
  * `solve-field`. Gotos before the model are several arcminutes off; after it, the solved error
  * and the simulator's truth both stay within 30″. The field is 2.4° × 1.6° (see `useSkyTrueProfile`).
  */
-import { angularSeparationDeg, wrapHours } from "../../core/astro/coords.ts";
+import { angularSeparationDeg, wrapHours } from "../../lib/astro/coords.ts";
 import type { SimMount } from "../../devices/sim/mount.ts";
 import { assert } from "../_assert.ts";
 import { HAVE_SOLVER, useSkyTrueProfile } from "./_sky_rig.ts";

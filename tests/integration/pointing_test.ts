@@ -5,7 +5,7 @@
  * gotos land within 15″ of the target instead of several arcminutes away — measured with the
  * simulator's `trueSkyPosition()`, the truth a plate solve would find.
  */
-import { angularSeparationDeg, wrapHours } from "../../core/astro/coords.ts";
+import { angularSeparationDeg, wrapHours } from "../../lib/astro/coords.ts";
 import type { SimMount } from "../../devices/sim/mount.ts";
 import { assert, assertEquals } from "../_assert.ts";
 import { type TestServer, withServer } from "./_server.ts";

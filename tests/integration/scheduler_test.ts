@@ -6,7 +6,7 @@
  * target_started in priority order, the dome opened and closed, the mount parked.
  */
 import { assert, assertAlmostEquals, assertEquals, assertMatch } from "../_assert.ts";
-import { lstHours } from "../../core/astro/time.ts";
+import { lstHours } from "../../lib/astro/time.ts";
 import { type TestServer, useFastSimulators, withServer } from "./_server.ts";
 
 interface Status {

@@ -3,8 +3,8 @@
  * dir, driven through REST and watched through /ws, as a phone would.
  */
 import { assert, assertAlmostEquals, assertEquals, assertMatch } from "../_assert.ts";
-import { lstHours } from "../../core/astro/time.ts";
-import { decodeFits } from "../../core/imaging/fits.ts";
+import { lstHours } from "../../lib/astro/time.ts";
+import { decodeFits } from "../../lib/fits/mod.ts";
 import { join } from "node:path";
 import { useFastSimulators, withServer } from "./_server.ts";
 

@@ -6,7 +6,7 @@
  * `trueSkyPosition()`, the expected position angle within 0.1° and the pixel scale within 0.5 %.
  * With polar-axis and TPOINT errors configured the solution lands on the true pointing, not on
  * what the mount reports, so solving has real work to do. Source of truth: the Tycho-2 index the
- * frame was rendered from and the WCS conventions of core/solver/wcs.ts.
+ * frame was rendered from and the WCS conventions of lib/astro/wcs.ts.
  */
 import { assert, assertEquals } from "../_assert.ts";
 import {

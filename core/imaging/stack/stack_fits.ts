@@ -5,8 +5,8 @@
  * plane. Chunks are byte-swapped a megabyte at a time so writing a 24-megapixel stack never holds
  * the event loop for long, and the reader checks the cube's shape against what it claims.
  */
-import { decodeFits } from "../fits_read.ts";
-import { BLOCK_BYTES, CARD_CHARS, type FitsCard, formatCard } from "../fits_header.ts";
+import { decodeFits } from "../../../lib/fits/read.ts";
+import { BLOCK_BYTES, CARD_CHARS, type FitsCard, formatCard } from "../../../lib/fits/header.ts";
 import type { AccumulatorState } from "./accumulator.ts";
 
 const CHUNK_SAMPLES = 256 * 1024;

@@ -6,7 +6,7 @@
  * motor, so haltCover answers 501. Options: `path` (required), `baud` (9600), `timeoutMs`,
  * `pollMs`.
  */
-import { conflict, DeviceNotConnectedError, notImplemented } from "../../../core/errors.ts";
+import { conflict, DeviceNotConnectedError, notImplemented } from "../../../lib/errors.ts";
 import type { DeviceInfo, DriverContext } from "../../device.ts";
 import { Emitter } from "../../emitter.ts";
 import type { FlatPanel, FlatPanelCapabilities, FlatPanelStatus } from "../../flatpanel.ts";

@@ -9,7 +9,7 @@ import { harnessContext } from "../../../tests/contracts/_wait.ts";
 import { mountContractSuite } from "../../../tests/contracts/mount_suite.ts";
 import { RigTable } from "../../../tests/fakes/serial/_harness.ts";
 import { Lx200Device } from "../../../tests/fakes/serial/lx200_device.ts";
-import { systemClock } from "../../../core/clock.ts";
+import { systemClock } from "../../../lib/clock.ts";
 import { createLx200Mount, createOnStepMount } from "./mount.ts";
 
 const SITE = harnessContext(systemClock).site;

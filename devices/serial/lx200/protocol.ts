@@ -8,7 +8,7 @@
  * with `:AP#`). Meade starts in low precision; the handshake toggles `:U#` until `:GR#` gives
  * seconds.
  */
-import { AppError, conflict } from "../../../core/errors.ts";
+import { AppError, conflict } from "../../../lib/errors.ts";
 import type { Site } from "../../device.ts";
 import type { EquatorialTarget, GuideDirection, TrackingMode } from "../../mount.ts";
 import type { SerialLink } from "../link.ts";

@@ -5,7 +5,7 @@
  * `baud` (9600), `timeoutMs`, `pollMs`, `maxPosition` (65535), `maxIncrement` (= maxPosition),
  * `stepSizeUm` (null: unknown).
  */
-import { DeviceNotConnectedError } from "../../../core/errors.ts";
+import { DeviceNotConnectedError } from "../../../lib/errors.ts";
 import type { DeviceInfo, DriverContext } from "../../device.ts";
 import { Emitter } from "../../emitter.ts";
 import type { Focuser, FocuserCapabilities, FocuserStatus } from "../../focuser.ts";

@@ -3,7 +3,7 @@
  * simulated hand controllers (tests/fakes/serial/synscan_device.ts) through socat pty pairs.
  * Neither protocol can park: the contract then checks that park is refused.
  */
-import { systemClock } from "../../../core/clock.ts";
+import { systemClock } from "../../../lib/clock.ts";
 import type { Mount } from "../../mount.ts";
 import { harnessContext } from "../../../tests/contracts/_wait.ts";
 import { mountContractSuite } from "../../../tests/contracts/mount_suite.ts";

@@ -8,7 +8,7 @@
  * directory.
  */
 import { resolve } from "node:path";
-import type { Logger } from "../../../core/log.ts";
+import type { Logger } from "../../../lib/log.ts";
 import { buildOrLoadSkyCatalog } from "./load.ts";
 
 /** J2000 (Tycho-2 epoch ~J2000 positions as stored in the index). */

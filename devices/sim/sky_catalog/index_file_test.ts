@@ -1,7 +1,7 @@
 /**
  * The index reader against astrometry.net's own: `query-starkd` (Debian package astrometry.net)
  * reads the same kd-tree and writes the stars of a cone, with their kd-tree indices, as a
- * standard big-endian FITS table of doubles, which core/imaging/fits_table.ts reads (its ASCII
+ * standard big-endian FITS table of doubles, which lib/fits/table.ts reads (its ASCII
  * output has only six significant digits, 3.6″ at RA 100°). Each reference star must match one
  * of ours within 0.05″ (both sides do the same arithmetic, so the measured differences are
  * far smaller), the sets must be equal apart from a 1 mas shell at the cone's edge where
@@ -9,8 +9,8 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { fitsHdus } from "../../../core/imaging/fits_hdu.ts";
-import { readBinaryTable } from "../../../core/imaging/fits_table.ts";
+import { fitsHdus } from "../../../lib/fits/hdu.ts";
+import { readBinaryTable } from "../../../lib/fits/table.ts";
 import { type IndexStars, readIndexStars } from "./index_file.ts";
 
 const INDEX_DIR = "/usr/share/astrometry";

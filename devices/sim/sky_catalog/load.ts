@@ -7,7 +7,7 @@
  * the un-memoised loader behind `loadSkyCatalog`.
  */
 import { join } from "node:path";
-import type { Logger } from "../../../core/log.ts";
+import type { Logger } from "../../../lib/log.ts";
 import type { SkyCatalog } from "./catalog.ts";
 import { buildPackedStarsOffLoop } from "./build_off_loop.ts";
 import { CACHE_FILE_NAME, decodeCache, type SourceFile, writeCache } from "./cache_file.ts";

@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { LogSink } from "../../../core/log.ts";
+import { LogSink } from "../../../lib/log.ts";
 import { loadSkyCatalog } from "./catalog.ts";
 import { CACHE_FILE_NAME } from "./cache_file.ts";
 import { DUPLICATE_RADIUS_DEG } from "./dedupe.ts";

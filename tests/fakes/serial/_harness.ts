@@ -4,7 +4,7 @@
  * `dispose` disconnects the driver, detaches the simulator and stops socat, in that order, so no
  * fd, process or poll outlives the case.
  */
-import { systemClock } from "../../../core/clock.ts";
+import { systemClock } from "../../../lib/clock.ts";
 import type { DriverContext } from "../../../devices/device.ts";
 import { harnessContext } from "../../contracts/_wait.ts";
 import type { FakeSerialDevice } from "./_device.ts";

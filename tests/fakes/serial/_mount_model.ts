@@ -5,9 +5,9 @@
  * syncs, and refuses a goto below its horizon. Positions are in the epoch the protocol speaks;
  * the model advances lazily to the wall clock whenever it is read, so it needs no timer.
  */
-import { equatorialToHorizontal, wrapHours, wrapHours12 } from "../../../core/astro/coords.ts";
-import { TRACKING_RATE_ARCSEC_PER_S } from "../../../core/astro/meridian.ts";
-import { lstHours, SIDEREAL_RATE_ARCSEC_PER_S } from "../../../core/astro/time.ts";
+import { equatorialToHorizontal, wrapHours, wrapHours12 } from "../../../lib/astro/coords.ts";
+import { TRACKING_RATE_ARCSEC_PER_S } from "../../../lib/astro/meridian.ts";
+import { lstHours, SIDEREAL_RATE_ARCSEC_PER_S } from "../../../lib/astro/time.ts";
 import type { Site } from "../../../devices/device.ts";
 import type { PierSide, TrackingMode } from "../../../devices/mount.ts";
 

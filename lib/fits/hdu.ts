@@ -12,7 +12,7 @@ import {
   type FitsCard,
   type FitsValue,
   parseHeaderRecords,
-} from "./fits_header.ts";
+} from "./header.ts";
 
 export interface FitsHdu {
   /** 0 for the primary HDU. */

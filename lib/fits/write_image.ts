@@ -5,9 +5,9 @@
  * pixel type varies. The stored value is round((physical − BZERO) / BSCALE) for integers and
  * must fit the type — a value that does not is an error naming it, never a silent wrap.
  */
-import type { FitsCard } from "./fits_header.ts";
-import { BLOCK_BYTES } from "./fits_header.ts";
-import { encodeHeader } from "./fits_write.ts";
+import type { FitsCard } from "./header.ts";
+import { BLOCK_BYTES } from "./header.ts";
+import { encodeHeader } from "./write.ts";
 
 export type FitsBitpix = 8 | 16 | 32 | -32 | -64;
 

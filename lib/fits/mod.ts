@@ -5,19 +5,13 @@
  * reader (first image of any HDU, tile-compressed `.fits.fz` included) in fits_read.ts; this
  * module only gathers them so callers need not know the split.
  */
-export {
-  BLOCK_BYTES,
-  CARD_CHARS,
-  type FitsCard,
-  type FitsValue,
-  formatCard,
-} from "./fits_header.ts";
-export { encodeFits, type FitsImage16 } from "./fits_write.ts";
-export { type DecodedFits, decodeFits, type FitsPixels } from "./fits_read.ts";
+export { BLOCK_BYTES, CARD_CHARS, type FitsCard, type FitsValue, formatCard } from "./header.ts";
+export { encodeFits, type FitsImage16 } from "./write.ts";
+export { type DecodedFits, decodeFits, type FitsPixels } from "./read.ts";
 export {
   encodeFitsImage,
   type FitsBitpix,
   type FitsEncodeOptions,
   type FitsImageData,
-} from "./fits_write_image.ts";
-export { type FitsHdu, fitsHdus } from "./fits_hdu.ts";
+} from "./write_image.ts";
+export { type FitsHdu, fitsHdus } from "./hdu.ts";

@@ -6,8 +6,8 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { decodeFits, encodeFitsImage, type FitsImageData } from "./fits.ts";
-import type { FitsEncodeOptions } from "./fits_write_image.ts";
+import { decodeFits, encodeFitsImage, type FitsImageData } from "./mod.ts";
+import type { FitsEncodeOptions } from "./write_image.ts";
 
 function hasTool(name: string): boolean {
   try {

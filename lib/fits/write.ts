@@ -5,13 +5,7 @@
  * caller cards follow. Speed matters on a Pi — a 24-megapixel frame is written between two
  * exposures — so the data is byte-swapped in one tight loop into a single preallocated buffer.
  */
-import {
-  BLOCK_BYTES,
-  CARD_CHARS,
-  CARDS_PER_BLOCK,
-  type FitsCard,
-  formatCard,
-} from "./fits_header.ts";
+import { BLOCK_BYTES, CARD_CHARS, CARDS_PER_BLOCK, type FitsCard, formatCard } from "./header.ts";
 
 export interface FitsImage16 {
   /** Row-major, `widthPx * heightPx` samples; row 0 is written first (see ROWORDER). */

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { writeFitsFileDurably } from "./durable_write.ts";
-import { BLOCK_BYTES, decodeFits, encodeFits, type FitsCard, formatCard } from "./fits.ts";
+import { writeFitsFileDurably } from "../durable_write.ts";
+import { BLOCK_BYTES, decodeFits, encodeFits, type FitsCard, formatCard } from "./mod.ts";
 
 function ascii(bytes: Uint8Array, from: number, to: number): string {
   return String.fromCharCode(...bytes.subarray(from, to));
@@ -250,8 +250,8 @@ Deno.test("writeFitsFileDurably writes atomically and leaves no temporary behind
 });
 
 Deno.test("encodeFitsChunks yields exactly the bytes of encodeFits, through a durable write", async () => {
-  const { encodeFitsChunks } = await import("./fits_write.ts");
-  const { writeFitsFileDurably } = await import("./durable_write.ts");
+  const { encodeFitsChunks } = await import("./write.ts");
+  const { writeFitsFileDurably } = await import("../durable_write.ts");
   const widthPx = 37;
   const heightPx = 23; // odd pixel count: the last chunk has an odd length and padding follows
   const pixels = new Uint16Array(widthPx * heightPx);

@@ -4,8 +4,8 @@
  * descriptors) in the heap. Every descriptor is checked against the heap before it is followed,
  * so a corrupt table gives an error naming the row and column instead of reading out of bounds.
  */
-import type { FitsHdu } from "./fits_hdu.ts";
-import { intKey, stringKey } from "./fits_hdu.ts";
+import type { FitsHdu } from "./hdu.ts";
+import { intKey, stringKey } from "./hdu.ts";
 
 interface Column {
   name: string;

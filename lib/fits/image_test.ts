@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { decodeFits, encodeFitsImage, type FitsCard, fitsHdus } from "./fits.ts";
-import { BLOCK_BYTES } from "./fits_header.ts";
-import { parkMillerSeed } from "./fits_dither.ts";
-import { riceDecode } from "./fits_rice.ts";
+import { decodeFits, encodeFitsImage, type FitsCard, fitsHdus } from "./mod.ts";
+import { BLOCK_BYTES } from "./header.ts";
+import { parkMillerSeed } from "./dither.ts";
+import { riceDecode } from "./rice.ts";
 
 const W = 7;
 const H = 5;

@@ -5,9 +5,9 @@
  * never crash it: every structural problem (no END, a bad keyword, missing or impossible axes, a
  * truncated data unit, a corrupt tile) becomes an Error whose message says what was wrong.
  */
-import { decompressImage, isCompressedImage } from "./fits_compressed.ts";
-import { BLOCK_BYTES, type FitsCard, type FitsValue } from "./fits_header.ts";
-import { axesOf, BITPIX_BYTES, type FitsHdu, fitsHdus, intKey, numberKey } from "./fits_hdu.ts";
+import { decompressImage, isCompressedImage } from "./compressed.ts";
+import { BLOCK_BYTES, type FitsCard, type FitsValue } from "./header.ts";
+import { axesOf, BITPIX_BYTES, type FitsHdu, fitsHdus, intKey, numberKey } from "./hdu.ts";
 
 export type FitsPixels =
   | Uint8Array

@@ -9,7 +9,7 @@
  * its object down to the lower meridian (hour angle 12 h plus the limit) before it has to flip
  * back, which only circumpolar objects ever reach. Hour angles are in hours [-12, 12).
  */
-import type { PierSide, TrackingMode, TrackingRate } from "../../devices/mount.ts";
+import type { PierSide, TrackingMode, TrackingRate } from "./tracking.ts";
 import { wrapHours12 } from "./coords.ts";
 import { SIDEREAL_RATE_ARCSEC_PER_S } from "./time.ts";
 

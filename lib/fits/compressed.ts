@@ -8,11 +8,11 @@
  * it (big-endian, ZBITPIX), so the ordinary reader applies BZERO/BSCALE the same way.
  */
 import { gunzipSync } from "fflate";
-import type { FitsCard, FitsValue } from "./fits_header.ts";
-import { BITPIX_BYTES, type FitsHdu, intKey, stringKey } from "./fits_hdu.ts";
-import { riceDecode } from "./fits_rice.ts";
-import { type BinaryTable, readBinaryTable } from "./fits_table.ts";
-import { ditherRandoms } from "./fits_dither.ts";
+import type { FitsCard, FitsValue } from "./header.ts";
+import { BITPIX_BYTES, type FitsHdu, intKey, stringKey } from "./hdu.ts";
+import { riceDecode } from "./rice.ts";
+import { type BinaryTable, readBinaryTable } from "./table.ts";
+import { ditherRandoms } from "./dither.ts";
 
 export interface DecompressedImage {
   /** The image header as funpack would write it: SIMPLE/BITPIX/NAXISn from the Z keywords. */
