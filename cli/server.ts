@@ -6,7 +6,7 @@
 import { join } from "node:path";
 import { CalibrationService } from "../core/calibration/calibration_service.ts";
 import { LivestackService } from "../core/livestack/livestack_service.ts";
-import { DiscoveryService } from "../core/discovery/discovery_service.ts";
+import { DiscoveryService } from "../devices/discovery_service.ts";
 import { ExposureService } from "../core/camera/exposure_service.ts";
 import { frameFigures } from "../core/camera/frame_analysis.ts";
 import { libraryCalibration } from "../core/livestack/calibration_hook.ts";
@@ -279,7 +279,13 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       runner: imaging,
       calibrate: libraryCalibration(calibration, logs.logger("livestack")),
     }),
-    discovery: DiscoveryService.fromConfig(o.config, clock, logs.logger("discovery")),
+    discovery: new DiscoveryService({
+      alpacaAddress: o.config.alpaca.discovery_address,
+      alpacaPort: o.config.alpaca.discovery_port,
+      zwoLibraryDir: o.config.devices.zwo_library_dir,
+      clock,
+      log: logs.logger("discovery"),
+    }),
     solver: new SolverService({
       bus,
       clock,

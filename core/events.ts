@@ -5,7 +5,7 @@
  * which validates against this catalogue in tests and development.
  */
 import { z } from "zod";
-import { DEVICE_KINDS } from "../devices/device.ts";
+import { RIG_EVENT_SCHEMAS } from "../devices/rig.ts";
 import { FrameDto } from "./schemas/camera.ts";
 import { CaptureStatusDto, MasterDto } from "./schemas/calibration.ts";
 import { LivestackStatusDto } from "./schemas/livestack.ts";
@@ -14,10 +14,8 @@ import { AutofocusFailedDto, AutofocusPointDto, AutofocusResultDto } from "./sch
 import { CenteredDto, CenteringAttemptDto } from "./schemas/centering.ts";
 import { STATUS_EVENT_SCHEMAS } from "./schemas/status_events.ts";
 
-export const ALERT_LEVELS = ["info", "warning", "error", "critical"] as const;
-export type AlertLevel = typeof ALERT_LEVELS[number];
-
-const DeviceKindSchema = z.enum(DEVICE_KINDS);
+export { ALERT_LEVELS } from "../devices/rig.ts";
+export type { AlertLevel } from "../devices/rig.ts";
 const Arcmin = z.number().describe("arcminutes");
 
 export const EVENT_CATALOGUE = {
@@ -120,18 +118,12 @@ export const EVENT_CATALOGUE = {
   "device.connected": {
     delivery: "discrete",
     description: "A device connected to its role",
-    schema: z.object({ role: DeviceKindSchema, driver: z.string(), name: z.string() }),
+    schema: RIG_EVENT_SCHEMAS["device.connected"],
   },
   "device.disconnected": {
     delivery: "discrete",
     description: "A device disconnected or was lost",
-    schema: z.object({
-      role: DeviceKindSchema,
-      driver: z.string(),
-      name: z.string(),
-      reason: z.string(),
-      expected: z.boolean().describe("false when the connection was lost"),
-    }),
+    schema: RIG_EVENT_SCHEMAS["device.disconnected"],
   },
   "weather.update": {
     delivery: "status",
@@ -170,12 +162,7 @@ export const EVENT_CATALOGUE = {
   "alert": {
     delivery: "discrete",
     description: "Something the user should know: info, warning, error, critical",
-    schema: z.object({
-      level: z.enum(ALERT_LEVELS),
-      source: z.string(),
-      message: z.string(),
-      details: z.unknown().optional(),
-    }),
+    schema: RIG_EVENT_SCHEMAS["alert"],
   },
   "calibration.progress": {
     delivery: "discrete",

@@ -6,7 +6,7 @@ import type { Clock } from "../lib/clock.ts";
 import type { Config } from "./config.ts";
 import type { EventBus } from "./event_bus.ts";
 import type { Logger, LogSink } from "../lib/log.ts";
-import type { DeviceHub } from "../devices/hub.ts";
+import type { RigControl } from "../devices/rig.ts";
 import type { AlignmentRepository } from "./store/alignment.ts";
 import type { PointingService } from "./pointing/pointing_service.ts";
 import type { PolarAlignmentService } from "./polar/polar_service.ts";
@@ -21,7 +21,7 @@ import type { SchedulerService } from "./scheduler/scheduler_service.ts";
 import type { CatalogService } from "./catalog/catalog_service.ts";
 import type { CalibrationService } from "./calibration/calibration_service.ts";
 import type { LivestackService } from "./livestack/livestack_service.ts";
-import type { DiscoveryService } from "./discovery/discovery_service.ts";
+import type { Discovery } from "../devices/discovery.ts";
 import type { AutofocusService } from "./autofocus/service.ts";
 import type { SolverService } from "./solver/solver_service.ts";
 
@@ -33,7 +33,7 @@ export interface Services {
   bus: EventBus;
   logs: LogSink;
   log: Logger;
-  hub: DeviceHub;
+  hub: RigControl;
   frames: FrameRepository;
   alignment: AlignmentRepository;
   /** The pointing model fitted to the alignment points, applied to gotos when configured. */
@@ -55,7 +55,7 @@ export interface Services {
   /** V-curve autofocus and temperature compensation (core/autofocus/). */
   autofocus: AutofocusService;
   /** What could fill the roles: serial ports, ZWO SDK devices, INDI drivers, Alpaca servers. */
-  discovery: DiscoveryService;
+  discovery: Discovery;
   /** Plate-solve jobs (ASTAP, then astrometry.net) and the installed indexes. */
   solver: SolverService;
 }

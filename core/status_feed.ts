@@ -7,7 +7,7 @@
  */
 import { DEVICE_KINDS } from "../devices/device.ts";
 import type { DeviceKind } from "../devices/device.ts";
-import type { DeviceHub } from "../devices/hub.ts";
+import type { Rig } from "../devices/rig.ts";
 import type { EventBus } from "./event_bus.ts";
 import { toCameraStatusDto } from "./schemas/camera.ts";
 import { toDomeStatusDto } from "./schemas/dome.ts";
@@ -27,7 +27,7 @@ export interface StatusFeedOptions {
 }
 
 export class StatusFeed {
-  #hub: DeviceHub;
+  #hub: Rig;
   #bus: EventBus;
   #o: Required<StatusFeedOptions>;
   #timers: ReturnType<typeof setTimeout>[] = [];
@@ -43,7 +43,7 @@ export class StatusFeed {
   #sampling = false;
   #running = false;
 
-  constructor(hub: DeviceHub, bus: EventBus, options: StatusFeedOptions = {}) {
+  constructor(hub: Rig, bus: EventBus, options: StatusFeedOptions = {}) {
     this.#hub = hub;
     this.#bus = bus;
     this.#o = {

@@ -7,29 +7,24 @@
 import type { Clock } from "../lib/clock.ts";
 import { DeviceNotConnectedError } from "../lib/errors.ts";
 import type { AppError } from "../lib/errors.ts";
-import type { EventBus } from "../core/event_bus.ts";
 import type { Logger } from "../lib/log.ts";
-import type { RoleStatusDto } from "../core/schemas/devices.ts";
 import type { ContractOf } from "./contracts.ts";
 import type { AnyDevice } from "./contracts.ts";
 import { DEVICE_KINDS } from "./device.ts";
 import type { DeviceKind, Optics, Site } from "./device.ts";
 import { guard } from "./guard.ts";
+import { faultsOf } from "./faults.ts";
+import type { FaultInjection } from "./faults.ts";
 import type { DriverRegistry } from "./registry.ts";
-
-export interface RoleAssignment {
-  driver: string;
-  options: Record<string, unknown>;
-}
-
-export interface RigPlan {
-  site: Site;
-  optics: Optics;
-  roles: Partial<Record<DeviceKind, RoleAssignment | null>>;
-}
-
-export type RoleStatus = RoleStatusDto;
-export type RoleState = RoleStatusDto["state"];
+import type {
+  RigControl,
+  RigEvents,
+  RigPlan,
+  RoleAssignment,
+  RoleState,
+  RoleStatus,
+  StatusListener,
+} from "./rig.ts";
 
 interface Slot {
   kind: DeviceKind;
@@ -44,7 +39,8 @@ interface Slot {
 
 export interface HubOptions {
   registry: DriverRegistry;
-  bus: EventBus;
+  /** Where device events go: the box's event bus. */
+  bus: RigEvents;
   clock: Clock;
   log: Logger;
   /** The box's data directory, handed to drivers (the sim camera caches its star index there). */
@@ -53,9 +49,7 @@ export interface HubOptions {
   backoffMs?: { initial: number; max: number };
 }
 
-export type StatusListener = (kind: DeviceKind, device: AnyDevice) => void;
-
-export class DeviceHub {
+export class DeviceHub implements RigControl {
   #opts: HubOptions;
   #slots = new Map<DeviceKind, Slot>();
   #statusListeners = new Set<StatusListener>();
@@ -99,9 +93,13 @@ export class DeviceHub {
     return (this.#slots.get(kind)?.device as ContractOf[K] | undefined) ?? null;
   }
 
-  /** The unguarded driver object — only for the simulator fault switchboard. */
+  /** The unguarded driver object (tests reach a simulator's own controls through it). */
   driverObject(kind: DeviceKind): AnyDevice | null {
     return this.#slots.get(kind)?.device ?? null;
+  }
+
+  faults(kind: DeviceKind): FaultInjection | null {
+    return faultsOf(this.#slots.get(kind)?.device);
   }
 
   roles(): RoleStatus[] {

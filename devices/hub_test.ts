@@ -22,7 +22,7 @@ import {
 } from "../tests/_assert.ts";
 import type { DeviceKind } from "./device.ts";
 import { DeviceHub } from "./hub.ts";
-import type { RigPlan, RoleAssignment } from "./hub.ts";
+import type { RigPlan, RoleAssignment } from "./rig.ts";
 import { defaultRegistry } from "./registry.ts";
 import type { DriverRegistry } from "./registry.ts";
 import { SimFocuser } from "./sim/focuser.ts";

@@ -1,6 +1,6 @@
 /**
  * Devices group: which driver fills each role and in what state, connect/disconnect a role, and —
- * for simulators only — the fault switchboard that makes a command hang, throw or drop the
+ * for drivers that offer it (the simulators) — the fault switchboard that makes a command hang, throw or drop the
  * connection, so clients and tests can see how the box behaves when hardware misbehaves. Also
  * discovery: what on this box could fill a role, with ready-to-paste profile assignments.
  */
@@ -8,16 +8,23 @@ import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
 import { conflict } from "../lib/errors.ts";
 import { Ok } from "../core/schemas/common.ts";
-import { RoleStatusDto } from "../core/schemas/devices.ts";
-import { DiscoverQuery, DiscoveryResult } from "../core/schemas/discovery.ts";
+import { RoleStatusDto } from "../devices/rig.ts";
+import { DiscoveryResult } from "../devices/discovery.ts";
 import type { Services } from "../core/services.ts";
 import { DEVICE_KINDS } from "../devices/device.ts";
-import { FAULT_MODES, isSimulated } from "../devices/sim/faults.ts";
+import { FAULT_MODES } from "../devices/faults.ts";
 import { DEVICE_ERRORS, errors, json, jsonBody } from "./_openapi.ts";
 import { newRouter } from "./app.ts";
 
 const tags = ["Devices"];
 const RoleParam = z.object({ role: z.enum(DEVICE_KINDS) });
+
+export const DiscoverQuery = z.object({
+  alpaca: z.enum(["true", "false"]).default("true")
+    .describe("probe the LAN for Alpaca servers (a UDP broadcast)"),
+  timeout_ms: z.coerce.number().int().min(200).max(30_000).default(3000)
+    .describe("deadline of each section, milliseconds"),
+});
 
 const FaultBody = z.object({
   method: z.string().min(1).describe('a command name, e.g. "slewTo", or "*" for every command'),
@@ -102,15 +109,15 @@ export function devicesRoutes(s: Services) {
     (c) => {
       const { role } = c.req.valid("param");
       const { method, mode } = c.req.valid("json");
-      const driver = s.hub.driverObject(role);
-      if (!isSimulated(driver)) {
+      const faults = s.hub.faults(role);
+      if (!faults) {
         throw conflict(
           `The ${role} is not a simulator; faults can only be injected into simulators`,
         );
       }
-      driver.faults.set(method, mode);
+      faults.set(method, mode);
       s.log.warn("simulated fault set", { role, method, mode });
-      return c.json({ faults: driver.faults.list() }, 200);
+      return c.json({ faults: faults.list() }, 200);
     },
   );
 

@@ -5,12 +5,12 @@
  */
 import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
-import { RoleStatusDto } from "../core/schemas/devices.ts";
+import { RoleStatusDto } from "../devices/rig.ts";
 import type { Services } from "../core/services.ts";
 import { json } from "./_openapi.ts";
 import { newRouter } from "./app.ts";
 
-/** One role of the hub (`DeviceHub.roles()`). */
+/** One role of the hub (`RigControl.roles()`). */
 export const HealthDto = z.object({
   status: z.literal("ok"),
   version: z.string(),

@@ -9,7 +9,7 @@
  * started and the result says why. Every point is reported through `onPoint` as it is measured.
  */
 import type { Camera } from "../../devices/camera.ts";
-import type { DeviceHub } from "../../devices/hub.ts";
+import type { Rig } from "../../devices/rig.ts";
 import type { Clock } from "../../lib/clock.ts";
 import { frameFigures, type TaskRunner } from "../camera/frame_analysis.ts";
 import { type CurveFit, fitVCurve } from "./fit.ts";
@@ -44,7 +44,7 @@ export interface AutofocusOutcome {
 }
 
 export interface RoutineDeps {
-  hub: DeviceHub;
+  hub: Rig;
   clock: Clock;
   runner: TaskRunner | null;
 }
@@ -203,7 +203,7 @@ async function exposeAndMeasure(
 
 /** Moves the wheel to the named filter; returns the focus offset change it brings (steps). */
 async function switchFilter(
-  hub: DeviceHub,
+  hub: Rig,
   filter: string | null,
   clock: Clock,
   signal: AbortSignal,

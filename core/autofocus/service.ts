@@ -6,7 +6,7 @@
  * from the successful ones, and hands it with the new reference to the temperature compensator
  * (temperature.ts), which a request flag turns on or off.
  */
-import type { DeviceHub } from "../../devices/hub.ts";
+import type { Rig } from "../../devices/rig.ts";
 import type { TaskRunner } from "../camera/frame_analysis.ts";
 import type { Clock } from "../../lib/clock.ts";
 import { badRequest, conflict } from "../../lib/errors.ts";
@@ -20,7 +20,7 @@ import { type AutofocusTuning, resolveSettings } from "./settings.ts";
 import { fitTempCoefficient, type TempCoefficient, TempCompensator } from "./temperature.ts";
 
 export interface AutofocusServiceOptions {
-  hub: DeviceHub;
+  hub: Rig;
   bus: EventBus;
   clock: Clock;
   log: Logger;
@@ -267,7 +267,7 @@ function fitDto(fit: CurveFit) {
 }
 
 /** A run that failed before it could move anything (a role emptied between begin and start). */
-function unstartedOutcome(hub: DeviceHub, error: unknown): AutofocusOutcome {
+function unstartedOutcome(hub: Rig, error: unknown): AutofocusOutcome {
   const position = hub.peek("focuser")?.status().position ?? 0;
   return {
     ok: false,

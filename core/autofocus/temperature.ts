@@ -8,7 +8,7 @@
  * that much — never while an exposure or a focuser move is under way, or while autofocus runs.
  */
 import type { Clock } from "../../lib/clock.ts";
-import type { DeviceHub } from "../../devices/hub.ts";
+import type { Rig } from "../../devices/rig.ts";
 import type { Logger } from "../../lib/log.ts";
 
 export interface TempSample {
@@ -41,7 +41,7 @@ export function fitTempCoefficient(samples: readonly TempSample[]): TempCoeffici
 }
 
 export interface CompensatorOptions {
-  hub: DeviceHub;
+  hub: Rig;
   clock: Clock;
   log: Logger;
   /** Whether an autofocus run owns the focuser right now. */

@@ -6,7 +6,7 @@
  */
 import { join } from "node:path";
 import type { Camera, ExposureRequest, RawFrame } from "../../devices/camera.ts";
-import type { DeviceHub } from "../../devices/hub.ts";
+import type { Rig } from "../../devices/rig.ts";
 import type { Clock } from "../../lib/clock.ts";
 import { AppError, badRequest, conflict } from "../../lib/errors.ts";
 import type { EventBus } from "../event_bus.ts";
@@ -17,7 +17,7 @@ import { saveFrame } from "./save_frame.ts";
 import { analyzeSavedFrame, type TaskRunner } from "./frame_analysis.ts";
 
 export interface ExposureServiceOptions {
-  hub: DeviceHub;
+  hub: Rig;
   bus: EventBus;
   clock: Clock;
   log: Logger;

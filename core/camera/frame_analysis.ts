@@ -7,7 +7,7 @@
  * logged — it never costs the frame.
  */
 import type { RawFrame } from "../../devices/camera.ts";
-import type { DeviceHub } from "../../devices/hub.ts";
+import type { Rig } from "../../devices/rig.ts";
 import { type AnalysisJob, analyzeFrameTask } from "../imaging/stars/analysis_task.ts";
 import type { FrameAnalysis } from "../imaging/stars/types.ts";
 import type { Logger } from "../../lib/log.ts";
@@ -22,7 +22,7 @@ export interface TaskRunner {
 export interface AnalyzeSavedFrameInput {
   frame: RawFrame;
   dto: FrameDto;
-  hub: DeviceHub;
+  hub: Rig;
   frames: FrameRepository;
   log: Logger;
   /** Null: analyse inline on this thread. */
@@ -42,7 +42,7 @@ export function pixelScaleArcsec(
 /** Median HFR (px) and star count of a frame, from the pool when there is one. */
 export async function frameFigures(
   frame: RawFrame,
-  hub: DeviceHub,
+  hub: Rig,
   runner: TaskRunner | null,
 ): Promise<{ hfr: number | null; stars: number; analysis: FrameAnalysis }> {
   const job: AnalysisJob = {

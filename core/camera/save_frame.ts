@@ -6,7 +6,7 @@
  */
 import { dirname, join } from "node:path";
 import type { RawFrame } from "../../devices/camera.ts";
-import type { DeviceHub } from "../../devices/hub.ts";
+import type { Rig } from "../../devices/rig.ts";
 import { encodeFitsChunks } from "../../lib/fits/write.ts";
 import { writeFitsFileDurably } from "../../lib/durable_write.ts";
 import { buildFrameHeader } from "../imaging/frame_header.ts";
@@ -20,7 +20,7 @@ export interface SaveFrameInput {
   frame: RawFrame;
   object: string | null;
   sequence: number;
-  hub: DeviceHub;
+  hub: Rig;
   dataDir: string;
   filePattern: string;
   frames: FrameRepository;
@@ -85,7 +85,7 @@ export async function saveFrame(input: SaveFrameInput): Promise<FrameDto> {
 export function frameMetadata(
   frame: RawFrame,
   object: string | null,
-  hub: DeviceHub,
+  hub: Rig,
 ): FrameMetadata {
   const camera = hub.peek("camera");
   const mount = hub.peek("mount");

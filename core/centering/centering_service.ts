@@ -5,7 +5,7 @@
  * the exposure and the solve job. A run that ends without reaching the tolerance leaves the mount
  * where it is and raises an alert saying why. The loop itself is loop.ts; the rig is rig.ts.
  */
-import type { DeviceHub } from "../../devices/hub.ts";
+import type { Rig } from "../../devices/rig.ts";
 import type { Clock } from "../../lib/clock.ts";
 import { AppError, conflict } from "../../lib/errors.ts";
 import type { EventBus } from "../event_bus.ts";
@@ -25,7 +25,7 @@ import { rigPorts } from "./rig.ts";
 import type { AttemptRecord, CenteringOutcome, CenteringSolveFn } from "./types.ts";
 
 export interface CenteringServiceOptions {
-  hub: DeviceHub;
+  hub: Rig;
   bus: EventBus;
   clock: Clock;
   log: Logger;

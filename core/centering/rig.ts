@@ -4,7 +4,7 @@
  * exposed through the hub's camera and saved like any frame (real files the user can open); the
  * plate solve injected. Every wait has a deadline and follows the run's AbortSignal.
  */
-import type { DeviceHub } from "../../devices/hub.ts";
+import type { Rig } from "../../devices/rig.ts";
 import type { EquatorialCoord } from "../../lib/astro/coords.ts";
 import { resolveRequest } from "../camera/exposure_service.ts";
 import { saveFrame } from "../camera/save_frame.ts";
@@ -20,7 +20,7 @@ export const SLEW_TIMEOUT_MS = 180_000;
 const POLL_MS = 200;
 
 export interface RigPortsOptions {
-  hub: DeviceHub;
+  hub: Rig;
   clock: Clock;
   frames: FrameRepository;
   dataDir: string;

@@ -6,7 +6,7 @@
  * again while the user turns the knobs, each solve updating the axis (three_point.ts) and
  * publishing `polar_alignment.error_computed`, until stopped. One run at a time.
  */
-import type { DeviceHub } from "../../devices/hub.ts";
+import type { Rig } from "../../devices/rig.ts";
 import { wrapHours, wrapHours12 } from "../../lib/astro/coords.ts";
 import { j2000ToJNow, jnowToJ2000 } from "../../lib/astro/precession.ts";
 import { resolveRequest } from "../camera/exposure_service.ts";
@@ -35,7 +35,7 @@ const MAX_ABS_DEC_DEG = 80;
 const RETRY_MS = 1000;
 
 export interface PolarAlignmentOptions {
-  hub: DeviceHub;
+  hub: Rig;
   bus: EventBus;
   clock: Clock;
   log: Logger;

@@ -4,14 +4,14 @@
  */
 import type { Optics, Site } from "../../devices/device.ts";
 import { DEVICE_KINDS } from "../../devices/device.ts";
-import type { DeviceHub, RigPlan } from "../../devices/hub.ts";
+import type { RigControl, RigPlan } from "../../devices/rig.ts";
 import type { Logger } from "../../lib/log.ts";
 import type { ProfileRepository } from "../store/profiles.ts";
 import type { Profile, ProfileInput } from "./schema.ts";
 
 export class ProfileService {
   #repo: ProfileRepository;
-  #hub: DeviceHub;
+  #hub: RigControl;
   #log: Logger;
   #active: Profile | null = null;
 
@@ -23,7 +23,7 @@ export class ProfileService {
    */
   constructor(
     repo: ProfileRepository,
-    hub: DeviceHub,
+    hub: RigControl,
     log: Logger,
     beforeApply: (plan: RigPlan) => Promise<void> = () => Promise.resolve(),
   ) {

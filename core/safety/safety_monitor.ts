@@ -10,7 +10,7 @@
  * dome only if it was open, the mount only if it parked it) and calls the hooks' `resume` —
  * but only if something was interrupted: a box that was idle stays idle.
  */
-import type { DeviceHub } from "../../devices/hub.ts";
+import type { Rig } from "../../devices/rig.ts";
 import type { Clock } from "../../lib/clock.ts";
 import type { EventBus } from "../event_bus.ts";
 import type { Logger } from "../../lib/log.ts";
@@ -38,7 +38,7 @@ export interface SafetyStatus {
 }
 
 export interface SafetyMonitorOptions {
-  hub: DeviceHub;
+  hub: Rig;
   bus: EventBus;
   clock: Clock;
   log: Logger;

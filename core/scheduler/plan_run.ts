@@ -4,7 +4,7 @@
  * hold, a halt at box shutdown). Every wait is interruptible, so a control acts at once; the
  * block itself is a sequencer run whose AbortSignal this owns.
  */
-import type { DeviceHub } from "../../devices/hub.ts";
+import type { Rig } from "../../devices/rig.ts";
 import type { Clock } from "../../lib/clock.ts";
 import { conflict } from "../../lib/errors.ts";
 import type { EventBus } from "../event_bus.ts";
@@ -32,7 +32,7 @@ export interface RunView {
 }
 
 export interface PlanRunContext {
-  hub: DeviceHub;
+  hub: Rig;
   bus: EventBus;
   clock: Clock;
   log: Logger;

@@ -5,16 +5,16 @@
  * did — a stuck guider must not keep the dome open — and each wait has a deadline. A role the
  * profile does not have is skipped, not an error.
  */
-import type { DeviceHub } from "../../devices/hub.ts";
+import type { Rig } from "../../devices/rig.ts";
 import type { Clock } from "../../lib/clock.ts";
 import type { SchedulerPlan } from "../schemas/scheduler.ts";
 import { errorText } from "../sequencer/context.ts";
-import { Rig, SLEW_TIMEOUT_MS } from "../sequencer/rig.ts";
+import { RigActions, SLEW_TIMEOUT_MS } from "../sequencer/rig.ts";
 
 export const SHUTTER_TIMEOUT_MS = 5 * 60_000;
 
 export interface ProcedureEnv {
-  hub: DeviceHub;
+  hub: Rig;
   clock: Clock;
   signal: AbortSignal;
   /** Says what is being done (status message). */
@@ -26,7 +26,7 @@ export interface ProcedureEnv {
 /** Startup; a failure to unpark or open the dome throws (imaging would be pointless). */
 export async function startup(plan: SchedulerPlan, env: ProcedureEnv): Promise<void> {
   const { hub, signal } = env;
-  const rig = new Rig(hub, env.clock);
+  const rig = new RigActions(hub, env.clock);
   const o = plan.startup;
   if (o.unpark && hub.peek("mount") !== null) {
     const mount = hub.device("mount");
@@ -66,7 +66,7 @@ export async function shutdown(
   only?: { park: boolean; stopGuiding: boolean },
 ): Promise<string[]> {
   const { hub, signal } = env;
-  const rig = new Rig(hub, env.clock);
+  const rig = new RigActions(hub, env.clock);
   const o = only
     ? { ...plan.shutdown, close_dome: false, warm_to_c: null, park: only.park }
     : plan.shutdown;

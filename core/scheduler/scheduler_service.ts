@@ -10,7 +10,7 @@
  * block now and rests that target, abort stops now and parks. The safety monitor interrupts the
  * plan when it rains and hands it back when it has been safe long enough.
  */
-import type { DeviceHub } from "../../devices/hub.ts";
+import type { Rig } from "../../devices/rig.ts";
 import type { Clock } from "../../lib/clock.ts";
 import { conflict } from "../../lib/errors.ts";
 import type { EventBus } from "../event_bus.ts";
@@ -26,7 +26,7 @@ import { PlanRun, type RunView } from "./plan_run.ts";
 import { buildStatus } from "./status.ts";
 
 export interface SchedulerContext {
-  hub: DeviceHub;
+  hub: Rig;
   bus: EventBus;
   clock: Clock;
   log: Logger;

@@ -4,7 +4,7 @@
  * limits — and a target named without coordinates is looked up in the catalog, its coordinates
  * stored), a site to compute altitudes at, and time windows that close before they open.
  */
-import type { DeviceHub } from "../../devices/hub.ts";
+import type { Rig } from "../../devices/rig.ts";
 import { SchedulerPlan } from "../schemas/scheduler.ts";
 import {
   invalid,
@@ -14,7 +14,7 @@ import {
 } from "../sequencer/validate.ts";
 
 export interface PlanValidationContext {
-  hub: DeviceHub;
+  hub: Rig;
   resolveTarget?: ResolveTarget;
 }
 

@@ -11,7 +11,7 @@ import { LogSink } from "../../lib/log.ts";
 import { openDatabase } from "../store/db.ts";
 import type { Database } from "../store/db.ts";
 import { DeviceHub } from "../../devices/hub.ts";
-import type { RigPlan } from "../../devices/hub.ts";
+import type { RigPlan } from "../../devices/rig.ts";
 import { defaultRegistry } from "../../devices/registry.ts";
 import { SimGuider } from "../../devices/sim/guider.ts";
 import type { SettleParams } from "../../devices/guider.ts";

@@ -5,7 +5,7 @@
  * that autofocus is unavailable, no centring, null HFR) instead of pretending.
  */
 import type { RawFrame } from "../../devices/camera.ts";
-import type { DeviceHub } from "../../devices/hub.ts";
+import type { Rig } from "../../devices/rig.ts";
 import type { Clock } from "../../lib/clock.ts";
 import type { EventBus } from "../event_bus.ts";
 import type { Logger } from "../../lib/log.ts";
@@ -31,7 +31,7 @@ export interface SequencerHooks {
 }
 
 export interface SequencerContext {
-  hub: DeviceHub;
+  hub: Rig;
   bus: EventBus;
   clock: Clock;
   log: Logger;

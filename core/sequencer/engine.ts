@@ -20,7 +20,7 @@ import { errorText, type SequencerContext } from "./context.ts";
 import { Overheads } from "./overheads.ts";
 import { expose, saveWithCheckpoint } from "./capture.ts";
 import * as plan from "./plan.ts";
-import { Rig } from "./rig.ts";
+import { RigActions } from "./rig.ts";
 import { loopStopReason } from "./conditions.ts";
 import { dither, finish, gotoTarget, meridianFlipIfDue, prepare, type StepEnv } from "./steps.ts";
 import { AutofocusTriggers } from "./triggers.ts";
@@ -38,7 +38,7 @@ export class SequenceRun {
   readonly runId: string;
   readonly sequence: SequenceDto;
   readonly #ctx: SequencerContext;
-  readonly #rig: Rig;
+  readonly #rig: RigActions;
   readonly #repo: SequenceRepository;
   readonly #overheads = new Overheads();
   readonly #triggers: AutofocusTriggers;
@@ -65,7 +65,7 @@ export class SequenceRun {
     this.sequence = sequence;
     this.runId = runId;
     this.#checkpoint = structuredClone(checkpoint);
-    this.#rig = new Rig(ctx.hub, ctx.clock);
+    this.#rig = new RigActions(ctx.hub, ctx.clock);
     this.#repo = new SequenceRepository(ctx.db, { clock: ctx.clock });
     this.#startedMs = ctx.clock.now();
     this.#triggers = new AutofocusTriggers(sequence.options.autofocus, this.#startedMs);

@@ -5,7 +5,7 @@
  * when accepted, so each action polls the cheap `status()` on the injected clock until done, with
  * a named deadline: a wait that never ends is a bug.
  */
-import type { DeviceHub } from "../../devices/hub.ts";
+import type { Rig } from "../../devices/rig.ts";
 import type { FilterSlot } from "../../devices/filterwheel.ts";
 import type { Clock } from "../../lib/clock.ts";
 import { j2000ToJNow } from "../../lib/astro/precession.ts";
@@ -34,11 +34,11 @@ export function slotOfFilter(slots: readonly FilterSlot[], name: string): number
   return loose.length === 1 ? loose[0] ?? null : null;
 }
 
-export class Rig {
-  readonly #hub: DeviceHub;
+export class RigActions {
+  readonly #hub: Rig;
   readonly #clock: Clock;
 
-  constructor(hub: DeviceHub, clock: Clock) {
+  constructor(hub: Rig, clock: Clock) {
     this.#hub = hub;
     this.#clock = clock;
   }

@@ -11,12 +11,12 @@ import type { Sequence, SequenceTarget } from "../schemas/sequence.ts";
 import type { SequencerContext } from "./context.ts";
 import { errorText } from "./context.ts";
 import type { Overheads } from "./overheads.ts";
-import type { Rig } from "./rig.ts";
+import type { RigActions } from "./rig.ts";
 
 /** What a step may use of the running sequence. */
 export interface StepEnv {
   ctx: SequencerContext;
-  rig: Rig;
+  rig: RigActions;
   sequence: Sequence;
   overheads: Overheads;
   signal: AbortSignal;

@@ -5,7 +5,7 @@
  * because a phone user fixing a plan one error per round trip gives up. Semantic checks read the
  * raw input defensively, so they run even where the schema already failed elsewhere.
  */
-import type { DeviceHub } from "../../devices/hub.ts";
+import type { Rig } from "../../devices/rig.ts";
 import { AppError } from "../../lib/errors.ts";
 import { Sequence } from "../schemas/sequence.ts";
 import { slotOfFilter } from "./rig.ts";
@@ -20,7 +20,7 @@ export type ResolveTarget = (
 ) => Promise<{ ra: number; dec: number } | null> | { ra: number; dec: number } | null;
 
 export interface ValidationContext {
-  hub: DeviceHub;
+  hub: Rig;
   resolveTarget?: ResolveTarget;
 }
 

@@ -3,7 +3,7 @@
  * (mm) arcsec per unbinned pixel, the profile's pixel size winning over the camera's own figure,
  * and the field width from the connected camera's sensor. Null when a figure is missing.
  */
-import type { DeviceHub } from "../../devices/hub.ts";
+import type { Rig } from "../../devices/rig.ts";
 import type { Profile } from "../profiles/schema.ts";
 
 export interface ProfileScale {
@@ -15,7 +15,7 @@ export function pixelScaleArcsec(pixelSizeUm: number, focalLengthMm: number): nu
   return 206.264806 * pixelSizeUm / focalLengthMm;
 }
 
-export function profileScale(hub: DeviceHub, profile: Profile | null): ProfileScale | null {
+export function profileScale(hub: Rig, profile: Profile | null): ProfileScale | null {
   const focal = profile?.optics.focal_length_mm ?? hub.optics?.focalLengthMm;
   const caps = hub.peek("camera")?.capabilities;
   const pixelUm = profile?.optics.pixel_size_um ?? caps?.pixelSizeUm;

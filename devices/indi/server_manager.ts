@@ -8,7 +8,7 @@
  */
 import { join } from "node:path";
 import type { Logger } from "../../lib/log.ts";
-import type { RigPlan } from "../hub.ts";
+import type { RigPlan } from "../rig.ts";
 import { DEFAULT_INDI_HOST } from "./options.ts";
 
 const LOCAL_HOSTS = new Set([DEFAULT_INDI_HOST, "localhost", "::1"]);

@@ -1,7 +1,7 @@
 /** Which INDI roles the box's own indiserver serves, and what it does with a bad driver. */
 import { assertEquals, assertRejects } from "../../tests/_assert.ts";
 import { silentLogger } from "../../lib/log.ts";
-import type { RigPlan } from "../hub.ts";
+import type { RigPlan } from "../rig.ts";
 import { IndiServerManager, managedDrivers } from "./server_manager.ts";
 
 function plan(roles: RigPlan["roles"]): RigPlan {

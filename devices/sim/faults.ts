@@ -1,13 +1,11 @@
 /**
- * Fault injection shared by every simulator: a test (or the API, for simulators only) can make
- * any command hang, throw, or answer garbage, so the guard, the alerts and the error responses
- * are proven against misbehaving hardware without any.
+ * The fault switchboard every simulator offers (the contract's optional `faults` capability,
+ * devices/faults.ts): a command can be made to hang, throw, or drop the connection.
  */
 
-export const FAULT_MODES = ["hang", "throw", "disconnect"] as const;
-export type FaultMode = typeof FAULT_MODES[number];
+import type { FaultInjection, FaultMode } from "../faults.ts";
 
-export class SimFaults {
+export class SimFaults implements FaultInjection {
   #byMethod = new Map<string, FaultMode>();
   #onDisconnect: (reason: string) => void;
 
@@ -42,11 +40,12 @@ export class SimFaults {
   }
 }
 
-/** Implemented by every simulator so the hub and the API can reach its fault switchboard. */
+/** Implemented by every simulator: its switchboard is the contract's `faults` capability. */
 export interface Simulated {
   readonly faults: SimFaults;
 }
 
+/** True for a device carrying a simulator's switchboard (tests reach it through the driver). */
 export function isSimulated(device: unknown): device is Simulated {
   return typeof device === "object" && device !== null && "faults" in device &&
     (device as { faults: unknown }).faults instanceof SimFaults;

@@ -6,7 +6,7 @@
  */
 import type { ContractOf } from "../../devices/contracts.ts";
 import type { DeviceInfo, DeviceKind, Optics, Site } from "../../devices/device.ts";
-import type { DeviceHub } from "../../devices/hub.ts";
+import type { RigControl } from "../../devices/rig.ts";
 import type { AlpacaParams } from "./request.ts";
 
 /** Where the bridge finds the box's devices: the hub in production, any rig in tests. */
@@ -22,7 +22,7 @@ export interface AlpacaDeviceSource {
   optics(): Optics | null;
 }
 
-export function hubSource(hub: DeviceHub): AlpacaDeviceSource {
+export function hubSource(hub: RigControl): AlpacaDeviceSource {
   return {
     assigned: () => hub.roles().filter((r) => r.driver !== null).map((r) => r.role),
     device: (kind) => hub.device(kind),

@@ -8,7 +8,7 @@
 import dgram from "node:dgram";
 import { assert, assertEquals } from "../_assert.ts";
 import { parseAlpacaOptions } from "../../devices/alpaca/options.ts";
-import type { DiscoveryResult } from "../../core/schemas/discovery.ts";
+import type { DiscoveryResult } from "../../devices/discovery.ts";
 import { withServer } from "./_server.ts";
 
 /** A UDP port free on loopback right now (bound, read, released). */

@@ -9,8 +9,8 @@
  * so only entries whose names say flat/light/cover/cap become flat panels.
  */
 import { join } from "node:path";
-import type { DeviceKind } from "../../devices/device.ts";
-import type { IndiDriverDto, IndiSection } from "../schemas/discovery.ts";
+import type { DeviceKind } from "../device.ts";
+import type { IndiDriverDto, IndiSection } from "../discovery.ts";
 
 export const INDI_CATALOGUE_DIR = "/usr/share/indi";
 export const INDI_BIN_DIR = "/usr/bin";

@@ -6,12 +6,12 @@
  * the box's own driver may hold it open in this very process (same library, same state): the
  * name is asked first as is, and only a device that answers "closed" is opened and closed again.
  */
-import { ASI_DEFAULT_LIBRARY, AsiSdk } from "../../devices/ffi/asi_sdk.ts";
-import { EAF_DEFAULT_LIBRARY, EafSdk } from "../../devices/ffi/eaf_sdk.ts";
-import { EFW_DEFAULT_LIBRARY, EfwSdk } from "../../devices/ffi/efw_sdk.ts";
+import { ASI_DEFAULT_LIBRARY, AsiSdk } from "./asi_sdk.ts";
+import { EAF_DEFAULT_LIBRARY, EafSdk } from "./eaf_sdk.ts";
+import { EFW_DEFAULT_LIBRARY, EfwSdk } from "./efw_sdk.ts";
 import { join } from "node:path";
-import type { DeviceKind } from "../../devices/device.ts";
-import type { ZwoSdkDto, ZwoSection } from "../schemas/discovery.ts";
+import type { DeviceKind } from "../device.ts";
+import type { ZwoSdkDto, ZwoSection } from "../discovery.ts";
 
 export interface ZwoLibraries {
   asi: string;

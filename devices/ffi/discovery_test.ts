@@ -6,8 +6,8 @@
  */
 import { assert, assertEquals } from "../../tests/_assert.ts";
 import { buildStubs } from "../../tests/fakes/zwo/build.ts";
-import { EafSdk } from "../../devices/ffi/eaf_sdk.ts";
-import { zwoLibraries, zwoSection } from "./zwo_section.ts";
+import { EafSdk } from "./eaf_sdk.ts";
+import { zwoLibraries, zwoSection } from "./discovery.ts";
 
 async function libraryDir(): Promise<string> {
   const stubs = await buildStubs();

@@ -6,9 +6,9 @@
  * weather assignment's `safety_device_number` when the same server has one. A server that does
  * not answer its management API keeps its entry, with the error, so the user still sees it.
  */
-import { discoverAlpaca } from "../../devices/alpaca/discovery.ts";
-import type { DeviceKind } from "../../devices/device.ts";
-import type { AlpacaSection, AlpacaServerDto } from "../schemas/discovery.ts";
+import { discoverAlpaca } from "./discovery.ts";
+import type { DeviceKind } from "../device.ts";
+import type { AlpacaSection, AlpacaServerDto } from "../discovery.ts";
 
 /** ASCOM device type (as configureddevices spells it) → our role. */
 export const ALPACA_ROLES: Readonly<Record<string, DeviceKind>> = {

@@ -6,14 +6,7 @@
  * `{ driver, options }` object a profile's `devices.<role>` takes.
  */
 import { z } from "zod";
-import { DEVICE_KINDS } from "../../devices/device.ts";
-
-export const DiscoverQuery = z.object({
-  alpaca: z.enum(["true", "false"]).default("true")
-    .describe("probe the LAN for Alpaca servers (a UDP broadcast)"),
-  timeout_ms: z.coerce.number().int().min(200).max(30_000).default(3000)
-    .describe("deadline of each section, milliseconds"),
-});
+import { DEVICE_KINDS } from "./device.ts";
 
 const Role = z.enum(DEVICE_KINDS);
 
@@ -123,3 +116,15 @@ export type IndiDriverDto = z.infer<typeof IndiDriverDto>;
 export type AlpacaSection = z.infer<typeof AlpacaSection>;
 export type AlpacaServerDto = z.infer<typeof AlpacaServerDto>;
 export type SerialPortDto = z.infer<typeof SerialPortDto>;
+
+export interface DiscoverRequest {
+  /** Probe the LAN for Alpaca servers (a UDP broadcast on a box). */
+  alpaca: boolean;
+  /** Deadline of each section. */
+  timeoutMs?: number;
+}
+
+/** What could fill the profile's roles on this box; devices/discovery_service.ts implements it. */
+export interface Discovery {
+  discover(request: DiscoverRequest): Promise<DiscoveryResult>;
+}

@@ -6,9 +6,9 @@
  */
 import dgram from "node:dgram";
 import { join } from "node:path";
-import { assert, assertEquals } from "../../tests/_assert.ts";
-import { systemClock } from "../../lib/clock.ts";
-import { LogSink } from "../../lib/log.ts";
+import { assert, assertEquals } from "../tests/_assert.ts";
+import { systemClock } from "../lib/clock.ts";
+import { LogSink } from "../lib/log.ts";
 import { DiscoveryService, type DiscoveryServiceOptions } from "./discovery_service.ts";
 
 const sink = new LogSink({ consoleLevel: "silent" });

@@ -5,7 +5,7 @@
  */
 import { join } from "node:path";
 import { assertEquals } from "../../tests/_assert.ts";
-import { SERIAL_HINTS, serialSection, suggestDrivers } from "./serial_section.ts";
+import { SERIAL_HINTS, serialSection, suggestDrivers } from "./discovery.ts";
 
 const drivers = (s: ReturnType<typeof suggestDrivers>) => s.map((d) => `${d.role}/${d.driver}`);
 

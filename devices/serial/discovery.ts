@@ -5,9 +5,9 @@
  * a given vendor or chip (SERIAL_HINTS); they are hints to try, ordered from the most specific,
  * and a port nothing matches simply has none. Every suggestion carries the profile assignment.
  */
-import { listSerialPorts, type SerialPortInfo } from "../../devices/serial/list_ports.ts";
-import type { DeviceKind } from "../../devices/device.ts";
-import type { SerialPortDto, SerialSection } from "../schemas/discovery.ts";
+import { listSerialPorts, type SerialPortInfo } from "./list_ports.ts";
+import type { DeviceKind } from "../device.ts";
+import type { SerialPortDto, SerialSection } from "../discovery.ts";
 
 export interface SerialHint {
   /** Tested against "<vendor> <product>" as list_ports.ts spells them (underscores as spaces). */

@@ -6,7 +6,7 @@
  */
 import { join } from "node:path";
 import { assert, assertEquals } from "../../tests/_assert.ts";
-import { groupByRole, indiRole, indiSection, parseDriversXml } from "./indi_catalogue.ts";
+import { groupByRole, indiRole, indiSection, parseDriversXml } from "./discovery.ts";
 
 const FIXTURE = decodeURIComponent(
   new URL("../../tests/fixtures/indi/drivers_excerpt.xml", import.meta.url).pathname,

@@ -7,14 +7,13 @@
  * never takes much longer than one deadline. Work a deadline abandons (an FFI call already on a
  * worker thread cannot be cancelled) finishes and cleans up in the background.
  */
-import type { Clock } from "../../lib/clock.ts";
-import type { Config } from "../config.ts";
-import type { Logger } from "../../lib/log.ts";
-import type { DiscoveryResult } from "../schemas/discovery.ts";
-import { alpacaSection } from "./alpaca_section.ts";
-import { INDI_BIN_DIR, INDI_CATALOGUE_DIR, indiSection } from "./indi_catalogue.ts";
-import { serialSection } from "./serial_section.ts";
-import { zwoLibraries, zwoSection } from "./zwo_section.ts";
+import type { Clock } from "../lib/clock.ts";
+import type { Logger } from "../lib/log.ts";
+import type { DiscoverRequest, Discovery, DiscoveryResult } from "./discovery.ts";
+import { alpacaSection } from "./alpaca/discovery_section.ts";
+import { INDI_BIN_DIR, INDI_CATALOGUE_DIR, indiSection } from "./indi/discovery.ts";
+import { serialSection } from "./serial/discovery.ts";
+import { zwoLibraries, zwoSection } from "./ffi/discovery.ts";
 
 export interface DiscoveryServiceOptions {
   /** Where the Alpaca probe goes: the LAN broadcast on a box, 127.0.0.1 in tests. */
@@ -30,31 +29,13 @@ export interface DiscoveryServiceOptions {
   log: Logger;
 }
 
-export interface DiscoverRequest {
-  /** Probe the LAN for Alpaca servers (a UDP broadcast on a box). */
-  alpaca: boolean;
-  /** Deadline of each section. */
-  timeoutMs?: number;
-}
-
 export const DEFAULT_DISCOVERY_TIMEOUT_MS = 3000;
 
-export class DiscoveryService {
+export class DiscoveryService implements Discovery {
   readonly #o: DiscoveryServiceOptions;
 
   constructor(options: DiscoveryServiceOptions) {
     this.#o = options;
-  }
-
-  /** The service as the config sets it up: `[alpaca] discovery_*` and `[devices]`. */
-  static fromConfig(config: Config, clock: Clock, log: Logger): DiscoveryService {
-    return new DiscoveryService({
-      alpacaAddress: config.alpaca.discovery_address,
-      alpacaPort: config.alpaca.discovery_port,
-      zwoLibraryDir: config.devices.zwo_library_dir,
-      clock,
-      log,
-    });
   }
 
   async discover(request: DiscoverRequest): Promise<DiscoveryResult> {
