@@ -1,55 +1,29 @@
 /**
- * The composition root of a running box: config → store → device hub → services → HTTP, and the
- * orderly way down again. `startServer` is what `serve` runs and what integration tests call with
- * a temporary data dir and port 0.
+ * The composition root of a running box: config → store → rig → imaging → solving → automation →
+ * HTTP, and the orderly way down again. Each part is built by a module of cli/compose/ from only
+ * what it needs; this file puts them in dependency order and owns the start-up and shutdown
+ * sequences, where the order matters. `startServer` is what `serve` runs and what integration
+ * tests call with a temporary data dir and port 0.
  */
-import { join } from "node:path";
-import { CalibrationService } from "../core/calibration/calibration_service.ts";
-import { LivestackService } from "../core/livestack/livestack_service.ts";
-import { DiscoveryService } from "../devices/discovery_service.ts";
-import { ExposureService } from "../core/camera/exposure_service.ts";
-import { frameFigures } from "../core/camera/frame_analysis.ts";
-import { libraryCalibration } from "../core/livestack/calibration_hook.ts";
-import { WorkerPool } from "../core/imaging/worker_pool.ts";
-import { systemClock } from "../lib/clock.ts";
-import type { Clock } from "../lib/clock.ts";
-import type { Config } from "../core/config.ts";
-import { EventBus } from "../core/event_bus.ts";
-import { LogSink } from "../lib/log.ts";
-import type { LogLevel } from "../lib/log.ts";
-import { ProfileService } from "../core/profiles/profile_service.ts";
-import { SequencerService } from "../core/sequencer/service.ts";
-import { AutofocusService } from "../core/autofocus/service.ts";
-import { AutofocusRunRepository } from "../core/store/autofocus_runs.ts";
-import { SchedulerService } from "../core/scheduler/scheduler_service.ts";
 import { CatalogService } from "../core/catalog/catalog_service.ts";
 import { SIRIL_CATALOGUE_DIR } from "../core/catalog/load.ts";
-import { CatalogRepository } from "../core/store/catalog.ts";
-import { SafetyMonitor } from "../core/safety/safety_monitor.ts";
+import type { Config } from "../core/config.ts";
+import { EventBus } from "../core/event_bus.ts";
+import { rigOwner, type RigRoutine } from "../core/rig_owner.ts";
 import type { Services } from "../core/services.ts";
 import { StatusFeed } from "../core/status_feed.ts";
+import { CatalogRepository } from "../core/store/catalog.ts";
 import { openDatabase } from "../core/store/db.ts";
-import { AlignmentRepository } from "../core/store/alignment.ts";
-import { PointingService } from "../core/pointing/pointing_service.ts";
-import { PolarAlignmentService } from "../core/polar/polar_service.ts";
-import { solveWithService } from "../core/polar/solver_adapter.ts";
-import { CenteringService } from "../core/centering/centering_service.ts";
-import { rigOwner } from "../core/rig_owner.ts";
-import { solverMissing } from "../core/centering/solve_adapter.ts";
-import { CalibrationRepository } from "../core/store/calibration.ts";
-import { FrameRepository } from "../core/store/frames.ts";
-import { ProfileRepository } from "../core/store/profiles.ts";
-import { DeviceHub } from "../devices/hub.ts";
-import { defaultRegistry } from "../devices/registry.ts";
-import { IndiServerManager, managedDrivers } from "../devices/indi/server_manager.ts";
+import { type Clock, systemClock } from "../lib/clock.ts";
+import { type LogLevel, LogSink } from "../lib/log.ts";
 import { createApp } from "../routes/app.ts";
-import { AlpacaServer } from "../routes/alpaca/server.ts";
-import { hubSource } from "../routes/alpaca/device_type.ts";
-import { ALPACA_DISCOVERY_PORT } from "../routes/alpaca/discovery.ts";
-import { KvRepository } from "../core/store/kv.ts";
 import { WsHub } from "../routes/ws.ts";
-import { SolverService } from "../core/solver/solver_service.ts";
-import { profileScale } from "../core/solver/profile_scale.ts";
+import { composeAutomation } from "./compose/automation.ts";
+import type { BoxContext } from "./compose/context.ts";
+import { apiGroups, startAlpaca } from "./compose/http.ts";
+import { composeImaging } from "./compose/imaging.ts";
+import { composeRig } from "./compose/rig.ts";
+import { composeSolving } from "./compose/solving.ts";
 
 export const VERSION = "0.1.0";
 
@@ -86,226 +60,62 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   const logs = o.logs ?? new LogSink({ consoleLevel: o.config.logging.level as LogLevel });
   const log = logs.logger("box");
   await Deno.mkdir(o.dataDir, { recursive: true });
-  const db = await openDatabase(o.dataDir);
-  const frames = new FrameRepository(db);
-  const bus = new EventBus({ clock, validate: o.validateEvents ?? false });
-  const hub = new DeviceHub({
-    registry: defaultRegistry(),
-    bus,
-    clock,
-    log: logs.logger("hub"),
-    dataDir: o.dataDir,
-  });
-  const indiServer = new IndiServerManager({
-    port: o.config.indi.port,
-    stateDir: join(o.dataDir, "indi"),
-    log: logs.logger("indiserver"),
-  });
-  const profiles = new ProfileService(
-    new ProfileRepository(db),
-    hub,
-    logs.logger("profiles"),
-    (plan) => indiServer.ensure(managedDrivers(plan, o.config.indi.port)),
-  );
-  // Workers start on first use, so a box that renders no preview pays nothing for them.
-  const imaging = new WorkerPool();
-  const exposures = new ExposureService({
-    hub,
-    bus,
-    clock,
-    log: logs.logger("camera"),
-    frames,
-    dataDir: o.dataDir,
-    filePattern: o.config.storage.file_pattern,
-    defaults: { gain: 100, offset: 10 },
-    // Star analysis of each saved frame runs in the imaging pool.
-    analysis: imaging,
-  });
-  const safety = new SafetyMonitor({
-    hub,
-    bus,
-    clock,
-    log: logs.logger("safety"),
-    resumeAfterSafeMs: o.config.safety.resume_after_safe_s * 1000,
-    weatherLostGraceMs: o.config.safety.weather_lost_grace_s * 1000,
-  });
-  // A single exposure is stopped when it rains, and not retaken.
-  safety.register({
-    name: "exposure",
-    stop: () => Promise.resolve(exposures.abort()),
-    resume: () => Promise.resolve(),
-  });
-  const calibration = new CalibrationService({
-    repo: new CalibrationRepository(db),
-    frames,
-    bus,
-    clock,
-    log: logs.logger("calibration"),
-    dataDir: o.dataDir,
-    exposures,
-  });
-  const catalog = new CatalogService({
-    repository: new CatalogRepository(db),
-    dir: o.catalogDir ?? SIRIL_CATALOGUE_DIR,
-    clock,
-    log: logs.logger("catalog"),
-    site: () => hub.site,
-  });
-  const autofocus = new AutofocusService({
-    hub,
-    bus,
-    clock,
-    log: logs.logger("autofocus"),
-    runs: new AutofocusRunRepository(db),
-    runner: imaging,
-    // Called only after `services` exists; a sequence's own autofocus runs do not ask.
-    otherOwner: rigOwner(() => services, "autofocus"),
-  });
-  const sequencer = new SequencerService({
-    hub,
-    bus,
-    clock,
-    log: logs.logger("sequencer"),
-    db,
-    dataDir: o.dataDir,
-    filePattern: o.config.storage.file_pattern,
-    defaults: { gain: 100, offset: 10 },
-    hooks: {
-      // A catalog that is missing or still importing simply does not know the name.
-      resolveTarget: async (name) => {
-        const hit = await catalog.resolveTarget(name).catch(() => null);
-        return hit && { ra: hit.ra, dec: hit.dec };
-      },
-      analyzeFrame: async (frame) => {
-        const { hfr, stars } = await frameFigures(frame, hub, imaging);
-        return { hfr, stars };
-      },
-      mayStart: () =>
-        safety.isSafe() ? null : `conditions are unsafe (${safety.status().reasons.join("; ")})`,
-      autofocus: (signal) => autofocus.runAndWait(signal),
-      // Called only after `services` exists; the sequence's centring uses the service defaults.
-      centerOnTarget: (target, signal) => services.centering.runAndWait(target, {}, signal),
-    },
-  });
-  const scheduler = new SchedulerService({
-    hub,
-    bus,
-    clock,
-    log: logs.logger("scheduler"),
-    db,
-    sequencer,
-    resolveTarget: async (name) => {
-      const hit = await catalog.resolveTarget(name).catch(() => null);
-      return hit && { ra: hit.ra, dec: hit.dec };
-    },
-    mayStart: () =>
-      safety.isSafe() ? null : `conditions are unsafe (${safety.status().reasons.join("; ")})`,
-  });
-  // Before the sequencer's hook: the scheduler interrupts its own block and resumes its plan,
-  // so the sequencer's hook must find no run of the scheduler's left to resume on its own.
-  safety.register(scheduler.safetyHook());
-  // When it rains the run is interrupted with its checkpoint kept, and resumed once it has been
-  // safe long enough: every planned frame still exactly once.
-  let stoppedSequenceId: string | null = null;
-  safety.register({
-    name: "sequencer",
-    stop: async (reason) => (stoppedSequenceId = await sequencer.stop(reason)) !== null,
-    resume: async () => {
-      if (stoppedSequenceId) await sequencer.start(stoppedSequenceId, { resume: true });
-      stoppedSequenceId = null;
-    },
-  });
-  const alignment = new AlignmentRepository(db, { clock });
-  const services: Services = {
+  const ctx: BoxContext = {
     config: o.config,
     dataDir: o.dataDir,
     clock,
-    bus,
+    logs,
+    bus: new EventBus({ clock, validate: o.validateEvents ?? false }),
+    db: await openDatabase(o.dataDir),
+  };
+
+  // Routines ask who holds the rig only once the whole box exists.
+  let box: Services | undefined;
+  const owner = (routine: RigRoutine) => rigOwner(() => box!, routine);
+
+  const rig = composeRig(ctx);
+  const imaging = composeImaging(ctx, rig.hub);
+  const catalog = new CatalogService({
+    repository: new CatalogRepository(ctx.db),
+    dir: o.catalogDir ?? SIRIL_CATALOGUE_DIR,
+    clock,
+    log: logs.logger("catalog"),
+    site: () => rig.hub.site,
+  });
+  const solving = composeSolving(ctx, {
+    hub: rig.hub,
+    profiles: rig.profiles,
+    frames: imaging.frames,
+    resolveTarget: (name) => catalog.resolveTarget(name),
+    owner,
+  });
+  const automation = composeAutomation(ctx, {
+    hub: rig.hub,
+    imaging: imaging.imaging,
+    exposures: imaging.exposures,
+    catalog,
+    centering: () => box!.centering,
+    owner,
+  });
+  const services: Services = box = {
+    config: o.config,
+    dataDir: o.dataDir,
+    clock,
+    bus: ctx.bus,
     logs,
     log,
-    hub,
-    frames,
-    alignment,
-    pointing: new PointingService({
-      alignment,
-      activeProfile: () => profiles.active,
-      apply: o.config.pointing.apply,
-      log: logs.logger("pointing"),
-    }),
-    polarAlignment: new PolarAlignmentService({
-      hub,
-      bus,
-      clock,
-      log: logs.logger("polar"),
-      frames,
-      dataDir: o.dataDir,
-      filePattern: o.config.storage.file_pattern,
-      // Called only after `services` exists: the routine solves through the box's solver.
-      solve: (path, hint) => solveWithService(services.solver)(path, hint),
-      cameraDefaults: { gain: 100, offset: 10 },
-      otherOwner: rigOwner(() => services, "polar alignment"),
-    }),
-    centering: new CenteringService({
-      hub,
-      bus,
-      clock,
-      log: logs.logger("centering"),
-      frames,
-      dataDir: o.dataDir,
-      filePattern: o.config.storage.file_pattern,
-      // Called only after `services` exists: gotos through the pointing model, solves through
-      // the box's solver (an abort kills the solve job).
-      pointing: { demandFor: (...args) => services.pointing.demandFor(...args) },
-      solve: (path, hint, signal) => solveWithService(services.solver)(path, hint, signal),
-      solverMissing: () => solverMissing(services.solver)(),
-      cameraDefaults: { gain: 100, offset: 10 },
-      resolveTarget: (name) => catalog.resolveTarget(name),
-      otherOwner: rigOwner(() => services, "centring"),
-    }),
-    profiles,
-    exposures,
-    imaging,
-    safety,
-    calibration,
     catalog,
-    sequencer,
-    scheduler,
-    autofocus,
-    livestack: new LivestackService({
-      bus,
-      clock,
-      log: logs.logger("livestack"),
-      dataDir: o.dataDir,
-      runner: imaging,
-      calibrate: libraryCalibration(calibration, logs.logger("livestack")),
-    }),
-    discovery: new DiscoveryService({
-      alpacaAddress: o.config.alpaca.discovery_address,
-      alpacaPort: o.config.alpaca.discovery_port,
-      zwoLibraryDir: o.config.devices.zwo_library_dir,
-      clock,
-      log: logs.logger("discovery"),
-    }),
-    solver: new SolverService({
-      bus,
-      clock,
-      log: logs.logger("solver"),
-      dataDir: o.dataDir,
-      pixelScaleArcsec: () => profileScale(hub, profiles.active)?.pixelScaleArcsec ?? null,
-      fieldWidthArcmin: () => profileScale(hub, profiles.active)?.fieldWidthArcmin ?? null,
-      timeoutMs: o.config.solver.timeout_s * 1000,
-      concurrency: o.config.solver.concurrency,
-      searchRadiusDeg: o.config.solver.search_radius_deg,
-      indexMirror: o.config.solver.index_mirror,
-      backends: {
-        indexDir: o.config.solver.index_dir,
-        astapDatabaseDir: o.config.solver.astap_database_dir,
-      },
-    }),
+    ...rig,
+    ...imaging,
+    ...solving,
+    ...automation,
   };
-  const feed = new StatusFeed(hub, bus);
-  const ws = new WsHub(bus, logs.logger("ws"));
-  const app = createApp(services, {
+
+  const feed = new StatusFeed(rig.hub, ctx.bus);
+  const ws = new WsHub(ctx.bus, logs.logger("ws"));
+  const app = createApp({
+    groups: apiGroups(services, VERSION),
+    log,
     token: o.config.auth.token,
     trustedNetworks: o.config.server.trusted_networks,
     corsOrigins: o.config.server.cors_origins,
@@ -313,15 +123,15 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     version: VERSION,
   });
 
-  await profiles.start();
+  await rig.profiles.start();
   feed.start();
-  if (o.config.safety.enabled) safety.start();
+  if (o.config.safety.enabled) automation.safety.start();
   // Before listening, so no frame can arrive before the saved stack is back.
-  await services.livestack.load();
+  await imaging.livestack.load();
   // Before the sequencer's recovery, so it does not resume a scheduler block on its own.
-  await scheduler.init();
-  await sequencer.init({ autoResume: o.config.sequencer.auto_resume });
-  await autofocus.start();
+  await automation.scheduler.init();
+  await automation.sequencer.init({ autoResume: o.config.sequencer.auto_resume });
+  await automation.autofocus.start();
 
   const server = Deno.serve({
     port: o.port,
@@ -329,22 +139,12 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     onListen: () => {},
   }, (request, info) => app.fetch(request, info));
   const port = server.addr.port;
-  // Alpaca listens apart (its /api/v1/... paths would collide with ours); a port already taken
-  // must not stop the box, so a failure is logged and the bridge stays off.
-  const alpaca = await AlpacaServer.start({
-    source: hubSource(hub),
-    kv: new KvRepository(db),
-    port: o.alpacaPort ?? o.config.alpaca.port,
+  const alpaca = await startAlpaca(ctx, {
+    hub: rig.hub,
     hostname: o.hostname,
-    discoveryPort: o.alpacaDiscoveryPort === undefined
-      ? ALPACA_DISCOVERY_PORT
-      : o.alpacaDiscoveryPort,
-    discoveryHostname: o.hostname,
+    port: o.alpacaPort,
+    discoveryPort: o.alpacaDiscoveryPort,
     version: VERSION,
-    log: logs.logger("alpaca"),
-  }).catch((err) => {
-    log.error("the Alpaca server could not start", { err: String(err) });
-    return null;
   });
   log.info("OpenSkyLab is ready", { url: `http://localhost:${port}/`, data_dir: o.dataDir });
   // The first import writes ~20 000 objects (~0.6 s); after listening, so the box answers at
@@ -358,7 +158,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       ws.close();
       feed.stop();
       await alpaca?.close();
-      await safety.stop();
+      await automation.safety.stop();
       // Stop taking requests first, so nothing new starts while frames are being finished.
       const grace = new AbortController();
       await Promise.race([
@@ -366,24 +166,24 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
         clock.sleep(2000, grace.signal).catch(() => {}),
       ]);
       grace.abort();
-      await calibration.capture.stop();
+      await imaging.calibration.capture.stop();
       // The run stays resumable: its checkpoint is kept and it is marked interrupted.
-      await scheduler.stop();
-      await sequencer.stop();
-      await services.polarAlignment.close();
+      await automation.scheduler.stop();
+      await automation.sequencer.stop();
+      await solving.polarAlignment.close();
       // After the sequencer (whose run may be centring): stops the slew, exposure and solve.
-      await services.centering.close();
+      await solving.centering.close();
       // A run in progress is aborted and puts the focuser back where it started.
-      await autofocus.close();
-      exposures.abort();
-      await exposures.drain();
-      await services.solver.close();
-      await services.livestack.close();
-      services.imaging.close();
-      await hub.close();
-      await indiServer.stop();
+      await automation.autofocus.close();
+      imaging.exposures.abort();
+      await imaging.exposures.drain();
+      await solving.solver.close();
+      await imaging.livestack.close();
+      imaging.imaging.close();
+      await rig.hub.close();
+      await rig.indiServer.stop();
       await catalog.settled();
-      await db.close();
+      await ctx.db.close();
       log.info("stopped cleanly");
     })();
   return {

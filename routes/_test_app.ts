@@ -5,12 +5,21 @@
 import { systemClock } from "../lib/clock.ts";
 import { EventBus } from "../core/event_bus.ts";
 import { LogSink } from "../lib/log.ts";
-import type { Services } from "../core/services.ts";
 import type { DeviceKind, DriverContext } from "../devices/device.ts";
 import { DeviceHub } from "../devices/hub.ts";
 import { defaultRegistry } from "../devices/registry.ts";
 import { assert, assertEquals, assertMatch } from "../tests/_assert.ts";
 import { createApp } from "./app.ts";
+import { autofocusRoutes } from "./autofocus.ts";
+import { domeRoutes } from "./dome.ts";
+import { filterwheelRoutes } from "./filterwheel.ts";
+import { flatpanelRoutes } from "./flatpanel.ts";
+import { focuserRoutes } from "./focuser.ts";
+import { guidingRoutes } from "./guiding.ts";
+import { healthRoutes } from "./health.ts";
+import { logsRoutes } from "./logs.ts";
+import { rotatorRoutes } from "./rotator.ts";
+import { weatherRoutes } from "./weather.ts";
 import { WsHub } from "./ws.ts";
 
 /** Profile options that make each simulator quick enough for a unit test. */
@@ -87,35 +96,24 @@ export async function rig({ options = {}, capabilities = {} }: RigOptions = {}) 
     optics: { focalLengthMm: 400, apertureMm: 80 },
     roles,
   });
-  // Only what these routers and the composition touch; the rest would fail loudly if used.
-  const services: Services = {
-    config: undefined as never,
-    dataDir: "/nonexistent",
-    clock: systemClock,
-    bus,
-    logs,
-    log,
-    hub,
-    frames: undefined as never,
-    alignment: undefined as never,
-    pointing: undefined as never,
-    polarAlignment: undefined as never,
-    centering: undefined as never,
-    profiles: undefined as never,
-    exposures: undefined as never,
-    imaging: undefined as never,
-    calibration: undefined as never,
-    safety: undefined as never,
-    catalog: undefined as never,
-    autofocus: undefined as never,
-    sequencer: undefined as never,
-    scheduler: undefined as never,
-    livestack: undefined as never,
-    discovery: undefined as never,
-    solver: undefined as never,
-  };
+  // Only the groups these tests exercise, each built from what it uses.
+  const deps = { hub, bus, log, logs, clock: systemClock };
   const ws = new WsHub(bus, log.child("ws"));
-  const app = createApp(services, {
+  const app = createApp({
+    groups: [
+      { prefix: "", router: healthRoutes(deps, "test") },
+      { prefix: "/focuser", router: focuserRoutes(deps) },
+      // Only autofocus's request validation is tested here; runs are in core/autofocus/.
+      { prefix: "/focuser", router: autofocusRoutes({ autofocus: absent("autofocus") }) },
+      { prefix: "/filterwheel", router: filterwheelRoutes(deps) },
+      { prefix: "/rotator", router: rotatorRoutes(deps) },
+      { prefix: "/flatpanel", router: flatpanelRoutes(deps) },
+      { prefix: "/dome", router: domeRoutes(deps) },
+      { prefix: "/weather", router: weatherRoutes(deps) },
+      { prefix: "/guiding", router: guidingRoutes(deps) },
+      { prefix: "/logs", router: logsRoutes(deps) },
+    ],
+    log,
     token: "t",
     trustedNetworks: ["127.0.0.0/8"],
     corsOrigins: [],
@@ -148,6 +146,15 @@ export async function rig({ options = {}, capabilities = {} }: RigOptions = {}) 
     },
   };
   return rig;
+}
+
+/** A service this rig leaves out: any use of it fails the test loudly. */
+function absent<T>(name: string): T {
+  return new Proxy({}, {
+    get(_, prop) {
+      throw new Error(`the route test rig has no ${name} service (reached .${String(prop)})`);
+    },
+  }) as T;
 }
 
 /** Asserts a 400 validation failure whose message names `field`. */

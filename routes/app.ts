@@ -1,39 +1,15 @@
 /**
- * Builds the HTTP application: the API under /api/v1 (one router per group), the event socket at
- * /ws, the OpenAPI document and its page, and the web app at /. Building it starts nothing;
- * `cli/serve.ts` hands `app.fetch` to Deno.serve.
+ * Builds the HTTP application: the API under /api/v1 (the routers it is given, one per group),
+ * the event socket at /ws, the OpenAPI document and its page, and the web app at /. Each router
+ * is built by the composition (cli/compose/http.ts) from only the services it uses, so a test
+ * builds an app of just the groups it exercises. Building it starts nothing.
  */
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { cors } from "hono/cors";
-import type { Services } from "../core/services.ts";
+import type { Logger } from "../lib/log.ts";
 import { requireAuth } from "./auth.ts";
 import { handleError, validationError } from "./errors.ts";
-import { calibrationRoutes } from "./calibration.ts";
-import { cameraRoutes } from "./camera.ts";
-import { centeringRoutes } from "./centering.ts";
-import { catalogRoutes } from "./catalog.ts";
-import { devicesRoutes } from "./devices.ts";
 import { docsRoutes } from "./docs.ts";
-import { domeRoutes } from "./dome.ts";
-import { filterwheelRoutes } from "./filterwheel.ts";
-import { flatpanelRoutes } from "./flatpanel.ts";
-import { focuserRoutes } from "./focuser.ts";
-import { framesRoutes } from "./frames.ts";
-import { guidingRoutes } from "./guiding.ts";
-import { healthRoutes } from "./health.ts";
-import { logsRoutes } from "./logs.ts";
-import { livestackRoutes } from "./livestack.ts";
-import { mountRoutes } from "./mount.ts";
-import { polarAlignmentRoutes } from "./polar_alignment.ts";
-import { profilesRoutes } from "./profiles.ts";
-import { rotatorRoutes } from "./rotator.ts";
-import { safetyRoutes } from "./safety.ts";
-import { sequencerRoutes } from "./sequencer.ts";
-import { schedulerRoutes } from "./scheduler.ts";
-import { sequencesRoutes } from "./sequences.ts";
-import { solverRoutes } from "./solver.ts";
-import { templatesRoutes } from "./templates.ts";
-import { weatherRoutes } from "./weather.ts";
 import { webRoutes } from "./web.ts";
 import type { WsHub } from "./ws.ts";
 
@@ -50,7 +26,15 @@ export function newRouter(): OpenAPIHono {
   });
 }
 
+/** A router and where under /api/v1 it is mounted ("" for the root, e.g. /health). */
+export interface RouteGroup {
+  prefix: string;
+  router: ApiRouter;
+}
+
 export interface AppOptions {
+  groups: RouteGroup[];
+  log: Logger;
   token: string;
   trustedNetworks: string[];
   corsOrigins: string[];
@@ -58,9 +42,9 @@ export interface AppOptions {
   version: string;
 }
 
-export function createApp(services: Services, options: AppOptions): OpenAPIHono {
+export function createApp(options: AppOptions): OpenAPIHono {
   const app = newRouter();
-  app.onError(handleError(services.log.child("http")));
+  app.onError(handleError(options.log.child("http")));
   app.notFound((c) =>
     c.json({
       error: { code: "not_found", message: `No route for ${c.req.method} ${c.req.path}` },
@@ -77,34 +61,7 @@ export function createApp(services: Services, options: AppOptions): OpenAPIHono 
   app.use(`${API_BASE}/*`, auth);
   app.use("/ws", auth);
 
-  const groups: [string, (s: Services) => OpenAPIHono][] = [
-    ["", (s) => healthRoutes(s, options.version)],
-    ["/mount", mountRoutes],
-    ["/mount", centeringRoutes],
-    ["/camera", cameraRoutes],
-    ["/camera", livestackRoutes],
-    ["/calibration", calibrationRoutes],
-    ["/frames", framesRoutes],
-    ["/focuser", focuserRoutes],
-    ["/filterwheel", filterwheelRoutes],
-    ["/rotator", rotatorRoutes],
-    ["/flatpanel", flatpanelRoutes],
-    ["/dome", domeRoutes],
-    ["/weather", weatherRoutes],
-    ["/safety", safetyRoutes],
-    ["/guiding", guidingRoutes],
-    ["/profiles", profilesRoutes],
-    ["/devices", devicesRoutes],
-    ["/logs", logsRoutes],
-    ["/catalog", catalogRoutes],
-    ["/sequences", sequencesRoutes],
-    ["/sequencer", sequencerRoutes],
-    ["/scheduler", schedulerRoutes],
-    ["/templates", templatesRoutes],
-    ["/solver", solverRoutes],
-    ["/polar-alignment", polarAlignmentRoutes],
-  ];
-  for (const [prefix, build] of groups) app.route(`${API_BASE}${prefix}`, build(services));
+  for (const { prefix, router } of options.groups) app.route(`${API_BASE}${prefix}`, router);
 
   app.get("/ws", (c) => options.ws.upgrade(c));
   app.route("/", docsRoutes(app, options.version));

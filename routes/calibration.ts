@@ -23,7 +23,7 @@ import { newRouter } from "./app.ts";
 const tags = ["Calibration"];
 const IdParam = z.object({ id: z.string().min(1) });
 
-export function calibrationRoutes(s: Services) {
+export function calibrationRoutes(s: Pick<Services, "calibration">) {
   const app = newRouter();
   const lib = s.calibration;
 

@@ -26,7 +26,9 @@ const ExposeAccepted = z.object({
   frame_id: z.string().describe("id the frame will have in camera.frame_ready"),
 });
 
-export function cameraRoutes(s: Services) {
+export function cameraRoutes(
+  s: Pick<Services, "dataDir" | "exposures" | "frames" | "hub" | "imaging">,
+) {
   const app = newRouter();
   const camera = () => s.hub.device("camera");
 

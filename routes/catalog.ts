@@ -27,7 +27,7 @@ import { newRouter } from "./app.ts";
 const tags = ["Catalog"];
 const UNAVAILABLE = "The catalogue is being imported, or siril-common is not installed";
 
-export function catalogRoutes(s: Services) {
+export function catalogRoutes(s: Pick<Services, "catalog">) {
   const app = newRouter();
 
   app.openapi(

@@ -12,7 +12,7 @@ import { newRouter } from "./app.ts";
 
 const tags = ["Mount"];
 
-export function centeringRoutes(s: Services) {
+export function centeringRoutes(s: Pick<Services, "centering">) {
   const app = newRouter();
 
   app.openapi(

@@ -31,7 +31,7 @@ const FaultBody = z.object({
   mode: z.enum(FAULT_MODES).nullable().describe("null clears the fault"),
 });
 
-export function devicesRoutes(s: Services) {
+export function devicesRoutes(s: Pick<Services, "discovery" | "hub" | "log">) {
   const app = newRouter();
 
   app.openapi(

@@ -27,7 +27,7 @@ const CANNOT: Record<keyof DomeCapabilities, string> = {
   canSlave: "This dome cannot follow the mount",
 };
 
-export function domeRoutes(s: Services) {
+export function domeRoutes(s: Pick<Services, "hub">) {
   const app = newRouter();
   /** The dome, after checking it has `capability` (409 otherwise). */
   const dome = (capability?: keyof DomeCapabilities): Dome => {

@@ -30,7 +30,7 @@ export function slotOfName(slots: readonly FilterSlot[], name: string): number |
   return loose.length === 1 ? loose[0] ?? null : null;
 }
 
-export function filterwheelRoutes(s: Services) {
+export function filterwheelRoutes(s: Pick<Services, "hub">) {
   const app = newRouter();
   const wheel = () => s.hub.device("filterwheel");
   const listOf = (slots: readonly FilterSlot[]) =>

@@ -18,7 +18,7 @@ import { newRouter } from "./app.ts";
 
 const tags = ["Flat panel"];
 
-export function flatpanelRoutes(s: Services) {
+export function flatpanelRoutes(s: Pick<Services, "hub">) {
   const app = newRouter();
   const panel = () => s.hub.device("flatpanel");
 

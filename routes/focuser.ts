@@ -1,6 +1,6 @@
 /**
- * Focuser group: status, absolute and relative moves, halt, and autofocus (start, status and
- * abort; the run itself is core/autofocus/). The range check lives here rather than in the body
+ * Focuser group: status, absolute and relative moves, halt (autofocus is routes/autofocus.ts,
+ * mounted under /focuser too). The range check lives here rather than in the body
  * schema because the limit (`max_position`) is a property of the connected focuser, not of the
  * API; a move outside it is the client's mistake and answers 400 naming the field, before the
  * device is ever asked.
@@ -8,22 +8,19 @@
 import { createRoute } from "@hono/zod-openapi";
 import { Accepted, Ok } from "../core/schemas/common.ts";
 import {
-  AutofocusBody,
-  AutofocusStartedDto,
-  AutofocusStatusDto,
   FocuserMoveBody,
   FocuserMoveRelBody,
   FocuserStatusDto,
   toFocuserStatusDto,
 } from "../core/schemas/focuser.ts";
-import { badRequest, conflict } from "../lib/errors.ts";
+import { badRequest } from "../lib/errors.ts";
 import type { Services } from "../core/services.ts";
 import { DEVICE_ERRORS, errors, json, jsonBody, READ_ERRORS } from "./_openapi.ts";
 import { newRouter } from "./app.ts";
 
 const tags = ["Focuser"];
 
-export function focuserRoutes(s: Services) {
+export function focuserRoutes(s: Pick<Services, "hub">) {
   const app = newRouter();
   const focuser = () => s.hub.device("focuser");
 
@@ -96,53 +93,6 @@ export function focuserRoutes(s: Services) {
     }),
     async (c) => {
       await focuser().halt();
-      return c.json({ ok: true as const }, 200);
-    },
-  );
-
-  app.openapi(
-    createRoute({
-      method: "post",
-      path: "/autofocus",
-      tags,
-      summary: "Start the V-curve autofocus routine",
-      description: "Answers 202 with the run id at once; autofocus.point events follow for " +
-        "each point, then autofocus.completed or autofocus.failed. The body is optional tuning.",
-      request: {
-        body: { content: { "application/json": { schema: AutofocusBody } }, required: false },
-      },
-      responses: {
-        202: json(AutofocusStartedDto, "Autofocus started"),
-        ...errors([400, 401, 409, 503]),
-      },
-    }),
-    (c) => {
-      const { runId } = s.autofocus.begin(c.req.valid("json") ?? {});
-      return c.json({ accepted: true as const, run_id: runId }, 202);
-    },
-  );
-
-  app.openapi(
-    createRoute({
-      method: "get",
-      path: "/autofocus",
-      tags,
-      summary: "The current or last autofocus run: points, fit, result; temperature compensation",
-      responses: { 200: json(AutofocusStatusDto), ...errors([401]) },
-    }),
-    (c) => c.json(s.autofocus.status(), 200),
-  );
-
-  app.openapi(
-    createRoute({
-      method: "post",
-      path: "/autofocus/abort",
-      tags,
-      summary: "Abort the running autofocus (the focuser goes back to its start position)",
-      responses: { 200: json(Ok), ...errors([401, 409]) },
-    }),
-    (c) => {
-      if (!s.autofocus.abort()) throw conflict("No autofocus run is under way");
       return c.json({ ok: true as const }, 200);
     },
   );

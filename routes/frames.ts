@@ -29,7 +29,7 @@ const ExportQuery = z.object({
   frame_type: FrameTypeSchema.optional(),
 });
 
-export function framesRoutes(s: Services) {
+export function framesRoutes(s: Pick<Services, "dataDir" | "frames">) {
   const app = newRouter();
 
   app.openapi(

@@ -22,7 +22,7 @@ import { newRouter } from "./app.ts";
 
 const tags = ["Guiding"];
 
-export function guidingRoutes(s: Services) {
+export function guidingRoutes(s: Pick<Services, "bus" | "hub" | "log">) {
   const app = newRouter();
   const guider = () => s.hub.device("guider");
   const log = s.log.child("guiding");

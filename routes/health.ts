@@ -18,7 +18,7 @@ export const HealthDto = z.object({
   devices: z.array(RoleStatusDto),
 });
 
-export function healthRoutes(s: Services, version: string) {
+export function healthRoutes(s: Pick<Services, "clock" | "hub">, version: string) {
   const app = newRouter();
   // Measured on the services' clock so tests with a manual clock see deterministic uptimes.
   const startedMs = s.clock.now();

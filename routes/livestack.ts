@@ -17,7 +17,7 @@ const ResetDto = LivestackStatusDto.extend({
   discarded: z.number().describe("queued frames dropped by the reset"),
 });
 
-export function livestackRoutes(s: Services) {
+export function livestackRoutes(s: Pick<Services, "livestack">) {
   const app = newRouter();
 
   app.openapi(

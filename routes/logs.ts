@@ -55,7 +55,7 @@ function toLogEntryDto(e: LogEntry): z.infer<typeof LogEntryDto> {
   };
 }
 
-export function logsRoutes(s: Services) {
+export function logsRoutes(s: Pick<Services, "clock" | "logs">) {
   const app = newRouter();
   const select = (q: z.infer<typeof LogsQuery>) =>
     s.logs.query({

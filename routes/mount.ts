@@ -21,7 +21,7 @@ import { newRouter } from "./app.ts";
 
 const tags = ["Mount"];
 
-export function mountRoutes(s: Services) {
+export function mountRoutes(s: Pick<Services, "alignment" | "hub" | "pointing" | "profiles">) {
   const app = newRouter();
   const mount = () => s.hub.device("mount");
 

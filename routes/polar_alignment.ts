@@ -9,7 +9,7 @@ import { newRouter } from "./app.ts";
 
 const tags = ["Polar Alignment"];
 
-export function polarAlignmentRoutes(s: Services) {
+export function polarAlignmentRoutes(s: Pick<Services, "polarAlignment">) {
   const app = newRouter();
 
   app.openapi(

@@ -9,7 +9,7 @@ import { newRouter } from "./app.ts";
 const tags = ["Profiles"];
 const IdParam = z.object({ id: z.string().min(1) });
 
-export function profilesRoutes(s: Services) {
+export function profilesRoutes(s: Pick<Services, "exposures" | "profiles">) {
   const app = newRouter();
 
   app.openapi(

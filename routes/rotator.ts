@@ -20,7 +20,7 @@ import { newRouter } from "./app.ts";
 
 const tags = ["Rotator"];
 
-export function rotatorRoutes(s: Services) {
+export function rotatorRoutes(s: Pick<Services, "hub">) {
   const app = newRouter();
   const rotator = () => s.hub.device("rotator");
 

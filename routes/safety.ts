@@ -14,7 +14,7 @@ const SafetyStatusDto = z.object({
   last_actions: z.array(z.string()).describe("what the last shutdown or resume did, in order"),
 });
 
-export function safetyRoutes(s: Services) {
+export function safetyRoutes(s: Pick<Services, "safety">) {
   const app = newRouter();
   app.openapi(
     createRoute({

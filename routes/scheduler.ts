@@ -21,7 +21,7 @@ import { newRouter } from "./app.ts";
 
 const tags = ["Scheduler"];
 
-export function schedulerRoutes(s: Services) {
+export function schedulerRoutes(s: Pick<Services, "scheduler">) {
   const app = newRouter();
   const scheduler = s.scheduler;
   // Throws the 400 listing every problem; the schema already failed, so it always throws.

@@ -12,7 +12,7 @@ import { newRouter } from "./app.ts";
 
 const tags = ["Sequencer"];
 
-export function sequencerRoutes(s: Services) {
+export function sequencerRoutes(s: Pick<Services, "sequencer">) {
   const app = newRouter();
   const seq = s.sequencer;
 

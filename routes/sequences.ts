@@ -11,7 +11,7 @@ import { newRouter } from "./app.ts";
 
 const tags = ["Sequencer"];
 
-export function sequencesRoutes(s: Services) {
+export function sequencesRoutes(s: Pick<Services, "sequencer">) {
   const app = newRouter();
   // Throws the 400 listing every problem; the schema already failed, so it always throws.
   const refuse = async (raw: unknown): Promise<never> => {

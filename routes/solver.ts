@@ -17,7 +17,7 @@ import { newRouter } from "./app.ts";
 
 const tags = ["Plate Solver"];
 
-export function solverRoutes(s: Services) {
+export function solverRoutes(s: Pick<Services, "solver">) {
   const app = newRouter();
 
   app.openapi(

@@ -18,7 +18,7 @@ import { newRouter } from "./app.ts";
 
 const tags = ["Templates"];
 
-export function templatesRoutes(s: Services) {
+export function templatesRoutes(s: Pick<Services, "sequencer">) {
   const app = newRouter();
   const seq = s.sequencer;
 

@@ -16,7 +16,7 @@ import { newRouter } from "./app.ts";
 
 const tags = ["Weather"];
 
-export function weatherRoutes(s: Services) {
+export function weatherRoutes(s: Pick<Services, "hub" | "log">) {
   const app = newRouter();
   const weather = () => s.hub.device("weather");
 

@@ -1,0 +1,101 @@
+/**
+ * The box's faces to the network: the API routers, each built from only the services it uses,
+ * the app around them (auth, errors, /ws, docs, the phone app), and the Alpaca bridge, which
+ * listens on its own port because its /api/v1/... paths would collide with ours.
+ */
+import type { Services } from "../../core/services.ts";
+import type { RouteGroup } from "../../routes/app.ts";
+import { AlpacaServer } from "../../routes/alpaca/server.ts";
+import { hubSource } from "../../routes/alpaca/device_type.ts";
+import { ALPACA_DISCOVERY_PORT } from "../../routes/alpaca/discovery.ts";
+import { autofocusRoutes } from "../../routes/autofocus.ts";
+import { calibrationRoutes } from "../../routes/calibration.ts";
+import { cameraRoutes } from "../../routes/camera.ts";
+import { catalogRoutes } from "../../routes/catalog.ts";
+import { centeringRoutes } from "../../routes/centering.ts";
+import { devicesRoutes } from "../../routes/devices.ts";
+import { domeRoutes } from "../../routes/dome.ts";
+import { filterwheelRoutes } from "../../routes/filterwheel.ts";
+import { flatpanelRoutes } from "../../routes/flatpanel.ts";
+import { focuserRoutes } from "../../routes/focuser.ts";
+import { framesRoutes } from "../../routes/frames.ts";
+import { guidingRoutes } from "../../routes/guiding.ts";
+import { healthRoutes } from "../../routes/health.ts";
+import { livestackRoutes } from "../../routes/livestack.ts";
+import { logsRoutes } from "../../routes/logs.ts";
+import { mountRoutes } from "../../routes/mount.ts";
+import { polarAlignmentRoutes } from "../../routes/polar_alignment.ts";
+import { profilesRoutes } from "../../routes/profiles.ts";
+import { rotatorRoutes } from "../../routes/rotator.ts";
+import { safetyRoutes } from "../../routes/safety.ts";
+import { schedulerRoutes } from "../../routes/scheduler.ts";
+import { sequencerRoutes } from "../../routes/sequencer.ts";
+import { sequencesRoutes } from "../../routes/sequences.ts";
+import { solverRoutes } from "../../routes/solver.ts";
+import { templatesRoutes } from "../../routes/templates.ts";
+import { weatherRoutes } from "../../routes/weather.ts";
+import { KvRepository } from "../../core/store/kv.ts";
+import type { BoxContext } from "./context.ts";
+
+/** Every API group of the box, in the order the OpenAPI document lists them. */
+export function apiGroups(s: Services, version: string): RouteGroup[] {
+  return [
+    { prefix: "", router: healthRoutes(s, version) },
+    { prefix: "/mount", router: mountRoutes(s) },
+    { prefix: "/mount", router: centeringRoutes(s) },
+    { prefix: "/camera", router: cameraRoutes(s) },
+    { prefix: "/camera", router: livestackRoutes(s) },
+    { prefix: "/calibration", router: calibrationRoutes(s) },
+    { prefix: "/frames", router: framesRoutes(s) },
+    { prefix: "/focuser", router: focuserRoutes(s) },
+    { prefix: "/focuser", router: autofocusRoutes(s) },
+    { prefix: "/filterwheel", router: filterwheelRoutes(s) },
+    { prefix: "/rotator", router: rotatorRoutes(s) },
+    { prefix: "/flatpanel", router: flatpanelRoutes(s) },
+    { prefix: "/dome", router: domeRoutes(s) },
+    { prefix: "/weather", router: weatherRoutes(s) },
+    { prefix: "/safety", router: safetyRoutes(s) },
+    { prefix: "/guiding", router: guidingRoutes(s) },
+    { prefix: "/profiles", router: profilesRoutes(s) },
+    { prefix: "/devices", router: devicesRoutes(s) },
+    { prefix: "/logs", router: logsRoutes(s) },
+    { prefix: "/catalog", router: catalogRoutes(s) },
+    { prefix: "/sequences", router: sequencesRoutes(s) },
+    { prefix: "/sequencer", router: sequencerRoutes(s) },
+    { prefix: "/scheduler", router: schedulerRoutes(s) },
+    { prefix: "/templates", router: templatesRoutes(s) },
+    { prefix: "/solver", router: solverRoutes(s) },
+    { prefix: "/polar-alignment", router: polarAlignmentRoutes(s) },
+  ];
+}
+
+export interface AlpacaOptions {
+  hub: Services["hub"];
+  hostname: string;
+  /** The Alpaca server's port instead of config `alpaca.port` (tests: 0 = any free port). */
+  port?: number;
+  /** Alpaca UDP discovery port (32227 by default); null turns discovery off (tests). */
+  discoveryPort?: number | null;
+  version: string;
+}
+
+/**
+ * Starts the Alpaca bridge. A port already taken must not stop the box, so a failure is logged
+ * and the bridge stays off (null).
+ */
+export async function startAlpaca(ctx: BoxContext, o: AlpacaOptions) {
+  const log = ctx.logs.logger("alpaca");
+  return await AlpacaServer.start({
+    source: hubSource(o.hub),
+    kv: new KvRepository(ctx.db),
+    port: o.port ?? ctx.config.alpaca.port,
+    hostname: o.hostname,
+    discoveryPort: o.discoveryPort === undefined ? ALPACA_DISCOVERY_PORT : o.discoveryPort,
+    discoveryHostname: o.hostname,
+    version: o.version,
+    log,
+  }).catch((err) => {
+    log.error("the Alpaca server could not start", { err: String(err) });
+    return null;
+  });
+}

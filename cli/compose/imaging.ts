@@ -1,0 +1,56 @@
+/**
+ * Taking and keeping frames: the imaging worker pool (previews, star analysis, stacking), single
+ * exposures, the calibration library and live stacking. Workers start on first use, so a box that
+ * renders no preview pays nothing for them.
+ */
+import { CalibrationService } from "../../core/calibration/calibration_service.ts";
+import { ExposureService } from "../../core/camera/exposure_service.ts";
+import { WorkerPool } from "../../core/imaging/worker_pool.ts";
+import { libraryCalibration } from "../../core/livestack/calibration_hook.ts";
+import { LivestackService } from "../../core/livestack/livestack_service.ts";
+import { CalibrationRepository } from "../../core/store/calibration.ts";
+import { FrameRepository } from "../../core/store/frames.ts";
+import type { Rig } from "../../devices/rig.ts";
+import { type BoxContext, CAMERA_DEFAULTS } from "./context.ts";
+
+export function composeImaging(ctx: BoxContext, hub: Rig) {
+  const { config, dataDir, clock, logs, bus, db } = ctx;
+  const frames = new FrameRepository(db);
+  const imaging = new WorkerPool();
+  const exposures = new ExposureService({
+    hub,
+    bus,
+    clock,
+    log: logs.logger("camera"),
+    frames,
+    dataDir,
+    filePattern: config.storage.file_pattern,
+    defaults: CAMERA_DEFAULTS,
+    // Star analysis of each saved frame runs in the imaging pool.
+    analysis: imaging,
+  });
+  const calibration = new CalibrationService({
+    repo: new CalibrationRepository(db),
+    frames,
+    bus,
+    clock,
+    log: logs.logger("calibration"),
+    dataDir,
+    exposures,
+  });
+  const livestack = new LivestackService({
+    bus,
+    clock,
+    log: logs.logger("livestack"),
+    dataDir,
+    runner: imaging,
+    calibrate: libraryCalibration(calibration, logs.logger("livestack")),
+  });
+  return {
+    frames,
+    imaging,
+    exposures,
+    calibration,
+    livestack,
+  };
+}
