@@ -2,7 +2,9 @@
  * Wraps a driver so that every command has a deadline and every failure becomes an AppError the
  * HTTP layer can answer with — 504 when the device did not answer, 502 when it reported a fault —
  * and the hub hears about it (to raise an alert). Reads (`status`, `capabilities`, `info`) pass
- * straight through. The wrapped object still satisfies the same contract.
+ * straight through, evaluated on the driver itself (getters included), so a driver whose
+ * capabilities are computed keeps working behind the guard. The wrapped object still satisfies
+ * the same contract.
  */
 import { AppError, deviceFault, DeviceTimeoutError } from "../lib/errors.ts";
 import type { DeviceKind } from "./device.ts";
@@ -14,8 +16,11 @@ export type FaultListener = (what: string, error: AppError) => void;
 
 export function guard<T extends object>(kind: DeviceKind, device: T, onFault: FaultListener): T {
   return new Proxy(device, {
-    get(target, prop, receiver) {
-      const value = Reflect.get(target, prop, receiver);
+    get(target, prop) {
+      // The driver itself is the receiver: a getter (an INDI driver's `capabilities` reads its
+      // property cache through `this.vector(…)`) must see its own methods and #private fields,
+      // not this proxy's guarded wrappers, which would hand it promises instead of values.
+      const value = Reflect.get(target, prop, target);
       if (typeof prop !== "string" || PASS_THROUGH.has(prop) || typeof value !== "function") {
         return typeof value === "function" ? value.bind(target) : value;
       }
