@@ -1,10 +1,11 @@
 /**
  * Mount contract, shaped on ASCOM ITelescopeV4.
  *
- * Coordinates crossing this contract are in the epoch the driver declares in
- * `capabilities.epoch` (ASCOM EquatorialSystem); lib/astro converts to and from the J2000 the API
- * speaks. RA is in hours [0, 24), Dec in degrees [-90, 90], Alt/Az in degrees (Az from north
- * through east).
+ * Every RA/Dec crossing this contract, both ways, is J2000 (the catalogue frame the API speaks):
+ * RA in hours [0, 24), Dec in degrees [-90, 90]. A driver whose device speaks JNow (INDI's
+ * EQUATORIAL_EOD_COORD, LX200/OnStep, NexStar, an Alpaca telescope whose EquatorialSystem is not
+ * J2000) converts inside the driver with lib/astro/precession.ts, as INDIGO does, so no caller
+ * ever converts. Alt/Az are in degrees (Az from north through east) of the sky of date.
  */
 import type { BaseStatus, Device } from "./device.ts";
 
@@ -13,6 +14,7 @@ export type { PierSide, TrackingMode, TrackingRate } from "../lib/astro/tracking
 import type { PierSide, TrackingMode, TrackingRate } from "../lib/astro/tracking.ts";
 export type GuideDirection = "north" | "south" | "east" | "west";
 
+/** A J2000 position. */
 export interface EquatorialTarget {
   raHours: number;
   decDeg: number;
@@ -21,8 +23,6 @@ export interface EquatorialTarget {
 export interface MountCapabilities {
   /** "germanPolar" mounts flip at the meridian; "polar" forks and "altAz" do not. */
   alignment: "germanPolar" | "polar" | "altAz";
-  /** Epoch of the coordinates this driver reads and writes. */
-  epoch: "J2000" | "JNow";
   canPark: boolean;
   canSync: boolean;
   canPulseGuide: boolean;
@@ -33,6 +33,7 @@ export interface MountCapabilities {
 }
 
 export interface MountStatus extends BaseStatus {
+  /** Where the mount points, J2000 (converted by the driver when the device speaks JNow). */
   raHours: number;
   decDeg: number;
   altDeg: number;
@@ -47,7 +48,7 @@ export interface MountStatus extends BaseStatus {
   pierSide: PierSide;
   /** Seconds until the mount must flip (German equatorial, tracking); null otherwise. */
   timeToFlipS: number | null;
-  /** Last goto target, in the driver's epoch; null after abort or park. */
+  /** Last goto target (J2000, as asked); null after abort or park. */
   target: EquatorialTarget | null;
 }
 

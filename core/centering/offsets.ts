@@ -1,9 +1,9 @@
 /**
  * The arithmetic of centring: how far a solved frame centre is from the target (the great-circle
  * distance, and its components along RA and Dec on the tangent plane at the target), where to aim
- * next when the mount's own coordinates cannot be corrected (aim off by the measured error), and
- * the J2000 ↔ mount-epoch conversion at the contract boundary. Pure functions; arcseconds on the
- * sky, hours of RA, degrees of Dec.
+ * next when the mount's own coordinates cannot be corrected (aim off by the measured error). Pure
+ * functions; arcseconds on the sky, hours of RA, degrees of Dec, all J2000 like the mount
+ * contract.
  */
 import {
   angularSeparationDeg,
@@ -12,8 +12,6 @@ import {
   wrapHours,
   wrapHours12,
 } from "../../lib/astro/coords.ts";
-import { j2000ToJNow, jnowToJ2000 } from "../../lib/astro/precession.ts";
-import type { MountCapabilities } from "../../devices/mount.ts";
 
 const DEG_TO_RAD = Math.PI / 180;
 
@@ -72,23 +70,4 @@ export function offsetAim(
     raHours: wrapHours(aim.raHours + wrapHours12(target.raHours - solved.raHours)),
     decDeg: Math.max(-90, Math.min(90, decDeg)),
   };
-}
-
-/** A J2000 position in the epoch the mount's driver speaks, at `unixMs`. */
-export function toMountEpoch(
-  j2000: EquatorialCoord,
-  epoch: MountCapabilities["epoch"],
-  unixMs: number,
-): EquatorialCoord {
-  return epoch === "JNow" ? j2000ToJNow(j2000, unixMs) : { ...j2000 };
-}
-
-/** A position the mount reported, in its epoch, as J2000. */
-export function fromMountEpoch(
-  position: EquatorialCoord,
-  epoch: MountCapabilities["epoch"],
-  unixMs: number,
-): EquatorialCoord {
-  const plain = { raHours: position.raHours, decDeg: position.decDeg };
-  return epoch === "JNow" ? jnowToJ2000(plain, unixMs) : plain;
 }

@@ -3,11 +3,10 @@
  * Spica from Meeus (Astronomical Algorithms, 2nd ed., example 17.a: 32.7930°, tolerance 0.0001°),
  * pure Dec and pure RA offsets whose size is known exactly (tolerance 1e-6″), the components'
  * signs, their direction matching Meeus's position angle (eq. 48.5) everywhere including
- * beside the pole (tolerance 1e-6″), aiming off cancelling a constant error exactly, and the epoch
- * conversion being the identity for J2000 mounts and a round trip for JNow ones.
+ * beside the pole (tolerance 1e-6″), and aiming off cancelling a constant error exactly.
  */
 import { assert, assertAlmostEquals, assertEquals } from "../../tests/_assert.ts";
-import { fromMountEpoch, offsetAim, pointingError, toMountEpoch } from "./offsets.ts";
+import { offsetAim, pointingError } from "./offsets.ts";
 
 Deno.test("pointingError: Meeus example 17.a, Arcturus to Spica", () => {
   const arcturus = { raHours: 213.9154 / 15, decDeg: 19.1825 };
@@ -102,15 +101,4 @@ Deno.test("offsetAim cancels an error that is constant in the mount's coordinate
     }).decDeg,
     90,
   );
-});
-
-Deno.test("mount epoch: identity for J2000 drivers, a round trip for JNow ones", () => {
-  const j2000 = { raHours: 5.5881, decDeg: -5.391 };
-  const nowMs = Date.UTC(2026, 10, 25);
-  assertEquals(toMountEpoch(j2000, "J2000", nowMs), j2000);
-  const jnow = toMountEpoch(j2000, "JNow", nowMs);
-  // 26 years of precession move Orion by about 20′ in RA: the conversion really happened.
-  assert(pointingError(jnow, j2000).errorArcsec > 600);
-  const back = fromMountEpoch(jnow, "JNow", nowMs);
-  assert(pointingError(back, j2000).errorArcsec < 1e-6);
 });

@@ -1,6 +1,6 @@
 /**
  * The centring loop's ports over the real rig: gotos and syncs through the hub's mount, via the
- * pointing model exactly as `POST /mount/goto` does and converted to the driver's epoch; frames
+ * pointing model exactly as `POST /mount/goto` does (the contract is J2000 both ways); frames
  * exposed through the hub's camera and saved like any frame (real files the user can open); the
  * plate solve injected. Every wait has a deadline and follows the run's AbortSignal.
  */
@@ -13,7 +13,6 @@ import { DeviceTimeoutError } from "../../lib/errors.ts";
 import type { PointingService } from "../pointing/pointing_service.ts";
 import type { CenteringState } from "../schemas/centering.ts";
 import type { FrameRepository } from "../store/frames.ts";
-import { fromMountEpoch, toMountEpoch } from "./offsets.ts";
 import type { CapturedFrame, CenteringPorts, CenteringSolveFn } from "./types.ts";
 
 export const SLEW_TIMEOUT_MS = 180_000;
@@ -58,7 +57,7 @@ export function rigPorts(
         device.capabilities.alignment,
       );
       signal.throwIfAborted();
-      await device.slewTo(toMountEpoch(demand, device.capabilities.epoch, o.clock.now()));
+      await device.slewTo(demand);
       const deadlineMs = o.clock.now() + SLEW_TIMEOUT_MS;
       while (device.status().slewing) {
         if (o.clock.now() > deadlineMs) {
@@ -82,14 +81,13 @@ export function rigPorts(
         device.capabilities.alignment,
       );
       signal.throwIfAborted();
-      await device.sync(toMountEpoch(position, device.capabilities.epoch, o.clock.now()));
+      await device.sync(position);
     },
     capture: (_attempt, signal) => capture(o, frame, signal),
     solve: o.solve,
     position(): EquatorialCoord {
-      const device = mount();
-      const status = device.status();
-      return fromMountEpoch(status, device.capabilities.epoch, o.clock.now());
+      const status = mount().status();
+      return { raHours: status.raHours, decDeg: status.decDeg };
     },
     now: () => o.clock.now(),
     phase,

@@ -184,15 +184,16 @@ export class PolarAlignmentService {
     const mount = this.#o.hub.device("mount");
     const status = mount.status();
     const nowMs = this.#o.clock.now();
-    const j2000 = mount.capabilities.epoch === "J2000";
-    const here = j2000 ? j2000ToJNow(status, nowMs) : status;
+    // The RA axis turns about the pole of date: the turn is computed there, and the contract's
+    // J2000 position is taken there and back (sky geometry, not a driver's epoch).
+    const here = j2000ToJNow({ raHours: status.raHours, decDeg: status.decDeg }, nowMs);
     // Turning west raises the hour angle, i.e. lowers the RA the mount points at.
     const sign = params.direction === "west" ? -1 : 1;
     const next = {
       raHours: wrapHours(here.raHours + sign * params.rotation_deg / 15),
       decDeg: here.decDeg,
     };
-    await mount.slewTo(j2000 ? jnowToJ2000(next, nowMs) : next);
+    await mount.slewTo(jnowToJ2000(next, nowMs));
     const deadline = nowMs + SLEW_TIMEOUT_MS;
     while (mount.status().slewing) {
       if (this.#o.clock.now() > deadline) {

@@ -8,7 +8,6 @@
 import type { Rig } from "../../devices/rig.ts";
 import type { FilterSlot } from "../../devices/filterwheel.ts";
 import type { Clock } from "../../lib/clock.ts";
-import { j2000ToJNow } from "../../lib/astro/precession.ts";
 import { DeviceTimeoutError } from "../../lib/errors.ts";
 
 const POLL_MS = 100;
@@ -116,18 +115,14 @@ export class RigActions {
     return status?.connected ? status.temperatureC : null;
   }
 
-  /** Slews to J2000 coordinates (converted to the mount's epoch), unparking first; waits. */
+  /** Slews to J2000 coordinates (the mount contract's), unparking first; waits. */
   async slewTo(raHours: number, decDeg: number, signal: AbortSignal): Promise<void> {
     const mount = this.#hub.device("mount");
     if (mount.status().parked) {
       await mount.unpark();
       await this.waitUntil("mount.unpark", () => !mount.status().parked, SLEW_TIMEOUT_MS, signal);
     }
-    const j2000 = { raHours, decDeg };
-    const target = mount.capabilities.epoch === "JNow"
-      ? j2000ToJNow(j2000, this.#clock.now())
-      : j2000;
-    await mount.slewTo(target);
+    await mount.slewTo({ raHours, decDeg });
     await this.waitUntil("mount.slewTo", () => !mount.status().slewing, SLEW_TIMEOUT_MS, signal);
   }
 

@@ -1,12 +1,17 @@
 /**
- * A remote Alpaca Telescope behind our Mount contract. Coordinates cross in the epoch the server
- * declares (EquatorialSystem 2 = J2000, else JNow); what ASCOM does not report — the tracking
- * mode while tracking is off, the goto target, the time to the meridian flip — the driver keeps
- * or computes (lib/astro/meridian) from the polled DeviceState, which is one consistent snapshot.
+ * A remote Alpaca Telescope behind our Mount contract. The contract is J2000; the remote says in
+ * EquatorialSystem what it speaks (alpaca.md: 1 topocentric — coordinates of date, what most
+ * mounts use —, 2 J2000, 3 J2050, 4 B1950, 0 other), and this driver converts at the wire:
+ * J2000 passes, J2050 and B1950 are precessed mean places, and 1 or an unknown system is taken
+ * as JNow. What ASCOM does not report — the tracking mode while tracking is off, the goto
+ * target, the time to the meridian flip — the driver keeps or computes (lib/astro/meridian) from
+ * the polled DeviceState, which is one consistent snapshot.
  */
 import { hourAngleHours } from "../../lib/astro/coords.ts";
 import { timeToFlipS } from "../../lib/astro/meridian.ts";
-import { j2000ToJNow } from "../../lib/astro/precession.ts";
+import type { EquatorialCoord } from "../../lib/astro/coords.ts";
+import { j2000ToJNow, precessFromJ2000, precessToJ2000 } from "../../lib/astro/precession.ts";
+import { J2000_UNIX_MS, MS_PER_DAY } from "../../lib/astro/time.ts";
 import type { DriverContext } from "../device.ts";
 import type {
   EquatorialTarget,
@@ -18,17 +23,24 @@ import type {
   TrackingRate,
 } from "../mount.ts";
 import { TRACKING_MODES } from "../mount.ts";
+import { fromDeviceFrame, toDeviceFrame } from "../mount_frame.ts";
 import { AlpacaDriver, bool, num } from "./base.ts";
 
 const ALIGNMENTS = ["altAz", "polar", "germanPolar"] as const;
 const PIER_SIDES = { 0: "east", 1: "west" } as Record<number, "east" | "west">;
 const DIRECTIONS: GuideDirection[] = ["north", "south", "east", "west"];
+/** ASCOM EquatorialCoordinateType numbers. */
+const EQU_J2000 = 2;
+const EQU_J2050 = 3;
+const EQU_B1950 = 4;
+/** The instants of the mean equinoxes J2050.0 and B1950.0 (B1950.0 = JD 2433282.4235). */
+const J2050_UNIX_MS = J2000_UNIX_MS + 50 * 365.25 * MS_PER_DAY;
+const B1950_UNIX_MS = J2000_UNIX_MS - (2451545.0 - 2433282.4235) * MS_PER_DAY;
 
 export class AlpacaMount extends AlpacaDriver<MountStatus> implements Mount {
   readonly kind = "mount";
   readonly capabilities: MountCapabilities = {
     alignment: "germanPolar",
-    epoch: "J2000",
     canPark: false,
     canSync: false,
     canPulseGuide: false,
@@ -65,6 +77,8 @@ export class AlpacaMount extends AlpacaDriver<MountStatus> implements Mount {
     target: null,
   };
   #rate: TrackingRate = "sidereal";
+  /** The remote's EquatorialSystem. */
+  #system = EQU_J2000;
 
   constructor(ctx: DriverContext) {
     super(ctx, "telescope");
@@ -83,19 +97,52 @@ export class AlpacaMount extends AlpacaDriver<MountStatus> implements Mount {
     ]);
     Object.assign(this.capabilities, {
       alignment: ALIGNMENTS[alignment] ?? "germanPolar",
-      epoch: system === 2 ? "J2000" : "JNow",
       canPark,
       canSync,
       canPulseGuide,
       trackingRates: rates.map((r) => TRACKING_MODES[r]).filter((r) => r !== undefined),
     });
     this.#rate = TRACKING_MODES[rate] ?? "sidereal";
+    this.#system = system;
+  }
+
+  /** A J2000 position in the remote's system, now. */
+  #toRemote(j2000: EquatorialTarget): EquatorialCoord {
+    switch (this.#system) {
+      case EQU_J2000:
+        return toDeviceFrame(j2000, "J2000", Date.now());
+      case EQU_J2050:
+        return precessFromJ2000(j2000, J2050_UNIX_MS);
+      case EQU_B1950:
+        // The mean place at B1950.0 by precession; the FK4 e-terms (≤ 0.35″) are left out.
+        return precessFromJ2000(j2000, B1950_UNIX_MS);
+      default:
+        return toDeviceFrame(j2000, "JNow", Date.now());
+    }
+  }
+
+  /** A position the remote reported, in its system, as J2000. */
+  #fromRemote(position: EquatorialCoord): EquatorialCoord {
+    switch (this.#system) {
+      case EQU_J2000:
+        return fromDeviceFrame(position, "J2000", Date.now());
+      case EQU_J2050:
+        return precessToJ2000(position, J2050_UNIX_MS);
+      case EQU_B1950:
+        return precessToJ2000(position, B1950_UNIX_MS);
+      default:
+        return fromDeviceFrame(position, "JNow", Date.now());
+    }
   }
 
   protected apply(state: Record<string, unknown>): void {
     const s = this.#s;
-    s.raHours = num(state.RightAscension, s.raHours);
-    s.decDeg = num(state.Declination, s.decDeg);
+    const raHours = num(state.RightAscension, NaN);
+    const decDeg = num(state.Declination, NaN);
+    // A reading without a sane position keeps the last one rather than throwing.
+    if (raHours >= 0 && raHours < 24 && Math.abs(decDeg) <= 90) {
+      Object.assign(s, this.#fromRemote({ raHours, decDeg }));
+    }
     s.altDeg = num(state.Altitude, s.altDeg);
     s.azDeg = num(state.Azimuth, s.azDeg);
     s.siderealTimeHours = num(state.SiderealTime, s.siderealTimeHours);
@@ -106,7 +153,7 @@ export class AlpacaMount extends AlpacaDriver<MountStatus> implements Mount {
     s.pulseGuiding = bool(state.IsPulseGuiding, s.pulseGuiding);
     s.pierSide = PIER_SIDES[num(state.SideOfPier, -1)] ?? "unknown";
     if (s.parked) s.target = null;
-    const jnow = this.capabilities.epoch === "J2000" ? j2000ToJNow(s, Date.now()) : s;
+    const jnow = j2000ToJNow({ raHours: s.raHours, decDeg: s.decDeg }, Date.now());
     s.timeToFlipS = s.slewing || this.capabilities.alignment !== "germanPolar"
       ? null
       : timeToFlipS({
@@ -123,9 +170,10 @@ export class AlpacaMount extends AlpacaDriver<MountStatus> implements Mount {
   async slewTo(target: EquatorialTarget): Promise<void> {
     this.requireConnected();
     checkTarget(target);
+    const remote = this.#toRemote(target);
     await this.http.put("slewtocoordinatesasync", {
-      RightAscension: target.raHours,
-      Declination: target.decDeg,
+      RightAscension: remote.raHours,
+      Declination: remote.decDeg,
     });
     this.#s.target = { raHours: target.raHours, decDeg: target.decDeg };
     await this.reload();
@@ -133,9 +181,10 @@ export class AlpacaMount extends AlpacaDriver<MountStatus> implements Mount {
 
   async sync(position: EquatorialTarget): Promise<void> {
     checkTarget(position);
+    const remote = this.#toRemote(position);
     await this.command("synctocoordinates", {
-      RightAscension: position.raHours,
-      Declination: position.decDeg,
+      RightAscension: remote.raHours,
+      Declination: remote.decDeg,
     });
   }
 

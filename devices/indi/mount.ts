@@ -2,15 +2,18 @@
  * Mount over INDI's standard telescope properties (indi.md): a goto sets ON_COORD_SET to TRACK
  * and sends RA and Dec together on EQUATORIAL_EOD_COORD, which stays Busy while slewing; a sync
  * does the same with SYNC. Park, abort, tracking (TELESCOPE_TRACK_STATE / _MODE) and timed
- * guide pulses map one to one. Coordinates are JNow; the site is pushed to GEOGRAPHIC_COORD on
- * connect so the mount's sky (pier side, horizon) is the box's. Targets below the horizon are
- * refused here, because many INDI mounts would slew into the ground.
+ * guide pulses map one to one. The contract's J2000 goes out converted to JNow for
+ * EQUATORIAL_EOD_COORD, or as it is when the driver defines J2000's EQUATORIAL_COORD
+ * (mount_status.ts picks); the site is pushed to GEOGRAPHIC_COORD on connect so the mount's sky
+ * (pier side, horizon) is the box's. Targets below the horizon are refused here, because many
+ * INDI mounts would slew into the ground.
  */
 import {
   angularSeparationDeg,
   assertEquatorial,
   equatorialToHorizontal,
 } from "../../lib/astro/coords.ts";
+import { j2000ToJNow } from "../../lib/astro/precession.ts";
 import { conflict } from "../../lib/errors.ts";
 import type { DriverContext } from "../device.ts";
 import type {
@@ -21,10 +24,13 @@ import type {
   MountStatus,
   TrackingMode,
 } from "../mount.ts";
+import { toDeviceFrame } from "../mount_frame.ts";
 import type { IndiClient } from "./client.ts";
 import { IndiDevice } from "./indi_device.ts";
 import {
+  coordinateProperty,
   EOD,
+  J2000_COORD,
   mountCapabilities,
   mountStatus,
   siderealTimeHours,
@@ -43,7 +49,7 @@ const GUIDE: Record<GuideDirection, [string, string]> = {
 
 export class IndiMount extends IndiDevice<MountStatus> implements Mount {
   readonly kind = "mount" as const;
-  protected readonly requiredProperties = [EOD, "ON_COORD_SET"] as const;
+  protected readonly requiredProperties = ["ON_COORD_SET"] as const;
   #target: EquatorialTarget | null = null;
 
   constructor(ctx: DriverContext) {
@@ -65,6 +71,11 @@ export class IndiMount extends IndiDevice<MountStatus> implements Mount {
   }
 
   protected override async onSessionReady(client: IndiClient): Promise<void> {
+    if (!this.vector(EOD) && !this.vector(J2000_COORD)) {
+      throw new Error(
+        `INDI device "${this.options.device}" defines neither ${EOD} nor ${J2000_COORD}`,
+      );
+    }
     const geo = this.vector("GEOGRAPHIC_COORD");
     if (!geo) return;
     const { latitudeDeg, longitudeDeg, elevationM } = this.ctx.site;
@@ -94,22 +105,26 @@ export class IndiMount extends IndiDevice<MountStatus> implements Mount {
     this.session();
     assertEquatorial(target, "target");
     this.#refuseParked("a goto");
-    const lst = siderealTimeHours((n) => this.vector(n), this.ctx.site, this.ctx.clock.now());
-    const { altDeg } = equatorialToHorizontal(target, lst, this.ctx.site.latitudeDeg);
+    const nowMs = this.ctx.clock.now();
+    const lst = siderealTimeHours((n) => this.vector(n), this.ctx.site, nowMs);
+    const sky = j2000ToJNow(target, nowMs);
+    const { altDeg } = equatorialToHorizontal(sky, lst, this.ctx.site.latitudeDeg);
     if (altDeg < 0) {
       throw new RangeError(`target is below the horizon (altitude ${altDeg.toFixed(1)}°)`);
     }
     await this.serial(async () => {
       await this.#coordSet("TRACK");
-      const before = this.vector(EOD)?.revision ?? 0;
+      const coords = coordinateProperty((n) => this.vector(n));
+      const before = this.vector(coords.name)?.revision ?? 0;
       this.#target = { raHours: target.raHours, decDeg: target.decDeg };
-      await this.session().sendNumbers(this.options.device, EOD, {
-        RA: target.raHours,
-        DEC: target.decDeg,
+      const sent = toDeviceFrame(target, coords.frame, this.ctx.clock.now());
+      await this.session().sendNumbers(this.options.device, coords.name, {
+        RA: sent.raHours,
+        DEC: sent.decDeg,
       });
       // Resolve once the mount reports the slew (Busy); an old periodic Ok is not an answer.
       const v = await this.waitState(
-        EOD,
+        coords.name,
         (v) => v.revision > before && (v.state === "Busy" || v.state === "Alert"),
         5000,
         "the slew to start",
@@ -131,19 +146,21 @@ export class IndiMount extends IndiDevice<MountStatus> implements Mount {
     await this.serial(async () => {
       await this.#coordSet("SYNC");
       try {
-        const before = this.vector(EOD)?.revision ?? 0;
-        await this.session().sendNumbers(this.options.device, EOD, {
-          RA: position.raHours,
-          DEC: position.decDeg,
+        const coords = coordinateProperty((n) => this.vector(n));
+        const before = this.vector(coords.name)?.revision ?? 0;
+        const sent = toDeviceFrame(position, coords.frame, this.ctx.clock.now());
+        await this.session().sendNumbers(this.options.device, coords.name, {
+          RA: sent.raHours,
+          DEC: sent.decDeg,
         });
         await this.waitState(
-          EOD,
+          coords.name,
           (v) =>
             v.revision > before && (v.state === "Alert" ||
               angularSeparationDeg({
                   raHours: numberValue(v, "RA", NaN),
                   decDeg: numberValue(v, "DEC", NaN),
-                }, position) <
+                }, sent) <
                 SYNC_TOLERANCE_DEG),
           5000,
           "the sync to take",

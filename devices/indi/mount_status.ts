@@ -1,13 +1,16 @@
 /**
- * Builds the mount contract's status and capabilities from INDI telescope properties. INDI's
- * EQUATORIAL_EOD_COORD is JNow (of date), so the driver declares epoch "JNow" and lib/astro
- * converts above it. Alt/Az come from HORIZONTAL_COORD when the driver defines it, else from
- * RA/Dec at the site; sidereal time from TIME_LST when defined, else computed for the site.
+ * Builds the mount contract's status and capabilities from INDI telescope properties. The
+ * contract is J2000; INDI's EQUATORIAL_EOD_COORD is JNow (of date), and only some drivers also
+ * define EQUATORIAL_COORD (J2000). The driver uses EQUATORIAL_COORD when there is one and
+ * otherwise converts EOD coordinates here and in mount.ts (devices/mount_frame.ts). Alt/Az come
+ * from HORIZONTAL_COORD when the driver defines it, else from RA/Dec of date at the site;
+ * sidereal time from TIME_LST when defined, else computed for the site.
  */
 import { equatorialToHorizontal, hourAngleHours } from "../../lib/astro/coords.ts";
 import { timeToFlipS } from "../../lib/astro/meridian.ts";
 import { lstHours } from "../../lib/astro/time.ts";
 import type { Site } from "../device.ts";
+import { fromDeviceFrame, type MountFrame, ofDate } from "../mount_frame.ts";
 import type {
   EquatorialTarget,
   MountCapabilities,
@@ -19,6 +22,8 @@ import type {
 import { type IndiVector, numberValue, switchOn } from "./properties.ts";
 
 export const EOD = "EQUATORIAL_EOD_COORD";
+/** INDI's standard J2000 coordinates; few drivers define it (inditelescope.cpp defines EOD). */
+export const J2000_COORD = "EQUATORIAL_COORD";
 
 /** Contract tracking rate → TELESCOPE_TRACK_MODE member (libindi's standard names). */
 export const TRACK_MEMBER: Record<TrackingRate, string> = {
@@ -30,6 +35,11 @@ export const TRACK_MEMBER: Record<TrackingRate, string> = {
 
 export type VectorLookup = (name: string) => IndiVector | undefined;
 
+/** The property a goto, a sync and the position go through, and the frame it is in. */
+export function coordinateProperty(vector: VectorLookup): { name: string; frame: MountFrame } {
+  return vector(J2000_COORD) ? { name: J2000_COORD, frame: "J2000" } : { name: EOD, frame: "JNow" };
+}
+
 export function mountCapabilities(vector: VectorLookup): MountCapabilities {
   const modes = vector("TELESCOPE_TRACK_MODE");
   const trackingRates = (Object.keys(TRACK_MEMBER) as TrackingRate[]).filter((rate) =>
@@ -37,7 +47,6 @@ export function mountCapabilities(vector: VectorLookup): MountCapabilities {
   );
   return {
     alignment: vector("TELESCOPE_PIER_SIDE") ? "germanPolar" : "polar",
-    epoch: "JNow",
     canPark: vector("TELESCOPE_PARK") !== undefined,
     canSync: vector("ON_COORD_SET")?.members.has("SYNC") ?? false,
     canPulseGuide: vector("TELESCOPE_TIMED_GUIDE_NS") !== undefined &&
@@ -70,12 +79,17 @@ export function mountStatus(
   connected: boolean,
   target: EquatorialTarget | null,
 ): MountStatus {
-  const eod = vector(EOD);
-  const raHours = ((numberValue(eod, "RA", 0) % 24) + 24) % 24;
-  const decDeg = Math.max(-90, Math.min(90, numberValue(eod, "DEC", 0)));
+  const coords = coordinateProperty(vector);
+  const eod = vector(coords.name);
+  const reported = {
+    raHours: ((numberValue(eod, "RA", 0) % 24) + 24) % 24,
+    decDeg: Math.max(-90, Math.min(90, numberValue(eod, "DEC", 0))),
+  };
+  const { raHours, decDeg } = fromDeviceFrame(reported, coords.frame, nowMs);
+  const here = ofDate(reported, coords.frame, nowMs);
   const lst = siderealTimeHours(vector, site, nowMs);
   const horizontal = vector("HORIZONTAL_COORD");
-  const computed = equatorialToHorizontal({ raHours, decDeg }, lst, site.latitudeDeg);
+  const computed = equatorialToHorizontal(here, lst, site.latitudeDeg);
   const altDeg = numberValue(horizontal, "ALT", computed.altDeg);
   const azDeg = ((numberValue(horizontal, "AZ", computed.azDeg) % 360) + 360) % 360;
   const park = vector("TELESCOPE_PARK");
@@ -104,7 +118,7 @@ export function mountStatus(
     pulseGuiding,
     pierSide,
     timeToFlipS: gem
-      ? timeToFlipS({ haHours: hourAngleHours(raHours, lst), pierSide, tracking: mode })
+      ? timeToFlipS({ haHours: hourAngleHours(here.raHours, lst), pierSide, tracking: mode })
       : null,
     target: parked ? null : target,
   };

@@ -2,6 +2,8 @@
  * What a serial mount protocol adapter provides to SerialMount: the bytes of each command for one
  * hand-controller family, and what it can and cannot do. Adapters throw RangeError when the
  * controller refuses a target, a 409 AppError on a state conflict, any Error on a garbled reply.
+ * Positions here are the controller's own (its `frame`); SerialMount converts to the contract's
+ * J2000.
  */
 import type { Site } from "../device.ts";
 import type {
@@ -11,6 +13,7 @@ import type {
   PierSide,
   TrackingMode,
 } from "../mount.ts";
+import type { MountFrame } from "../mount_frame.ts";
 import type { SerialLink } from "./link.ts";
 
 /** What one poll of the hand controller tells. */
@@ -28,7 +31,8 @@ export interface MountReport {
 export interface MountProtocol {
   readonly driver: string;
   readonly description: string;
-  readonly epoch: MountCapabilities["epoch"];
+  /** The frame the controller's positions are in, on the wire both ways. */
+  readonly frame: MountFrame;
   readonly canPark: boolean;
   readonly canPulseGuide: boolean;
   readonly trackingRates: MountCapabilities["trackingRates"];

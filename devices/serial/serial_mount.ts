@@ -4,8 +4,10 @@
  * connection and poll loop, argument and state checks (409 while parked, a horizon limit checked
  * here because SynScan and NexStar never refuse a low goto), and the parts of status no hand
  * controller reports alike — sidereal time, Alt/Az and time to flip are computed from the site and
- * the reported RA/Dec with lib/astro. State-changing commands bump a generation counter so a
- * poll that was answered before the command cannot overwrite what the command established.
+ * the reported RA/Dec with lib/astro. Positions cross the contract in J2000 and the wire in the
+ * controller's own frame (JNow for LX200/OnStep and NexStar): the conversion happens here and
+ * nowhere above. State-changing commands bump a generation counter so a poll that was answered
+ * before the command cannot overwrite what the command established.
  */
 import {
   assertEquatorial,
@@ -14,6 +16,7 @@ import {
 } from "../../lib/astro/coords.ts";
 import { timeToFlipS } from "../../lib/astro/meridian.ts";
 import { j2000ToJNow } from "../../lib/astro/precession.ts";
+import { fromDeviceFrame, ofDate, toDeviceFrame } from "../mount_frame.ts";
 import { lstHours } from "../../lib/astro/time.ts";
 import { conflict, DeviceNotConnectedError } from "../../lib/errors.ts";
 import type { DeviceInfo, DriverContext } from "../device.ts";
@@ -47,7 +50,8 @@ export class SerialMount implements Mount {
   #status = new Emitter<MountStatus>();
   #lost = new Emitter<string>();
   #connected = false;
-  #position: EquatorialTarget = { raHours: 0, decDeg: 0 };
+  /** The last position the controller reported, in its own frame. */
+  #devicePosition: EquatorialTarget = { raHours: 0, decDeg: 0 };
   #tracking: TrackingMode = "off";
   #slewing = false;
   #parked = false;
@@ -68,7 +72,6 @@ export class SerialMount implements Mount {
     }
     this.capabilities = {
       alignment: alignment as MountCapabilities["alignment"],
-      epoch: protocol.epoch,
       canPark: protocol.canPark,
       canSync: true,
       canPulseGuide: protocol.canPulseGuide,
@@ -110,9 +113,9 @@ export class SerialMount implements Mount {
     const nowMs = this.#ctx.clock.now();
     const { latitudeDeg, longitudeDeg } = this.#ctx.site;
     const lst = lstHours(nowMs, longitudeDeg);
-    const jnow = this.capabilities.epoch === "J2000"
-      ? j2000ToJNow(this.#position, nowMs)
-      : this.#position;
+    const frame = this.#protocol.frame;
+    const position = fromDeviceFrame(this.#devicePosition, frame, nowMs);
+    const jnow = ofDate(this.#devicePosition, frame, nowMs);
     const horizontal = equatorialToHorizontal(jnow, lst, latitudeDeg);
     const gem = this.capabilities.alignment === "germanPolar";
     const pierSide = gem ? this.#pierSide : "unknown";
@@ -125,8 +128,8 @@ export class SerialMount implements Mount {
       : null;
     return {
       connected: this.#connected,
-      raHours: this.#position.raHours,
-      decDeg: this.#position.decDeg,
+      raHours: position.raHours,
+      decDeg: position.decDeg,
       altDeg: horizontal.altDeg,
       azDeg: horizontal.azDeg,
       siderealTimeHours: lst,
@@ -154,11 +157,12 @@ export class SerialMount implements Mount {
     this.#assertReady("slew");
     this.#assertAboveHorizon(target);
     this.#generation++;
-    await this.#protocol.goto(this.#link, target);
+    const nowMs = this.#ctx.clock.now();
+    await this.#protocol.goto(this.#link, toDeviceFrame(target, this.#protocol.frame, nowMs));
     this.#generation++;
     this.#slewing = true;
     this.#target = { raHours: target.raHours, decDeg: target.decDeg };
-    this.#pierSide = this.#pierSideFor(target);
+    this.#pierSide = this.#pierSideOfDate(j2000ToJNow(this.#target, nowMs), nowMs);
     this.#emit();
   }
 
@@ -167,8 +171,9 @@ export class SerialMount implements Mount {
     this.#assertReady("sync");
     if (this.#slewing) throw conflict("The mount cannot sync while it is slewing");
     this.#generation++;
-    await this.#protocol.sync(this.#link, position);
-    this.#position = await this.#protocol.readPosition(this.#link);
+    const nowMs = this.#ctx.clock.now();
+    await this.#protocol.sync(this.#link, toDeviceFrame(position, this.#protocol.frame, nowMs));
+    this.#devicePosition = await this.#protocol.readPosition(this.#link);
     this.#generation++;
     this.#emit();
   }
@@ -224,7 +229,7 @@ export class SerialMount implements Mount {
     this.#generation++;
     await this.#protocol.abort(this.#link);
     // Re-read at once: the last poll may be a tenth of a second and several degrees old.
-    this.#position = await this.#protocol.readPosition(this.#link);
+    this.#devicePosition = await this.#protocol.readPosition(this.#link);
     this.#generation++;
     this.#slewing = false;
     this.#target = null;
@@ -254,14 +259,16 @@ export class SerialMount implements Mount {
     // A command ran while this poll was in the queue: its outcome is newer than the report.
     if (generation !== this.#generation) return;
     const arrived = this.#slewing && !report.slewing;
-    this.#position = { raHours: report.raHours, decDeg: report.decDeg };
+    this.#devicePosition = { raHours: report.raHours, decDeg: report.decDeg };
     this.#slewing = report.slewing;
     if (report.parked !== undefined) this.#parked = report.parked;
     if (report.atHome !== undefined) this.#atHome = report.atHome;
     if (report.pierSide !== undefined && report.pierSide !== "unknown") {
       this.#pierSide = report.pierSide;
     } else if (this.#pierSide === "unknown") {
-      this.#pierSide = this.#pierSideFor(this.#position);
+      const nowMs = this.#ctx.clock.now();
+      const here = ofDate(this.#devicePosition, this.#protocol.frame, nowMs);
+      this.#pierSide = this.#pierSideOfDate(here, nowMs);
     }
     if (arrived && this.#target) this.#tracking = "sidereal"; // a goto ends tracking (contract)
     if (report.tracking === false || this.#parked) this.#tracking = "off";
@@ -269,16 +276,15 @@ export class SerialMount implements Mount {
     this.#emit();
   }
 
-  #pierSideFor(position: EquatorialTarget): PierSide {
-    const nowMs = this.#ctx.clock.now();
-    const jnow = this.capabilities.epoch === "J2000" ? j2000ToJNow(position, nowMs) : position;
+  #pierSideOfDate(jnow: EquatorialTarget, nowMs: number): PierSide {
     const ha = hourAngleHours(jnow.raHours, lstHours(nowMs, this.#ctx.site.longitudeDeg));
     return ha >= 0 ? "east" : "west";
   }
 
+  /** `target` is J2000; the horizon is a property of the sky of date. */
   #assertAboveHorizon(target: EquatorialTarget): void {
     const nowMs = this.#ctx.clock.now();
-    const jnow = this.capabilities.epoch === "J2000" ? j2000ToJNow(target, nowMs) : target;
+    const jnow = j2000ToJNow(target, nowMs);
     const { altDeg } = equatorialToHorizontal(
       jnow,
       lstHours(nowMs, this.#ctx.site.longitudeDeg),

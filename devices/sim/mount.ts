@@ -88,7 +88,6 @@ export class SimMount implements Mount, Simulated {
     }
     this.capabilities = {
       alignment: this.#options.alignment,
-      epoch: "J2000",
       canPark: true,
       canSync: true,
       canPulseGuide: true,

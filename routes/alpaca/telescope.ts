@@ -1,14 +1,14 @@
 /**
  * Alpaca Telescope (ITelescopeV4) over our Mount contract. We declare EquatorialSystem 2 (J2000),
- * the epoch of our API, and convert when the driver works in JNow. The bridge keeps what ASCOM
- * has and our contract has not: the Target RA/Dec and the tracking rate chosen while tracking
- * is off. Members the contract cannot do (MoveAxis, alt/az slews, SetPark …) answer 0x400 after
+ * the frame of our API and of the contract, so nothing is converted here. The bridge keeps what
+ * ASCOM has and our contract has not: the Target RA/Dec and the tracking rate chosen while
+ * tracking is off. Members the contract cannot do (MoveAxis, alt/az slews, SetPark …) answer 0x400 after
  * their parameters have been checked, as ConformU expects.
  */
 import { AlpacaError, ASCOM, invalidValue, notImplemented } from "../../lib/alpaca/errors.ts";
 import { hourAngleHours } from "../../lib/astro/coords.ts";
 import { pierSideForHourAngle } from "../../lib/astro/meridian.ts";
-import { j2000ToJNow, jnowToJ2000 } from "../../lib/astro/precession.ts";
+import { j2000ToJNow } from "../../lib/astro/precession.ts";
 import type { EquatorialTarget, GuideDirection, Mount, TrackingRate } from "../../devices/mount.ts";
 import { TRACKING_MODES } from "../../devices/mount.ts";
 import type { DeviceType, Member, MemberContext } from "./device_type.ts";
@@ -24,11 +24,7 @@ export function telescopeType(): DeviceType<"mount"> {
   let target: EquatorialTarget | null = null;
   let chosenRate: TrackingRate = "sidereal";
 
-  const j2000 = (m: Mount, c: EquatorialTarget) =>
-    m.capabilities.epoch === "J2000" ? c : jnowToJ2000(c, Date.now());
-  const toDriver = (m: Mount, c: EquatorialTarget) =>
-    m.capabilities.epoch === "J2000" ? c : j2000ToJNow(c, Date.now());
-  const position = (m: Mount) => j2000(m, m.status());
+  const position = (m: Mount) => m.status();
   const notParked = (m: Mount, what: string) => {
     if (m.status().parked) {
       throw new AlpacaError(ASCOM.invalidWhileParked, `${what}: the mount is parked`);
@@ -45,7 +41,7 @@ export function telescopeType(): DeviceType<"mount"> {
   const slew = async (ctx: Ctx, goal: EquatorialTarget, wait: boolean) => {
     const m = notParked(ctx.device(), "slew");
     target = goal;
-    await m.slewTo(toDriver(m, goal));
+    await m.slewTo(goal);
     if (!wait) return;
     const deadline = Date.now() + SYNC_SLEW_LIMIT_MS;
     while (m.status().slewing && Date.now() < deadline) {
@@ -56,7 +52,7 @@ export function telescopeType(): DeviceType<"mount"> {
     const m = notParked(ctx.device(), "sync");
     if (!m.capabilities.canSync) throw notImplemented("SyncToCoordinates");
     target = at;
-    await m.sync(toDriver(m, at));
+    await m.sync(at);
   };
   const storedTarget = () => {
     if (!target) throw new AlpacaError(ASCOM.valueNotSet, "the target has not been set");
@@ -93,15 +89,14 @@ export function telescopeType(): DeviceType<"mount"> {
     parked: (m) => m.status().parked,
     deviceState: (m) => {
       const s = m.status();
-      const p = j2000(m, s);
       return {
         Altitude: s.altDeg,
         AtHome: s.atHome,
         AtPark: s.parked,
         Azimuth: s.azDeg,
-        Declination: p.decDeg,
+        Declination: s.decDeg,
         IsPulseGuiding: s.pulseGuiding,
-        RightAscension: p.raHours,
+        RightAscension: s.raHours,
         SideOfPier: PIER[s.pierSide],
         SiderealTime: s.siderealTimeHours,
         Slewing: s.slewing,
@@ -165,6 +160,7 @@ export function telescopeType(): DeviceType<"mount"> {
         const goal = coords(ctx, "RightAscension", "Declination");
         const m = ctx.device();
         if (m.capabilities.alignment !== "germanPolar") return PIER.unknown;
+        // The pier side follows the hour angle, which is of date (geometry, not a conversion).
         const jnow = j2000ToJNow(goal, Date.now());
         return PIER[
           pierSideForHourAngle(hourAngleHours(jnow.raHours, m.status().siderealTimeHours))

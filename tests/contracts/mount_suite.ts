@@ -3,7 +3,10 @@
  * serial — must show, run against each through a small harness. It drives the mount in real time
  * (so the harness should configure a fast slew, ~90°/s on simulators), picks its targets from the
  * harness's site and the mount's own sidereal time so they are high in the sky and near the
- * meridian, and checks the reported sky against lib/astro. Each case builds a fresh driver,
+ * meridian, and checks the reported sky against lib/astro. Every RA/Dec crossing the contract is
+ * J2000; where the harness can read the device's own pointing (`devicePointing`), the suite also
+ * checks that the device points at the J2000 position it was given, converted to the device's
+ * frame by tests/_jnow_reference.ts (not the drivers' code). Each case builds a fresh driver,
  * stays under ~3 s, and disposes it in `finally` so no timer or socket outlives the test. A
  * driver that cannot pass a case names it in `harness.skip` with the reason.
  */
@@ -18,6 +21,7 @@ import {
 } from "../../lib/astro/coords.ts";
 import { j2000ToJNow, jnowToJ2000 } from "../../lib/astro/precession.ts";
 import { lstHours } from "../../lib/astro/time.ts";
+import { referenceJ2000 } from "../_jnow_reference.ts";
 import type { Site } from "../../devices/device.ts";
 import { type Mount, type MountStatus, TRACKING_MODES } from "../../devices/mount.ts";
 import {
@@ -35,12 +39,20 @@ import {
 export interface MountHarness extends ContractHarness<Mount> {
   /** The site the driver was configured with: targets and Alt/Az checks are computed for it. */
   site: Site;
+  /**
+   * Where the device itself says it points, read beside the driver (indi_getprop, a simulator's
+   * state), in the frame it points in ("JNow": true equator and equinox of now).
+   */
+  devicePointing?: (
+    mount: Mount,
+  ) => Promise<{ position: EquatorialCoord; frame: "J2000" | "JNow" }>;
 }
 
 export const MOUNT_CONTRACT_CASES = [
   "connect and disconnect",
   "info and capabilities",
   "goto arrives and tracks",
+  "a J2000 goto reads back J2000, and the device points there",
   "tracking holds RA/Dec while Alt/Az follow the sky",
   "goto below the horizon is refused",
   "park refuses commands until unpark",
@@ -98,7 +110,7 @@ export function mountContractSuite(driverName: string, harness: MountHarness): v
     assert.ok(mount.info.driverVersion.length > 0, "info.driverVersion is empty");
     const caps = mount.capabilities;
     assert.ok(["germanPolar", "polar", "altAz"].includes(caps.alignment), caps.alignment);
-    assert.ok(["J2000", "JNow"].includes(caps.epoch), caps.epoch);
+    assert.ok(!("epoch" in caps), "the contract is J2000: capabilities name no epoch");
     assert.ok(caps.trackingRates.includes("sidereal"), "trackingRates lacks sidereal");
     for (const rate of caps.trackingRates) {
       assert.ok(TRACKING_MODES.includes(rate), `unknown tracking rate ${rate}`);
@@ -132,6 +144,32 @@ export function mountContractSuite(driverName: string, harness: MountHarness): v
     assert.ok(angularSeparationDeg(arrived.target, target) < 1e-6, "status().target");
   });
 
+  test("a J2000 goto reads back J2000, and the device points there", async (mount, timeoutMs) => {
+    const start = await gotoAndWait(mount, farthestTarget(mount, site, [-1, 1]), timeoutMs);
+    // Then a short goto, which a simulator that loses the slew's duration in RA also ends well.
+    const target = {
+      raHours: wrapHours(start.raHours + 2 / 60),
+      decDeg: start.decDeg + (start.decDeg > 0 ? -0.4 : 0.4),
+    };
+    const arrived = await gotoAndWait(mount, target, timeoutMs);
+    const missDeg = angularSeparationDeg(arrived, target);
+    assert.ok(
+      missDeg < ARRIVAL_TOLERANCE_DEG,
+      `reads back ${describe(arrived)} after a goto to ${describe(target)} (${missDeg * 60}′)`,
+    );
+    if (!harness.devicePointing) return;
+    const device = await harness.devicePointing(mount);
+    const deviceJ2000 = device.frame === "JNow"
+      ? referenceJ2000(device.position, Date.now())
+      : device.position;
+    const deviceMissDeg = angularSeparationDeg(deviceJ2000, target);
+    assert.ok(
+      deviceMissDeg < ARRIVAL_TOLERANCE_DEG,
+      `the device points at ${describe(device.position)} (${device.frame}), which is ` +
+        `${(deviceMissDeg * 60).toFixed(2)}′ from the J2000 target ${describe(target)}`,
+    );
+  });
+
   test("tracking holds RA/Dec while Alt/Az follow the sky", async (mount, timeoutMs) => {
     await gotoAndWait(mount, farthestTarget(mount, site, [-1, 1]), timeoutMs);
     const firstMs = Date.now();
@@ -152,8 +190,8 @@ export function mountContractSuite(driverName: string, harness: MountHarness): v
       siderealAdvanceS > 0.5 && siderealAdvanceS < 2.5,
       `LST advanced ${siderealAdvanceS} s`,
     );
-    const predictedFirst = predictedHorizontal(mount, site, first);
-    const predictedSecond = predictedHorizontal(mount, site, second);
+    const predictedFirst = predictedHorizontal(site, first);
+    const predictedSecond = predictedHorizontal(site, second);
     for (
       const [status, predicted] of [[first, predictedFirst], [second, predictedSecond]] as const
     ) {
@@ -309,7 +347,7 @@ export function mountContractSuite(driverName: string, harness: MountHarness): v
       );
       assert.ok(["east", "west", "unknown"].includes(arrived.pierSide), arrived.pierSide);
       if (!gem) continue;
-      const reportedHaHours = hourAngleOf(mount, arrived);
+      const reportedHaHours = hourAngleOf(arrived);
       const expected = reportedHaHours >= 0 ? "east" : "west";
       assert.equal(
         arrived.pierSide,
@@ -333,10 +371,10 @@ function highDecDeg(site: Site): number {
   return site.latitudeDeg >= 0 ? site.latitudeDeg - 10 : site.latitudeDeg + 10;
 }
 
-/** A target at an hour angle and Dec (of date), in the mount's epoch, from its own LST. */
+/** A J2000 target at an hour angle and Dec (of date), from the mount's own LST. */
 function targetAt(mount: Mount, haHours: number, decDeg: number): EquatorialCoord {
   const jnow = { raHours: wrapHours(mount.status().siderealTimeHours - haHours), decDeg };
-  return mount.capabilities.epoch === "J2000" ? jnowToJ2000(jnow, Date.now()) : jnow;
+  return jnowToJ2000(jnow, Date.now());
 }
 
 /** Of high targets at these hour angles, the one farthest from where the mount points now. */
@@ -347,17 +385,17 @@ function farthestTarget(mount: Mount, site: Site, haHoursList: number[]): Equato
   return targets[0]!;
 }
 
-function toJNow(mount: Mount, position: EquatorialCoord): EquatorialCoord {
-  const plain = { raHours: position.raHours, decDeg: position.decDeg };
-  return mount.capabilities.epoch === "J2000" ? j2000ToJNow(plain, Date.now()) : plain;
+/** A reported (J2000) position of date, where Alt/Az and hour angle are measured. */
+function toJNow(position: EquatorialCoord): EquatorialCoord {
+  return j2000ToJNow({ raHours: position.raHours, decDeg: position.decDeg }, Date.now());
 }
 
-function predictedHorizontal(mount: Mount, site: Site, status: MountStatus) {
-  return equatorialToHorizontal(toJNow(mount, status), status.siderealTimeHours, site.latitudeDeg);
+function predictedHorizontal(site: Site, status: MountStatus) {
+  return equatorialToHorizontal(toJNow(status), status.siderealTimeHours, site.latitudeDeg);
 }
 
-function hourAngleOf(mount: Mount, status: MountStatus): number {
-  return wrapHours12(status.siderealTimeHours - toJNow(mount, status).raHours);
+function hourAngleOf(status: MountStatus): number {
+  return wrapHours12(status.siderealTimeHours - toJNow(status).raHours);
 }
 
 async function gotoAndWait(

@@ -53,3 +53,29 @@ export function stopFixtureTest(fixture: IndiFixture): void {
 export function skipAll(cases: readonly string[], reason: string): Record<string, string> {
   return Object.fromEntries(cases.map((c) => [c, reason]));
 }
+
+/**
+ * One number of a device's property as indi_getprop (indi-bin's own client) reads it: a view of
+ * the device that does not go through our INDI client.
+ */
+export async function indiGetNumber(
+  port: number,
+  device: string,
+  property: string,
+  element: string,
+): Promise<number> {
+  const out = await new Deno.Command("indi_getprop", {
+    args: ["-p", String(port), "-t", "5", "-1", `${device}.${property}.${element}`],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder().decode(out.stdout).trim();
+  const value = Number(text);
+  if (!out.success || text === "" || !Number.isFinite(value)) {
+    throw new Error(
+      `indi_getprop ${device}.${property}.${element} answered "${text}": ` +
+        new TextDecoder().decode(out.stderr).trim(),
+    );
+  }
+  return value;
+}

@@ -25,5 +25,11 @@ for (const flavour of ["meade", "onstep"] as const) {
         flavour === "meade" ? createLx200Mount : createOnStepMount,
       ),
     dispose: (mount) => rigs.dispose(mount),
+    // The simulated controller's own sky is of date, whatever its wire speaks.
+    devicePointing: (mount) => {
+      const model = rigs.fake(mount).model;
+      model.update();
+      return Promise.resolve({ frame: "JNow", position: { ...model.position } });
+    },
   });
 }

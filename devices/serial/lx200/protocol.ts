@@ -39,7 +39,8 @@ const RATE_COMMANDS: Record<Exclude<TrackingMode, "off">, string> = {
 export class Lx200Protocol implements MountProtocol {
   readonly driver: string;
   readonly description: string;
-  readonly epoch = "JNow" as const;
+  /** Meade and OnStep controllers point in coordinates of date (serial-mounts.md). */
+  readonly frame = "JNow" as const;
   readonly canPark: boolean;
   readonly canPulseGuide = true;
   readonly trackingRates;

@@ -24,5 +24,11 @@ for (const flavour of ["synscan", "nexstar"] as const) {
         flavour === "synscan" ? createSynScanMount : createNexStarMount,
       ),
     dispose: (mount) => rigs.dispose(mount),
+    // The simulated controller's own sky is of date, whatever its wire speaks.
+    devicePointing: (mount) => {
+      const model = rigs.fake(mount).model;
+      model.update();
+      return Promise.resolve({ frame: "JNow", position: { ...model.position } });
+    },
   });
 }

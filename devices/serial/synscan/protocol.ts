@@ -2,7 +2,7 @@
  * The SynScan (SkyWatcher) and NexStar (Celestron) hand-controller command sets behind the
  * MountProtocol adapter. They share the letter grammar: `Kx` echo, `e`/`r`/`s` precise
  * position/goto/sync, `L` goto in progress, `M` cancel, `t`/`T` tracking mode; they differ in
- * the `V` reply (6 hex digits vs two bytes), the epoch (INDI treats SynScan as J2000, NexStar as
+ * the `V` reply (6 hex digits vs two bytes), the frame (INDI treats SynScan as J2000, NexStar as
  * JNow) and the EQ tracking byte (SynScan 2 = EQ; NexStar 2 = EQ north, 3 = EQ south). Neither
  * can park, refuse a low goto, set a lunar/solar rate or pulse-guide without the `P`
  * passthrough, so those stay off here.
@@ -24,7 +24,7 @@ const HASH = untilTerminator("#");
 export class SynScanProtocol implements MountProtocol {
   readonly driver: string;
   readonly description: string;
-  readonly epoch;
+  readonly frame;
   readonly canPark = false;
   readonly canPulseGuide = false;
   readonly trackingRates = ["sidereal"] as const;
@@ -35,7 +35,7 @@ export class SynScanProtocol implements MountProtocol {
     this.#nexStar = flavour === "nexstar";
     this.driver = flavour;
     this.description = this.#nexStar ? "Celestron NexStar" : "SkyWatcher SynScan";
-    this.epoch = this.#nexStar ? "JNow" as const : "J2000" as const;
+    this.frame = this.#nexStar ? "JNow" as const : "J2000" as const;
   }
 
   async handshake(link: SerialLink): Promise<string> {

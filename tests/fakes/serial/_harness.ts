@@ -47,6 +47,13 @@ export class RigTable<D extends object, F extends FakeSerialDevice> {
     return rig.driver;
   }
 
+  /** The simulator at the far end of a driver's pty. */
+  fake(driver: D): F {
+    const rig = this.#rigs.get(driver);
+    if (!rig) throw new Error("this driver was not made by this rig table");
+    return rig.fake;
+  }
+
   async dispose(driver: D): Promise<void> {
     const rig = this.#rigs.get(driver);
     if (rig) await disposeRig(rig as Rig<D, F> & { driver: { disconnect(): Promise<void> } });

@@ -2,8 +2,10 @@
  * The sky-side physics behind every simulated hand controller: a two-axis mount that slews at a
  * finite rate (each axis at most `slewRateDegPerS`, both at once), tracks at the chosen rate (off
  * means the hour angle stays put and RA grows with sidereal time), parks at the celestial pole,
- * syncs, and refuses a goto below its horizon. Positions are in the epoch the protocol speaks;
- * the model advances lazily to the wall clock whenever it is read, so it needs no timer.
+ * syncs, and refuses a goto below its horizon. Positions are of date (JNow: the true equator and
+ * equinox of now), because that is the sky a mount's axes turn in and what LX200, OnStep and
+ * NexStar controllers speak; a controller that speaks J2000 (SynScan) converts on its wire. The
+ * model advances lazily to the wall clock whenever it is read, so it needs no timer.
  */
 import { equatorialToHorizontal, wrapHours, wrapHours12 } from "../../../lib/astro/coords.ts";
 import { TRACKING_RATE_ARCSEC_PER_S } from "../../../lib/astro/meridian.ts";

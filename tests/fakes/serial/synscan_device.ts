@@ -3,9 +3,12 @@
  * commands with fixed-length arguments, positions as hex fractions of a turn (SynScan sends the
  * 24-bit value shifted left a byte, as the real controller does; NexStar all 32 bits), a goto
  * that runs at the model's slew rate, `L`, `M`, `t`/`T`, `V`, `Kx`. It never refuses a low goto,
- * like the real controllers.
+ * like the real controllers. The epoch is each controller's own: a NexStar reads and takes
+ * positions of date (JNow), a SynScan J2000 (INDI's synscandriver precesses what `e` returns), so
+ * the SynScan flavour converts between its sky of date and the wire with the test reference.
  */
 import type { Site } from "../../../devices/device.ts";
+import { referenceJ2000, referenceJNow } from "../../_jnow_reference.ts";
 import { FakeSerialDevice, type Parsed } from "./_device.ts";
 import { MountModel, type Position } from "./_mount_model.ts";
 
@@ -39,16 +42,17 @@ export class SynScanDevice extends FakeSerialDevice {
         return this.flavour === "synscan" ? "042A07#" : "\x04\x0a#";
       case "e":
         model.update();
-        return this.#formatPosition(model.position, 32);
+        return this.#formatPosition(this.#toWire(model.position), 32);
       case "E":
         model.update();
-        return this.#formatPosition(model.position, 16);
+        return this.#formatPosition(this.#toWire(model.position), 16);
       case "r":
       case "R":
       case "s":
       case "S": {
-        const target = parsePosition(argument);
-        if (!target) return null; // a real controller ignores a malformed argument
+        const sent = parsePosition(argument);
+        if (!sent) return null; // a real controller ignores a malformed argument
+        const target = this.#fromWire(sent);
         if (letter.toLowerCase() === "r") model.goto(target);
         else model.sync(target);
         return "#";
@@ -68,6 +72,15 @@ export class SynScanDevice extends FakeSerialDevice {
       default:
         return null; // unknown letters get no answer
     }
+  }
+
+  /** The sky of date as this controller reports it. */
+  #toWire(position: Position): Position {
+    return this.flavour === "synscan" ? referenceJ2000(position, Date.now()) : position;
+  }
+
+  #fromWire(position: Position): Position {
+    return this.flavour === "synscan" ? referenceJNow(position, Date.now()) : position;
   }
 
   #formatPosition(position: Position, bits: 16 | 32): string {
