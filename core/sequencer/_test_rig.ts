@@ -12,8 +12,9 @@ import { openDatabase } from "../store/db.ts";
 import type { Database } from "../store/db.ts";
 import { DeviceHub } from "../../devices/hub.ts";
 import type { RigPlan } from "../../devices/rig.ts";
-import { defaultRegistry } from "../../devices/registry.ts";
+import { defaultRegistry, driverEntry } from "../../devices/registry.ts";
 import { SimGuider } from "../../devices/sim/guider.ts";
+import { SimGuiderOptions } from "../../devices/sim/guider_options.ts";
 import type { SettleParams } from "../../devices/guider.ts";
 import type { SequencerHooks } from "./context.ts";
 import { SequencerService } from "./service.ts";
@@ -55,7 +56,14 @@ export async function testRig(
   const logs = new LogSink({ consoleLevel: "silent" });
   const registry = defaultRegistry();
   let guider: CountingGuider | null = null;
-  registry.guider = { sim: (ctx) => guider = new CountingGuider(ctx) };
+  registry.guider = {
+    sim: driverEntry(
+      "Counting simulator",
+      "counts settles",
+      SimGuiderOptions,
+      (ctx) => guider = new CountingGuider(ctx),
+    ),
+  };
   const hub = new DeviceHub({ registry, bus, clock, log: logs.logger("hub") });
   const dataDir = await Deno.makeTempDir({ prefix: "openskylab-seq-" });
   const db = await openDatabase(dataDir);
