@@ -10,8 +10,12 @@ export const DEFAULT_INDI_PORT = 7625;
 
 export const IndiOptions = z.strictObject({
   host: z.string().trim().min(1).default(DEFAULT_INDI_HOST).describe("where the indiserver runs"),
-  port: z.number().int().min(1).max(65535).default(DEFAULT_INDI_PORT)
-    .describe("the indiserver's port; the box's own listens on 7625 (config [indi] port)"),
+  // Not filled in when a profile is saved: unset, it follows the box's own indiserver port
+  // (config [indi] port), which the box sets when it starts that server for this role.
+  port: z.number().int().min(1).max(65535).optional()
+    .describe(
+      "the indiserver's port; default: the box's own indiserver (config [indi] port, 7625)",
+    ),
   device: z.string().trim().min(1)
     .describe('the INDI device name, e.g. "Telescope Simulator" or "ZWO CCD ASI2600MC Pro"'),
   driver: z.string().regex(
@@ -24,3 +28,8 @@ export const IndiOptions = z.strictObject({
     ),
 }).meta({ id: "IndiOptions" });
 export type IndiOptions = z.output<typeof IndiOptions>;
+
+/** Where the driver connects: the options with the port settled. */
+export function indiEndpoint(options: IndiOptions): IndiOptions & { port: number } {
+  return { ...options, port: options.port ?? DEFAULT_INDI_PORT };
+}

@@ -105,6 +105,7 @@ Deno.test("profiles: a good profile is stored with every option; a bad replace k
         mount: { driver: "sim", options: { slewRateDegPerS: 8 } },
         guider: { driver: "phd2", options: { host: "guide-pc.local" } },
         focuser: { driver: "alpaca", options: { host: "10.0.0.5", deviceNumber: 1 } },
+        camera: { driver: "indi", options: { device: "CCD Simulator" } },
       },
     });
     assertEquals(created.devices.mount?.options.slewRateDegPerS, 8);
@@ -118,6 +119,13 @@ Deno.test("profiles: a good profile is stored with every option; a bad replace k
       connectEquipment: true,
     });
     assertEquals(created.devices.focuser?.options.pollMs, 200);
+    // A default that depends on the box, not the driver, stays unset: an INDI role without a
+    // port follows the box's own indiserver wherever config [indi] puts it.
+    assertEquals(created.devices.camera?.options, {
+      host: "127.0.0.1",
+      device: "CCD Simulator",
+      driver: null,
+    });
 
     // Read back and sent again unchanged, it is still valid (the schemas do not transform).
     const stored = await t.json<Profile>("GET", `/profiles/${created.id}`);
