@@ -155,6 +155,9 @@ export function issueReason(issue: z.core.$ZodIssue): string {
       return `must be a ${issue.format}${got}`;
     case "unrecognized_keys":
       return `${issue.keys.map((k) => `"${k}"`).join(", ")} not known`;
+    case "custom":
+      // A cross-field check: its message names the values itself (its input is the whole object).
+      return issue.message;
     default:
       return `${issue.message}${got}`;
   }

@@ -94,6 +94,12 @@ Deno.test("driver options: a bad value is refused naming the field", () => {
   assertEquals(refused.ok ? [] : refused.issues, [
     { field: "options.slewRateDegPerS", reason: "must be ≤ 1000, got 5000" },
   ]);
+  // A check across fields says what it compared, and only that.
+  const [, focuser] = specs().find(([name]) => name === "focuser/sim")!;
+  const across = checkOptions(focuser, { maxPosition: 10, startPosition: 20 }, "refuse");
+  assertEquals(across.ok ? [] : across.issues, [
+    { field: "options.startPosition", reason: "must be ≤ maxPosition (10), got 20" },
+  ]);
 });
 
 Deno.test("driver options: an unknown key is refused by name, or dropped when told to ignore", () => {

@@ -1,13 +1,13 @@
 /**
  * The simulated camera's profile options (`SimCameraOptions`, the schema the registry, the profile
- * check and the API document share). Defaults model a cooled
- * APS-C-class CMOS (3.76 µm pixels) at a size the Pi renders quickly; `model: "color"` adds an
- * RGGB Bayer mosaic, and tests shrink the sensor and speed the cooler up. The sky options choose
- * what lights show (see camera_sky.ts): `sky` "auto" renders the true sky when a simulated mount
- * is linked and the Tycho-2 index loads, "catalog" insists on it, "random" keeps the seeded random
- * star field; `seeingArcsec` (FWHM), `skyMagPerArcsec2`, `cameraAngleDeg` (the sensor's turn on
- * the focuser, added to the rotator's), `fillerStars` (stars fainter than the catalogue) and
- * `skyIndexDir` (where the astrometry.net index files are) shape it.
+ * check and the API document share). Defaults model a cooled APS-C-class CMOS (3.76 µm pixels) at
+ * a size the Pi renders quickly; `model: "color"` adds an RGGB Bayer mosaic, and tests shrink the
+ * sensor and speed the cooler up. The sky options choose what lights show (see camera_sky.ts):
+ * `sky` "auto" renders the true sky when a simulated mount is linked and the Tycho-2 index loads,
+ * "catalog" insists on it, "random" keeps the seeded random star field; `seeingArcsec` (FWHM),
+ * `skyMagPerArcsec2`, `cameraAngleDeg` (the sensor's turn on the focuser, added to the rotator's),
+ * `fillerStars` (stars fainter than the catalogue) and `skyIndexDir` (where the astrometry.net
+ * index files are) shape it. `focus` links star size to the simulated focuser (optics_link.ts).
  */
 import { z } from "zod";
 import { BAYER_PATTERNS, type BayerPattern } from "../camera.ts";

@@ -168,7 +168,7 @@ export class CameraSky {
 
 /** The camera's sky from its driver context and validated options. */
 export function cameraSkyFor(
-  ctx: DriverContext,
+  ctx: Pick<DriverContext, "dataDir" | "optics">,
   options: SimCameraSetup,
   optics: SimOpticsLink | null,
   log: Logger,
