@@ -6,7 +6,7 @@
  * (`sw.js`, given the build and the files to keep offline) and `precache.json`.
  */
 import { gzipSync } from "node:zlib";
-import { extname, join } from "node:path";
+import { extname, join, posix } from "node:path";
 
 export interface Asset {
   bytes: Uint8Array;
@@ -95,14 +95,18 @@ export async function loadWebBuild(root: string, version: string): Promise<WebBu
   );
   const text = (rel: string) =>
     new TextDecoder().decode(assets.get(rel)?.bytes ?? new Uint8Array());
+  const shell = text("index.html");
+  const preload = moduleClosure("app.js", text, importMapOf(shell))
+    .map((rel) => `<link rel="modulepreload" href="%ASSETS%/${rel}">`).join("\n    ");
   const fill = (template: string) =>
-    template.replaceAll("%ASSETS%", base).replaceAll("%BUILD%", id).replaceAll(
-      "%VERSION%",
-      version,
-    );
+    template.replace("%PRELOAD%", preload).replaceAll("%ASSETS%", base).replaceAll("%BUILD%", id)
+      .replaceAll(
+        "%VERSION%",
+        version,
+      );
   const encode = (s: string) => new TextEncoder().encode(s);
   const rendered = new Map<string, Asset>([
-    ["index.html", await asset(encode(fill(text("index.html"))), CONTENT_TYPES[".html"]!)],
+    ["index.html", await asset(encode(fill(shell)), CONTENT_TYPES[".html"]!)],
     [
       "sw.js",
       await asset(
@@ -113,4 +117,44 @@ export async function loadWebBuild(root: string, version: string): Promise<WebBu
     ["precache.json", await asset(encode(JSON.stringify(precache)), CONTENT_TYPES[".json"]!)],
   ]);
   return { id, assets, rendered };
+}
+
+/** Bare specifier → path under web/, from the shell's import map (its %ASSETS%/ prefix removed). */
+function importMapOf(html: string): Map<string, string> {
+  const m = /<script type="importmap">([\s\S]*?)<\/script>/.exec(html);
+  const map = new Map<string, string>();
+  if (!m) return map;
+  const imports: Record<string, string> = JSON.parse(m[1]!).imports ?? {};
+  for (const [name, target] of Object.entries(imports)) {
+    map.set(name, target.replace(/^%ASSETS%\//, ""));
+  }
+  return map;
+}
+
+const STATIC_IMPORT =
+  /(?:^|[;\n}])\s*(?:import|export)\s*(?:[\w$*{}\s,]+?\s*from\s*)?["']([^"']+)["']/g;
+
+/**
+ * Every module `entry` loads through static imports (not `import()`), entry first: the files
+ * the shell preloads so that a slow link fetches them in parallel, not level by level.
+ */
+export function moduleClosure(
+  entry: string,
+  read: (rel: string) => string,
+  importMap: Map<string, string>,
+): string[] {
+  const seen = new Set<string>();
+  const visit = (rel: string) => {
+    if (seen.has(rel)) return;
+    seen.add(rel);
+    for (const m of read(rel).matchAll(STATIC_IMPORT)) {
+      const spec = m[1]!;
+      const target = spec.startsWith(".")
+        ? posix.normalize(posix.join(posix.dirname(rel), spec))
+        : importMap.get(spec);
+      if (target) visit(target);
+    }
+  };
+  visit(entry);
+  return [...seen];
 }
