@@ -75,7 +75,12 @@ export function Framing({ object }) {
   const p = profile.data;
   /** @type {any} */
   const cam = camera.data;
-  if (!p || !cam) return html`<${Card} title="Framing"><${Empty}>Reading the optics…<//><//>`;
+  if (!p || !cam) {
+    return html`
+      <${Card} title="Framing">
+        <${Empty}>Reading the optics…<//><//>
+    `;
+  }
   const pixelUm = p.optics.pixel_size_um ?? cam.sensor.pixel_um;
   const fovW = (cam.sensor.width * pixelUm / 1000 / p.optics.focal_length_mm) / RAD;
   const fovH = (cam.sensor.height * pixelUm / 1000 / p.optics.focal_length_mm) / RAD;
@@ -94,58 +99,103 @@ export function Framing({ object }) {
   const k = S / viewDeg;
   const objR = Math.max(3, ((object.size_arcmin ?? 2) / 60 / 2) * k);
   const sky = hips
-    ? apiUrl(`/hips/cutout?ra=${object.ra}&dec=${object.dec}&fov_deg=${viewDeg.toFixed(4)}&width=600&height=600`)
+    ? apiUrl(
+      `/hips/cutout?ra=${object.ra}&dec=${object.dec}&fov_deg=${
+        viewDeg.toFixed(4)
+      }&width=600&height=600`,
+    )
     : null;
-  return html`<div>
-    <${Card} title=${`Framing ${object.designation}`}>
-      <svg class="framing" viewBox=${`0 0 ${S} ${S}`} role="img" style="width:100%;background:#000;border-radius:8px"
-        aria-label=${`Field of view ${num(fovW, 2, "°")} × ${num(fovH, 2, "°")} at position angle ${pa}° over ${object.designation}`}>
-        ${sky && html`<image href=${sky} x="0" y="0" width=${S} height=${S} />`}
-        ${!sky && [-2, -1, 0, 1, 2].map((i) => html`<line x1="0" x2=${S} y1=${S / 2 + i * S / 6} y2=${S / 2 + i * S / 6}
-          stroke="currentColor" stroke-opacity="0.15" /><line y1="0" y2=${S} x1=${S / 2 + i * S / 6} x2=${S / 2 + i * S / 6}
-          stroke="currentColor" stroke-opacity="0.15" />`)}
-        <ellipse cx=${S / 2} cy=${S / 2} rx=${objR} ry=${objR * 0.7} fill="currentColor" fill-opacity="0.25"
-          stroke="currentColor" stroke-width="1" />
-        <g transform=${`translate(${S / 2} ${S / 2}) rotate(${-pa})`}>
-          ${panels.map((pn) => html`<rect x=${(-pn.x - fovW / 2) * k} y=${(-pn.y - fovH / 2) * k}
-            width=${fovW * k} height=${fovH * k} fill="none" stroke="currentColor" stroke-width="1.5" />`)}
-        </g>
-        <text x="6" y="16" fill="currentColor" font-size="11">N ↑  E ←</text>
-      </svg>
-      <p class="small dim">${hips === false ? "No sky survey tiles on this box yet: the outline shows the object's catalogued size." : ""}</p>
-      <${Stats} rows=${[
-        ["Field", `${num(fovW * 60, 0, "′")} × ${num(fovH * 60, 0, "′")}`],
-        ["Scale", num(206.265 * pixelUm / p.optics.focal_length_mm, 2, "″/px")],
-        ["Object", num(object.size_arcmin, 0, "′")],
-        ["Rotator", rotator ? num(rotator.position, 1, "°") : "none"],
-      ]} />
-      <${Row}>
-        <${Field} label="Position angle" unit="°" type="number" min=${0} max=${359} value=${angle} onInput=${setAngle} />
-        <${Field} label="Rows" type="number" min=${1} max=${6} value=${rows} onInput=${setRows} />
-        <${Field} label="Columns" type="number" min=${1} max=${6} value=${cols} onInput=${setCols} />
-        <${Field} label="Overlap" unit="%" type="number" min=${0} max=${50} value=${overlap} onInput=${setOverlap} />
-      <//>
-      <${Row}>
-        ${rotator && html`<${Action} label="Turn the rotator" run=${() => post("/rotator/move", { position: pa })} />`}
-        <${Action} label="Go to & centre" kind="primary"
-          run=${() => post("/mount/center", { ra: object.ra, dec: object.dec, target: object.designation })} />
-      <//>
-    <//>
-    ${panels.length > 1 && html`<${Card} title="Mosaic panels">
+  return html`
+    <div>
+      <${Card} title=${`Framing ${object.designation}`}>
+        <svg class="framing" viewBox=${`0 0 ${S} ${S}`} role="img"
+          style="width:100%;background:#000;border-radius:8px"
+          aria-label=${`Field of view ${num(fovW, 2, "°")} × ${
+            num(fovH, 2, "°")
+          } at position angle ${pa}° over ${object.designation}`}>
+            ${sky && html`<image href=${sky} x="0" y="0" width=${S} height=${S} />`}
+            ${!sky && [-2, -1, 0, 1, 2].map((i) =>
+              html`
+                <line x1="0" x2=${S} y1=${S / 2 + i * S / 6} y2=${S / 2 + i * S / 6}
+                  stroke="currentColor" stroke-opacity="0.15" />
+                <line y1="0" y2=${S} x1=${S / 2 + i * S / 6} x2=${S / 2 + i * S / 6}
+                  stroke="currentColor" stroke-opacity="0.15" />
+              `
+            )}
+            <ellipse cx=${S / 2} cy=${S / 2} rx=${objR} ry=${objR *
+              0.7} fill="currentColor" fill-opacity="0.25"
+              stroke="currentColor" stroke-width="1" />
+            <g transform=${`translate(${S / 2} ${S / 2}) rotate(${-pa})`}>
+              ${panels.map((pn) =>
+                html`
+                  <rect x=${(-pn.x - fovW / 2) * k} y=${(-pn.y - fovH / 2) * k}
+                    width=${fovW * k} height=${fovH *
+                      k} fill="none" stroke="currentColor" stroke-width="1.5" />
+                `
+              )}
+            </g>
+            <text x="6" y="16" fill="currentColor" font-size="11">N ↑  E ←</text>
+          </svg>
+        <p class="small dim">${hips === false
+          ? "No sky survey tiles on this box yet: the outline shows the object's catalogued size."
+          : ""}</p>
+        <${Stats} rows=${[
+          ["Field", `${num(fovW * 60, 0, "′")} × ${num(fovH * 60, 0, "′")}`],
+          ["Scale", num(206.265 * pixelUm / p.optics.focal_length_mm, 2, "″/px")],
+          ["Object", num(object.size_arcmin, 0, "′")],
+          ["Rotator", rotator ? num(rotator.position, 1, "°") : "none"],
+        ]} />
+        <${Row}>
+          <${Field} label="Position angle" unit="°" type="number" min=${0} max=${359}
+            value=${angle} onInput=${setAngle} />
+          <${Field} label="Rows" type="number" min=${1} max=${6} value=${rows}
+            onInput=${setRows} />
+          <${Field} label="Columns" type="number" min=${1} max=${6} value=${cols}
+            onInput=${setCols} />
+          <${Field} label="Overlap" unit="%" type="number" min=${0} max=${50}
+            value=${overlap} onInput=${setOverlap} />
+          <//>
+          <${Row}>
+            ${rotator &&
+              html`<${Action} label="Turn the rotator" run=${() =>
+                post("/rotator/move", { position: pa })} />`}
+            <${Action} label="Go to & centre" kind="primary"
+              run=${() =>
+                post("/mount/center", {
+                  ra: object.ra,
+                  dec: object.dec,
+                  target: object.designation,
+                })} />
+          <//>
+        <//>
+        ${panels.length > 1 && html`<${Card} title="Mosaic panels">
       <table class="simple"><thead><tr><th>Panel</th><th>RA</th><th>Dec</th></tr></thead>
-        <tbody>${panels.map((pn) => html`<tr><td>${pn.row + 1}-${pn.col + 1}</td><td>${ra(pn.ra)}</td><td>${dec(pn.dec)}</td></tr>`)}</tbody>
+        <tbody>${
+          panels.map((pn) =>
+            html`
+              <tr>
+                <td>${pn.row + 1}-${pn.col + 1}</td>
+                <td>${ra(pn.ra)}</td>
+                <td>${dec(pn.dec)}</td>
+              </tr>
+            `
+          )
+        }</tbody>
       </table>
-      ${mosaicApi
-        ? html`<${Action} label="Create the mosaic sequence" run=${() =>
-          post("/mosaic", {
-            name: `${object.designation} mosaic`,
-            center: { ra: object.ra, dec: object.dec },
-            rows: nRows,
-            cols: nCols,
-            overlap_pct: ov * 100,
-            rotation_deg: pa,
-          })} />`
-        : html`<p class="small dim">This box has no mosaic group yet: add the panels as targets of a sequence.</p>`}
+      ${
+          mosaicApi
+            ? html`<${Action} label="Create the mosaic sequence" run=${() =>
+              post("/mosaic", {
+                name: `${object.designation} mosaic`,
+                center: { ra: object.ra, dec: object.dec },
+                rows: nRows,
+                cols: nCols,
+                overlap_pct: ov * 100,
+                rotation_deg: pa,
+              })} />`
+            : html`<p class="small dim">This box has no mosaic group yet: add the panels as targets of a sequence.</p>`
+        }
     <//>`}
-  </div>`;
+      </div>
+  `;
 }

@@ -31,20 +31,27 @@ function KnobArrow({ direction, arcmin, knob }) {
     left: "turn the axis left (west)",
     right: "turn the axis right (east)",
   }[direction];
-  return html`<div class="knob" data-knob=${knob}>
-    <svg viewBox="-36 -36 72 72" aria-hidden="true">
-      ${done
-        ? html`<circle r="16" fill="none" stroke="currentColor" stroke-width="4" />`
-        : html`<g transform=${`rotate(${rotate})`}>
-          <line x1="0" y1=${len} x2="0" y2=${-len + 8} stroke="currentColor" stroke-width="6" stroke-linecap="round" />
-          <path d=${`M-14 ${-len + 12} L0 ${-len - 6} L14 ${-len + 12} Z`} fill="currentColor" />
-        </g>`}
-    </svg>
-    <div>
-      <p class="big">${num(Math.abs(arcmin), 1, "′")}</p>
-      <p>${knob} knob: ${done ? "done (under 1′)" : words}</p>
+  return html`
+    <div class="knob" data-knob=${knob}>
+      <svg viewBox="-36 -36 72 72" aria-hidden="true">
+          ${done
+            ? html`<circle r="16" fill="none" stroke="currentColor" stroke-width="4" />`
+            : html`
+              <g transform=${`rotate(${rotate})`}>
+                <line x1="0" y1=${len} x2="0" y2=${-len + 8} stroke="currentColor" stroke-width="6"
+                  stroke-linecap="round" />
+                <path d=${`M-14 ${-len + 12} L0 ${-len - 6} L14 ${
+                  -len + 12
+                } Z`} fill="currentColor" />
+              </g>
+            `}
+        </svg>
+      <div>
+        <p class="big">${num(Math.abs(arcmin), 1, "′")}</p>
+        <p>${knob} knob: ${done ? "done (under 1′)" : words}</p>
+      </div>
     </div>
-  </div>`;
+  `;
 }
 
 function Polar() {
@@ -64,24 +71,48 @@ function Polar() {
     if (direction !== "auto") body.direction = direction;
     return post("/polar-alignment/start", body).then(() => status.reload());
   };
-  return html`<${Card} title="Polar alignment" actions=${pa && html`<${Pill} state=${pa.phase === "failed" ? "bad" : running ? "busy" : "ok"}>${pa.phase}<//>`}>
-    ${pa?.phase === "measuring" && html`<p>Measuring: frame ${pa.points.length + 1} of 3. Keep hands off the mount.</p>`}
-    ${error && html`<div data-testid="polar-arrows">
-      <${KnobArrow} knob="Altitude" direction=${error.alt_direction} arcmin=${error.alt_error_arcmin} />
-      <${KnobArrow} knob="Azimuth" direction=${error.az_direction} arcmin=${error.az_error_arcmin} />
-      <p>Total ${num(error.total_error_arcmin, 1, "′")}${pa?.initial_error ? ` (was ${num(pa.initial_error.total_error_arcmin, 1, "′")})` : ""}
-        ${pa?.phase === "adjusting" ? ` · ${pa.updates} updates — turn the knobs, the arrows follow` : ""}</p>
-    </div>`}
-    ${!error && !running && html`<${Empty}>Point near the pole or anywhere high, then start: the mount turns the RA axis twice and solves three frames.<//>`}
+  return html`<${Card} title="Polar alignment" actions=${
+    pa &&
+    html`<${Pill} state=${pa.phase === "failed" ? "bad" : running ? "busy" : "ok"}>${pa.phase}<//>`
+  }>
+    ${
+    pa?.phase === "measuring" &&
+    html`<p>Measuring: frame ${pa.points.length + 1} of 3. Keep hands off the mount.</p>`
+  }
+    ${
+    error && html`
+      <div data-testid="polar-arrows">
+        <${KnobArrow} knob="Altitude" direction=${error.alt_direction} arcmin=${error
+          .alt_error_arcmin} />
+        <${KnobArrow} knob="Azimuth" direction=${error.az_direction} arcmin=${error
+          .az_error_arcmin} />
+        <p>Total ${num(error.total_error_arcmin, 1, "′")}${pa?.initial_error
+          ? ` (was ${num(pa.initial_error.total_error_arcmin, 1, "′")})`
+          : ""}
+              ${pa?.phase === "adjusting"
+                ? ` · ${pa.updates} updates — turn the knobs, the arrows follow`
+                : ""}</p>
+      </div>
+    `
+  }
+    ${
+    !error && !running &&
+    html`<${Empty}>Point near the pole or anywhere high, then start: the mount turns the RA axis twice and solves three frames.<//>`
+  }
     ${pa?.message && html`<p class=${pa.phase === "failed" ? "err" : "small"}>${pa.message}</p>`}
     <${Row}>
       <${Field} label="Exposure" unit="s" type="number" value=${exposure} onInput=${setExposure} />
       <${Field} label="Turn" unit="°" type="number" min=${5} max=${90} value=${rotation} onInput=${setRotation} />
     <//>
-    <${Segmented} label="Turn towards" value=${direction} onChange=${setDirection} options=${[["auto", "Auto"], ["east", "East"], ["west", "West"]]} />
+    <${Segmented} label="Turn towards" value=${direction} onChange=${setDirection} options=${[
+    ["auto", "Auto"],
+    ["east", "East"],
+    ["west", "West"],
+  ]} />
     <${Row}>
       <${Action} label="Start polar alignment" kind="primary" disabled=${!!running} run=${start} />
-      <${Action} label="Stop polar alignment" kind="danger" disabled=${!running} run=${() => post("/polar-alignment/stop").then(() => status.reload())} />
+      <${Action} label="Stop polar alignment" kind="danger" disabled=${!running} run=${() =>
+    post("/polar-alignment/stop").then(() => status.reload())} />
     <//>
   <//>`;
 }
@@ -115,20 +146,31 @@ function Solve() {
     }
   };
   const solved = result?.status === "solved";
-  return html`<${Card} title="Plate solve" actions=${result && html`<${Pill} state=${result.status === "failed" ? "bad" : solved ? "ok" : "busy"}>${result.status}<//>`}>
-    ${frame && html`<p class="small">Frame <a href=${href("viewer", frame.id)}>${frame.object ?? frame.frame_type} ${frame.duration_s} s</a></p>`}
+  return html`<${Card} title="Plate solve" actions=${
+    result &&
+    html`<${Pill} state=${
+      result.status === "failed" ? "bad" : solved ? "ok" : "busy"
+    }>${result.status}<//>`
+  }>
+    ${
+    frame &&
+    html`<p class="small">Frame <a href=${href("viewer", frame.id)}>${
+      frame.object ?? frame.frame_type
+    } ${frame.duration_s} s</a></p>`
+  }
     <${Stats} label="Solve result" rows=${[
-      ["RA", ra(result?.ra)],
-      ["Dec", dec(result?.dec)],
-      ["Angle", num(result?.position_angle, 1, "°")],
-      ["Scale", num(result?.pixel_scale, 2, "″/px")],
-      ["Solver", result?.solver ?? "–"],
-      ["Time", result?.duration_ms ? num(result.duration_ms / 1000, 1, "s") : "–"],
-    ]} />
+    ["RA", ra(result?.ra)],
+    ["Dec", dec(result?.dec)],
+    ["Angle", num(result?.position_angle, 1, "°")],
+    ["Scale", num(result?.pixel_scale, 2, "″/px")],
+    ["Solver", result?.solver ?? "–"],
+    ["Time", result?.duration_ms ? num(result.duration_ms / 1000, 1, "s") : "–"],
+  ]} />
     ${result?.status === "failed" && html`<p class="err">${result.error}</p>`}
     <${Row}>
       <${Action} label="Solve the latest frame" kind="primary" run=${solve} />
-      <${Action} label="Sync the mount here" disabled=${!solved} run=${() => post("/mount/sync", { ra: result.ra, dec: result.dec })} />
+      <${Action} label="Sync the mount here" disabled=${!solved} run=${() =>
+    post("/mount/sync", { ra: result.ra, dec: result.dec })} />
     <//>
   <//>`;
 }
@@ -147,15 +189,26 @@ function Centre() {
     }
     return post("/mount/center", body).then(() => centering.reload());
   };
-  return html`<${Card} title="Centre on a target">
-    <${Row}>
-      <${Field} label="Target" value=${target} onInput=${setTarget} placeholder="M 42 · or RA (h) Dec (°)" enterkeyhint="go" />
-    <//>
-    <${Row}><${Action} label="Centre" kind="primary" run=${go} /><//>
-    <${CenteringPanel} status=${/** @type {any} */ (centering.data)} />
-  <//>`;
+  return html`
+    <${Card} title="Centre on a target">
+      <${Row}>
+        <${Field} label="Target" value=${target} onInput=${setTarget}
+          placeholder="M 42 · or RA (h) Dec (°)" enterkeyhint="go" />
+        <//>
+        <${Row}>
+          <${Action} label="Centre" kind="primary" run=${go} />
+          <//>
+          <${CenteringPanel} status=${/** @type {any} */ (centering.data)} />
+          <//>
+  `;
 }
 
 export default function Alignment() {
-  return html`<div class="grid"><${Polar} /><${Solve} /><${Centre} /></div>`;
+  return html`
+    <div class="grid">
+      <${Polar} />
+      <${Solve} />
+      <${Centre} />
+    </div>
+  `;
 }

@@ -24,31 +24,48 @@ export default function Guiding() {
   const [settle, setSettle] = useState("10");
   const guiding = g !== null && g.state !== "stopped";
   const t0 = history[0]?.ts ?? Date.now();
-  return html`<div class="grid">
-    <${Card} title="Guider" actions=${g && html`<${Pill} state=${g.state === "lostLock" ? "bad" : guiding ? "busy" : "ok"}>${g.state}<//>`}>
-      <${Stats} rows=${[
-        ["RMS total", num(stats?.rms_total ?? g?.rms_total, 2, "″")],
-        ["RMS RA", num(stats?.rms_ra ?? g?.rms_ra, 2, "″")],
-        ["RMS Dec", num(stats?.rms_dec ?? g?.rms_dec, 2, "″")],
-        ["Calibrated", g ? (g.calibrated ? "yes" : "no") : "–"],
-        ["Star SNR", num((stats?.star ?? g?.star)?.snr, 0)],
-        ["Scale", num(g?.pixel_scale, 2, "″/px")],
-      ]} />
-      <${Row}>
-        <${Action} label="Start guiding" kind="primary" disabled=${!!guiding} run=${() => post("/guiding/start", {}).then(() => status.reload())} />
-        <${Action} label="Stop guiding" kind="danger" disabled=${!guiding} run=${() => post("/guiding/stop").then(() => status.reload())} />
-      <//>
-      <${Row}>
-        <${Field} label="Dither" unit="px" type="number" min=${0.1} max=${50} value=${pixels} onInput=${setPixels} />
-        <${Field} label="Settle" unit="s" type="number" min=${0} max=${300} value=${settle} onInput=${setSettle} />
-        <${Action} label="Dither" disabled=${!guiding} run=${() => post("/guiding/dither", { pixels: Number(pixels), settle_time: Number(settle) })} />
-      <//>
-    <//>
-    <${Card} title="RMS error">
-      <${Chart} label=${`Guiding RMS over the last ${history.length} seconds: RA ${num(stats?.rms_ra, 2, "″")}, Dec ${num(stats?.rms_dec, 2, "″")}`}
-        height=${200} data=${[history.map((h) => (h.ts - t0) / 1000), history.map((h) => h.ra), history.map((h) => h.dec)]}
-        series=${[{ label: "RA (″)" }, { label: "Dec (″)" }]} />
-      <p class="small dim">Seconds since the graph started; it fills while this screen or home is open.</p>
-    <//>
-  </div>`;
+  return html`
+    <div class="grid">
+      <${Card} title="Guider" actions=${g &&
+        html`<${Pill} state=${
+          g.state === "lostLock" ? "bad" : guiding ? "busy" : "ok"
+        }>${g.state}<//>`}>
+        <${Stats} rows=${[
+          ["RMS total", num(stats?.rms_total ?? g?.rms_total, 2, "″")],
+          ["RMS RA", num(stats?.rms_ra ?? g?.rms_ra, 2, "″")],
+          ["RMS Dec", num(stats?.rms_dec ?? g?.rms_dec, 2, "″")],
+          ["Calibrated", g ? (g.calibrated ? "yes" : "no") : "–"],
+          ["Star SNR", num((stats?.star ?? g?.star)?.snr, 0)],
+          ["Scale", num(g?.pixel_scale, 2, "″/px")],
+        ]} />
+        <${Row}>
+          <${Action} label="Start guiding" kind="primary" disabled=${!!guiding} run=${() =>
+            post("/guiding/start", {}).then(() => status.reload())} />
+          <${Action} label="Stop guiding" kind="danger" disabled=${!guiding} run=${() =>
+            post("/guiding/stop").then(() => status.reload())} />
+          <//>
+          <${Row}>
+            <${Field} label="Dither" unit="px" type="number" min=${0.1} max=${50}
+              value=${pixels} onInput=${setPixels} />
+            <${Field} label="Settle" unit="s" type="number" min=${0} max=${300}
+              value=${settle} onInput=${setSettle} />
+            <${Action} label="Dither" disabled=${!guiding} run=${() =>
+              post("/guiding/dither", { pixels: Number(pixels), settle_time: Number(settle) })} />
+            <//>
+            <//>
+            <${Card} title="RMS error">
+              <${Chart} label=${`Guiding RMS over the last ${history.length} seconds: RA ${
+                num(stats?.rms_ra, 2, "″")
+              }, Dec ${num(stats?.rms_dec, 2, "″")}`}
+                height=${200} data=${[
+                  history.map((h) => (h.ts - t0) / 1000),
+                  history.map((h) => h.ra),
+                  history.map((h) => h.dec),
+                ]}
+                series=${[{ label: "RA (″)" }, { label: "Dec (″)" }]} />
+              <p
+                class="small dim">Seconds since the graph started; it fills while this screen or home is open.</p>
+              <//>
+              </div>
+  `;
 }
