@@ -32,10 +32,12 @@ export function CenteringPanel({ status }) {
         <${Pill} state=${status.state === "failed" ? "bad" : running ? "busy" : "ok"}>${status
           .state}<//>
           ${" "}${status.target?.name ?? `${ra(status.target?.ra)} ${dec(status.target?.dec)}`}</p>
-        ${status.state === "succeeded" && html`<p class="centering-result">Centred within
-      ${num(status.final_error_arcsec, 0, "″")} after ${status.attempts.length} attempt${
-          status.attempts.length === 1 ? "" : "s"
-        }</p>`}
+        ${status.state === "succeeded" &&
+          html`<p class="centering-result">${`Centred within ${
+            num(status.final_error_arcsec, 0, "″")
+          } after ${status.attempts.length} attempt${
+            status.attempts.length === 1 ? "" : "s"
+          }`}</p>`}
         ${status.reason && html`<p class="err">${status.reason}</p>`}
         <ol class="small">${status.attempts.map((a) =>
           html`<li>

@@ -75,13 +75,7 @@ export function OfflineBanner() {
   if (link.value !== "offline") return null;
   const since = snapshotAt.value ?? stale.value;
   return html`<p class="banner bad" role="status">
-    The box is unreachable${
-    since
-      ? html`
-        — showing its state from ${clock(since)}
-      `
-      : ""
-  }.
+    ${`The box is unreachable${since ? ` — showing its state from ${clock(since)}` : ""}. `}
     Reconnecting…
   </p>`;
 }

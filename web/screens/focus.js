@@ -172,17 +172,15 @@ function Autofocus() {
   ) => set("tc", on)} />
     ${
     af &&
-    html`<p class="small dim">Temperature compensation: ${
+    html`<p class="small dim">${`Temperature compensation: ${
       af.temperature_compensation.enabled ? "on" : "off"
-    }
-      ${
+    }${
       af.temperature_compensation.steps_per_c === null
         ? ""
-        : `· ${num(af.temperature_compensation.steps_per_c, 1)} steps/°C`
-    }
-      · ${af.temperature_compensation.runs} runs over ${
+        : ` · ${num(af.temperature_compensation.steps_per_c, 1)} steps/°C`
+    } · ${af.temperature_compensation.runs} runs over ${
       num(af.temperature_compensation.span_c, 1, "°C")
-    }</p>`
+    }`}</p>`
   }
     <${Row}>
       <${Action} label="Start autofocus" kind="primary" disabled=${running} run=${start} />

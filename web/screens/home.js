@@ -15,7 +15,7 @@ import { alerts, markRead } from "../lib/alerts.js";
 import { useGet } from "../lib/data.js";
 import { clock, clockSeconds, dec, duration, num, ra } from "../lib/format.js";
 import { useGuideHistory } from "../lib/history.js";
-import { useEvent, useLatest } from "../lib/live.js";
+import { link, useEvent, useLatest } from "../lib/live.js";
 import { href } from "../lib/router.js";
 
 function Activity() {
@@ -66,7 +66,8 @@ function Activity() {
 }
 
 function Mount() {
-  const m = useLatest("mount.status")?.data;
+  const latest = useLatest("mount.status");
+  const m = latest?.data;
   const state = !m
     ? "–"
     : m.slewing
@@ -93,6 +94,8 @@ function Mount() {
             : duration(m.time_to_flip_s),
         ],
       ]} />
+      ${link.value !== "live" && latest &&
+        html`<p class="small">${`Position as of ${clockSeconds(latest.ts)}`}</p>`}
       <${Row}>
           ${m?.parked
             ? html`<${Action} label="Unpark" run=${() => post("/mount/unpark")} />`

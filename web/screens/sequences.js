@@ -61,10 +61,9 @@ function Running() {
       ${s.message && html`<p class="small">${s.message}</p>`}
       ${
       last &&
-      html`<p class="small dim">Last frame: ${last.filter ?? ""} ${last.duration_s} s · HFR ${
+      html`<p class="small dim">${`Last frame: ${last.filter ?? ""} ${last.duration_s} s · HFR ${
         last.hfr?.toFixed(2) ?? "–"
-      } ·
-        <a href=${href("viewer", last.id)}>view</a></p>`
+      } · `}<a href=${href("viewer", last.id)}>view</a></p>`
     }
     </div>`
   }
