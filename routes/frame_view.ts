@@ -8,7 +8,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import { basename } from "node:path";
 import { z } from "zod";
-import { SavedFrames } from "../core/camera/saved_frames.ts";
+import { SavedFrames, type SavedFramesDeps } from "../core/camera/saved_frames.ts";
 import type { TaskRunner } from "../core/camera/frame_analysis.ts";
 import { badRequest } from "../lib/errors.ts";
 import type { ViewStretch } from "../core/imaging/frame_view.ts";
@@ -37,6 +37,8 @@ export interface FrameViewDeps {
   imaging: TaskRunner;
   /** The site's longitude (east positive) that names nights; 0 without a site. */
   siteLongitudeDeg: () => number;
+  /** The frame just taken, when `id` is it (see SavedFramesDeps). */
+  inMemory?: SavedFramesDeps["inMemory"];
 }
 
 /** [from, to) in Unix ms of a night named by its evening's date at `longitudeDeg`. */

@@ -20,6 +20,7 @@ import { flatpanelRoutes } from "../../routes/flatpanel.ts";
 import { focuserRoutes } from "../../routes/focuser.ts";
 import { framesRoutes } from "../../routes/frames.ts";
 import { frameViewRoutes } from "../../routes/frame_view.ts";
+import { pixelScaleArcsec } from "../../core/camera/frame_analysis.ts";
 import { guidingRoutes } from "../../routes/guiding.ts";
 import { healthRoutes } from "../../routes/health.ts";
 import { livestackRoutes } from "../../routes/livestack.ts";
@@ -55,6 +56,19 @@ export function apiGroups(s: Services, version: string): RouteGroup[] {
         dataDir: s.dataDir,
         imaging: s.imaging,
         siteLongitudeDeg: () => s.hub.site?.longitudeDeg ?? 0,
+        inMemory: (id) => {
+          const latest = s.exposures.latest;
+          if (latest?.dto.id !== id) return null;
+          const { pixels, widthPx, heightPx, bayerPattern, request } = latest.frame;
+          return {
+            frame: { pixels, widthPx, heightPx, bayerPattern },
+            pixelScaleArcsec: pixelScaleArcsec(
+              s.hub.peek("camera")?.capabilities.pixelSizeUm,
+              request.binning,
+              s.hub.optics?.focalLengthMm,
+            ),
+          };
+        },
       }),
     },
     { prefix: "/focuser", router: focuserRoutes(s) },

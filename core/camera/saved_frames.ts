@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { notFound } from "../../lib/errors.ts";
 import type {
   HistogramFileJob,
+  KnownFrame,
   RegionJob,
   RegionResult,
   StarsJob,
@@ -22,6 +23,11 @@ export interface SavedFramesDeps {
   frames: Pick<FrameRepository, "get">;
   dataDir: string;
   imaging: TaskRunner;
+  /**
+   * The frame just taken, still in memory: its first view then skips reading and decoding the
+   * file (a 24-megapixel FITS is ~48 MB), which is most of the wait on a Pi.
+   */
+  inMemory?: (id: string) => KnownFrame | null;
 }
 
 export class SavedFrames {
@@ -45,7 +51,11 @@ export class SavedFrames {
 
   async region(id: string, job: Omit<RegionJob, "path">): Promise<RegionResult> {
     const { path } = await this.locate(id);
-    return this.#d.imaging.run<RegionResult>("frameRegion", { ...job, path } satisfies RegionJob);
+    const known = this.#d.inMemory?.(id) ?? undefined;
+    return this.#d.imaging.run<RegionResult>(
+      "frameRegion",
+      { ...job, path, known } satisfies RegionJob,
+    );
   }
 
   /** The frame's stars and figures; `analysis` is null for a colour image. */

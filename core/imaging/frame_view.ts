@@ -29,8 +29,16 @@ export type ViewStretch =
   /** Normalised 0..1: clip below `black`, above `white`; `mid` is the midtones balance. */
   | { mode: "manual"; black: number; white: number; mid: number };
 
+/** A frame still in the box's memory (the one just taken), so the worker need not decode it. */
+export interface KnownFrame {
+  frame: PreviewFrame;
+  pixelScaleArcsec: number | null;
+}
+
 export interface RegionJob {
   path: string;
+  /** The file's pixels when the caller has them (cloned to the worker); else the file is read. */
+  known?: KnownFrame;
   /** The whole frame when absent. */
   region?: PixelRect;
   /** Longest side of the JPEG at most this; the region is box-averaged down to it. */
@@ -80,11 +88,23 @@ function headerPixelScale(header: Map<string, unknown>): number | null {
   return (206.265 * pixel) / focal;
 }
 
-async function load(path: string): Promise<LoadedFrame> {
+async function load(path: string, known?: KnownFrame): Promise<LoadedFrame> {
   const info = await Deno.stat(path);
   const key = `${path}\0${info.size}\0${info.mtime?.getTime() ?? 0}`;
   if (cached?.key === key) return cached;
   cached = null; // let the previous frame go before the next is allocated
+  if (known) {
+    cached = {
+      key,
+      picture: { kind: "raw", frame: known.frame },
+      widthPx: known.frame.widthPx,
+      heightPx: known.frame.heightPx,
+      autoStretch: frameStretchParams(known.frame),
+      pixelScaleArcsec: known.pixelScaleArcsec,
+      analysis: null,
+    };
+    return cached;
+  }
   const decoded = decodeFits(await Deno.readFile(path));
   const picture = pictureFromFits(decoded);
   const autoStretch = picture.kind === "rgb"
@@ -149,7 +169,7 @@ function stretchFor(frame: LoadedFrame, stretch: ViewStretch): StretchParams[] {
 }
 
 export async function frameRegionTask(job: RegionJob): Promise<RegionResult> {
-  const frame = await load(job.path);
+  const frame = await load(job.path, job.known);
   const { picture, widthPx, heightPx } = frame;
   const bayer = picture.kind === "raw" && picture.frame.bayerPattern !== null;
   const r = clampRegion(job.region, widthPx, heightPx, bayer);

@@ -210,7 +210,7 @@ export function ViewerStage(props) {
     s.loading?.abort();
     const controller = new AbortController();
     s.loading = controller;
-    const maxPx = Math.min(4096, Math.ceil(Math.max(w, h) * dpr * 1.1));
+    const maxPx = Math.max(16, Math.min(4096, Math.ceil(Math.max(rect.w, rect.h) * k)));
     try {
       s.detail = await fetchLayer(p.query, maxPx, rect, controller.signal);
       redraw();
@@ -236,7 +236,8 @@ export function ViewerStage(props) {
       redraw();
     }
     const controller = new AbortController();
-    const maxPx = Math.ceil(Math.max(w, h) * dpr);
+    // The frame as big as it is drawn when fitted, in device pixels: no more.
+    const maxPx = Math.max(16, Math.ceil(Math.max(p.widthPx, p.heightPx) * s.fit * dpr));
     fetchLayer(p.query, maxPx, null, controller.signal).then((layer) => {
       s.base = layer;
       s.detail = null;
