@@ -89,17 +89,21 @@ export async function openPhone(options: { theme?: "day" | "night" } = {}): Prom
         await page.addScriptTag({ content: axeSource });
       }
       const violations = await page.evaluate(async () => {
-        // deno-lint-ignore no-explicit-any
-        const axe = (globalThis as any).axe;
+        interface AxeViolation {
+          id: string;
+          impact: string | null;
+          help: string;
+          nodes: { target: string[] }[];
+        }
+        const axe = (globalThis as unknown as {
+          axe: { run(d: Document, o: unknown): Promise<{ violations: AxeViolation[] }> };
+        }).axe;
         const result = await axe.run(document, { resultTypes: ["violations"] });
-        // deno-lint-ignore no-explicit-any
-        return result.violations.filter((v: any) =>
-          v.impact === "serious" || v.impact === "critical"
-        )
-          // deno-lint-ignore no-explicit-any
-          .map((v: any) =>
+        return result.violations
+          .filter((v) => v.impact === "serious" || v.impact === "critical")
+          .map((v) =>
             `${v.impact} ${v.id}: ${v.help} — ${
-              v.nodes.slice(0, 3).map((n: any) => n.target.join(" ")).join(" | ")
+              v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(" | ")
             }`
           );
       });

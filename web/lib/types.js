@@ -36,7 +36,7 @@
 /** @typedef {Infer<typeof import("../../core/schemas/rotator.ts").RotatorStatusDto>} RotatorStatus */
 /** @typedef {Infer<typeof import("../../core/schemas/weather.ts").WeatherStatusDto>} WeatherStatus */
 /** @typedef {Infer<typeof import("../../core/schemas/guider.ts").GuidingStatusDto>} GuidingStatus */
-/** @typedef {import("../../core/schemas/devices.ts").RoleStatusDto} RoleStatus */
+/** @typedef {import("../../devices/rig.ts").RoleStatus} RoleStatus */
 /** @typedef {import("../../core/schemas/sequence.ts").SequenceDto} Sequence */
 /** @typedef {import("../../core/schemas/sequence.ts").SequenceInput} SequenceInput */
 /** @typedef {import("../../core/schemas/sequence.ts").SequencerStatusDto} SequencerStatus */
@@ -50,8 +50,8 @@
 /** @typedef {Infer<typeof import("../../core/schemas/livestack.ts").LivestackStatusDto>} LivestackStatus */
 /** @typedef {import("../../core/schemas/centering.ts").CenteringStatusDto} CenteringStatus */
 /** @typedef {Infer<typeof import("../../core/schemas/polar_alignment.ts").PolarStatusDto>} PolarStatus */
-/** @typedef {import("../../core/schemas/discovery.ts").DiscoveryResult} Discovery */
-/** @typedef {import("../../core/schemas/discovery.ts").Assignment} Assignment */
+/** @typedef {import("../../devices/discovery.ts").DiscoveryResult} Discovery */
+/** @typedef {import("../../devices/discovery.ts").Assignment} Assignment */
 /** @typedef {Infer<typeof import("../../core/profiles/schema.ts").Profile>} Profile */
 
 export {};
