@@ -48,3 +48,21 @@ export interface FilterWheel extends Device<FilterWheelStatus> {
   /** Renames slots / sets focus offsets; `slots.length` must equal slotCount. */
   setSlots(slots: FilterSlot[]): Promise<void>;
 }
+
+/**
+ * The slot holding the filter called `name`: an exact match first, then the one slot whose name
+ * matches ignoring case (two such slots are ambiguous: null). Null when the wheel has no such
+ * filter. Every caller that takes a filter by name (REST, sequencer, autofocus) uses this one rule.
+ */
+export function slotOfFilter(slots: readonly FilterSlot[], name: string): number | null {
+  const exact = slots.findIndex((slot) => slot.name === name);
+  if (exact >= 0) return exact;
+  const folded = name.toLowerCase();
+  const loose = slots.flatMap((slot, i) => slot.name.toLowerCase() === folded ? [i] : []);
+  return loose.length === 1 ? loose[0] ?? null : null;
+}
+
+/** "L, R, G, B": the names a message lists when a filter name is not found. */
+export function filterNames(slots: readonly FilterSlot[]): string {
+  return slots.map((slot) => slot.name).join(", ");
+}

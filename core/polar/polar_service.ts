@@ -17,6 +17,7 @@ import type { EventBus } from "../event_bus.ts";
 import type { Logger } from "../../lib/log.ts";
 import type { PolarErrorDto, PolarStartBody, PolarStatusDto } from "../schemas/polar_alignment.ts";
 import type { FrameRepository } from "../store/frames.ts";
+import { waitForSlew } from "../device_wait.ts";
 import {
   adjustedAxis,
   axisFromPointings,
@@ -28,8 +29,6 @@ import {
 } from "./three_point.ts";
 import type { SolveFn } from "./types.ts";
 
-const SLEW_TIMEOUT_MS = 180_000;
-const POLL_MS = 200;
 const MAX_ABS_DEC_DEG = 80;
 /** Pause after a failed solve while adjusting, so a cloud does not spin the loop. */
 const RETRY_MS = 1000;
@@ -194,13 +193,7 @@ export class PolarAlignmentService {
       decDeg: here.decDeg,
     };
     await mount.slewTo(jnowToJ2000(next, nowMs));
-    const deadline = nowMs + SLEW_TIMEOUT_MS;
-    while (mount.status().slewing) {
-      if (this.#o.clock.now() > deadline) {
-        throw new Error(`the RA turn did not finish within ${SLEW_TIMEOUT_MS / 1000} s`);
-      }
-      await this.#o.clock.sleep(POLL_MS, signal);
-    }
+    await waitForSlew(mount, this.#o.clock, signal, "the RA turn");
   }
 
   /** Exposes, saves and solves one frame; the pointing is dated at mid-exposure. */

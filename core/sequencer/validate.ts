@@ -6,9 +6,9 @@
  * raw input defensively, so they run even where the schema already failed elsewhere.
  */
 import type { Rig } from "../../devices/rig.ts";
+import { slotOfFilter } from "../../devices/filterwheel.ts";
 import { AppError } from "../../lib/errors.ts";
 import { Sequence } from "../schemas/sequence.ts";
-import { slotOfFilter } from "./rig.ts";
 
 export interface Issue {
   field: string;
