@@ -17,6 +17,7 @@ import { SimGuider } from "../../devices/sim/guider.ts";
 import { SimGuiderOptions } from "../../devices/sim/guider_options.ts";
 import type { SettleParams } from "../../devices/guider.ts";
 import type { SequencerHooks } from "./context.ts";
+import type { InstructionRegistry } from "./instructions/registry.ts";
 import { SequencerService } from "./service.ts";
 
 export class CountingGuider extends SimGuider {
@@ -48,6 +49,8 @@ export async function testRig(
   hooks: SequencerHooks = {},
   /** More roles (e.g. a mount) on top of camera, filter wheel, focuser and guider. */
   extraRoles: RigPlan["roles"] = {},
+  /** The instruction kinds the sequencer knows (default: the box's). */
+  instructions?: InstructionRegistry,
 ): Promise<TestRig> {
   const clock = new ManualClock(Date.UTC(2026, 0, 15, 22, 0));
   const bus = new EventBus({ clock, validate: true });
@@ -77,6 +80,7 @@ export async function testRig(
     filePattern: "{object}/{object}_{filter}_{seq}",
     defaults: { gain: 100, offset: 10 },
     hooks,
+    instructions,
   });
   const applied = hub.apply({
     site: { latitudeDeg: 51.4769, longitudeDeg: -0.0005, elevationM: 46 },

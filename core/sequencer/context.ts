@@ -2,7 +2,8 @@
  * What a sequence run is given: the hub, bus, clock, store, where frames go, and the hooks that
  * later features plug in (catalog lookup, autofocus, plate-solve centring, frame analysis). Each
  * hook is optional; without it the run does the honest fallback (coordinates required, an alert
- * that autofocus is unavailable, no centring, null HFR) instead of pretending.
+ * that autofocus is unavailable, no centring, null HFR) instead of pretending. A registry with
+ * more instruction kinds may be given (a test adds one without touching the engine).
  */
 import type { RawFrame } from "../../devices/camera.ts";
 import type { Rig } from "../../devices/rig.ts";
@@ -10,7 +11,8 @@ import type { Clock } from "../../lib/clock.ts";
 import type { EventBus } from "../event_bus.ts";
 import type { Logger } from "../../lib/log.ts";
 import type { Database } from "../store/db.ts";
-import type { ResolveTarget } from "./validate.ts";
+import type { ResolveTarget } from "./instructions/kind.ts";
+import type { InstructionRegistry } from "./instructions/registry.ts";
 
 export interface SequencerHooks {
   /** Catalog lookup of a target named without coordinates (J2000 hours / degrees). */
@@ -40,6 +42,8 @@ export interface SequencerContext {
   filePattern: string;
   defaults: { gain: number; offset: number };
   hooks: SequencerHooks;
+  /** The instruction kinds the run knows (default: the box's registry). */
+  instructions?: InstructionRegistry;
 }
 
 /** Why a run stopped early: the user aborted, or the box is shutting down (resume later). */
