@@ -8,6 +8,7 @@
  * does not hide the rig's problems elsewhere; problems are named by the field the user wrote
  * (`body.targets.0.groups.1.filter`, `body.instructions.3.exposure_s`).
  */
+import { isDeepStrictEqual } from "node:util";
 import type { z } from "zod";
 import type { Rig } from "../../devices/rig.ts";
 import { AppError } from "../../lib/errors.ts";
@@ -30,6 +31,8 @@ export interface ValidationContext {
   /** The instruction kinds accepted (default: the box's registry). */
   instructions?: InstructionRegistry;
 }
+
+const DEFAULTS = SequenceOptions.parse({});
 
 const schemas = new WeakMap<InstructionRegistry, z.ZodType<Sequence>>();
 
@@ -64,7 +67,10 @@ export async function validateSequence(
   if (given !== undefined && hasTargets) {
     issues.push({ field: `${where}.targets`, reason: "give targets or instructions, not both" });
   }
-  if (given !== undefined && field(raw, "options") !== undefined) {
+  const options = SequenceOptions.safeParse(field(raw, "options") ?? {});
+  // Options only shape compiled targets: with instructions, anything but the defaults (which a
+  // route's schema fills in) would silently do nothing.
+  if (given !== undefined && !(options.success && isDeepStrictEqual(options.data, DEFAULTS))) {
     issues.push({
       field: `${where}.options`,
       reason: "with instructions, say options as instructions (dither, cool_down, park …)",
@@ -74,10 +80,9 @@ export async function validateSequence(
   if (Array.isArray(given)) {
     await checkList(given, [], null, checked);
   } else if (Array.isArray(targets)) {
-    const options = SequenceOptions.safeParse(field(raw, "options") ?? {});
     const compiled = compileSequence({
       targets,
-      options: options.success ? options.data : SequenceOptions.parse({}),
+      options: options.success ? options.data : DEFAULTS,
     });
     await checkList(compiled.instructions, [], compiled.origins, checked);
   }
