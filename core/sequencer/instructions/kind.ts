@@ -163,10 +163,10 @@ export interface InstructionKind<P extends { kind: string } = Instruction> {
   run?(p: P, env: RunEnv): Promise<void>;
 }
 
-/** The parameters a shape gives, after defaults. */
-export type ParamsOf<K extends string, F extends z.ZodRawShape> =
-  & { kind: K }
-  & z.infer<z.ZodObject<F>>;
+/** The parameters a shape gives, after defaults (zod types an empty shape as all-never). */
+export type ParamsOf<K extends string, F extends z.ZodRawShape> = [keyof F] extends [never]
+  ? { kind: K }
+  : { kind: K } & z.infer<z.ZodObject<F>>;
 
 /** Types a leaf kind's methods from its field shape. */
 export function defineKind<const K extends string, F extends z.ZodRawShape>(
