@@ -3,7 +3,8 @@
  * sequence). Checked before every following instruction and every frame: no frame starts after
  * `until_time`, below `until_altitude_deg` (of the enclosing target), or — with `while_dark` —
  * once the Sun is above −12° / −18° at the profile's site. A met condition ends that block, and
- * the run goes on after it.
+ * the run goes on after it; at the top of a sequence it ends the sequence (end-of-night steps
+ * included), so put it in a `target` or `loop` to stop just that.
  */
 import { STOP_CONDITION_FIELDS } from "../../schemas/sequence_parts.ts";
 import { stopReason } from "../conditions.ts";
