@@ -146,7 +146,7 @@ Deno.test("a sequence given as instructions: per-kind 400s, the OpenAPI schema, 
       JSON.stringify(issues),
     );
     assertEquals(
-      (await t.api("POST", "/sequences", { ...PLAN, instructions: INSTRUCTIONS })).status,
+      await t.status("POST", "/sequences", { ...PLAN, instructions: INSTRUCTIONS }),
       400,
       "targets and instructions together",
     );
