@@ -1,5 +1,6 @@
 /** `deno task bench`: every benchmark in turn, each printing its figures on `bench …` lines. */
 import { autofocusBench } from "./autofocus_bench.ts";
+import { cliAnalyzeBench } from "./cli_analyze_bench.ts";
 import { fitsBench } from "./fits_bench.ts";
 import { indiBench } from "./indi_bench.ts";
 import { livestackBench } from "./livestack_bench.ts";
@@ -16,6 +17,7 @@ await previewBench();
 await serverBench();
 await livestackBench();
 await starsBench();
+await cliAnalyzeBench();
 await serialBench();
 await indiBench();
 await solverBench();
