@@ -11,6 +11,7 @@ import type { Config } from "../core/config.ts";
 import { EventBus } from "../core/event_bus.ts";
 import { rigOwner, type RigRoutine } from "../core/rig_owner.ts";
 import type { Services } from "../core/services.ts";
+import { fieldOfView } from "../core/solver/profile_scale.ts";
 import { StatusFeed } from "../core/status_feed.ts";
 import { CatalogRepository } from "../core/store/catalog.ts";
 import { openDatabase } from "../core/store/db.ts";
@@ -81,6 +82,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     clock,
     log: logs.logger("catalog"),
     site: () => rig.hub.site,
+    field: () => fieldOfView(rig.hub, rig.profiles.active),
   });
   const solving = composeSolving(ctx, {
     hub: rig.hub,

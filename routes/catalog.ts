@@ -81,10 +81,13 @@ export function catalogRoutes(s: Pick<Services, "catalog">) {
       method: "get",
       path: "/tonight",
       tags,
-      summary: "What is up tonight at the active profile's site",
-      description: "Objects ranked by minutes above min_alt during tonight's astronomical " +
-        "darkness (Sun below −18°; the darkest twilight reached where it never gets that dark), " +
-        "sampled every 10 minutes, then by peak altitude. Stars only with type=star.",
+      summary: "What is worth imaging tonight with the active profile's rig and site",
+      description: "Objects above min_alt during tonight's astronomical darkness (Sun below " +
+        "−18°; the darkest twilight reached where it never gets that dark), sampled every 10 " +
+        "minutes, ranked by `score`: the dark hours above min_alt weighted by altitude, the " +
+        "object's size against the camera's field (a speck or a mosaic ranks lower), its " +
+        "magnitude and surface brightness (no magnitude: not a winner by default) and the " +
+        "Moon's phase and distance; `score_parts` says which counted. Stars only with type=star.",
       request: { query: TonightQuery },
       responses: {
         200: json(TonightDto),

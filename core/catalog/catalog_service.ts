@@ -12,7 +12,18 @@ import type { Logger } from "../../lib/log.ts";
 import { CatalogRepository, type ObjectFilter, type SearchHit } from "../store/catalog.ts";
 import { buildEntries, CatalogMissingError, readCatalogFiles } from "./load.ts";
 import { searchKey } from "./normalize.ts";
-import { nightWindow, rankVisible, type Site, visibilities, type Visibility } from "./tonight.ts";
+import { angularSeparationDeg, equatorialToHorizontal } from "../../lib/astro/coords.ts";
+import { precessFromJ2000 } from "../../lib/astro/precession.ts";
+import { moonEquatorial, moonIlluminatedFraction } from "../../lib/astro/sun.ts";
+import { lstHours } from "../../lib/astro/time.ts";
+import { type FieldOfView, type MoonAt, scoreTarget, type TargetScore } from "./score.ts";
+import {
+  nightWindow,
+  SAMPLE_STEP_MS,
+  type Site,
+  visibilities,
+  type Visibility,
+} from "./tonight.ts";
 import type { NightWindow } from "./tonight.ts";
 import { type CatalogEntry, CATALOGUES } from "./types.ts";
 
@@ -35,11 +46,20 @@ export interface TonightQuery extends ObjectFilter {
   atMs?: number;
 }
 
+/** An object of tonight's list: where it is and how worth imaging it is. */
+export interface TonightObject extends Visibility {
+  score: TargetScore;
+}
+
 export interface TonightAnswer {
   site: Site;
   atMs: number;
   night: NightWindow | null;
-  objects: Visibility[];
+  /** The camera's field the framing was judged against; null when unknown. */
+  field: FieldOfView | null;
+  /** The Moon's illuminated fraction at the middle of the dark window (0 without a night). */
+  moonIllumination: number;
+  objects: TonightObject[];
 }
 
 export interface CatalogServiceOptions {
@@ -49,6 +69,8 @@ export interface CatalogServiceOptions {
   log: Logger;
   /** The active profile's site; null when no rig is configured. */
   site: () => Site | null;
+  /** The camera's field with the active optics; null (or absent) when not known. */
+  field?: () => FieldOfView | null;
 }
 
 export class CatalogService {
@@ -99,7 +121,11 @@ export class CatalogService {
     return await this.#o.repository.get(id);
   }
 
-  /** Ranked objects above `minAltDeg` during tonight's dark window at the active site. */
+  /**
+   * The objects above `minAltDeg` during tonight's dark window at the active site, best first by
+   * what is worth imaging with this rig (score.ts: time up and how high, size against the
+   * camera's field, brightness, the Moon).
+   */
   tonight(q: TonightQuery): TonightAnswer {
     this.#assertReady();
     const site = this.#o.site();
@@ -107,11 +133,27 @@ export class CatalogService {
       throw new AppError(409, "conflict", "No active profile: tonight needs the site's location");
     }
     const atMs = q.atMs ?? this.#o.clock.now();
+    const field = this.#o.field?.() ?? null;
     const night = nightWindow(atMs, site);
-    if (!night) return { site, atMs, night, objects: [] };
+    if (!night) return { site, atMs, night, field, moonIllumination: 0, objects: [] };
     const candidates = distinct(this.#entries.filter((e) => matches(e, q)));
-    const ranked = rankVisible(visibilities(candidates, night, site, q.minAltDeg, atMs));
-    return { site, atMs, night, objects: ranked.slice(0, q.limit) };
+    const moon = moonOverNight(night, site);
+    const scored = visibilities(candidates, night, site, q.minAltDeg, atMs)
+      .filter((v) => v.minutesAbove > 0)
+      .map((v) => ({ ...v, score: scoreTarget(v.entry, v.qualityHours, field, moon(v)) }))
+      .sort((x, y) =>
+        y.score.score - x.score.score || y.minutesAbove - x.minutesAbove ||
+        y.peakAltDeg - x.peakAltDeg
+      );
+    const midMs = (night.startMs + night.endMs) / 2;
+    return {
+      site,
+      atMs,
+      night,
+      field,
+      moonIllumination: moonIlluminatedFraction(midMs),
+      objects: scored.slice(0, q.limit),
+    };
   }
 
   /**
@@ -170,6 +212,43 @@ export class CatalogService {
       this.#o.log.warn(this.#message, { dir: this.#o.dir });
     }
   }
+}
+
+/**
+ * The Moon at an object's best time (its highest point in the dark window, one of the 10-minute
+ * samples): computed once per sample of the night, not once per object.
+ */
+function moonOverNight(night: NightWindow, site: Site): (v: Visibility) => MoonAt {
+  const cache = new Map<
+    number,
+    { position: ReturnType<typeof moonEquatorial>; altDeg: number; illumination: number }
+  >();
+  const at = (ms: number) => {
+    const k = Math.round((ms - night.startMs) / SAMPLE_STEP_MS);
+    let hit = cache.get(k);
+    if (!hit) {
+      const t = night.startMs + k * SAMPLE_STEP_MS;
+      const position = moonEquatorial(t);
+      const altDeg =
+        equatorialToHorizontal(position, lstHours(t, site.longitudeDeg), site.latitudeDeg)
+          .altDeg;
+      hit = { position, altDeg, illumination: moonIlluminatedFraction(t) };
+      cache.set(k, hit);
+    }
+    return hit;
+  };
+  return (v) => {
+    const moon = at(v.peakAtMs);
+    const target = precessFromJ2000(
+      { raHours: v.entry.raHours, decDeg: v.entry.decDeg },
+      v.peakAtMs,
+    );
+    return {
+      sepDeg: angularSeparationDeg(target, moon.position),
+      altDeg: moon.altDeg,
+      illumination: moon.illumination,
+    };
+  };
 }
 
 function matches(e: CatalogEntry, q: ObjectFilter): boolean {
