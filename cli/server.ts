@@ -35,7 +35,10 @@ export interface ServerOptions {
   dataDir: string;
   clock?: Clock;
   logs?: LogSink;
-  /** siril's catalogue directory; /usr/share/siril/catalogue by default. */
+  /**
+   * siril's catalogue directory: else the environment's OPENSKYLAB_CATALOG_DIR, else Debian's
+   * /usr/share/siril/catalogue.
+   */
   catalogDir?: string;
   /** Validate every published event against the catalogue (tests). */
   validateEvents?: boolean;
@@ -78,7 +81,8 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   const imaging = composeImaging(ctx, rig.hub);
   const catalog = new CatalogService({
     repository: new CatalogRepository(ctx.db),
-    dir: o.catalogDir ?? SIRIL_CATALOGUE_DIR,
+    dataDir: o.dataDir,
+    dir: o.catalogDir ?? Deno.env.get("OPENSKYLAB_CATALOG_DIR") ?? SIRIL_CATALOGUE_DIR,
     clock,
     log: logs.logger("catalog"),
     site: () => rig.hub.site,
@@ -149,8 +153,9 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     version: VERSION,
   });
   log.info("OpenSkyLab is ready", { url: `http://localhost:${port}/`, data_dir: o.dataDir });
-  // The first import writes ~20 000 objects (~0.6 s); after listening, so the box answers at
-  // once while the catalog routes say 503 "being imported" until it is done.
+  // The first import writes ~20 000 objects (~0.6 s here, seconds on a Pi) on a worker thread;
+  // after listening, so the box answers at once while the catalog routes say 503 "being
+  // imported" until it is done.
   void catalog.start();
 
   let stopping: Promise<void> | null = null;
@@ -184,7 +189,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       imaging.imaging.close();
       await rig.hub.close();
       await rig.indiServer.stop();
-      await catalog.settled();
+      await catalog.close();
       await ctx.db.close();
       log.info("stopped cleanly");
     })();

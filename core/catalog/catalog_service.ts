@@ -2,15 +2,22 @@
  * The object catalogue as the box uses it: imports siril's catalogue files into the database
  * (once, and again only when the files' checksum changes), then answers search, lookup by id,
  * "what is up tonight" at the active profile's site, and `resolveTarget` for sequences and plans
- * that name a target by designation. The import runs after the server listens; until it is done
- * every call answers 503 "being imported", and when siril-common is not installed, 503 naming the
- * package, so the rest of the box never waits on or fails for the catalogue.
+ * that name a target by designation. The import runs after the server listens, on a worker
+ * thread with its own database connection (import_off_loop.ts), so the event loop never waits on
+ * it; until it is done every call answers 503 "being imported", and when siril-common is not
+ * installed, 503 naming the package, so the rest of the box never waits on or fails for the
+ * catalogue. `close()` stops an import in progress (it rolls back) so a shutdown is never held.
  */
 import { AppError, badRequest } from "../../lib/errors.ts";
 import type { Clock } from "../../lib/clock.ts";
 import type { Logger } from "../../lib/log.ts";
 import { CatalogRepository, type ObjectFilter, type SearchHit } from "../store/catalog.ts";
-import { buildEntries, CatalogMissingError, readCatalogFiles } from "./load.ts";
+import {
+  CatalogImportAborted,
+  CatalogImportError,
+  type ImportHandle,
+  importOffLoop,
+} from "./import_off_loop.ts";
 import { searchKey } from "./normalize.ts";
 import { angularSeparationDeg, equatorialToHorizontal } from "../../lib/astro/coords.ts";
 import { precessFromJ2000 } from "../../lib/astro/precession.ts";
@@ -64,6 +71,8 @@ export interface TonightAnswer {
 
 export interface CatalogServiceOptions {
   repository: CatalogRepository;
+  /** The data directory holding the database: the import worker opens its own connection. */
+  dataDir: string;
   dir: string;
   clock: Pick<Clock, "now">;
   log: Logger;
@@ -83,6 +92,8 @@ export class CatalogService {
   /** Every object, kept for tonight's ranking (≈ 20 000 small records). */
   #entries: CatalogEntry[] = [];
   #ready: Promise<void> | null = null;
+  #import: ImportHandle | null = null;
+  #closed = false;
 
   constructor(options: CatalogServiceOptions) {
     this.#o = options;
@@ -93,8 +104,18 @@ export class CatalogService {
     return this.#ready ??= this.#load();
   }
 
-  /** Resolves when start() has finished, whatever the outcome (for an orderly shutdown). */
+  /** Resolves when start() has finished, whatever the outcome. */
   async settled(): Promise<void> {
+    await this.#ready;
+  }
+
+  /**
+   * Shutdown: an import in progress is aborted (its transaction rolls back, so the stored
+   * catalogue is the old one, whole) within a second or two rather than waited for.
+   */
+  async close(): Promise<void> {
+    this.#closed = true;
+    await this.#import?.abort();
     await this.#ready;
   }
 
@@ -183,18 +204,13 @@ export class CatalogService {
 
   async #load(): Promise<void> {
     const started = performance.now();
+    if (this.#closed) return;
+    this.#import = importOffLoop(this.#o.dir, this.#o.dataDir);
     try {
-      const files = await readCatalogFiles(this.#o.dir);
-      const repo = this.#o.repository;
-      if (await repo.checksum() !== files.checksum) {
-        const entries = buildEntries(files.texts);
-        await repo.replaceAll(entries, files.checksum);
-        this.#entries = entries;
-        this.#imported = true;
-      } else {
-        this.#entries = await repo.all();
-      }
-      this.#counts = await repo.counts();
+      const result = await this.#import.done;
+      this.#entries = result.entries;
+      this.#counts = result.counts;
+      this.#imported = result.imported;
       this.#importMs = Math.round(performance.now() - started);
       this.#state = "ready";
       this.#o.log.info(this.#imported ? "Imported the catalog" : "The catalog is current", {
@@ -203,13 +219,22 @@ export class CatalogService {
         ms: this.#importMs,
       });
     } catch (err) {
-      this.#state = err instanceof CatalogMissingError ? "missing" : "failed";
-      this.#message = err instanceof CatalogMissingError
-        ? err.message
+      if (err instanceof CatalogImportAborted) {
+        this.#state = "failed";
+        this.#message = "The catalog import was stopped by the shutdown";
+        this.#o.log.info(this.#message, { dir: this.#o.dir });
+        return;
+      }
+      const missing = err instanceof CatalogImportError && err.missing;
+      this.#state = missing ? "missing" : "failed";
+      this.#message = missing
+        ? (err as Error).message
         : `The catalog could not be imported from ${this.#o.dir}: ${
           err instanceof Error ? err.message : String(err)
         }`;
       this.#o.log.warn(this.#message, { dir: this.#o.dir });
+    } finally {
+      this.#import = null;
     }
   }
 }

@@ -27,6 +27,7 @@ Deno.test("tonight: in December at 45° N, M 42, M 31 and M 45 outrank every dar
   try {
     const svc = new CatalogService({
       repository: new CatalogRepository(db),
+      dataDir,
       dir: SIRIL_CATALOGUE_DIR,
       clock: { now: () => AT_MS },
       log: silentLogger,

@@ -1,5 +1,6 @@
 /** `deno task bench`: every benchmark in turn, each printing its figures on `bench …` lines. */
 import { autofocusBench } from "./autofocus_bench.ts";
+import { catalogImportBench } from "./catalog_import_bench.ts";
 import { cliAnalyzeBench } from "./cli_analyze_bench.ts";
 import { fitsBench } from "./fits_bench.ts";
 import { indiBench } from "./indi_bench.ts";
@@ -24,3 +25,4 @@ await solverBench();
 await autofocusBench();
 await skyCatalogBench();
 await webBench();
+await catalogImportBench();
