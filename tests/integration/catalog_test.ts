@@ -60,7 +60,8 @@ Deno.test("catalog API: search, lookup and validation over the real catalogues",
   await withServer(async (t) => {
     const status = await catalogReady(t);
     assertEquals(status.state, "ready");
-    assertEquals((status.counts as Record<string, number>).ngc, 8411);
+    // Thousands of NGC objects (8411 in siril-common 1.0.6; other versions differ a little).
+    assert(((status.counts as Record<string, number>).ngc ?? 0) > 7000);
     for (const q of ["M42", "M 42", "m42"]) {
       const [m42] = await search(t, q);
       assertEquals([m42?.id, m42?.name, m42?.match, m42?.catalogue], [

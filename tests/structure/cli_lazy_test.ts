@@ -58,7 +58,8 @@ function loadedBy(command: string): Set<string> {
 const runDeps = bySpecifier.get(url("cli/run.ts"))?.dependencies ?? [];
 
 Deno.test("cli: main.ts and the dispatcher load nothing but themselves", () => {
-  const always = [...staticClosure([url("main.ts")])].map((s) => s.slice(url("").length + 1)).sort();
+  const always = [...staticClosure([url("main.ts")])].map((s) => s.slice(url("").length + 1))
+    .sort();
   assertEquals(always, ["cli/run.ts", "main.ts"]);
 });
 
