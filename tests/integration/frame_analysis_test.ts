@@ -16,7 +16,7 @@ Deno.test("a light frame from the simulator arrives with stars and an HFR", asyn
       gain: 120,
       frame_type: "light",
     });
-    const ready = await ws.waitFor("camera.frame_ready", (d) => d.id === light.frame_id, 20_000);
+    const ready = await ws.waitFor("camera.frame_ready", (d) => d.id === light.frame_id, 60_000);
     const stars = ready.data.stars as number, hfr = ready.data.hfr as number;
     assert(stars > 0, `stars ${stars}`);
     // The simulator's PSF is a Gaussian of σ 1.3 px: HFR = 1.3·√(2 ln 2) = 1.53 px in focus.
@@ -28,7 +28,7 @@ Deno.test("a light frame from the simulator arrives with stars and an HFR", asyn
       duration: 1,
       frame_type: "dark",
     });
-    const darkReady = await ws.waitFor("camera.frame_ready", (d) => d.id === dark.frame_id, 20_000);
+    const darkReady = await ws.waitFor("camera.frame_ready", (d) => d.id === dark.frame_id, 60_000);
     assertEquals(darkReady.data.stars, 0);
     assertEquals(darkReady.data.hfr, null);
   });

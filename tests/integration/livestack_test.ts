@@ -54,6 +54,11 @@ interface Status {
   last_frame: { result: string; reason: string | null; message: string | null } | null;
 }
 
+/**
+ * Polls until `check` holds. The deadlines (60 s) only guard against a hang: the first light of a
+ * server waits for the simulated sky to be built from the installed index files, which takes
+ * seconds on a busy machine and more with the larger Tycho-2 packages.
+ */
 async function waitUntil(check: () => Promise<boolean>, timeoutMs: number, what: string) {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
@@ -103,7 +108,7 @@ Deno.test("live stack: start, four lights, preview, restart, reset", async () =>
           if (res.status !== 202 && res.status !== 409) throw new Error(`expose → ${res.status}`);
           return res.status === 202;
         },
-        10_000,
+        60_000,
         "the camera to accept an exposure",
       );
     };
@@ -115,7 +120,7 @@ Deno.test("live stack: start, four lights, preview, restart, reset", async () =>
           const s = await api<Status>("GET", "/camera/livestack");
           return s.frames_stacked + s.frames_rejected === k + 1;
         },
-        15_000,
+        60_000,
         `light ${k + 1} to be stacked`,
       );
     }
@@ -192,7 +197,7 @@ Deno.test("live stack: a one-shot-colour camera stacks in colour", async () => {
           await res.body?.cancel();
           return res.status === 202;
         },
-        10_000,
+        60_000,
         "the camera to accept an exposure",
       );
       await waitUntil(
@@ -200,7 +205,7 @@ Deno.test("live stack: a one-shot-colour camera stacks in colour", async () => {
           const s = await api<Status>("GET", "/camera/livestack");
           return s.frames_stacked + s.frames_rejected === k + 1;
         },
-        20_000,
+        60_000,
         `colour light ${k + 1} to be stacked`,
       );
     }
@@ -259,7 +264,7 @@ Deno.test("live stack: L, R, L, R through a filter wheel make two stacks, never 
           );
           return wheel.name === name && !wheel.moving;
         },
-        10_000,
+        60_000,
         `the wheel to reach ${name}`,
       );
       await waitUntil(
@@ -272,7 +277,7 @@ Deno.test("live stack: L, R, L, R through a filter wheel make two stacks, never 
           await res.body?.cancel();
           return res.status === 202;
         },
-        10_000,
+        60_000,
         "the camera to accept an exposure",
       );
       await waitUntil(
