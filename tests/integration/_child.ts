@@ -16,12 +16,13 @@ export interface ServeChild {
 }
 
 async function drain(stream: ReadableStream<Uint8Array>, onText: (all: string) => void) {
+  const decoder = new TextDecoder();
   let all = "";
-  for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
-    all += chunk;
+  for await (const chunk of stream) {
+    all += decoder.decode(chunk, { stream: true });
     onText(all);
   }
-  return all;
+  return all + decoder.decode();
 }
 
 /** Starts `serve --port 0 …args` and resolves once it listens (or throws with what it said). */
