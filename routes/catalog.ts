@@ -1,8 +1,8 @@
 /**
  * Catalog group: search deep-sky objects and named stars by designation or name, look one up by
- * id, list "what is up tonight" at the active profile's site, and the import's status. While the
- * catalogue is being imported, or when siril-common is not installed, every route but /status
- * answers 503 saying which.
+ * id, list "what is up tonight" at the active profile's site, and the import's status. A request
+ * during the import waits for it (up to 20 s); after that, or when siril-common is not
+ * installed, every route but /status answers 503 saying which.
  */
 import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
@@ -95,9 +95,9 @@ export function catalogRoutes(s: Pick<Services, "catalog">) {
         503: { ...errors([503])[503], description: UNAVAILABLE },
       },
     }),
-    (c) => {
+    async (c) => {
       const q = c.req.valid("query");
-      const answer = s.catalog.tonight({
+      const answer = await s.catalog.tonight({
         minAltDeg: q.min_alt,
         limit: q.limit,
         types: typesFor(q.type),

@@ -36,6 +36,9 @@ import { type CatalogEntry, CATALOGUES } from "./types.ts";
 
 export type CatalogState = "importing" | "ready" | "missing" | "failed";
 
+/** How long a catalogue request waits for an import in progress before answering 503. */
+export const IMPORT_WAIT_MS = 20_000;
+
 export interface CatalogStatus {
   state: CatalogState;
   message: string | null;
@@ -131,14 +134,14 @@ export class CatalogService {
   }
 
   async search(query: string, limit: number, filter: ObjectFilter = {}): Promise<SearchHit[]> {
-    this.#assertReady();
+    await this.#whenReady();
     const key = searchKey(query);
     if (key === "") throw badRequest("query.q", "must contain a letter or a digit");
     return await this.#o.repository.search(key, limit, filter);
   }
 
   async get(id: string): Promise<CatalogEntry | null> {
-    this.#assertReady();
+    await this.#whenReady();
     return await this.#o.repository.get(id);
   }
 
@@ -147,8 +150,8 @@ export class CatalogService {
    * what is worth imaging with this rig (score.ts: time up and how high, size against the
    * camera's field, brightness, the Moon).
    */
-  tonight(q: TonightQuery): TonightAnswer {
-    this.#assertReady();
+  async tonight(q: TonightQuery): Promise<TonightAnswer> {
+    await this.#whenReady();
     const site = this.#o.site();
     if (!site) {
       throw new AppError(409, "conflict", "No active profile: tonight needs the site's location");
@@ -192,6 +195,23 @@ export class CatalogService {
     if (!best || (best.match !== "designation" && best.match !== "alias")) return null;
     const e = best.entry;
     return { name: e.designation, ra: e.raHours, dec: e.decDeg, id: e.id };
+  }
+
+  /**
+   * Ready, or 503. A request that arrives while the import runs waits for it — off the event
+   * loop, so waiting costs nothing — up to IMPORT_WAIT_MS, the way a first-start request used to
+   * be answered once the blocking import was over; only a longer import answers 503.
+   */
+  async #whenReady(): Promise<void> {
+    if (this.#state === "importing" && this.#ready) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([
+        this.#ready,
+        new Promise((resolve) => timer = setTimeout(resolve, IMPORT_WAIT_MS)),
+      ]);
+      clearTimeout(timer);
+    }
+    this.#assertReady();
   }
 
   #assertReady(): void {

@@ -75,6 +75,20 @@ Deno.test("catalog import: the loop keeps running timers and queries while it im
   }
 });
 
+Deno.test("catalog import: a search during the import waits for it instead of failing", async () => {
+  const s = await scratch();
+  try {
+    const importing = s.service.start();
+    assertEquals(s.service.status().state, "importing");
+    // Answered once the import is done (it waits off the loop), not 503 "being imported".
+    const [hit] = await s.service.search("M 42", 1);
+    assertEquals(hit?.entry.id, "M42");
+    await importing;
+  } finally {
+    await s.dispose();
+  }
+});
+
 Deno.test("catalog import: close() mid-import stops it and leaves the database whole", async () => {
   const s = await scratch();
   try {

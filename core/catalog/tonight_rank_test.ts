@@ -35,7 +35,7 @@ Deno.test("tonight: in December at 45° N, M 42, M 31 and M 45 outrank every dar
       field: () => FIELD,
     });
     await svc.start();
-    const answer = svc.tonight({ minAltDeg: 30, limit: 500 });
+    const answer = await svc.tonight({ minAltDeg: 30, limit: 500 });
     const ids = answer.objects.map((o) => o.entry.id);
     const rank = (id: string) => ids.indexOf(id);
     for (const id of ["M42", "M31", "M45"]) assert(rank(id) >= 0, `${id} is listed`);

@@ -8,7 +8,8 @@ type Span = { startedMs: number; endedMs: number };
 async function withPool(
   size: number,
   fn: (pool: WorkerPool) => Promise<void>,
-  taskTimeoutMs = 20_000,
+  // Only against a hang: a worker's first task loads its modules, slow on a busy machine.
+  taskTimeoutMs = 120_000,
 ): Promise<void> {
   const pool = new WorkerPool({ size, workerUrl: TEST_WORKER, taskTimeoutMs });
   try {
