@@ -15,6 +15,7 @@ import { fieldOfView } from "../core/solver/profile_scale.ts";
 import { StatusFeed } from "../core/status_feed.ts";
 import { CatalogRepository } from "../core/store/catalog.ts";
 import { openDatabase } from "../core/store/db.ts";
+import { applyStagedRestore } from "../core/sync/restore.ts";
 import { type Clock, systemClock } from "../lib/clock.ts";
 import { type LogLevel, LogSink } from "../lib/log.ts";
 import { createApp } from "../routes/app.ts";
@@ -25,6 +26,7 @@ import { apiGroups, startAlpaca } from "./compose/http.ts";
 import { composeImaging } from "./compose/imaging.ts";
 import { composeRig } from "./compose/rig.ts";
 import { composeSolving } from "./compose/solving.ts";
+import { composeSync } from "./compose/sync.ts";
 
 export const VERSION = "0.1.0";
 
@@ -64,6 +66,8 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   const logs = o.logs ?? new LogSink({ consoleLevel: o.config.logging.level as LogLevel });
   const log = logs.logger("box");
   await Deno.mkdir(o.dataDir, { recursive: true });
+  // A database snapshot staged by POST /sync/restore replaces the database before it is opened.
+  await applyStagedRestore(o.dataDir, logs.logger("sync"), clock.now());
   const ctx: BoxContext = {
     config: o.config,
     dataDir: o.dataDir,
@@ -103,6 +107,14 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     centering: () => box!.centering,
     owner,
   });
+  const sync = composeSync(ctx, {
+    hub: rig.hub,
+    livestack: imaging.livestack,
+    sequencer: () => automation.sequencer,
+    calibration: imaging.calibration,
+    solver: solving.solver,
+    version: VERSION,
+  });
   const services: Services = box = {
     config: o.config,
     dataDir: o.dataDir,
@@ -111,6 +123,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     logs,
     log,
     catalog,
+    sync,
     ...rig,
     ...imaging,
     ...solving,
@@ -138,6 +151,8 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   await automation.scheduler.init();
   await automation.sequencer.init({ autoResume: o.config.sequencer.auto_resume });
   await automation.autofocus.start();
+  // The upload worker: resumes what a crash or power cut left half-way, waits for a route.
+  await sync.start();
 
   const server = Deno.serve({
     port: o.port,
@@ -165,6 +180,8 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       ws.close();
       feed.stop();
       await alpaca?.close();
+      // Aborts the request in flight; every confirmed step is already committed (resumable).
+      await sync.stop();
       await automation.safety.stop();
       // Stop taking requests first, so nothing new starts while frames are being finished.
       const grace = new AbortController();

@@ -14,6 +14,7 @@ import { catalog } from "./migrations/005_catalog.ts";
 import { scheduler } from "./migrations/006_scheduler.ts";
 import { autofocus } from "./migrations/007_autofocus.ts";
 import { camelCaseDriverOptions } from "./migrations/008_camel_case_driver_options.ts";
+import { sync } from "./migrations/009_sync.ts";
 import type { DB } from "./schema.ts";
 
 export interface Migration {
@@ -34,6 +35,7 @@ export const MIGRATIONS: readonly Migration[] = [
   scheduler,
   autofocus,
   camelCaseDriverOptions,
+  sync,
 ];
 
 /** The database was written by software that knows a schema this build does not. */

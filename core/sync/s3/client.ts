@@ -210,16 +210,23 @@ export class S3Client {
     return { etag: unquote(childText(doc, "ETag") ?? res.headers["etag"] ?? "") };
   }
 
-  /** Aborts an upload; one the store no longer knows counts as aborted. */
-  async abortMultipartUpload(key: string, uploadId: string, signal?: AbortSignal): Promise<void> {
+  /** Aborts an upload: true when aborted now, false when the store no longer knew it. */
+  async abortMultipartUpload(
+    key: string,
+    uploadId: string,
+    signal?: AbortSignal,
+  ): Promise<boolean> {
     try {
       await this.#call("AbortMultipartUpload", {
         method: "DELETE",
         key,
         query: [["uploadId", uploadId]],
       }, signal);
+      return true;
     } catch (err) {
-      if (err instanceof S3Error && (err.code === "NoSuchUpload" || err.status === 404)) return;
+      if (err instanceof S3Error && (err.code === "NoSuchUpload" || err.status === 404)) {
+        return false;
+      }
       throw err;
     }
   }
