@@ -2,8 +2,8 @@
  * Cloud sync: the queue over the database, the settings file in the data dir, the pacing from
  * config.toml's [sync], and what the worker must know of the rest of the box — the site (the
  * night of a frame is local), plate solutions (into each frame's sidecar), and which frames must
- * stay on disk whatever delete-after-upload says: a running sequence's, those the live stack has
- * queued or uses as its reference, a calibration capture's until its master is built.
+ * stay on disk whatever delete-after-upload says: a running sequence's, every light while the live
+ * stack runs or has frames queued, a calibration capture's until its master is built.
  */
 import { join } from "node:path";
 import type { CalibrationService } from "../../core/calibration/calibration_service.ts";
@@ -64,8 +64,8 @@ export function composeSync(ctx: BoxContext, p: SyncParts): SyncService {
 function frameHolds(p: SyncParts): FrameHold {
   return (frame) => {
     const stack = p.livestack.status();
-    if (stack.reference?.frame_id === frame.id) return "the live stack's reference frame";
-    // The live stack reads queued frames from disk later: keep every light while it works.
+    // The live stack reads queued frames from disk later: keep every light while it works. (Its
+    // reference is kept as star positions in its saved state, not re-read from the file.)
     if (
       frame.frame_type === "light" &&
       (stack.state === "running" || stack.processing || stack.queued > 0)
