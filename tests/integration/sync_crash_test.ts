@@ -19,7 +19,6 @@ import { FaultyProxy } from "../s3/faulty_proxy.ts";
 import { listStore, readObject, startStore } from "../s3/store.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
-const PART = 5 * 1024 * 1024;
 
 interface Box {
   child: Deno.ChildProcess;
