@@ -3,7 +3,7 @@
  * it. `VACUUM INTO` writes a complete, compacted database file from one read transaction, so the
  * copy is consistent while the box keeps writing (WAL readers do not block writers); it runs on
  * the box's own connection, in between other queries. A copy to restore is opened on its own
- * connection, read-only: SQLite's integrity check, and a schema version this firmware knows.
+ * connection, reading only: SQLite's integrity check, and a schema version this firmware knows.
  */
 import { pathToFileURL } from "node:url";
 import { dirname } from "node:path";
@@ -46,7 +46,8 @@ export async function checkSnapshot(path: string): Promise<SnapshotCheck> {
   if (new TextDecoder().decode(header) !== "SQLite format 3\0") {
     return { ok: false, version: null, problem: "not an SQLite database" };
   }
-  const client = createClient({ url: `${pathToFileURL(path).href}?mode=ro` });
+  // Only reads are sent (libsql's URL takes no read-only flag).
+  const client = createClient({ url: pathToFileURL(path).href });
   try {
     const integrity = await client.execute("PRAGMA integrity_check");
     const verdict = String(integrity.rows[0]?.[0] ?? "");
