@@ -12,6 +12,7 @@ import { skyCatalogBench } from "./sky_catalog_bench.ts";
 import { starsBench } from "./stars_bench.ts";
 import { webBench } from "./web_bench.ts";
 import { solverBench } from "./solver_bench.ts";
+import { syncBench } from "./sync_bench.ts";
 
 await fitsBench();
 await previewBench();
@@ -26,3 +27,4 @@ await autofocusBench();
 await skyCatalogBench();
 await webBench();
 await catalogImportBench();
+await syncBench();
