@@ -146,13 +146,16 @@ export class SyncService {
     const next = applyConfigBody(before, body, this.#o.clock.now());
     const moved = before.endpoint !== next.endpoint || before.bucket !== next.bucket ||
       before.prefix !== next.prefix;
-    await this.#settings.save(next);
-    if (moved) await this.#retarget(next);
     const credentialsChanged = before.access_key_id !== next.access_key_id ||
       before.secret_access_key !== next.secret_access_key || before.region !== next.region ||
       before.addressing !== next.addressing;
-    // New settings may fix what made items fail (credentials, bucket): try them again.
-    if (moved || credentialsChanged) await this.#o.repo.retryFailed();
+    // With the worker standing still, so no upload runs against the old target meanwhile.
+    await this.#worker.exclusive(async () => {
+      await this.#settings.save(next);
+      if (moved) await this.#retarget(next);
+      // New settings may fix what made items fail (credentials, bucket): try them again.
+      if (moved || credentialsChanged) await this.#o.repo.retryFailed();
+    });
     this.#o.log.info("cloud sync settings changed", {
       enabled: next.enabled,
       endpoint: next.endpoint,

@@ -102,6 +102,9 @@ export class SyncWorker {
   #alerted = new Map<string, number>();
   #rate: [number, number][] = [];
   #lastProgressMs = 0;
+  /** The step under way, and how many callers hold the worker still (`exclusive`). */
+  #stepDone: Promise<void> = Promise.resolve();
+  #holds = 0;
 
   constructor(o: SyncWorkerOptions) {
     this.#o = o;
@@ -150,6 +153,23 @@ export class SyncWorker {
     this.#paused = paused;
     if (paused) this.#interrupt.abort(new DOMException("paused", "AbortError"));
     this.wake();
+  }
+
+  /**
+   * Runs `fn` while the worker stands still: the upload in flight is stopped (resumable) and no
+   * step starts until `fn` is done — for changes that rewrite the queue under it.
+   */
+  async exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    this.#holds++;
+    this.#interrupt.abort(new DOMException("the queue is being changed", "AbortError"));
+    this.#wake.abort();
+    try {
+      await this.#stepDone.catch(() => {});
+      return await fn();
+    } finally {
+      this.#holds--;
+      this.wake();
+    }
   }
 
   /** The settings changed: drop the client, stop the upload in flight, look again. */
@@ -201,7 +221,8 @@ export class SyncWorker {
     const signal = this.#stop.signal;
     while (!signal.aborted) {
       try {
-        await this.#step();
+        this.#stepDone = this.#holds > 0 ? this.#sleep(60_000) : this.#step();
+        await this.#stepDone;
       } catch (err) {
         if (signal.aborted) break;
         this.#o.log.error("cloud sync step failed", { error: (err as Error).message });

@@ -195,13 +195,23 @@ Deno.test("sync network: no route to the store is a quiet wait; uploads start by
     const status = await t.json<{ state: string; online: boolean }>("GET", "/sync/status");
     assertEquals([status.state, status.online], ["offline", false]);
 
+    // A new prefix while waiting: the queued frames take their new keys.
+    await t.json(
+      "PUT",
+      "/sync/config",
+      syncConfig(`http://127.0.0.1:${port}`, { ...NO_BACKUP, prefix: "box2" }),
+    );
+    assert((await items(t)).every((i) => i.key.startsWith("box2/M_31/")));
+
     await using store = await startStore({ port });
     await until(
       "uploaded once the store is there",
       async () => (await items(t)).every((i) => i.state === "done"),
       30_000,
     );
-    assertEquals((await listStore(store)).length, 4);
+    const keys = (await listStore(store)).map((e) => e.Path);
+    assertEquals(keys.length, 4);
+    assert(keys.every((k) => k.startsWith("box2/")), keys.join(", "));
   }, { configToml: FAST_SYNC_TOML });
 });
 

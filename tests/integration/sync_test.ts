@@ -147,6 +147,14 @@ Deno.test("sync: settings are validated with the field named; the API is in the 
     assertEquals((file.mode ?? 0) & 0o777, 0o600);
     const status = await t.json<{ state: string }>("GET", "/sync/status");
     assertEquals(status.state, "disabled");
+    // Actions: retry without a body retries all failed items (none here); bad input is a 400.
+    const retried = await t.api("POST", "/sync/retry");
+    assertEquals([retried.status, (await retried.json()).retried], [200, 0]);
+    await t.json("POST", "/sync/pause");
+    await t.json("POST", "/sync/resume");
+    assertEquals((await t.api("POST", "/sync/retry", { ids: ["x"] })).status, 400);
+    assertEquals((await t.api("GET", "/sync/queue?limit=0")).status, 400);
+    assertEquals((await t.api("GET", "/sync/queue?state=lost")).status, 400);
     const res = await t.api("POST", "/sync/restore", { key: "" });
     assertEquals(res.status, 400);
     await res.body?.cancel();
