@@ -307,6 +307,13 @@ export class SyncRepository {
     return Number((await q.executeTakeFirst()).numUpdatedRows);
   }
 
+  /** Uploaded frames whose metadata sidecar is still to be sent (or sent again, with a solve). */
+  async pendingSidecars(limit = 20): Promise<QueueRow[]> {
+    return await this.#db.selectFrom("sync_queue").selectAll()
+      .where("state", "=", "done").where("meta_state", "=", "pending")
+      .orderBy("id").limit(limit).execute() as QueueRow[];
+  }
+
   /** Uploaded frames waiting for their local file to be removed. */
   async pendingDeletes(limit = 50): Promise<QueueRow[]> {
     return await this.#db.selectFrom("sync_queue").selectAll()

@@ -5,7 +5,7 @@
  * worker and feeds it: every saved frame wakes it, and a plate solve of an uploaded frame queues
  * its metadata sidecar again with the solution.
  */
-import { relative } from "node:path";
+import { isAbsolute, join, relative } from "node:path";
 import type { LookupFunction } from "node:net";
 import { AppError, badRequest, conflict } from "../../lib/errors.ts";
 import type { Clock } from "../../lib/clock.ts";
@@ -341,7 +341,11 @@ export class SyncService {
   async #solved(jobId: string): Promise<void> {
     const job = this.#o.solves?.get(jobId);
     if (!job || job.solution === null) return;
-    const path = relative(this.#o.dataDir, job.imagePath);
+    // The solver keeps the path as it was asked: relative to the data dir, or absolute.
+    const absolute = isAbsolute(job.imagePath)
+      ? job.imagePath
+      : join(this.#o.dataDir, job.imagePath);
+    const path = relative(this.#o.dataDir, absolute);
     if (path.startsWith("..")) return;
     const row = await this.#o.repo.byPath(path);
     if (!row) return;

@@ -578,8 +578,7 @@ export class SyncWorker {
   /** Sidecars left to send, local files to remove, stale uploads to abort. True if it did work. */
   async #housekeeping(s: SyncSettings, signal: AbortSignal): Promise<boolean> {
     let worked = false;
-    for (const row of await this.#o.repo.list({ state: "done", limit: 20 })) {
-      if (row.meta_state !== "pending") continue;
+    for (const row of await this.#o.repo.pendingSidecars()) {
       try {
         await this.#sidecar(row, s, signal);
         worked = true;

@@ -35,6 +35,7 @@ const STATEMENTS = [
   )`,
   `CREATE INDEX sync_queue_state ON sync_queue (state, next_attempt_at, id)`,
   `CREATE INDEX sync_queue_local ON sync_queue (local_state) WHERE local_state = 'delete_pending'`,
+  `CREATE INDEX sync_queue_meta ON sync_queue (meta_state) WHERE meta_state = 'pending'`,
   `CREATE TABLE sync_parts (
     item_id INTEGER NOT NULL REFERENCES sync_queue (id) ON DELETE CASCADE,
     upload_id TEXT NOT NULL,
