@@ -14,7 +14,6 @@
  * Alerts are rate-limited per kind of error, so a broken store never floods the phone.
  */
 import type { LookupFunction } from "node:net";
-import { join } from "node:path";
 import type { Clock } from "../../lib/clock.ts";
 import type { Logger } from "../../lib/log.ts";
 import type { EventBus } from "../event_bus.ts";
@@ -22,21 +21,15 @@ import type { FrameDto } from "../schemas/camera.ts";
 import type { SyncProgressDto, SyncSettings, SyncState } from "../schemas/sync.ts";
 import type { QueueRow, SyncRepository } from "../store/sync.ts";
 import type { Backups } from "./backup.ts";
-import { frameKey, nightDate, normalizePrefix, sidecarKey } from "./keys.ts";
-import { md5Of, sha256Of } from "./hashing.ts";
+import { frameKey } from "./keys.ts";
 import type { Reachability } from "./reachability.ts";
 import { S3Client, type S3Target } from "./s3/client.ts";
 import { S3Error } from "./s3/errors.ts";
 import { NetworkError } from "./s3/transport.ts";
 import { isConfigured, type SettingsStore } from "./settings.ts";
+import { Housekeeping } from "./housekeeping.ts";
 import { TokenBucket } from "./token_bucket.ts";
-import {
-  abandonUpload,
-  confirmInStore,
-  MissingFileError,
-  uploadItem,
-  type UploadProgress,
-} from "./uploader.ts";
+import { abandonUpload, MissingFileError, uploadItem, type UploadProgress } from "./uploader.ts";
 
 export interface SyncTunables {
   probeIntervalMs: number;
@@ -81,6 +74,8 @@ const ALERT_EVERY_MS = 3_600_000;
 export class SyncWorker {
   readonly #o: SyncWorkerOptions;
   readonly #bucket: TokenBucket;
+  /** Sidecars, local deletions, stale uploads: done when nothing waits to upload. */
+  readonly #chores: Housekeeping;
   #loop: Promise<void> | null = null;
   #stop = new AbortController();
   /** Aborted to wake the loop from a wait. */
@@ -98,7 +93,6 @@ export class SyncWorker {
   #client: { fingerprint: string; client: S3Client } | null = null;
   #lastScanMs = 0;
   #scanWanted = true;
-  #staleSwept = false;
   #alerted = new Map<string, number>();
   #rate: [number, number][] = [];
   #lastProgressMs = 0;
@@ -109,6 +103,11 @@ export class SyncWorker {
   constructor(o: SyncWorkerOptions) {
     this.#o = o;
     this.#bucket = new TokenBucket(o.clock);
+    this.#chores = new Housekeeping({
+      ...o,
+      client: (s) => this.client(s),
+      metadata: (row) => this.#metadata(row),
+    });
   }
 
   get state(): SyncState {
@@ -175,7 +174,7 @@ export class SyncWorker {
   /** The settings changed: drop the client, stop the upload in flight, look again. */
   settingsChanged(): void {
     this.#online = null;
-    this.#staleSwept = false;
+    this.#chores.reset();
     this.#interrupt.abort(new DOMException("the settings changed", "AbortError"));
     this.wake(true);
   }
@@ -275,7 +274,9 @@ export class SyncWorker {
       this.#setState("uploading", null);
       return await this.#process(item, s, signal);
     }
-    if (await this.#housekeeping(s, signal)) return;
+    const chores = await this.#chores.run(s, signal);
+    if (chores.error !== null) this.#lastError = chores.error;
+    if (chores.worked) return;
     const retryAt = await this.#o.repo.nextRetryAt();
     const untilRetry = retryAt === null ? Infinity : Date.parse(retryAt) - this.#o.clock.now();
     const untilBackup = ((await this.#o.backups.nextDueMs(
@@ -423,7 +424,7 @@ export class SyncWorker {
           pruned,
         });
       } else {
-        await this.#sidecar((await this.#o.repo.get(item.id))!, s, signal).catch((err) => {
+        await this.#chores.sidecar((await this.#o.repo.get(item.id))!, s, signal).catch((err) => {
           if (!signal.aborted) {
             this.#o.log.warn("metadata sidecar not uploaded yet", {
               key: outcome.key,
@@ -540,135 +541,6 @@ export class SyncWorker {
     if (now - this.#lastProgressMs >= 500 || p.sentBytes === p.totalBytes) {
       this.#lastProgressMs = now;
       this.#o.bus.publish("sync.progress", this.#current);
-    }
-  }
-
-  /** The JSON sidecar of an uploaded frame: its catalogue row, the object, the site, the solve. */
-  async #sidecar(row: QueueRow, s: SyncSettings, signal: AbortSignal): Promise<void> {
-    if (row.kind !== "frame" || row.meta_state !== "pending" || row.frame_id === null) return;
-    const frame = await this.#o.repo.frame(row.frame_id);
-    const site = this.#o.site();
-    const doc = {
-      schema: "openskylab.frame/1",
-      frame,
-      object: { key: row.key, bytes: row.bytes, sha256: row.sha256, md5: row.md5, etag: row.etag },
-      night: frame ? nightDate(Date.parse(frame.started_at), site?.longitudeDeg ?? 0) : null,
-      site: site
-        ? {
-          latitude_deg: site.latitudeDeg,
-          longitude_deg: site.longitudeDeg,
-          elevation_m: site.elevationM,
-        }
-        : null,
-      solution: row.wcs === null ? null : JSON.parse(row.wcs),
-      uploaded_at: row.uploaded_at,
-      firmware: `openskylab ${this.#o.version}`,
-    };
-    const body = new TextEncoder().encode(`${JSON.stringify(doc, null, 2)}\n`);
-    const sha256 = sha256Of(body);
-    await this.client(s).putObject(sidecarKey(row.key), body, {
-      contentType: "application/json",
-      md5Base64: md5Of(body).base64,
-      sha256Hex: sha256,
-      metadata: { sha256, ...this.#metadata(row) },
-    }, signal);
-    await this.#o.repo.update(row.id, { meta_state: "done" });
-  }
-
-  /** Sidecars left to send, local files to remove, stale uploads to abort. True if it did work. */
-  async #housekeeping(s: SyncSettings, signal: AbortSignal): Promise<boolean> {
-    let worked = false;
-    for (const row of await this.#o.repo.pendingSidecars()) {
-      try {
-        await this.#sidecar(row, s, signal);
-        worked = true;
-      } catch (err) {
-        if (signal.aborted) return true;
-        this.#lastError = (err as Error).message;
-        return false; // the store is not answering: try again after the idle wait
-      }
-    }
-    for (const row of await this.#o.repo.pendingDeletes()) {
-      if (signal.aborted) return true;
-      if (await this.#deleteLocal(row, s, signal)) worked = true;
-    }
-    if (!this.#staleSwept) await this.#sweepStaleUploads(s, signal);
-    return worked;
-  }
-
-  /** Removes an uploaded frame's file once the store confirms it and nothing needs it. */
-  async #deleteLocal(row: QueueRow, s: SyncSettings, signal: AbortSignal): Promise<boolean> {
-    if (row.meta_state === "pending" || row.frame_id === null) return false;
-    const frame = await this.#o.repo.frame(row.frame_id);
-    const held = frame ? this.#o.holds(frame) : null;
-    if (held !== null) return false;
-    const gone = await Deno.stat(join(this.#o.dataDir, row.path)).then(() => false, () => true);
-    // Gone already (removed just before a crash, or by hand): it was verified in the store when
-    // it was marked done, and there is nothing left to remove.
-    const confirmed = gone ||
-      await confirmInStore(row, { client: this.client(s), dataDir: this.#o.dataDir, signal });
-    if (!confirmed) {
-      // The store does not hold it as it should: upload it again rather than lose it.
-      this.#o.log.warn("the store does not confirm an uploaded frame; uploading it again", {
-        key: row.key,
-      });
-      await this.#o.repo.update(row.id, {
-        state: "pending",
-        local_state: "kept",
-        attempts: 0,
-        next_attempt_at: null,
-      });
-      return true;
-    }
-    await Deno.remove(join(this.#o.dataDir, row.path)).catch((err) => {
-      if (!(err instanceof Deno.errors.NotFound)) throw err;
-    });
-    await this.#o.repo.update(row.id, { local_state: "deleted" });
-    await this.#o.repo.history({
-      kind: "deleted_local",
-      itemId: row.id,
-      key: row.key,
-      bytes: row.bytes,
-      message: row.path,
-    });
-    this.#o.bus.publish("sync.local_deleted", {
-      item_id: row.id,
-      frame_id: row.frame_id,
-      path: row.path,
-      key: row.key,
-    });
-    return true;
-  }
-
-  /** Aborts multipart uploads under our prefix that no queue item refers to (once per start). */
-  async #sweepStaleUploads(s: SyncSettings, signal: AbortSignal): Promise<void> {
-    this.#staleSwept = true;
-    const client = this.client(s);
-    let uploads;
-    try {
-      const prefix = normalizePrefix(s.prefix);
-      uploads = await client.listMultipartUploads(prefix === "" ? "" : `${prefix}/`, signal);
-    } catch (err) {
-      if (!(err instanceof S3Error && err.unsupported)) throw err;
-      this.#o.log.debug(
-        "the store cannot list multipart uploads; stale ones are left to its lifecycle rules",
-      );
-      return;
-    }
-    const ours = new Set(
-      (await this.#o.repo.list({ state: "uploading", limit: 500 })).map((r) => r.upload_id).filter((
-        id,
-      ) => id !== null),
-    );
-    for (const u of uploads) {
-      if (ours.has(u.uploadId)) continue;
-      if (await client.abortMultipartUpload(u.key, u.uploadId, signal).catch(() => false)) {
-        await this.#o.repo.history({
-          kind: "upload_aborted",
-          key: u.key,
-          message: `stale upload ${u.uploadId} from ${u.initiated}`,
-        });
-      }
     }
   }
 }

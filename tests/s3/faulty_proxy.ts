@@ -156,7 +156,13 @@ export class FaultyProxy implements AsyncDisposable {
       ]
         .join("\r\n") + "\r\n\r\n";
       await writeAll(upstream, encoder.encode(rewritten));
-      await reader.readBody(length, (n) => this.#noteBody(n), (chunk) => writeAll(upstream, chunk));
+      const got = await reader.readBody(
+        length,
+        (n) => this.#noteBody(n),
+        (chunk) => writeAll(upstream, chunk),
+      );
+      // The client went away mid-body: pass the reset on, or the store waits for the rest.
+      if (got < length) return;
       const answer = await readAll(upstream);
       const answerHead = new TextDecoder().decode(
         answer.subarray(0, Math.min(answer.length, 4096)),
@@ -200,16 +206,17 @@ class BufferedReader {
     bytes: number,
     onBytes: (n: number) => void,
     onChunk?: (chunk: Uint8Array) => Promise<void>,
-  ): Promise<void> {
+  ): Promise<number> {
     let left = bytes;
     while (left > 0) {
-      if (this.#buffer.length === 0 && !(await this.#fill())) return;
+      if (this.#buffer.length === 0 && !(await this.#fill())) return bytes - left;
       const take = this.#buffer.subarray(0, Math.min(left, this.#buffer.length));
       this.#buffer = this.#buffer.subarray(take.length);
       left -= take.length;
       onBytes(take.length);
       await onChunk?.(take.slice());
     }
+    return bytes;
   }
 
   async #fill(): Promise<boolean> {
