@@ -4,6 +4,7 @@
  * whole server (hono, the database driver, every device family). Keep the table free of static
  * imports: tests/structure/cli_lazy_test.ts counts what each command loads.
  */
+import { buildInfo } from "../core/system/build_info.ts";
 
 type Run = (args: string[]) => Promise<number>;
 
@@ -32,6 +33,10 @@ export async function runCli(args: string[]): Promise<number> {
     console.log(usage());
     return 0;
   }
+  if (first === "--version" || first === "-V" || first === "version") {
+    console.log(versionLine());
+    return 0;
+  }
   if (first === undefined || first.startsWith("-")) {
     return await (await COMMANDS.serve!.load())(args);
   }
@@ -47,6 +52,7 @@ function usage(): string {
   const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(8)} ${c.summary}`);
   return [
     "usage: openskylab [command] [options]",
+    "       openskylab --version",
     "",
     "commands:",
     ...lines,
@@ -54,4 +60,13 @@ function usage(): string {
     "options (serve, token): --port N  --data-dir DIR  --config FILE",
     "environment: OPENSKYLAB_PORT, OPENSKYLAB_DATA_DIR, OPENSKYLAB_CONFIG",
   ].join("\n");
+}
+
+/** `openskylab 0.1.0 (release, deno 2.9.6, aarch64, built 2026-12-06T19:00:00Z, commit abc1234)` */
+export function versionLine(): string {
+  const info = buildInfo();
+  const built = new Date(info.build_time_ms).toISOString().replace(/\.\d{3}Z$/, "Z");
+  const parts = [info.kind, `deno ${Deno.version.deno}`, Deno.build.arch, `built ${built}`];
+  if (info.commit) parts.push(`commit ${info.commit.slice(0, 12)}`);
+  return `openskylab ${info.version} (${parts.join(", ")})`;
 }

@@ -18,6 +18,7 @@ import { openDatabase } from "../core/store/db.ts";
 import { applyStagedRestore } from "../core/sync/restore.ts";
 import { type Clock, systemClock } from "../lib/clock.ts";
 import { type LogLevel, LogSink } from "../lib/log.ts";
+import { buildInfo } from "../core/system/build_info.ts";
 import { createApp } from "../routes/app.ts";
 import { WsHub } from "../routes/ws.ts";
 import { composeAutomation } from "./compose/automation.ts";
@@ -27,8 +28,6 @@ import { composeImaging } from "./compose/imaging.ts";
 import { composeRig } from "./compose/rig.ts";
 import { composeSolving } from "./compose/solving.ts";
 import { composeSync } from "./compose/sync.ts";
-
-export const VERSION = "0.1.0";
 
 export interface ServerOptions {
   config: Config;
@@ -63,6 +62,8 @@ export interface RunningServer {
 
 export async function startServer(o: ServerOptions): Promise<RunningServer> {
   const clock = o.clock ?? systemClock;
+  // A release's own version, or the source tree's (read now: a release sets it before start).
+  const version = buildInfo().version;
   const logs = o.logs ?? new LogSink({ consoleLevel: o.config.logging.level as LogLevel });
   const log = logs.logger("box");
   await Deno.mkdir(o.dataDir, { recursive: true });
@@ -133,13 +134,13 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   const feed = new StatusFeed(rig.hub, ctx.bus);
   const ws = new WsHub(ctx.bus, logs.logger("ws"));
   const app = createApp({
-    groups: apiGroups(services, VERSION),
+    groups: apiGroups(services, version),
     log,
     token: o.config.auth.token,
     trustedNetworks: o.config.server.trusted_networks,
     corsOrigins: o.config.server.cors_origins,
     ws,
-    version: VERSION,
+    version,
   });
 
   await rig.profiles.start();
@@ -165,7 +166,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     hostname: o.hostname,
     port: o.alpacaPort,
     discoveryPort: o.alpacaDiscoveryPort,
-    version: VERSION,
+    version,
   });
   log.info("OpenSkyLab is ready", { url: `http://localhost:${port}/`, data_dir: o.dataDir });
   // The first import writes ~20 000 objects (~0.6 s here, seconds on a Pi) on a worker thread;
