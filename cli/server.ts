@@ -18,7 +18,13 @@ import { openDatabase } from "../core/store/db.ts";
 import { applyStagedRestore } from "../core/sync/restore.ts";
 import { type Clock, systemClock } from "../lib/clock.ts";
 import { type LogLevel, LogSink } from "../lib/log.ts";
+import type { PowerAction } from "../core/schemas/system.ts";
 import { buildInfo } from "../core/system/build_info.ts";
+import { type ClockControl, systemClockControl } from "../core/system/clock_control.ts";
+import { FirstBoot } from "../core/system/first_boot.ts";
+import { HostInfo } from "../core/system/host_info.ts";
+import { parkForShutdown } from "../core/system/park.ts";
+import { SystemService } from "../core/system/system_service.ts";
 import { createApp } from "../routes/app.ts";
 import { WsHub } from "../routes/ws.ts";
 import { composeAutomation } from "./compose/automation.ts";
@@ -47,6 +53,10 @@ export interface ServerOptions {
   alpacaPort?: number;
   /** Alpaca UDP discovery port (32227 by default); null turns discovery off (tests). */
   alpacaDiscoveryPort?: number | null;
+  /** The OS clock's probe and setter (tests pass their own, so the host's clock is left alone). */
+  clockControl?: ClockControl;
+  /** Prefix of the system paths read for GET /system (tests lay out a fake /sys and /etc). */
+  hostRoot?: string;
 }
 
 export interface RunningServer {
@@ -55,9 +65,11 @@ export interface RunningServer {
   services: Services;
   /** The Alpaca server's port, or null when it could not start. */
   alpacaPort: number | null;
-  /** Stops accepting, finishes frames being written, closes devices and the database. */
+  /** Stops accepting, parks if configured, finishes frames being written, closes the database. */
   shutdown(): Promise<void>;
   finished: Promise<void>;
+  /** Resolves when POST /system/shutdown or /reboot was accepted; the caller does the rest. */
+  powerRequested: Promise<PowerAction>;
 }
 
 export async function startServer(o: ServerOptions): Promise<RunningServer> {
@@ -69,6 +81,10 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   await Deno.mkdir(o.dataDir, { recursive: true });
   // A database snapshot staged by POST /sync/restore replaces the database before it is opened.
   await applyStagedRestore(o.dataDir, logs.logger("sync"), clock.now());
+  const firstBoot = await FirstBoot.load(o.dataDir, clock, logs.logger("first-boot"));
+  firstBoot.begin(["config", "database", "catalog", "api"]);
+  // The config arrives with its token: `loadConfig` made one if the file had none.
+  firstBoot.update("config", "done");
   const ctx: BoxContext = {
     config: o.config,
     dataDir: o.dataDir,
@@ -81,6 +97,9 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   // Routines ask who holds the rig only once the whole box exists.
   let box: Services | undefined;
   const owner = (routine: RigRoutine) => rigOwner(() => box!, routine);
+
+  firstBoot.update("database", "done");
+  const power = Promise.withResolvers<PowerAction>();
 
   const rig = composeRig(ctx);
   const imaging = composeImaging(ctx, rig.hub);
@@ -129,6 +148,17 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     ...imaging,
     ...solving,
     ...automation,
+    system: new SystemService({
+      clock,
+      bus: ctx.bus,
+      log: logs.logger("system"),
+      dataDir: o.dataDir,
+      build: buildInfo,
+      host: new HostInfo(o.hostRoot),
+      clockControl: o.clockControl ?? systemClockControl(o.config.system.os_control),
+      firstBoot,
+      onPower: (action) => power.resolve(action),
+    }),
   };
 
   const feed = new StatusFeed(rig.hub, ctx.bus);
@@ -161,6 +191,22 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     onListen: () => {},
   }, (request, info) => app.fetch(request, info));
   const port = server.addr.port;
+  // Port 80 on a box (the phone, captive-portal probes): a port that cannot be opened (taken, or
+  // no CAP_NET_BIND_SERVICE) is logged and the box runs on without it.
+  const extraServers = o.config.server.extra_ports.flatMap((extraPort) => {
+    try {
+      return [
+        Deno.serve(
+          { port: extraPort, hostname: o.hostname, onListen: () => {} },
+          (request, info) => app.fetch(request, info),
+        ),
+      ];
+    } catch (err) {
+      log.warn("could not listen on an extra port", { port: extraPort, err: String(err) });
+      return [];
+    }
+  });
+  firstBoot.update("api", "done", `port ${port}`);
   const alpaca = await startAlpaca(ctx, {
     hub: rig.hub,
     hostname: o.hostname,
@@ -173,6 +219,11 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   // after listening, so the box answers at once while the catalog routes say 503 "being
   // imported" until it is done.
   void catalog.start();
+  void catalog.settled().then(() => {
+    const { state, message } = catalog.status();
+    const outcome = state === "ready" ? "done" : state === "missing" ? "skipped" : "failed";
+    firstBoot.update("catalog", outcome, message ?? undefined);
+  });
 
   let stopping: Promise<void> | null = null;
   const shutdown = () =>
@@ -187,7 +238,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       // Stop taking requests first, so nothing new starts while frames are being finished.
       const grace = new AbortController();
       await Promise.race([
-        server.shutdown(),
+        Promise.all([server.shutdown(), ...extraServers.map((s) => s.shutdown())]),
         clock.sleep(2000, grace.signal).catch(() => {}),
       ]);
       grace.abort();
@@ -200,6 +251,14 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       await solving.centering.close();
       // A run in progress is aborted and puts the focuser back where it started.
       await automation.autofocus.close();
+      if (o.config.system.park_on_shutdown) {
+        await parkForShutdown({
+          hub: rig.hub,
+          clock,
+          log,
+          timeoutMs: o.config.system.park_timeout_s * 1000,
+        });
+      }
       imaging.exposures.abort();
       await imaging.exposures.drain();
       await solving.solver.close();
@@ -208,6 +267,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       await rig.hub.close();
       await rig.indiServer.stop();
       await catalog.close();
+      await firstBoot.flush();
       await ctx.db.close();
       log.info("stopped cleanly");
     })();
@@ -218,5 +278,6 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     alpacaPort: alpaca?.port ?? null,
     shutdown,
     finished: server.finished,
+    powerRequested: power.promise,
   };
 }

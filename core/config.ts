@@ -45,6 +45,8 @@ const ServerSchema = z.object({
     .describe("clients in these networks are local and need no token"),
   cors_origins: z.array(z.string().refine(isOrigin, "expected an origin like http://host:8080"))
     .default(() => []).describe("[] means same-origin only"),
+  extra_ports: z.array(z.number().int().min(1).max(65535)).max(8).default(() => [])
+    .describe("more ports the API and app answer on (80 on a box); one that fails is logged"),
 });
 
 const StorageSchema = z.object({
@@ -124,6 +126,14 @@ export const ConfigFileSchema = z.object({
     request_retry_base_ms: z.number().min(1).max(60_000).default(500),
     request_timeout_s: z.number().min(0.1).max(3600).default(60)
       .describe("a request during which no byte moves for this long is retried"),
+  }).prefault({}),
+  system: z.object({
+    os_control: z.boolean().default(false)
+      .describe("let the API set this machine's clock and power it off or reboot it (a box)"),
+    park_on_shutdown: z.boolean().default(false)
+      .describe("park the mount before stopping: SIGTERM, shutdown and reboot from the phone"),
+    park_timeout_s: z.number().min(1).max(900).default(120)
+      .describe("how long a park at shutdown may take before the box goes down anyway"),
   }).prefault({}),
 });
 
@@ -342,6 +352,8 @@ function defaultConfigText(token: string): string {
     `# trusted_networks = ${v(d.server.trusted_networks)}`,
     "# Browser origins allowed to call the API from other pages; [] means same-origin only.",
     `# cors_origins = []`,
+    "# More ports to answer on as well (a box uses [80] for the phone and captive-portal probes).",
+    `# extra_ports = []`,
     "",
     "[auth]",
     '# Remote clients send "Authorization: Bearer <token>". Keep this file private (mode 0600).',
@@ -388,6 +400,13 @@ function defaultConfigText(token: string): string {
     `# retry_base_s = ${d.sync.retry_base_s}  # doubles per failed attempt, up to retry_max_s`,
     `# retry_max_s = ${d.sync.retry_max_s}`,
     `# max_attempts = ${d.sync.max_attempts}  # then an upload the store refuses is marked failed`,
+    "[system]",
+    "# Let POST /system/time set this machine's clock and /system/shutdown and /reboot power it",
+    "# off or reboot it (the box image turns this on). Off, shutdown and reboot only stop OpenSkyLab.",
+    `# os_control = ${d.system.os_control}`,
+    "# Park the mount before stopping (SIGTERM, shutdown and reboot from the phone).",
+    `# park_on_shutdown = ${d.system.park_on_shutdown}`,
+    `# park_timeout_s = ${d.system.park_timeout_s}`,
     "",
   ].join("\n");
 }

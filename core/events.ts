@@ -14,6 +14,7 @@ import { AutofocusFailedDto, AutofocusPointDto, AutofocusResultDto } from "./sch
 import { CenteredDto, CenteringAttemptDto } from "./schemas/centering.ts";
 import { STATUS_EVENT_SCHEMAS } from "./schemas/status_events.ts";
 import { SyncProgressDto, SyncState } from "./schemas/sync.ts";
+import { POWER_ACTIONS } from "./schemas/system.ts";
 
 export { ALERT_LEVELS } from "../devices/rig.ts";
 export type { AlertLevel } from "../devices/rig.ts";
@@ -298,6 +299,21 @@ export const EVENT_CATALOGUE = {
     delivery: "status",
     description: "Dome azimuth and shutter, on change",
     schema: STATUS_EVENT_SCHEMAS.dome,
+  },
+  "system.time_set": {
+    delivery: "discrete",
+    description: "The box's clock was set from the phone's (it had no better source)",
+    schema: z.object({
+      time_ms: z.number(),
+      previous_ms: z.number().describe("the box's clock just before"),
+      source: z.literal("phone"),
+    }),
+  },
+  "system.power": {
+    delivery: "discrete",
+    description: "A shutdown or reboot was requested: the box parks (if configured), finishes " +
+      "the frame being written and closes the database, then goes down",
+    schema: z.object({ action: z.enum(POWER_ACTIONS) }),
   },
 } as const satisfies Record<
   string,

@@ -26,6 +26,7 @@ import type { Discovery } from "../devices/discovery.ts";
 import type { AutofocusService } from "./autofocus/service.ts";
 import type { SolverService } from "./solver/solver_service.ts";
 import type { SyncService } from "./sync/sync_service.ts";
+import type { SystemService } from "./system/system_service.ts";
 
 export interface Services {
   config: Config;
@@ -64,4 +65,6 @@ export interface Services {
   solver: SolverService;
   /** Cloud sync: frames and database backups to an S3-compatible store (core/sync/). */
   sync: SyncService;
+  /** The box itself: versions, clock, storage, first boot, shutdown and reboot (core/system/). */
+  system: SystemService;
 }

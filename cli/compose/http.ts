@@ -35,6 +35,7 @@ import { sequencerRoutes } from "../../routes/sequencer.ts";
 import { sequencesRoutes } from "../../routes/sequences.ts";
 import { solverRoutes } from "../../routes/solver.ts";
 import { syncRoutes } from "../../routes/sync.ts";
+import { systemRoutes } from "../../routes/system.ts";
 import { templatesRoutes } from "../../routes/templates.ts";
 import { weatherRoutes } from "../../routes/weather.ts";
 import { KvRepository } from "../../core/store/kv.ts";
@@ -92,6 +93,7 @@ export function apiGroups(s: Services, version: string): RouteGroup[] {
     { prefix: "/solver", router: solverRoutes(s) },
     { prefix: "/polar-alignment", router: polarAlignmentRoutes(s) },
     { prefix: "/sync", router: syncRoutes(s) },
+    { prefix: "/system", router: systemRoutes(s) },
   ];
 }
 

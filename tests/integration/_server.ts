@@ -28,6 +28,10 @@ export async function withServer(
     catalogDir?: string;
     /** Turn the Alpaca discovery responder on, on this UDP port (off by default). */
     alpacaDiscoveryPort?: number;
+    /** A data dir of the test's own, kept afterwards (default: a fresh one, removed). */
+    dataDir?: string;
+    /** Prefix of the system paths GET /system reads (a fake /sys and /etc). */
+    hostRoot?: string;
   } = {},
 ): Promise<void> {
   const dir = await Deno.makeTempDir({ prefix: "openskylab-test-" });
@@ -46,7 +50,7 @@ export async function withServer(
     }
   }
   config.alpaca.discovery_address = loopback;
-  const dataDir = join(dir, "data");
+  const dataDir = options.dataDir ?? join(dir, "data");
   const server = await startServer({
     config,
     port: 0,
@@ -57,6 +61,7 @@ export async function withServer(
     catalogDir: options.catalogDir,
     alpacaPort: 0,
     alpacaDiscoveryPort: options.alpacaDiscoveryPort ?? null,
+    hostRoot: options.hostRoot,
   });
   if (server.services.config.alpaca.discovery_address !== loopback) {
     await server.shutdown();
