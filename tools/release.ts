@@ -18,6 +18,7 @@ import {
   ReleaseInfoSchema,
   sha256Hex,
 } from "../core/system/release_format.ts";
+import { buildCacheDir } from "./build_cache.ts";
 import { bundleApp, writeEntry } from "./release/bundle.ts";
 import { compileBinary, findDenort } from "./release/compile.ts";
 import { assembleBundle, packTarXz, seal } from "./release/layout.ts";
@@ -90,6 +91,7 @@ export async function buildReleases(o: ReleaseOptions): Promise<BuiltRelease[]> 
           arch,
           out: join(dir, "bin", "openskylab"),
           version: o.version,
+          denort,
         });
         kind = "compiled";
       } else {
@@ -168,18 +170,13 @@ async function gitCommit(): Promise<string | null> {
   }
 }
 
-export function defaultCacheDir(env: Record<string, string | undefined>): string {
-  return env.OPENSKYLAB_BUILD_CACHE ??
-    join(env.XDG_CACHE_HOME ?? join(env.HOME ?? "/tmp", ".cache"), "openskylab-build");
-}
-
 function parseArgs(args: string[], env: Record<string, string | undefined>): ReleaseOptions {
   const o: ReleaseOptions = {
     arches: [...RELEASE_ARCHES],
     outDir: join(REPO_DIR, "dist"),
     version: SOURCE_VERSION,
     xzLevel: 6,
-    cacheDir: defaultCacheDir(env),
+    cacheDir: buildCacheDir(env),
     env,
     log: (line) => console.error(`release: ${line}`),
   };

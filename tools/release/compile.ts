@@ -44,20 +44,27 @@ export async function compileBinary(o: {
   arch: ReleaseArch;
   out: string;
   version: string;
+  /** What findDenort found: a runtime file (passed on as DENORT_BIN) or Deno's cached zip. */
+  denort: string;
 }): Promise<void> {
   const includes = [...WORKERS.map((w) => w.source), "web"].flatMap((p) => ["--include", p]);
-  await run(o.deno, [
-    "compile",
-    "--quiet",
-    "--target",
-    TARGETS[o.arch],
-    "--output",
-    o.out,
-    "--allow-all",
-    "--unstable-net",
-    ...includes,
-    o.entry,
-  ], o.repoDir);
+  await run(
+    o.deno,
+    [
+      "compile",
+      "--quiet",
+      "--target",
+      TARGETS[o.arch],
+      "--output",
+      o.out,
+      "--allow-all",
+      "--unstable-net",
+      ...includes,
+      o.entry,
+    ],
+    o.repoDir,
+    o.denort.endsWith(".zip") ? {} : { DENORT_BIN: o.denort },
+  );
   const answer = await versionOf(o.out, o.arch);
   if (!answer.startsWith(`openskylab ${o.version} `)) {
     await Deno.remove(o.out).catch(() => {});

@@ -116,8 +116,13 @@ async function exists(path: string): Promise<boolean> {
 }
 
 /** Runs a build tool; its stdout on success, an error with its stderr otherwise. */
-export async function run(cmd: string, args: string[], cwd?: string): Promise<string> {
-  const out = await new Deno.Command(cmd, { args, cwd, stdout: "piped", stderr: "piped" })
+export async function run(
+  cmd: string,
+  args: string[],
+  cwd?: string,
+  env?: Record<string, string>,
+): Promise<string> {
+  const out = await new Deno.Command(cmd, { args, cwd, env, stdout: "piped", stderr: "piped" })
     .output();
   if (!out.success) {
     const err = new TextDecoder().decode(out.stderr).trim();
