@@ -12,12 +12,15 @@ export function buildCacheDir(env: Record<string, string | undefined> = Deno.env
     join(env.XDG_CACHE_HOME ?? join(env.HOME ?? "/tmp", ".cache"), "openskylab-build");
 }
 
-/** SHA-256 over the paths and contents of every file under `paths` (relative to `root`). */
+/**
+ * SHA-256 over the paths, exec bits and contents of every file under `paths` (relative to
+ * `root`), documentation (`*.md`) left out: it goes into no artefact.
+ */
 export async function hashTree(root: string, paths: readonly string[]): Promise<string> {
   const files: string[] = [];
   const walk = async (path: string) => {
     const info = await Deno.stat(path);
-    if (info.isFile) files.push(path);
+    if (info.isFile && !path.endsWith(".md")) files.push(path);
     else if (info.isDirectory) {
       for await (const entry of Deno.readDir(path)) await walk(join(path, entry.name));
     }
