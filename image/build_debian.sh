@@ -162,6 +162,8 @@ log "adding the VM test's hooks"
 install -m 0644 "$here/debian/files/fstab" "$ROOTFS_DIR/etc/fstab"
 mkdir -p "$ROOTFS_DIR/mnt/share"
 install -m 0644 "$here/debian/files/openskylab-vm-setup.service" "$ROOTFS_DIR/usr/lib/systemd/system/"
+install -D -m 0644 "$here/debian/files/watchdog-under-emulation.conf" \
+	"$ROOTFS_DIR/etc/systemd/system/openskylab.service.d/watchdog-under-emulation.conf"
 install -m 0755 "$here/debian/files/vm-setup" "$ROOTFS_DIR/usr/lib/openskylab/vm-setup"
 on_chroot <<<"systemctl enable openskylab-vm-setup.service" >&2
 
