@@ -16,19 +16,9 @@ export interface ReleaseSigner {
 }
 
 /** The 12 bytes that make a raw Ed25519 public key an SPKI structure (RFC 8410). */
-const ED25519_SPKI_PREFIX = Uint8Array.of(
-  0x30,
-  0x2a,
-  0x30,
-  0x05,
-  0x06,
-  0x03,
-  0x2b,
-  0x65,
-  0x70,
-  0x03,
-  0x21,
-  0x00,
+const ED25519_SPKI_PREFIX = Uint8Array.from(
+  "302a300506032b6570032100".match(/../g)!,
+  (hex) => parseInt(hex, 16),
 );
 
 export async function loadSigner(
