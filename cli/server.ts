@@ -133,7 +133,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     sequencer: () => automation.sequencer,
     calibration: imaging.calibration,
     solver: solving.solver,
-    version: VERSION,
+    version,
   });
   const services: Services = box = {
     config: o.config,
