@@ -4,7 +4,6 @@
  * whole server (hono, the database driver, every device family). Keep the table free of static
  * imports: tests/structure/cli_lazy_test.ts counts what each command loads.
  */
-import { buildInfo } from "../core/system/build_info.ts";
 
 type Run = (args: string[]) => Promise<number>;
 
@@ -34,7 +33,7 @@ export async function runCli(args: string[]): Promise<number> {
     return 0;
   }
   if (first === "--version" || first === "-V" || first === "version") {
-    console.log(versionLine());
+    console.log(await versionLine());
     return 0;
   }
   if (first === undefined || first.startsWith("-")) {
@@ -63,8 +62,9 @@ function usage(): string {
 }
 
 /** `openskylab 0.1.0 (release, deno 2.9.6, aarch64, built 2026-12-06T19:00:00Z, commit abc1234)` */
-export function versionLine(): string {
-  const info = buildInfo();
+/** Loads the build info only for `--version`: the dispatcher itself stays free of imports. */
+export async function versionLine(): Promise<string> {
+  const info = (await import("../core/system/build_info.ts")).buildInfo();
   const built = new Date(info.build_time_ms).toISOString().replace(/\.\d{3}Z$/, "Z");
   const parts = [info.kind, `deno ${Deno.version.deno}`, Deno.build.arch, `built ${built}`];
   if (info.commit) parts.push(`commit ${info.commit.slice(0, 12)}`);
