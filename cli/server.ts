@@ -9,6 +9,7 @@ import { CatalogService } from "../core/catalog/catalog_service.ts";
 import { SIRIL_CATALOGUE_DIR } from "../core/catalog/load.ts";
 import type { Config } from "../core/config.ts";
 import { EventBus } from "../core/event_bus.ts";
+import { LicenseService } from "../core/license/license_service.ts";
 import { rigOwner, type RigRoutine } from "../core/rig_owner.ts";
 import type { Services } from "../core/services.ts";
 import { fieldOfView } from "../core/solver/profile_scale.ts";
@@ -144,6 +145,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     log,
     catalog,
     sync,
+    license: new LicenseService(),
     ...rig,
     ...imaging,
     ...solving,

@@ -27,6 +27,7 @@ import type { AutofocusService } from "./autofocus/service.ts";
 import type { SolverService } from "./solver/solver_service.ts";
 import type { SyncService } from "./sync/sync_service.ts";
 import type { SystemService } from "./system/system_service.ts";
+import type { LicenseService } from "./license/license_service.ts";
 
 export interface Services {
   config: Config;
@@ -67,4 +68,6 @@ export interface Services {
   sync: SyncService;
   /** The box itself: versions, clock, storage, first boot, shutdown and reboot (core/system/). */
   system: SystemService;
+  /** The box's licence, its third-party components' and the system's Debian packages'. */
+  license: LicenseService;
 }

@@ -23,6 +23,7 @@ import { frameViewRoutes } from "../../routes/frame_view.ts";
 import { pixelScaleArcsec } from "../../core/camera/frame_analysis.ts";
 import { guidingRoutes } from "../../routes/guiding.ts";
 import { healthRoutes } from "../../routes/health.ts";
+import { licenseRoutes } from "../../routes/license.ts";
 import { livestackRoutes } from "../../routes/livestack.ts";
 import { logsRoutes } from "../../routes/logs.ts";
 import { mountRoutes } from "../../routes/mount.ts";
@@ -94,6 +95,7 @@ export function apiGroups(s: Services, version: string): RouteGroup[] {
     { prefix: "/polar-alignment", router: polarAlignmentRoutes(s) },
     { prefix: "/sync", router: syncRoutes(s) },
     { prefix: "/system", router: systemRoutes(s) },
+    { prefix: "/license", router: licenseRoutes(s) },
   ];
 }
 

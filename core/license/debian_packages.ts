@@ -83,6 +83,13 @@ export async function readCopyrightFile(paths: DebianPaths, name: string): Promi
   }
 }
 
+/** Why the packages cannot be listed, given the error reading dpkg's database. */
+export function unavailableReason(paths: DebianPaths, err: unknown): string {
+  return err instanceof Deno.errors.NotFound
+    ? `no dpkg database at ${paths.statusPath}: not running on a Debian-based system`
+    : `cannot read ${paths.statusPath}: ${err instanceof Error ? err.message : err}`;
+}
+
 export async function readDebianInventory(paths: DebianPaths): Promise<DebianInventory> {
   let status: string;
   try {
