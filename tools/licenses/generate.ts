@@ -66,8 +66,10 @@ interface Facts {
   json: PackageJson;
   notices: NoticeText[];
   typesOnly: boolean;
-  /** From the previous inventory: its platforms, for a package not installed here. */
+  /** From the previous inventory, for a package not installed here: its platforms. */
   platforms?: string[] | null;
+  /** Taken from the previous inventory: its notices are final, and nobody borrows them. */
+  reused?: boolean;
 }
 
 /** `git+https://github.com/a/b.git`, `github:a/b`, `a/b` → `https://github.com/a/b`. */
@@ -119,12 +121,14 @@ async function readFacts(o: GenerateOptions, pkg: LockPackage, localPath?: strin
     c.integrity === pkg.integrity
   );
   if (before) {
+    const texts = o.previous!.texts;
     return {
       pkg,
       json: { license: before.licence_declared ?? undefined, repository: before.repository },
-      notices: [],
-      typesOnly: false,
+      notices: before.notices.map((n) => ({ file: n.file, text: texts[n.sha256] ?? "" })),
+      typesOnly: before.use === "types",
       platforms: before.platforms,
+      reused: true,
     };
   }
   if (o.registry === false) {
@@ -206,11 +210,11 @@ export async function generateLicenses(o: GenerateOptions): Promise<GenerateResu
     const licence = npmLicence(json);
     const repository = normalizeRepository(json.repository);
     let notices = f.notices;
-    if (notices.length === 0 && repository !== null) {
+    if (notices.length === 0 && repository !== null && !f.reused) {
       // Borrow from the same repository under the same licence, the same version first.
       const sibling = facts
         .filter((s) =>
-          s !== f && s.notices.length > 0 &&
+          s !== f && !s.reused && s.notices.length > 0 &&
           normalizeRepository(s.json.repository) === repository &&
           npmLicence(s.json).expression === licence.expression
         )
