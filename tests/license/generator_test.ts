@@ -11,7 +11,11 @@ import { normalizeRepository, releasePlatforms } from "../../tools/licenses/gene
 import { type LockPackage, splitPackageId } from "../../tools/licenses/lockfile.ts";
 import { appGraph, mapImport, npmTarget } from "../../tools/licenses/module_graph.ts";
 import { npmLicence } from "../../tools/licenses/npm_licence.ts";
-import { readInstalledPackage, readmeLicenceSection } from "../../tools/licenses/package_files.ts";
+import {
+  readInstalledPackage,
+  readmeLicenceName,
+  readmeLicenceSection,
+} from "../../tools/licenses/package_files.ts";
 
 Deno.test("npm licence: SPDX expressions kept, legacy forms read, the rest unknown with the reason", () => {
   const expr = (json: Record<string, unknown>) => npmLicence(json).expression;
@@ -59,6 +63,10 @@ Deno.test("README licence sections: a licence text is a notice, a bare name is n
     `## Copyright and Licensing\n\n### SPDX\n\n${mit}\n\n### This Package\n\nmechanical\n\n## Usage\n\nno`,
   );
   assertEquals(section, `### SPDX\n\n${mit}\n\n### This Package\n\nmechanical\n`);
+  // A bare name is what a package without a package.json licence says it is under.
+  assertEquals(readmeLicenceName("# pkg\n\n## License\n\n  MIT\n\n## Other\n"), "MIT");
+  assertEquals(readmeLicenceName(`## License\n\n${mit}\n`), null);
+  assertEquals(readmeLicenceName("## License\n\n[![License][img]][url]\n\n## Usage\n"), null);
 });
 
 Deno.test("package folders: notice files at the root, the README as a fallback, types-only packages", async () => {
@@ -99,6 +107,13 @@ Deno.test("package folders: notice files at the root, the README as a fallback, 
       "README.md": "",
     });
     assertEquals(types.typesOnly, true);
+    const named = await pkg("named", {
+      "package.json": "{}",
+      "Readme.md": "# named\n\n## License\n\n  MIT\n",
+      "index.js": "",
+    });
+    assertEquals([named.notices, named.readmeLicence], [[], "MIT"]);
+    assertEquals(a.readmeLicence, undefined, "package.json's licence comes first");
     const data = await pkg("data", { "package.json": '{"license":"CC0-1.0"}', "index.json": "[]" });
     assertEquals([data.typesOnly, data.notices], [false, []]);
     assertEquals(await readInstalledPackage(join(dir, "absent")), null);

@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { sha256Hex } from "./hash.ts";
 import { type DenoLock, type LockPackage, lockPackages } from "./lockfile.ts";
 import { appGraph } from "./module_graph.ts";
-import { npmLicence } from "./npm_licence.ts";
+import { type NpmLicence, npmLicence } from "./npm_licence.ts";
 import {
   installedPackageDir,
   type NoticeText,
@@ -70,6 +70,19 @@ interface Facts {
   platforms?: string[] | null;
   /** Taken from the previous inventory: its notices are final, and nobody borrows them. */
   reused?: boolean;
+  /** The licence its README names, when package.json declares none. */
+  readmeLicence?: string | null;
+}
+
+/** package.json's licence; when it declares none, the one the README's licence section names. */
+function licenceOf(f: Facts): NpmLicence {
+  const declared = npmLicence(f.json);
+  if (declared.declared !== null || !f.readmeLicence) return declared;
+  const readme = npmLicence({ license: f.readmeLicence });
+  return readme.expression === null ? declared : {
+    ...readme,
+    problem: "package.json declares no licence; the README's licence section names it",
+  };
 }
 
 /** `git+https://github.com/a/b.git`, `github:a/b`, `a/b` → `https://github.com/a/b`. */
@@ -207,7 +220,7 @@ export async function generateLicenses(o: GenerateOptions): Promise<GenerateResu
   const components: ThirdPartyComponentT[] = [];
   for (const f of facts) {
     const { pkg, json } = f;
-    const licence = npmLicence(json);
+    const licence = licenceOf(f);
     const repository = normalizeRepository(json.repository);
     let notices = f.notices;
     if (notices.length === 0 && repository !== null && !f.reused) {
@@ -216,7 +229,7 @@ export async function generateLicenses(o: GenerateOptions): Promise<GenerateResu
         .filter((s) =>
           s !== f && !s.reused && s.notices.length > 0 &&
           normalizeRepository(s.json.repository) === repository &&
-          npmLicence(s.json).expression === licence.expression
+          licenceOf(s).expression === licence.expression
         )
         .sort((a, b) =>
           Number(b.pkg.version === pkg.version) - Number(a.pkg.version === pkg.version) ||

@@ -2,7 +2,8 @@
  * What an installed npm package says about its licence: its package.json (`license`, the
  * repository, the os/cpu/libc of a native build) and its notice texts — the LICENSE / LICENCE /
  * COPYING / NOTICE files at its root, or, when it ships none, the licence section of its README
- * when that section is a licence text (some authors put the whole MIT text there). Deno installs
+ * when that section is a licence text (some authors put the whole MIT text there); when
+ * package.json declares no licence, the name that section gives (`## License\n\n  MIT`). Deno installs
  * a package at `node_modules/.deno/<name>@<version>/node_modules/<name>/` (nodeModulesDir auto).
  * A package the lock pins but this machine did not install (another platform's native build) is
  * described by the registry through the ordinary npm client (`npm view`); it ships no files here.
@@ -32,6 +33,8 @@ export interface PackageRead {
   notices: NoticeText[];
   /** Only type declarations (`.d.ts`): nothing of it runs. */
   typesOnly: boolean;
+  /** The licence the README's licence section names, read only when package.json names none. */
+  readmeLicence?: string | null;
 }
 
 export const NOTICE_FILE = /^(licen[cs]e|copying|notice|copyright)([-._][^/]*)?$/i;
@@ -68,20 +71,21 @@ export async function readInstalledPackage(dir: string): Promise<PackageRead | n
   for (const name of names.filter((n) => NOTICE_FILE.test(n))) {
     notices.push({ file: name, text: await Deno.readTextFile(join(dir, name)) });
   }
-  if (notices.length === 0) {
-    for (const name of names.filter((n) => README.test(n))) {
-      const section = readmeLicenceSection(await Deno.readTextFile(join(dir, name)));
-      if (section) notices.push({ file: `${name} (licence section)`, text: section });
-    }
+  const declares = json.license !== undefined || json.licenses !== undefined;
+  let readmeLicence: string | null = null;
+  for (const name of names.filter((n) => README.test(n))) {
+    const markdown = await Deno.readTextFile(join(dir, name));
+    const section = notices.length === 0 ? readmeLicenceSection(markdown) : null;
+    if (section) notices.push({ file: `${name} (licence section)`, text: section });
+    if (!declares) readmeLicence ??= readmeLicenceName(markdown);
   }
-  return { json, notices, typesOnly: await onlyTypeDeclarations(dir) };
+  const typesOnly = await onlyTypeDeclarations(dir);
+  return { json, notices, typesOnly, ...(declares ? {} : { readmeLicence }) };
 }
 
-/**
- * The README's "License" section when it carries a licence text (a copyright line or a grant),
- * not just a name ("## License\n\nMIT").
- */
-export function readmeLicenceSection(markdown: string): string | null {
+/** The bodies of the README's "License" sections (each up to the next heading of its level). */
+function readmeLicenceBodies(markdown: string): string[] {
+  const found: string[] = [];
   const lines = markdown.split(/\r?\n/);
   for (let i = 0; i < lines.length; i++) {
     const atx = new RegExp(`^(#{1,6})\\s+${HEADING.source}`, "i").exec(lines[i]!);
@@ -98,11 +102,26 @@ export function readmeLicenceSection(markdown: string): string | null {
       body.push(lines[j]!);
     }
     const text = body.join("\n").trim();
-    if (text.length >= 100 && /copyright|permission is hereby granted/i.test(text)) {
-      return `${text}\n`;
-    }
+    if (text !== "") found.push(text);
   }
-  return null;
+  return found;
+}
+
+/**
+ * The README's "License" section when it carries a licence text (a copyright line or a grant),
+ * not just a name ("## License\n\nMIT").
+ */
+export function readmeLicenceSection(markdown: string): string | null {
+  const text = readmeLicenceBodies(markdown).find((t) =>
+    t.length >= 100 && /copyright|permission is hereby granted/i.test(t)
+  );
+  return text === undefined ? null : `${text}\n`;
+}
+
+/** The licence a README's "License" section names on one short line ("MIT"), or null. */
+export function readmeLicenceName(markdown: string): string | null {
+  // Only what could be an SPDX expression: letters, digits, `.-+()` and spaces; not a badge.
+  return readmeLicenceBodies(markdown).find((t) => /^[\w.+() -]{1,60}$/.test(t)) ?? null;
 }
 
 /** Whether every file of the package but its documentation is a `.d.ts` declaration. */
