@@ -222,6 +222,7 @@ function ComponentNotice({ name, version }) {
     ["Use", where(c)],
     ["Notice", c.notice_bytes ? size(c.notice_bytes) : "none"],
   ]} />
+    ${c.licence && c.licence_problem && html`<p class="small">${c.licence_problem}</p>`}
     ${c.repository && html`<p class="small mono">${c.repository}</p>`}
     ${c.notice_missing && html`<p class="small">${c.notice_missing}</p>`}
     ${
