@@ -1,5 +1,5 @@
 /**
- * The SkyCatalog the rest of the simulator sees: packed stars plus a description. It validates
+ * The SkyCatalog its users see: packed stars plus a description. It validates
  * the cone arguments at the boundary (a NaN centre would otherwise silently return nothing) and
  * turns packed units back into degrees and magnitudes.
  */

@@ -9,7 +9,7 @@
  * chunks (raw memory dumps, hence ENDIAN) it is an ordinary FITS table column, so it is always
  * big-endian, as the standard says — checked against query-starkd on the Debian files.
  */
-import { type FitsHdu, fitsHdus, intKey, stringKey } from "../../../lib/fits/hdu.ts";
+import { type FitsHdu, fitsHdus, intKey, stringKey } from "../fits/hdu.ts";
 
 export interface IndexStars {
   count: number;

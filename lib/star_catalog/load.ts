@@ -7,7 +7,7 @@
  * the un-memoised loader behind `loadSkyCatalog`.
  */
 import { join } from "node:path";
-import type { Logger } from "../../../lib/log.ts";
+import type { Logger } from "../log.ts";
 import type { SkyCatalog } from "./catalog.ts";
 import { buildPackedStarsOffLoop } from "./build_off_loop.ts";
 import { CACHE_FILE_NAME, decodeCache, type SourceFile, writeCache } from "./cache_file.ts";
@@ -57,7 +57,7 @@ export async function buildOrLoadSkyCatalog(options: LoadOptions): Promise<SkyCa
   const { indexDir, cacheDir = null, log } = options;
   const sources = await listIndexFiles(indexDir);
   if (!sources) {
-    log?.info("no Tycho-2 index files; the simulated sky has no catalog stars", { indexDir });
+    log?.info("no Tycho-2 index files; the star catalog is empty", { indexDir });
     return null;
   }
   const cachePath = cacheDir === null ? null : join(cacheDir, CACHE_FILE_NAME);

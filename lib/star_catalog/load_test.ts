@@ -8,7 +8,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { LogSink } from "../../../lib/log.ts";
+import { LogSink } from "../log.ts";
 import { loadSkyCatalog } from "./catalog.ts";
 import { CACHE_FILE_NAME } from "./cache_file.ts";
 import { DUPLICATE_RADIUS_DEG } from "./dedupe.ts";

@@ -11,7 +11,7 @@ import type { BuildReply, BuildRequest } from "./build_worker.ts";
 
 /**
  * A generous bound on one build: a Pi 4 needs a few seconds. It only exists so a wedged worker
- * cannot leave the catalog (and every simulated camera waiting on it) pending forever.
+ * cannot leave the catalog (and every user waiting on it) pending forever.
  */
 export const BUILD_TIMEOUT_MS = 300_000;
 

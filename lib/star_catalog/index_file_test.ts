@@ -9,8 +9,8 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { fitsHdus } from "../../../lib/fits/hdu.ts";
-import { readBinaryTable } from "../../../lib/fits/table.ts";
+import { fitsHdus } from "../fits/hdu.ts";
+import { readBinaryTable } from "../fits/table.ts";
 import { type IndexStars, readIndexStars } from "./index_file.ts";
 
 const INDEX_DIR = "/usr/share/astrometry";

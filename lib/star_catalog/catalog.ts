@@ -1,14 +1,15 @@
 /**
- * The simulator's star catalog: every Tycho-2 star the installed astrometry.net index files hold
- * (index-tycho2-09 … 19), merged and de-duplicated into a compact zone index that answers cone
- * searches in well under a millisecond, so a simulated camera can render the real sky around
- * wherever the simulated mount points. Building from the 80 MB of index files takes a few
+ * The box's offline star catalog: every Tycho-2 star the installed astrometry.net index files
+ * hold (index-tycho2-09 … 19), merged and de-duplicated into a compact zone index that answers
+ * cone searches in well under a millisecond — so a simulated camera can render the real sky
+ * wherever the simulated mount points, and the HiPS catalogue (core/hips/) can serve real stars
+ * to the phone's framing view with no internet. Building from the 80 MB of index files takes a few
  * seconds, so it runs on a worker thread (the event loop stays free), the packed arrays are
  * cached on disk and, within a process, one copy is shared by every caller of the same index
  * directory.
  */
 import { resolve } from "node:path";
-import type { Logger } from "../../../lib/log.ts";
+import type { Logger } from "../log.ts";
 import { buildOrLoadSkyCatalog } from "./load.ts";
 
 /** J2000 (Tycho-2 epoch ~J2000 positions as stored in the index). */
@@ -42,8 +43,8 @@ const inFlight = new Map<string, Promise<SkyCatalog | null>>();
 /**
  * Reads the cache when it is current (same source file names, sizes and mtimes, same format
  * version), else builds it from the index files and writes it atomically (temp → rename). Null
- * when no Tycho-2 index files are installed. Memoised per process per (indexDir) so many
- * simulated cameras in one process share one copy. Never throws for a missing dir; throws an
+ * when no Tycho-2 index files are installed. Memoised per process per (indexDir) so every user
+ * in one process (simulated cameras, the HiPS catalogue) shares one copy. Never throws for a missing dir; throws an
  * Error naming the file for a corrupt index file.
  */
 export function loadSkyCatalog(options: SkyCatalogOptions = {}): Promise<SkyCatalog | null> {

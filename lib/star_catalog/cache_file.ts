@@ -8,7 +8,7 @@
  * string so the caller rebuilds. Writing goes temp → fsync → rename, so a crash leaves either the
  * old file or the new one.
  */
-import { writeFitsFileDurably } from "../../../lib/durable_write.ts";
+import { writeFitsFileDurably } from "../durable_write.ts";
 import { type PackedStars, ZONE_COUNT, ZONE_HEIGHT_DEG } from "./packed.ts";
 
 export const CACHE_FORMAT_VERSION = 1;
