@@ -11,6 +11,7 @@
 import { resolve } from "node:path";
 import type { Logger } from "../log.ts";
 import { buildOrLoadSkyCatalog } from "./load.ts";
+import type { PackedStars } from "./packed.ts";
 
 /** J2000 (Tycho-2 epoch ~J2000 positions as stored in the index). */
 export interface CatalogStar {
@@ -25,6 +26,8 @@ export interface SkyCatalog {
   readonly starCount: number;
   /** Every star within `radiusDeg` (great-circle) of (raDeg, decDeg); order unspecified. Must be fast: < 5 ms for a 2° cone. */
   cone(raDeg: number, decDeg: number, radiusDeg: number): CatalogStar[];
+  /** Every star in the packed layout (read only), for whole-sky passes like the HiPS index. */
+  readonly packed: PackedStars;
 }
 
 export interface SkyCatalogOptions {

@@ -11,10 +11,12 @@ export class PackedSkyCatalog implements SkyCatalog {
   readonly starCount: number;
   /** Bytes held by the packed arrays (the memory the catalog costs). */
   readonly packedBytes: number;
+  readonly packed: PackedStars;
   readonly #stars: PackedStars;
 
   constructor(stars: PackedStars, source: string) {
     this.#stars = stars;
+    this.packed = stars;
     this.source = source;
     this.starCount = stars.raUnits.length;
     this.packedBytes = packedBytes(stars);
