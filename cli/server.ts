@@ -32,6 +32,7 @@ import { composeAutomation } from "./compose/automation.ts";
 import type { BoxContext } from "./compose/context.ts";
 import { apiGroups, startAlpaca } from "./compose/http.ts";
 import { composeImaging } from "./compose/imaging.ts";
+import { composeFraming } from "./compose/framing.ts";
 import { composeRig } from "./compose/rig.ts";
 import { composeSolving } from "./compose/solving.ts";
 import { composeSync } from "./compose/sync.ts";
@@ -58,6 +59,8 @@ export interface ServerOptions {
   clockControl?: ClockControl;
   /** Prefix of the system paths read for GET /system (tests lay out a fake /sys and /etc). */
   hostRoot?: string;
+  /** The HiPS cache's HTTP client (tests count or break the upstream requests). */
+  fetch?: typeof fetch;
 }
 
 export interface RunningServer {
@@ -136,6 +139,13 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     solver: solving.solver,
     version,
   });
+  const framing = composeFraming(ctx, {
+    hub: rig.hub,
+    profiles: rig.profiles,
+    catalog,
+    scheduler: automation.scheduler,
+    fetch: o.fetch,
+  });
   const services: Services = box = {
     config: o.config,
     dataDir: o.dataDir,
@@ -161,6 +171,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       firstBoot,
       onPower: (action) => power.resolve(action),
     }),
+    ...framing,
   };
 
   const feed = new StatusFeed(rig.hub, ctx.bus);
@@ -186,6 +197,9 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   await automation.autofocus.start();
   // The upload worker: resumes what a crash or power cut left half-way, waits for a route.
   await sync.start();
+  // Reads the cache's totals and takes up interrupted prefetch jobs; the Tycho-2 catalogue
+  // builds in the background.
+  await framing.hips.start();
 
   const server = Deno.serve({
     port: o.port,
@@ -261,6 +275,8 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
           timeoutMs: o.config.system.park_timeout_s * 1000,
         });
       }
+      // A running prefetch job stops where it is and resumes at the next start.
+      await framing.hips.close();
       imaging.exposures.abort();
       await imaging.exposures.drain();
       await solving.solver.close();

@@ -28,6 +28,8 @@ import type { SolverService } from "./solver/solver_service.ts";
 import type { SyncService } from "./sync/sync_service.ts";
 import type { SystemService } from "./system/system_service.ts";
 import type { LicenseService } from "./license/license_service.ts";
+import type { MosaicService } from "./mosaic/mosaic_service.ts";
+import type { HipsService } from "./hips/hips_service.ts";
 
 export interface Services {
   config: Config;
@@ -70,4 +72,8 @@ export interface Services {
   system: SystemService;
   /** The box's licence, its third-party components' and the system's Debian packages'. */
   license: LicenseService;
+  /** Mosaic panels on the sphere, saved mosaics, and their scheduler plans (core/mosaic/). */
+  mosaic: MosaicService;
+  /** HiPS surveys: local mirror, upstream cache, the Tycho-2 catalogue, prefetch (core/hips/). */
+  hips: HipsService;
 }

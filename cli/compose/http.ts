@@ -24,8 +24,10 @@ import { pixelScaleArcsec } from "../../core/camera/frame_analysis.ts";
 import { guidingRoutes } from "../../routes/guiding.ts";
 import { healthRoutes } from "../../routes/health.ts";
 import { licenseRoutes } from "../../routes/license.ts";
+import { hipsRoutes } from "../../routes/hips.ts";
 import { livestackRoutes } from "../../routes/livestack.ts";
 import { logsRoutes } from "../../routes/logs.ts";
+import { mosaicRoutes } from "../../routes/mosaic.ts";
 import { mountRoutes } from "../../routes/mount.ts";
 import { polarAlignmentRoutes } from "../../routes/polar_alignment.ts";
 import { profilesRoutes } from "../../routes/profiles.ts";
@@ -96,6 +98,8 @@ export function apiGroups(s: Services, version: string): RouteGroup[] {
     { prefix: "/sync", router: syncRoutes(s) },
     { prefix: "/system", router: systemRoutes(s) },
     { prefix: "/license", router: licenseRoutes(s) },
+    { prefix: "/mosaic", router: mosaicRoutes(s) },
+    { prefix: "/hips", router: hipsRoutes(s) },
   ];
 }
 

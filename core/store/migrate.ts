@@ -15,6 +15,8 @@ import { scheduler } from "./migrations/006_scheduler.ts";
 import { autofocus } from "./migrations/007_autofocus.ts";
 import { camelCaseDriverOptions } from "./migrations/008_camel_case_driver_options.ts";
 import { sync } from "./migrations/009_sync.ts";
+import { mosaics } from "./migrations/010_mosaics.ts";
+import { hips } from "./migrations/011_hips.ts";
 import type { DB } from "./schema.ts";
 
 export interface Migration {
@@ -36,6 +38,8 @@ export const MIGRATIONS: readonly Migration[] = [
   autofocus,
   camelCaseDriverOptions,
   sync,
+  mosaics,
+  hips,
 ];
 
 /** The database was written by software that knows a schema this build does not. */
