@@ -3,7 +3,8 @@
  * file, a Norder3 Allsky and JPEG tiles of every cell at orders 3–6 around one region, each
  * tile's picture unique) served by a plain Deno.serve on loopback — a stand-in for a survey's
  * real servers, as any static web server would serve the same files. Its `mode` turns it into
- * the failures a box meets in the field: `slow` (answers after a delay), `error` (500 to
+ * the failures a box meets in the field: `slow` (answers after `slowMs`, or never if the client
+ * gives up first), `error` (500 to
  * everything), `portal` (a hotel Wi-Fi's login page with 200 for every URL), `down` (the
  * listener closed: connection refused). It counts the requests it answered.
  */
@@ -92,18 +93,20 @@ export async function hipsUpstream(o: UpstreamOptions): Promise<HipsUpstream> {
     url: "",
     root,
     mode: "ok",
-    slowMs: 5000,
+    slowMs: 60_000,
     hits,
     tiles,
     async down() {
       await server?.shutdown();
       server = null;
     },
-    async up() {
-      if (server) return;
-      server = Deno.serve({ hostname: "127.0.0.1", port, onListen: () => {} }, handler);
-      port = (server.addr as Deno.NetAddr).port;
-      self.url = `http://127.0.0.1:${port}/hips/test`;
+    up() {
+      if (!server) {
+        server = Deno.serve({ hostname: "127.0.0.1", port, onListen: () => {} }, handler);
+        port = (server.addr as Deno.NetAddr).port;
+        self.url = `http://127.0.0.1:${port}/hips/test`;
+      }
+      return Promise.resolve();
     },
     async [Symbol.asyncDispose]() {
       await self.down();
@@ -115,7 +118,18 @@ export async function hipsUpstream(o: UpstreamOptions): Promise<HipsUpstream> {
     if (!path.startsWith(prefix) || path.includes("..")) return new Response("no", { status: 404 });
     const rel = path.slice(prefix.length);
     if (self.mode === "slow") {
-      await new Promise((r) => setTimeout(r, self.slowMs));
+      // Until the client gives up (its timeout) or slowMs, whichever is first.
+      await new Promise<void>((resolve) => {
+        const onAbort = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+        const timer = setTimeout(() => {
+          request.signal.removeEventListener("abort", onAbort);
+          resolve();
+        }, self.slowMs);
+        request.signal.addEventListener("abort", onAbort, { once: true });
+      });
     }
     if (self.mode === "error") return new Response("internal trouble", { status: 500 });
     if (self.mode === "portal") {
