@@ -12,7 +12,7 @@ import { loadConfig } from "../../core/config.ts";
 import { LogSink } from "../../lib/log.ts";
 import { assert, assertEquals, assertMatch } from "../_assert.ts";
 import { hipsUpstream } from "./_hips_upstream.ts";
-import { EventRecorder, withServer } from "./_server.ts";
+import { withServer } from "./_server.ts";
 
 const CENTRE = { raDeg: 56.75, decDeg: 24.12 }; // the Pleiades
 // A loopback answer takes milliseconds; 5 s leaves room for a busy machine while keeping the
