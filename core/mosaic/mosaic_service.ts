@@ -268,10 +268,8 @@ export class MosaicService {
   }
 
   async #resolve(name: string): Promise<{ ra: number; dec: number }> {
-    const hit = await this.#ctx.resolveTarget?.(name).catch((err) => {
-      if (err instanceof AppError && err.status === 503) return null;
-      throw err;
-    });
+    // A missing catalog is its own 503 ("not installed"), not the user's mistake.
+    const hit = await this.#ctx.resolveTarget?.(name);
     if (!hit) throw badRequest("body.target", `"${name}" is not in the catalog; give center`);
     return { ra: hit.ra, dec: hit.dec };
   }
