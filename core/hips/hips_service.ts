@@ -30,6 +30,7 @@ export class HipsService {
 
   async close(): Promise<void> {
     await this.#jobs.close();
+    await this.#surveys.cache.close();
     await this.#generated?.settled();
   }
 

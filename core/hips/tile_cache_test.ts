@@ -48,6 +48,7 @@ Deno.test("tile cache: LRU eviction over the cap, totals after a reopen, damaged
     await cache.put("t", "Norder4/Dir0/Npix9.png", bytes(300, 4), "image/png");
     assertEquals(cache.totals, { files: 2, bytes: 700 });
 
+    await cache.close();
     await db.close();
     db = await openDatabase(dir);
     cache = open();
@@ -64,6 +65,7 @@ Deno.test("tile cache: LRU eviction over the cap, totals after a reopen, damaged
     assertEquals(await cache.get("s", "Norder3/Dir0/Npix1.jpg"), null);
     assertEquals(await cache.has("s", "Norder3/Dir0/Npix1.jpg"), null);
     assertEquals(cache.totals, { files: 1, bytes: 300 });
+    await cache.close();
     await db.close();
   } finally {
     await Deno.remove(dir, { recursive: true });

@@ -42,6 +42,24 @@ export class HipsTileRepository {
       .execute();
   }
 
+  /**
+   * Writes many changes in one transaction (one commit, one fsync): the cache indexes files in
+   * batches, so a prefetch of a thousand tiles is not a thousand synchronous commits.
+   */
+  async apply(batch: {
+    upserts: CachedFileRow[];
+    touches: { survey: string; path: string; atMs: number }[];
+    removes: { survey: string; path: string }[];
+  }): Promise<void> {
+    if (batch.upserts.length + batch.touches.length + batch.removes.length === 0) return;
+    await this.#db.transaction().execute(async (trx) => {
+      const repo = new HipsTileRepository(trx);
+      for (const row of batch.upserts) await repo.upsert(row);
+      for (const t of batch.touches) await repo.touch(t.survey, t.path, t.atMs);
+      for (const r of batch.removes) await repo.remove(r.survey, r.path);
+    });
+  }
+
   /** The `limit` least recently used files. */
   async oldest(limit: number): Promise<CachedFileRow[]> {
     return await this.#db.selectFrom("hips_tiles").selectAll().orderBy("last_used_at")
