@@ -10,6 +10,7 @@ import {
   MosaicPlanBody,
   MosaicPlanResult,
   MosaicRequest,
+  MosaicStatusDto,
   ProfileFieldDto,
 } from "../core/schemas/mosaic.ts";
 import type { Services } from "../core/services.ts";
@@ -70,6 +71,20 @@ export function mosaicRoutes(s: Pick<Services, "mosaic">) {
       responses: { 200: json(MosaicDto), ...errors([400, 401]) },
     }),
     async (c) => c.json(await mosaic.compute(c.req.valid("json")), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/status",
+      tags,
+      summary: "The mosaic group at a glance",
+      description: "The field one panel covers with the active profile (null, with the reason, " +
+        "when the profile has no camera or optics), how many mosaics are saved, and the most " +
+        "panels a mosaic may have. A framing view can call it first.",
+      responses: { 200: json(MosaicStatusDto), ...errors([401]) },
+    }),
+    async (c) => c.json(await mosaic.status(), 200),
   );
 
   app.openapi(

@@ -204,12 +204,23 @@ export class TileCache {
     return join(this.dir, survey, path);
   }
 
-  /** Removes files and their index rows (the pending changes are written first). */
+  /**
+   * Removes files and their index rows (the pending changes are written first). Only rows still
+   * indexed count: a file another path dropped meanwhile (an eviction racing a read that found it
+   * short) is not subtracted from the totals twice.
+   */
   async #drop(rows: CachedFileRow[]): Promise<void> {
     await this.flush();
-    for (const row of rows) await Deno.remove(this.#file(row.survey, row.path)).catch(() => {});
-    await this.#o.repo.apply({ upserts: [], touches: [], removes: rows });
+    const present: CachedFileRow[] = [];
     for (const row of rows) {
+      const current = await this.#o.repo.get(row.survey, row.path);
+      if (current) present.push(current);
+    }
+    for (const row of present) {
+      await Deno.remove(this.#file(row.survey, row.path)).catch(() => {});
+    }
+    await this.#o.repo.apply({ upserts: [], touches: [], removes: present });
+    for (const row of present) {
       this.#bytes -= row.bytes;
       this.#files--;
     }

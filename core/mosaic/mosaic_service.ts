@@ -17,6 +17,7 @@ import {
   type MosaicDto,
   type MosaicPlanBody,
   type MosaicRequest,
+  type MosaicStatusDto,
 } from "../schemas/mosaic.ts";
 import type { SchedulerPlanDto } from "../schemas/scheduler.ts";
 import type { MosaicRepository } from "../store/mosaics.ts";
@@ -52,6 +53,17 @@ export class MosaicService {
     const found = profileField(this.#ctx.hub, this.#ctx.activeProfile());
     if ("reason" in found) throw conflict(`No field from the active profile: ${found.reason}`);
     return found;
+  }
+
+  /** What a framing view needs first: the profile's field (or why there is none), the count. */
+  async status(): Promise<MosaicStatusDto> {
+    const found = profileField(this.#ctx.hub, this.#ctx.activeProfile());
+    return {
+      saved: (await this.#ctx.repo.list()).length,
+      field: "reason" in found ? null : found,
+      field_unavailable: "reason" in found ? found.reason : null,
+      max_panels: MAX_MOSAIC_PANELS,
+    };
   }
 
   /** The mosaic a request describes, not saved (id null). */

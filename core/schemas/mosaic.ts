@@ -128,6 +128,13 @@ export const ProfileFieldDto = z.object({
   pixel_size_um: z.number(),
 });
 
+export const MosaicStatusDto = z.object({
+  saved: z.number().int().describe("how many mosaics are saved"),
+  field: ProfileFieldDto.nullable().describe("one panel's field with the active profile"),
+  field_unavailable: z.string().nullable().describe("why `field` is null"),
+  max_panels: z.number().int(),
+});
+
 /** Everything of a scheduler plan but its targets, which are the panels. */
 export const MosaicPlanBody = SchedulerPlan.omit({ targets: true, name: true }).extend({
   name: z.string().min(1).max(80).optional().describe("default: the mosaic's name"),
@@ -139,6 +146,8 @@ export const MosaicPlanBody = SchedulerPlan.omit({ targets: true, name: true }).
 });
 
 export type MosaicPlanBody = z.infer<typeof MosaicPlanBody>;
+
+export type MosaicStatusDto = z.infer<typeof MosaicStatusDto>;
 
 export const MosaicPlanResult = z.object({
   mosaic_id: z.string(),

@@ -62,6 +62,11 @@ Deno.test("mosaic: computed from the profile's field, validated, saved, planned,
       "/mosaic/field",
     );
     assertEquals([field.width_px, field.focal_length_mm], [4144, 530]);
+    const status = await t.json<{ saved: number; field: unknown; max_panels: number }>(
+      "GET",
+      "/mosaic/status",
+    );
+    assertEquals([status.saved, status.field, status.max_panels], [0, field, 100]);
 
     // By catalog name, and by the field to cover.
     const byName = await t.json<Mosaic>("POST", "/mosaic/preview", {
@@ -160,6 +165,7 @@ Deno.test("mosaic: computed from the profile's field, validated, saved, planned,
     for (
       const path of [
         "/api/v1/mosaic",
+        "/api/v1/mosaic/status",
         "/api/v1/mosaic/preview",
         "/api/v1/mosaic/field",
         "/api/v1/mosaic/{id}",
