@@ -9,6 +9,7 @@ import { z } from "zod";
 import { ErrorEnvelope } from "../core/schemas/common.ts";
 import {
   AllskyParams,
+  CutoutQuery,
   HipsStatusDto,
   JobIdParam,
   PrefetchJobDto,
@@ -179,6 +180,41 @@ export function hipsRoutes(s: Pick<Services, "hips">) {
       responses: { 200: json(PrefetchJobDto), ...errors([401, 404, 409]) },
     }),
     async (c) => c.json(await hips.cancel(c.req.valid("param").id), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/cutout",
+      tags,
+      summary: "A picture of the stars around a position (offline)",
+      description: "A JPEG of the Tycho-2 stars the box has (the `tycho2` survey) around " +
+        "`ra` (hours), `dec`, `fov_deg` across the width: gnomonic, north up, east left, each " +
+        "star drawn by its brightness. Works with no internet; for image surveys use their tiles " +
+        "(a HiPS client with `base_url` from /hips/surveys). 503 without the index files.",
+      request: { query: CutoutQuery },
+      responses: {
+        200: { description: "The picture", content: { "image/jpeg": { schema: binary } } },
+        ...errors([400, 401]),
+        503: {
+          description: "No Tycho-2 index files installed",
+          content: { "application/json": { schema: ErrorEnvelope } },
+        },
+      },
+    }),
+    async (c) => {
+      const q = c.req.valid("query");
+      const bytes = await hips.cutout({
+        raDeg: q.ra * 15,
+        decDeg: q.dec,
+        fovDeg: q.fov_deg,
+        width: q.width,
+        height: q.height,
+      });
+      return new Response(bytes as Uint8Array<ArrayBuffer>, {
+        headers: { "content-type": "image/jpeg", "cache-control": "public, max-age=3600" },
+      });
+    },
   );
 
   fileRoutes(app, hips);

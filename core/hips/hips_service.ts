@@ -8,6 +8,8 @@
 import type { PrefetchJobDto, PrefetchRequest, SurveyDto } from "../schemas/hips.ts";
 import type { HipsStatusDto } from "../schemas/hips.ts";
 import type { z } from "zod";
+import { AppError } from "../../lib/errors.ts";
+import { cutoutRadiusDeg, type CutoutView, renderCutout } from "./cutout.ts";
 import type { PrefetchJobs } from "./prefetch.ts";
 import type { HipsFile, HipsSurveys } from "./surveys.ts";
 import type { Tycho2Survey } from "./tycho2_survey.ts";
@@ -37,6 +39,19 @@ export class HipsService {
   /** Resolves once the generated catalogue is built (or known unavailable): tests, benches. */
   async generatedReady(): Promise<void> {
     await this.#generated?.start();
+  }
+
+  /** A JPEG of the Tycho-2 stars around a position (cutout.ts); 503 without index files. */
+  async cutout(view: CutoutView): Promise<Uint8Array> {
+    const stars = await this.#generated?.cone(view.raDeg, view.decDeg, cutoutRadiusDeg(view));
+    if (!stars) {
+      throw new AppError(
+        503,
+        "unavailable",
+        "No star catalogue: install astrometry.net's Tycho-2 index files (Debian astrometry-data-tycho2-*)",
+      );
+    }
+    return renderCutout(view, stars);
   }
 
   file(survey: string, path: string): Promise<HipsFile> {

@@ -12,7 +12,7 @@
 import type { Logger } from "../../lib/log.ts";
 import { buildHipsCatalogIndex, type HipsCatalogIndex } from "../../lib/star_catalog/hips_index.ts";
 import type { SkyCatalog } from "../../lib/star_catalog/catalog.ts";
-import { type PackedStars, starAt } from "../../lib/star_catalog/packed.ts";
+import { type PackedStars, starAt, visitCone } from "../../lib/star_catalog/packed.ts";
 import { CONTENT_TYPES, dirOf } from "./address.ts";
 import { formatProperties } from "./properties.ts";
 
@@ -112,6 +112,19 @@ export class Tycho2Survey {
       this.#log.error("the Tycho-2 HiPS catalogue could not be built", { error: this.#error });
       return null;
     }
+  }
+
+  /** The stars within `radiusDeg` of a position, or null without index files. */
+  async cone(
+    raDeg: number,
+    decDeg: number,
+    radiusDeg: number,
+  ): Promise<{ raDeg: number; decDeg: number; magV: number }[] | null> {
+    const built = await this.start();
+    if (!built) return null;
+    const found: { raDeg: number; decDeg: number; magV: number }[] = [];
+    visitCone(built.stars, raDeg, decDeg, radiusDeg, (i) => found.push(starAt(built.stars, i)));
+    return found;
   }
 
   /** The file at `path` (relative to the survey root), or null when there is none. */

@@ -148,6 +148,16 @@ export const HipsStatusDto = z.object({
   }),
 });
 
+export const CutoutQuery = z.object({
+  ra: z.coerce.number().min(0).lt(24).describe("centre, J2000 hours"),
+  dec: z.coerce.number().min(-90).max(90).describe("centre, J2000 degrees"),
+  fov_deg: z.coerce.number().gt(0).max(60).describe("angle across the picture's width"),
+  width: z.coerce.number().int().min(16).max(2048).default(600),
+  height: z.coerce.number().int().min(16).max(2048).default(600),
+  survey: z.literal("tycho2").default("tycho2")
+    .describe("only the box's own stars are drawn; image surveys are used through their tiles"),
+});
+
 export const UpstreamChangedDto = z.object({
   survey: z.string(),
   online: z.boolean(),

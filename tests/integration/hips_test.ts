@@ -13,6 +13,7 @@ import { LogSink } from "../../lib/log.ts";
 import { assert, assertEquals, assertMatch } from "../_assert.ts";
 import { hipsUpstream } from "./_hips_upstream.ts";
 import { withServer } from "./_server.ts";
+import jpeg from "jpeg-js";
 
 const CENTRE = { raDeg: 56.75, decDeg: 24.12 }; // the Pleiades
 // A loopback answer takes milliseconds; 5 s leaves room for a busy machine while keeping the
@@ -266,5 +267,64 @@ Deno.test("hips: the Tycho-2 catalogue is a HiPS catalogue of real stars, offlin
       Math.abs(ra! - 57.2906) < 0.01 && Math.abs(dec! - 24.0534) < 0.01 && mag! < 4
     );
     assert(atlas, "Atlas is in the catalogue");
+
+    // The cutout for the framing view: Atlas where an independent projection puts it.
+    const cutout = await t.api(
+      "GET",
+      "/hips/cutout?ra=3.7833&dec=24.12&fov_deg=2&width=400&height=300",
+    );
+    assertEquals([cutout.status, cutout.headers.get("content-type")], [200, "image/jpeg"]);
+    const picture = jpeg.decode(new Uint8Array(await cutout.arrayBuffer()));
+    assertEquals([picture.width, picture.height], [400, 300]);
+    const [x, y] = gnomonicPixel(
+      { raDeg: 3.7833 * 15, decDeg: 24.12 },
+      2,
+      400,
+      300,
+      57.2906,
+      24.0534,
+    );
+    const at = (px: number, py: number) =>
+      picture.data[(Math.round(py) * 400 + Math.round(px)) * 4]!;
+    assert(at(x, y) > 200, `Atlas is bright at (${x.toFixed(1)}, ${y.toFixed(1)}): ${at(x, y)}`);
+    let sum = 0;
+    for (let i = 0; i < picture.data.length; i += 4) sum += picture.data[i]!;
+    assert(sum / (400 * 300) < 40, "the sky between the stars is dark");
+    for (const bad of ["fov_deg=0", "fov_deg=2&survey=dss2-color", "fov_deg=2&width=5000"]) {
+      const res = await t.api("GET", `/hips/cutout?ra=3.78&dec=24.1&${bad}`);
+      assertEquals(res.status, 400, bad);
+      await res.body?.cancel();
+    }
   });
 });
+
+/**
+ * Where (raDeg, decDeg) falls in a north-up, east-left gnomonic picture, by unit vectors (the
+ * box projects with the spherical-trigonometry form).
+ */
+function gnomonicPixel(
+  centre: { raDeg: number; decDeg: number },
+  fovDeg: number,
+  width: number,
+  height: number,
+  raDeg: number,
+  decDeg: number,
+): [number, number] {
+  const r = Math.PI / 180;
+  const v = (ra: number, dec: number) => [
+    Math.cos(dec * r) * Math.cos(ra * r),
+    Math.cos(dec * r) * Math.sin(ra * r),
+    Math.sin(dec * r),
+  ];
+  const c = v(centre.raDeg, centre.decDeg);
+  const east = [-Math.sin(centre.raDeg * r), Math.cos(centre.raDeg * r), 0];
+  const north = [
+    c[1]! * east[2]! - c[2]! * east[1]!,
+    c[2]! * east[0]! - c[0]! * east[2]!,
+    c[0]! * east[1]! - c[1]! * east[0]!,
+  ];
+  const p = v(raDeg, decDeg);
+  const dot = (a: number[], b: number[]) => a[0]! * b[0]! + a[1]! * b[1]! + a[2]! * b[2]!;
+  const k = width / 2 / Math.tan(fovDeg * r / 2);
+  return [width / 2 - dot(p, east) / dot(p, c) * k, height / 2 - dot(p, north) / dot(p, c) * k];
+}
