@@ -6,7 +6,8 @@
  * the failures a box meets in the field: `slow` (answers after `slowMs`, or never if the client
  * gives up first), `error` (500 to
  * everything), `portal` (a hotel Wi-Fi's login page with 200 for every URL), `down` (the
- * listener closed: connection refused). It counts the requests it answered.
+ * listener closed: connection refused). It counts every request it receives, and per path the
+ * ones it answered with the file.
  */
 import { dirname, join } from "node:path";
 import jpeg from "jpeg-js";
@@ -20,8 +21,10 @@ export interface HipsUpstream extends AsyncDisposable {
   root: string;
   mode: UpstreamMode;
   slowMs: number;
-  /** Requests answered per path (relative to the survey root). */
+  /** Requests answered with the file, per path (relative to the survey root). */
   hits: Map<string, number>;
+  /** Every request received, whatever became of it. */
+  requests: number;
   /** Paths of the tiles written, with their bytes. */
   tiles: Map<string, Uint8Array>;
   down(): Promise<void>;
@@ -95,6 +98,7 @@ export async function hipsUpstream(o: UpstreamOptions): Promise<HipsUpstream> {
     mode: "ok",
     slowMs: 60_000,
     hits,
+    requests: 0,
     tiles,
     async down() {
       await server?.shutdown();
@@ -117,6 +121,7 @@ export async function hipsUpstream(o: UpstreamOptions): Promise<HipsUpstream> {
     const path = decodeURIComponent(new URL(request.url).pathname);
     if (!path.startsWith(prefix) || path.includes("..")) return new Response("no", { status: 404 });
     const rel = path.slice(prefix.length);
+    self.requests++;
     if (self.mode === "slow") {
       // Until the client gives up (its timeout) or slowMs, whichever is first.
       await new Promise<void>((resolve) => {
@@ -130,6 +135,8 @@ export async function hipsUpstream(o: UpstreamOptions): Promise<HipsUpstream> {
         }, self.slowMs);
         request.signal.addEventListener("abort", onAbort, { once: true });
       });
+      // The client gave up: nothing is answered (nor counted as served).
+      if (request.signal.aborted) return new Response(null, { status: 499 });
     }
     if (self.mode === "error") return new Response("internal trouble", { status: 500 });
     if (self.mode === "portal") {
