@@ -78,12 +78,16 @@ interface Running {
   job: PrefetchJobDto;
   abort: AbortController;
   startedMs: number;
+  /** Settles once the job's end is saved (and published). */
+  ended: PromiseWithResolvers<void>;
 }
 
 export class PrefetchJobs {
   readonly #o: PrefetchOptions;
   readonly #queue: string[] = [];
   #running: Running | null = null;
+  /** Queued jobs cancelled after the loop took them off the queue, before they ran. */
+  readonly #cancelled = new Set<string>();
   #loop: Promise<void> | null = null;
   #closing = false;
 
@@ -204,13 +208,17 @@ export class PrefetchJobs {
 
   async cancel(id: string): Promise<PrefetchJobDto> {
     const job = await this.get(id);
-    if (this.#running?.job.id === id) {
-      this.#running.abort.abort();
-      await this.#loop;
+    const running = this.#running;
+    if (running?.job.id === id) {
+      running.abort.abort();
+      // This job's end only: the loop goes on with the next queued job.
+      await running.ended.promise;
       return await this.#o.repo.get(id);
     }
     if (job.state !== "queued") throw conflict(`Prefetch job ${id} is ${job.state}`);
-    this.#queue.splice(this.#queue.indexOf(id), 1);
+    const at = this.#queue.indexOf(id);
+    if (at >= 0) this.#queue.splice(at, 1);
+    else this.#cancelled.add(id); // the loop holds it: reading it before it starts it
     const cancelled = {
       ...job,
       state: "cancelled" as const,
@@ -235,6 +243,7 @@ export class PrefetchJobs {
       while (this.#queue.length > 0 && !this.#closing) {
         const id = this.#queue.shift()!;
         const job = await this.#o.repo.get(id).catch(() => null);
+        if (this.#cancelled.delete(id)) continue;
         if (job && job.state === "queued") await this.#run(job);
       }
     })().catch((err) => {
@@ -246,10 +255,24 @@ export class PrefetchJobs {
   }
 
   async #run(queued: PrefetchJobDto): Promise<void> {
-    const { surveys, bus, log, clock } = this.#o;
-    const job: PrefetchJobDto = { ...queued, state: "running", done: 0, failed: 0, message: null };
-    const run: Running = { job, abort: new AbortController(), startedMs: clock.now() };
+    const run: Running = {
+      job: { ...queued, state: "running", done: 0, failed: 0, message: null },
+      abort: new AbortController(),
+      startedMs: this.#o.clock.now(),
+      ended: Promise.withResolvers<void>(),
+    };
     this.#running = run;
+    try {
+      await this.#work(run);
+    } finally {
+      if (this.#running === run) this.#running = null;
+      run.ended.resolve();
+    }
+  }
+
+  async #work(run: Running): Promise<void> {
+    const { surveys, bus, log, clock } = this.#o;
+    const job = run.job;
     const files = jobFiles(job.request);
     job.total = files.length;
     let next = 0;

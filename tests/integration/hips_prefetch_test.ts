@@ -137,6 +137,74 @@ Deno.test("hips prefetch: an upstream that goes away fails the job; posted again
   }, { configToml: config(upstream.url) });
 });
 
+Deno.test("hips prefetch: a queued job and a running one are cancelled; the next job goes on", async () => {
+  await using upstream = await hipsUpstream({
+    centre: CENTRE,
+    radiusDeg: 1.5,
+    orders: [3, 4, 5, 6, 7],
+  });
+  // Every file takes a second: a job of this disc takes tens of seconds with 4 in flight.
+  upstream.mode = "slow";
+  upstream.slowMs = 1000;
+  await withServer(async (t) => {
+    const events = await t.events("hips.*");
+    const [a, b, c] = [
+      await t.json<Job>("POST", "/hips/prefetch", request(1.5, 7)),
+      await t.json<Job>("POST", "/hips/prefetch", request(1.5, 7)),
+      await t.json<Job>("POST", "/hips/prefetch", request(1.5, 7)),
+    ];
+    const cancel = async (id: string) => {
+      const res = await t.api("POST", `/hips/prefetch/${id}/cancel`);
+      assertEquals(res.status, 200);
+      return await res.json() as Job;
+    };
+    // c waits behind a and b: cancelled where it stands, never run.
+    const cancelledC = await cancel(c.id);
+    assertEquals([cancelledC.state, cancelledC.done, cancelledC.message], [
+      "cancelled",
+      0,
+      "cancelled before it ran",
+    ]);
+
+    await events.waitFor("hips.prefetch_progress", (d) => d.id === a.id && d.state === "running");
+    const cancelledA = await cancel(a.id);
+    assertEquals(cancelledA.state, "cancelled");
+    assertMatch(cancelledA.message ?? "", /^cancelled with \d+ of \d+ files on the box$/);
+    // The answer came at a's end, not at the end of b, which the box takes up next.
+    const bNow = await t.json<Job>("GET", `/hips/prefetch/${b.id}`);
+    assert(["queued", "running"].includes(bNow.state), `b is ${bNow.state}`);
+    await events.waitFor(
+      "hips.prefetch_progress",
+      (d) => d.id === b.id && d.state === "running",
+      30_000,
+    );
+    assertEquals((await cancel(b.id)).state, "cancelled");
+
+    for (const id of [a.id, b.id, c.id]) {
+      const end = await events.waitFor("hips.prefetch_finished", (d) => d.id === id);
+      assertEquals((end.data as unknown as Job).state, "cancelled");
+      assertEquals(
+        events.ofType("hips.prefetch_finished").filter((e) => (e.data as unknown as Job).id === id)
+          .length,
+        1,
+        "one end per job",
+      );
+    }
+    const again = await t.api("POST", `/hips/prefetch/${a.id}/cancel`);
+    assertEquals(again.status, 409);
+    await again.body?.cancel();
+    const { jobs } = await t.json<{ jobs: Job[] }>("GET", "/hips/prefetch");
+    assertEquals(jobs.map((j) => j.state), ["cancelled", "cancelled", "cancelled"]);
+    assertEquals(
+      (await t.json<{ prefetch: { running: Job | null; queued: number } }>(
+        "GET",
+        "/hips/status",
+      )).prefetch,
+      { running: null, queued: 0 },
+    );
+  }, { configToml: config(upstream.url) });
+});
+
 interface Box {
   child: Deno.ChildProcess;
   url: string;
