@@ -154,6 +154,8 @@ Deno.test("hips: the layout rules are 400s naming the segment; surveys and route
         "/api/v1/hips/surveys",
         "/api/v1/hips/prefetch",
         "/api/v1/hips/prefetch/{id}",
+        "/api/v1/hips/prefetch/{id}/cancel",
+        "/api/v1/hips/cutout",
         "/api/v1/hips/{survey}/{file}",
         "/api/v1/hips/{survey}/{norder}/{file}",
         "/api/v1/hips/{survey}/{norder}/{dir}/{tile}",

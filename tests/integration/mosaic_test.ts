@@ -235,3 +235,45 @@ Deno.test("mosaic: near the pole without a rotator the box warns, and saved mosa
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("mosaic: without a camera in the profile the status says why, and the field must be given", async () => {
+  await withServer(async (t) => {
+    const active = await t.json<
+      { id: string; name: string; site: unknown; optics: unknown; devices: object }
+    >("GET", "/profiles/active");
+    const update = await t.api("PUT", `/profiles/${active.id}`, {
+      name: active.name,
+      site: active.site,
+      optics: active.optics,
+      devices: { ...active.devices, camera: null },
+    });
+    assertEquals(update.status, 200, await update.text());
+
+    const status = await t.json<
+      { field: unknown; field_unavailable: string | null; max_panels: number }
+    >("GET", "/mosaic/status");
+    assertEquals([status.field, status.field_unavailable, status.max_panels], [
+      null,
+      "the active profile has no camera",
+      100,
+    ]);
+    const field = await t.api("GET", "/mosaic/field");
+    const conflict = await field.json();
+    assertEquals([field.status, conflict.error.code], [409, "conflict"]);
+    assert(conflict.error.message.includes("no camera"), conflict.error.message);
+
+    const request = { name: "M31", center: M31, rows: 2, cols: 2 };
+    const refused = await t.api("POST", "/mosaic/preview", request);
+    const body = await refused.json();
+    assertEquals(refused.status, 400);
+    assertEquals(body.error.details.issues, [{
+      field: "body.field",
+      reason: "not given, and the active profile has no camera",
+    }]);
+    const given = await t.json<Mosaic>("POST", "/mosaic/preview", {
+      ...request,
+      field: { width_deg: 1.5, height_deg: 1 },
+    });
+    assertEquals([given.field.source, given.panels.length], ["given", 4]);
+  });
+});
