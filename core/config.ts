@@ -460,6 +460,7 @@ function defaultConfigText(token: string): string {
     "# Park the mount before stopping (SIGTERM, shutdown and reboot from the phone).",
     `# park_on_shutdown = ${d.system.park_on_shutdown}`,
     `# park_timeout_s = ${d.system.park_timeout_s}`,
+    "",
     "[hips]",
     "# Sky survey tiles for the framing view (/api/v1/hips/...). Local copies: one folder per",
     "# survey (with its properties file) under mirror_dir. Upstream surveys go through a cache.",

@@ -315,6 +315,7 @@ export const EVENT_CATALOGUE = {
     description: "A shutdown or reboot was requested: the box parks (if configured), finishes " +
       "the frame being written and closes the database, then goes down",
     schema: z.object({ action: z.enum(POWER_ACTIONS) }),
+  },
   "mosaic.saved": {
     delivery: "discrete",
     description: "A mosaic was saved",
