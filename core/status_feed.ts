@@ -114,7 +114,8 @@ export class StatusFeed {
     }
     // Transitions are published at once; the status itself is rate-limited per device.
     this.#transitions(kind);
-    const sinceMs = Date.now() - (this.#lastPublishMs.get(kind) ?? 0);
+    // Pacing runs on the monotonic clock, like the timers that defer it.
+    const sinceMs = performance.now() - (this.#lastPublishMs.get(kind) ?? -Infinity);
     if (sinceMs >= this.#o.minGapMs) return this.#publishStatus(kind);
     if (this.#deferred.has(kind)) return;
     this.#deferred.set(
@@ -137,7 +138,7 @@ export class StatusFeed {
   }
 
   #publishStatus(kind: DeviceKind): void {
-    this.#lastPublishMs.set(kind, Date.now());
+    this.#lastPublishMs.set(kind, performance.now());
     const h = this.#hub;
     switch (kind) {
       case "camera": {
