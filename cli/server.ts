@@ -14,6 +14,7 @@ import { rigOwner, type RigRoutine } from "../core/rig_owner.ts";
 import type { Services } from "../core/services.ts";
 import { fieldOfView } from "../core/solver/profile_scale.ts";
 import { StatusFeed } from "../core/status_feed.ts";
+import { GuideStepLog } from "../core/guiding/guide_steps.ts";
 import { CatalogRepository } from "../core/store/catalog.ts";
 import { openDatabase } from "../core/store/db.ts";
 import { applyStagedRestore } from "../core/sync/restore.ts";
@@ -146,8 +147,10 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     scheduler: automation.scheduler,
     fetch: o.fetch,
   });
+  const guideSteps = new GuideStepLog({ hub: rig.hub, bus: ctx.bus, clock });
   const services: Services = box = {
     config: o.config,
+    guideSteps,
     dataDir: o.dataDir,
     clock,
     bus: ctx.bus,
@@ -188,6 +191,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
 
   await rig.profiles.start();
   feed.start();
+  guideSteps.start();
   if (o.config.safety.enabled) automation.safety.start();
   // Before listening, so no frame can arrive before the saved stack is back.
   await imaging.livestack.load();
@@ -247,6 +251,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       log.info("shutting down");
       ws.close();
       feed.stop();
+      guideSteps.stop();
       await alpaca?.close();
       // Aborts the request in flight; every confirmed step is already committed (resumable).
       await sync.stop();

@@ -16,6 +16,7 @@ import { STATUS_EVENT_SCHEMAS } from "./schemas/status_events.ts";
 import { SyncProgressDto, SyncState } from "./schemas/sync.ts";
 import { POWER_ACTIONS } from "./schemas/system.ts";
 import { PrefetchJobDto, UpstreamChangedDto } from "./schemas/hips.ts";
+import { GuideStepDto } from "./schemas/guider.ts";
 
 export { ALERT_LEVELS } from "../devices/rig.ts";
 export type { AlertLevel } from "../devices/rig.ts";
@@ -70,6 +71,14 @@ export const EVENT_CATALOGUE = {
       rms_total: z.number().nullable(),
       star: z.object({ x: z.number(), y: z.number(), snr: z.number() }).nullable(),
     }),
+  },
+  "guiding.step": {
+    delivery: "status",
+    // A phone that keeps up gets every step; a slow one the latest (it may drop steps, never
+    // stall). Not replayed: the graph's first paint comes from GET /guiding/history.
+    replay: false,
+    description: "One guide step (about 1 Hz while guiding): RA/Dec error, pulses, star",
+    schema: GuideStepDto,
   },
   "guiding.state_changed": {
     delivery: "discrete",

@@ -10,7 +10,15 @@ import { AppError, deviceFault, DeviceTimeoutError } from "../lib/errors.ts";
 import type { DeviceKind } from "./device.ts";
 import { deadlineFor } from "./timeouts.ts";
 
-const PASS_THROUGH = new Set(["status", "onStatus", "onLost", "kind", "info", "capabilities"]);
+const PASS_THROUGH = new Set([
+  "status",
+  "onStatus",
+  "onLost",
+  "onGuideStep",
+  "kind",
+  "info",
+  "capabilities",
+]);
 
 export type FaultListener = (what: string, error: AppError) => void;
 
