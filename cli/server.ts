@@ -15,6 +15,7 @@ import type { Services } from "../core/services.ts";
 import { fieldOfView } from "../core/solver/profile_scale.ts";
 import { StatusFeed } from "../core/status_feed.ts";
 import { GuideStepLog } from "../core/guiding/guide_steps.ts";
+import { CoolerService } from "../core/cooler/cooler_service.ts";
 import { CatalogRepository } from "../core/store/catalog.ts";
 import { openDatabase } from "../core/store/db.ts";
 import { applyStagedRestore } from "../core/sync/restore.ts";
@@ -124,8 +125,16 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     resolveTarget: (name) => catalog.resolveTarget(name),
     owner,
   });
+  const cooler = new CoolerService({
+    hub: rig.hub,
+    bus: ctx.bus,
+    clock,
+    log: logs.logger("cooler"),
+    stepMs: o.config.devices.cooler_ramp_step_s * 1000,
+  });
   const automation = composeAutomation(ctx, {
     hub: rig.hub,
+    cooler,
     imaging: imaging.imaging,
     exposures: imaging.exposures,
     catalog,
@@ -192,6 +201,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   await rig.profiles.start();
   feed.start();
   guideSteps.start();
+  cooler.start();
   if (o.config.safety.enabled) automation.safety.start();
   // Before listening, so no frame can arrive before the saved stack is back.
   await imaging.livestack.load();
@@ -267,6 +277,8 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       // The run stays resumable: its checkpoint is kept and it is marked interrupted.
       await automation.scheduler.stop();
       await automation.sequencer.stop();
+      // After the runs whose cool_down or warm_up may be ramping through it.
+      cooler.stop();
       await solving.polarAlignment.close();
       // After the sequencer (whose run may be centring): stops the slew, exposure and solve.
       await solving.centering.close();

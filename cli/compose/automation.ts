@@ -8,6 +8,7 @@ import { frameFigures } from "../../core/camera/frame_analysis.ts";
 import type { ExposureService } from "../../core/camera/exposure_service.ts";
 import type { CatalogService } from "../../core/catalog/catalog_service.ts";
 import type { CenteringService } from "../../core/centering/centering_service.ts";
+import type { CoolerControl } from "../../core/cooler/cooler_service.ts";
 import type { WorkerPool } from "../../core/imaging/worker_pool.ts";
 import type { RigRoutine } from "../../core/rig_owner.ts";
 import { SafetyMonitor } from "../../core/safety/safety_monitor.ts";
@@ -19,6 +20,8 @@ import { type BoxContext, CAMERA_DEFAULTS } from "./context.ts";
 
 export interface AutomationNeeds {
   hub: Rig;
+  /** The camera's cooler: cool_down, warm_up and the plans' procedures ramp through it. */
+  cooler: CoolerControl;
   imaging: WorkerPool;
   exposures: ExposureService;
   catalog: CatalogService;
@@ -64,6 +67,7 @@ export function composeAutomation(ctx: BoxContext, needs: AutomationNeeds) {
     dataDir,
     filePattern: config.storage.file_pattern,
     defaults: CAMERA_DEFAULTS,
+    cooler: needs.cooler,
     hooks: {
       resolveTarget,
       analyzeFrame: async (frame) => {
@@ -83,6 +87,7 @@ export function composeAutomation(ctx: BoxContext, needs: AutomationNeeds) {
     log: logs.logger("scheduler"),
     db,
     sequencer,
+    cooler: needs.cooler,
     resolveTarget,
     mayStart,
   });

@@ -19,6 +19,7 @@ import type { SettleParams } from "../../devices/guider.ts";
 import type { SequencerHooks } from "./context.ts";
 import type { InstructionRegistry } from "./instructions/registry.ts";
 import { SequencerService } from "./service.ts";
+import { CoolerService } from "../cooler/cooler_service.ts";
 
 export class CountingGuider extends SimGuider {
   dithers = 0;
@@ -35,6 +36,7 @@ export interface TestRig {
   db: Database;
   dataDir: string;
   service: SequencerService;
+  cooler: CoolerService;
   events: WsEvent[];
   guider(): CountingGuider;
   of<T extends EventType>(type: T): EventPayload<T>[];
@@ -70,10 +72,13 @@ export async function testRig(
   const hub = new DeviceHub({ registry, bus, clock, log: logs.logger("hub") });
   const dataDir = await Deno.makeTempDir({ prefix: "openskylab-seq-" });
   const db = await openDatabase(dataDir);
+  const cooler = new CoolerService({ hub, bus, clock, log: logs.logger("cooler") });
+  cooler.start();
   const service = new SequencerService({
     hub,
     bus,
     clock,
+    cooler,
     log: logs.logger("sequencer"),
     db,
     dataDir,
@@ -116,6 +121,7 @@ export async function testRig(
     db,
     dataDir,
     service,
+    cooler,
     events,
     guider: () => guider!,
     of: <T extends EventType>(type: T) =>
@@ -129,6 +135,7 @@ export async function testRig(
     },
     async close() {
       await service.stop();
+      cooler.stop();
       await hub.close();
       await db.close();
       await Deno.remove(dataDir, { recursive: true });

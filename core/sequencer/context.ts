@@ -13,6 +13,7 @@ import type { Logger } from "../../lib/log.ts";
 import type { Database } from "../store/db.ts";
 import type { ResolveTarget } from "./instructions/kind.ts";
 import type { InstructionRegistry } from "./instructions/registry.ts";
+import type { CoolerControl } from "../cooler/cooler_service.ts";
 
 export interface SequencerHooks {
   /** Catalog lookup of a target named without coordinates (J2000 hours / degrees). */
@@ -41,6 +42,8 @@ export interface SequencerContext {
   dataDir: string;
   filePattern: string;
   defaults: { gain: number; offset: number };
+  /** The box's cooler service: cool_down and warm_up ramp through it, as the API does. */
+  cooler: CoolerControl;
   hooks: SequencerHooks;
   /** The instruction kinds the run knows (default: the box's registry). */
   instructions?: InstructionRegistry;

@@ -73,7 +73,7 @@ export class SequenceRun implements WalkHost {
     this.#checkpoint = structuredClone(checkpoint);
     this.#cursor = cursorOf(this.program, checkpoint);
     this.#savedCursor = JSON.stringify(this.#cursor);
-    this.#rig = new RigActions(ctx.hub, ctx.clock);
+    this.#rig = new RigActions(ctx.hub, ctx.clock, ctx.cooler);
     this.#repo = new SequenceRepository(ctx.db, { clock: ctx.clock });
     this.#startedMs = ctx.clock.now();
   }
