@@ -160,6 +160,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   const services: Services = box = {
     config: o.config,
     guideSteps,
+    cooler,
     dataDir: o.dataDir,
     clock,
     bus: ctx.bus,
@@ -186,7 +187,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     ...framing,
   };
 
-  const feed = new StatusFeed(rig.hub, ctx.bus);
+  const feed = new StatusFeed(rig.hub, ctx.bus, { coolerRamp: cooler });
   const ws = new WsHub(ctx.bus, logs.logger("ws"));
   const app = createApp({
     groups: apiGroups(services, version),
