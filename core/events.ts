@@ -17,6 +17,7 @@ import { SyncProgressDto, SyncState } from "./schemas/sync.ts";
 import { POWER_ACTIONS } from "./schemas/system.ts";
 import { PrefetchJobDto, UpstreamChangedDto } from "./schemas/hips.ts";
 import { GuideStepDto } from "./schemas/guider.ts";
+import { SequencerStatusDto } from "./schemas/sequence.ts";
 
 export { ALERT_LEVELS } from "../devices/rig.ts";
 export type { AlertLevel } from "../devices/rig.ts";
@@ -95,6 +96,13 @@ export const EVENT_CATALOGUE = {
       filter: z.string().nullable(),
       description: z.string(),
     }),
+  },
+  "sequencer.progress": {
+    delivery: "status",
+    description: "The sequence run's status as GET /sequencer/status gives it (state, current " +
+      "instruction and its frames, frame n of the plan, elapsed, ETA), on every change and at " +
+      "its end",
+    schema: SequencerStatusDto,
   },
   "sequencer.frame_saved": {
     delivery: "discrete",

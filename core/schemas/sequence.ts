@@ -182,11 +182,20 @@ export const SequencerStatusDto = z.object({
     target: z.string().nullable(),
     filter: z.string().nullable(),
   }).nullable(),
+  instruction: z.object({
+    path: z.array(z.number()).describe(
+      "where it stands in the instruction list: its index at each depth (a compiled sequence's " +
+        "list for targets and options)",
+    ),
+    kind: z.string().describe("the instruction kind: capture, slew, cool_down, autofocus …"),
+    frames: z.object({ n: z.number().describe("frames done"), of: z.number() }).nullable()
+      .describe("this instruction's frames (this repetition); null when it takes none"),
+  }).nullable().describe("the instruction running now, whether or not it takes frames"),
   frame: z.object({ n: z.number().describe("frames done"), of: z.number() }),
   elapsed_s: z.number(),
   eta_s: z.number().nullable().describe("seconds left by the plan with measured overheads"),
   paused_reason: z.string().nullable(),
-  message: z.string().nullable(),
+  message: z.string().nullable().describe("what the run is doing now (cooling, slewing …)"),
 });
 export type SequencerStatusDto = z.infer<typeof SequencerStatusDto>;
 
