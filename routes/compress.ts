@@ -93,7 +93,15 @@ export function compress(options: CompressOptions = {}): MiddlewareHandler {
       },
     });
     if (ended && headBytes < threshold) {
-      c.res = new Response(body, answer);
+      // Whole and short: sent with its length, not chunked, so an answer given before the
+      // request body was read (a 413) still reaches a client the server then hangs up on.
+      const whole = new Uint8Array(headBytes);
+      let at = 0;
+      for (const chunk of head) {
+        whole.set(chunk, at);
+        at += chunk.length;
+      }
+      c.res = new Response(whole, answer);
       return;
     }
     c.res = new Response(
