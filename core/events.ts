@@ -17,7 +17,7 @@ import { SyncProgressDto, SyncState } from "./schemas/sync.ts";
 import { POWER_ACTIONS } from "./schemas/system.ts";
 import { PrefetchJobDto, UpstreamChangedDto } from "./schemas/hips.ts";
 import { GuideStepDto } from "./schemas/guider.ts";
-import { SequencerStatusDto } from "./schemas/sequence.ts";
+import { SequencerStatusDto } from "./schemas/sequencer_status.ts";
 
 export { ALERT_LEVELS } from "../devices/rig.ts";
 export type { AlertLevel } from "../devices/rig.ts";
