@@ -188,7 +188,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   };
 
   const feed = new StatusFeed(rig.hub, ctx.bus, { coolerRamp: cooler });
-  const ws = new WsHub(ctx.bus, logs.logger("ws"));
+  const ws = new WsHub(ctx.bus, logs.logger("ws"), {}, () => ctx.clock.now());
   const app = createApp({
     groups: apiGroups(services, version),
     log,

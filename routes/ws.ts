@@ -28,6 +28,7 @@ import type { EventType, WsEvent } from "../core/events.ts";
 import { MAX_WS_MESSAGE_BYTES, WsClientMessage } from "../core/schemas/ws.ts";
 import type { WsControlFrame, WsControlType } from "../core/schemas/ws.ts";
 import type { Logger } from "../lib/log.ts";
+import { systemClock } from "../lib/clock.ts";
 import { parseTopics, TopicSet } from "./ws_topics.ts";
 
 export { parseTopics, TopicSet };
@@ -77,7 +78,7 @@ export class WsHub {
   #sent = 0;
   readonly #clock: () => number;
 
-  constructor(bus: EventBus, log: Logger, options: WsHubOptions = {}, now = () => Date.now()) {
+  constructor(bus: EventBus, log: Logger, options: WsHubOptions = {}, now = systemClock.now) {
     this.#clock = now;
     this.#log = log;
     this.#opts = {
