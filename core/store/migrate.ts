@@ -17,6 +17,7 @@ import { camelCaseDriverOptions } from "./migrations/008_camel_case_driver_optio
 import { sync } from "./migrations/009_sync.ts";
 import { mosaics } from "./migrations/010_mosaics.ts";
 import { hips } from "./migrations/011_hips.ts";
+import { telemetry } from "./migrations/012_telemetry.ts";
 import type { DB } from "./schema.ts";
 
 export interface Migration {
@@ -40,6 +41,7 @@ export const MIGRATIONS: readonly Migration[] = [
   sync,
   mosaics,
   hips,
+  telemetry,
 ];
 
 /** The database was written by software that knows a schema this build does not. */
