@@ -32,12 +32,13 @@ import { createApp } from "../routes/app.ts";
 import { WsHub } from "../routes/ws.ts";
 import { composeAutomation } from "./compose/automation.ts";
 import type { BoxContext } from "./compose/context.ts";
-import { apiGroups, startAlpaca } from "./compose/http.ts";
+import { apiGroups, rootGroups, startAlpaca } from "./compose/http.ts";
 import { composeImaging } from "./compose/imaging.ts";
 import { composeFraming } from "./compose/framing.ts";
 import { composeRig } from "./compose/rig.ts";
 import { composeSolving } from "./compose/solving.ts";
 import { composeSync } from "./compose/sync.ts";
+import { composeTelemetry, sequenceControl } from "./compose/telemetry.ts";
 
 export interface ServerOptions {
   config: Config;
@@ -108,7 +109,11 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   const power = Promise.withResolvers<PowerAction>();
 
   const rig = composeRig(ctx);
-  const imaging = composeImaging(ctx, rig.hub);
+  // First: every imaging part asks its disk guard before it starts a frame.
+  const { telemetry } = composeTelemetry(ctx, version);
+  const imaging = composeImaging(ctx, rig.hub, {
+    mayStartExposure: () => telemetry.guard.requireSpace(),
+  });
   const catalog = new CatalogService({
     repository: new CatalogRepository(ctx.db),
     dataDir: o.dataDir,
@@ -140,6 +145,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     catalog,
     centering: () => box!.centering,
     owner,
+    mayStart: () => telemetry.guard.refusal(),
   });
   const sync = composeSync(ctx, {
     hub: rig.hub,
@@ -157,6 +163,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     fetch: o.fetch,
   });
   const guideSteps = new GuideStepLog({ hub: rig.hub, bus: ctx.bus, clock });
+  telemetry.guard.setSequenceControl(sequenceControl(automation.sequencer));
   const services: Services = box = {
     config: o.config,
     guideSteps,
@@ -169,6 +176,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     catalog,
     sync,
     license: new LicenseService(),
+    telemetry,
     ...rig,
     ...imaging,
     ...solving,
@@ -191,6 +199,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   const ws = new WsHub(ctx.bus, logs.logger("ws"), {}, () => ctx.clock.now());
   const app = createApp({
     groups: apiGroups(services, version),
+    rootGroups: rootGroups(services),
     log,
     token: o.config.auth.token,
     trustedNetworks: o.config.server.trusted_networks,
@@ -215,6 +224,8 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   // Reads the cache's totals and takes up interrupted prefetch jobs; the Tycho-2 catalogue
   // builds in the background.
   await framing.hips.start();
+  // A first sample before listening, so /telemetry and /metrics answer from the start.
+  await telemetry.start();
 
   const server = Deno.serve({
     port: o.port,
@@ -304,6 +315,8 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       await rig.indiServer.stop();
       await catalog.close();
       await firstBoot.flush();
+      // Writes the history's last minute; after everything that may still raise an alert.
+      await telemetry.stop();
       await ctx.db.close();
       log.info("stopped cleanly");
     })();

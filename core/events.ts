@@ -18,6 +18,7 @@ import { POWER_ACTIONS } from "./schemas/system.ts";
 import { PrefetchJobDto, UpstreamChangedDto } from "./schemas/hips.ts";
 import { GuideStepDto } from "./schemas/guider.ts";
 import { SequencerStatusDto } from "./schemas/sequencer_status.ts";
+import { TelemetryDto } from "./schemas/telemetry.ts";
 
 export { ALERT_LEVELS } from "../devices/rig.ts";
 export type { AlertLevel } from "../devices/rig.ts";
@@ -332,6 +333,11 @@ export const EVENT_CATALOGUE = {
     description: "A shutdown or reboot was requested: the box parks (if configured), finishes " +
       "the frame being written and closes the database, then goes down",
     schema: z.object({ action: z.enum(POWER_ACTIONS) }),
+  },
+  "telemetry.update": {
+    delivery: "status",
+    description: "The box's health: temperature, throttling, memory, disk, Wi-Fi, every 10 s",
+    schema: TelemetryDto,
   },
   "mosaic.saved": {
     delivery: "discrete",

@@ -39,6 +39,8 @@ import { sequencesRoutes } from "../../routes/sequences.ts";
 import { solverRoutes } from "../../routes/solver.ts";
 import { syncRoutes } from "../../routes/sync.ts";
 import { systemRoutes } from "../../routes/system.ts";
+import { metricsRoutes } from "../../routes/metrics.ts";
+import { telemetryRoutes } from "../../routes/telemetry.ts";
 import { templatesRoutes } from "../../routes/templates.ts";
 import { weatherRoutes } from "../../routes/weather.ts";
 import { KvRepository } from "../../core/store/kv.ts";
@@ -100,7 +102,13 @@ export function apiGroups(s: Services, version: string): RouteGroup[] {
     { prefix: "/license", router: licenseRoutes(s) },
     { prefix: "/mosaic", router: mosaicRoutes(s) },
     { prefix: "/hips", router: hipsRoutes(s) },
+    { prefix: "/telemetry", router: telemetryRoutes(s) },
   ];
+}
+
+/** Groups outside /api/v1, behind the same auth: Prometheus scrapes /metrics by convention. */
+export function rootGroups(s: Services): RouteGroup[] {
+  return [{ prefix: "/metrics", router: metricsRoutes(s) }];
 }
 
 export interface AlpacaOptions {

@@ -27,6 +27,8 @@ export interface ExposureServiceOptions {
   defaults: { gain: number; offset: number };
   /** Runs the star analysis of each saved frame (the imaging worker pool); absent: inline. */
   analysis?: TaskRunner;
+  /** Throws when no exposure may start now (the data disk below its reserve: 507). */
+  mayStart?: () => void;
 }
 
 interface Running {
@@ -57,6 +59,7 @@ export class ExposureService {
 
   /** Validates and starts an exposure; resolves with the id the frame will have. */
   start(params: ExposureParams): { frameId: string; done: Promise<void> } {
+    this.#o.mayStart?.();
     const camera = this.#o.hub.device("camera");
     if (this.#running || camera.status().exposure.state !== "idle") {
       throw conflict("An exposure is already running; abort it first", {
