@@ -60,10 +60,10 @@ export function composeTelemetry(ctx: BoxContext, version: string) {
 /** What the disk guard may do to the sequencer: pause the running run, resume that same run. */
 export function sequenceControl(sequencer: SequencerService): SequenceControl {
   return {
-    pause() {
+    pause(reason) {
       const status = sequencer.status();
       if (status.state !== "running" || status.run_id === null) return null;
-      sequencer.pause();
+      sequencer.pause(reason);
       return status.run_id;
     },
     resume(runId) {

@@ -135,7 +135,10 @@ export class DiskGuard {
     };
     this.#o.log.warn("data disk state changed", { from: previous, to: next, ...details });
     if (next === "reserve") {
-      const runId = this.#control?.pause("the data disk is below its reserve") ?? null;
+      const runId = this.#control?.pause(
+        `the data disk has ${free} free, below its ${formatBytes(this.reserveBytes)} reserve; ` +
+          "it resumes by itself once space is freed",
+      ) ?? null;
       if (runId !== null) this.#pausedRunId = runId;
       this.#o.bus.publish("alert", {
         level: "critical",

@@ -60,7 +60,10 @@ Deno.test("disk guard: ok → low → reserve → freed, with alerts and the seq
   t.setFree(99);
   await t.guard.check();
   assertEquals(t.guard.state, "reserve");
-  assertEquals(t.calls, ["pause the data disk is below its reserve"]);
+  assertEquals(t.calls, [
+    "pause the data disk has 99.0 MiB free, below its 100 MiB reserve; it resumes by itself " +
+    "once space is freed",
+  ]);
   assertEquals(t.alerts.at(-1)?.level, "critical");
   assert(t.guard.pausedSequence);
   const err = assertThrows(() => t.guard.requireSpace()) as AppError;
@@ -93,7 +96,7 @@ Deno.test("disk guard: with no sequence running nothing is resumed later", async
   assert(!t.guard.pausedSequence);
   t.setFree(500);
   await t.guard.check();
-  assertEquals(t.calls, ["pause the data disk is below its reserve"]);
+  assertEquals(t.calls.length, 1);
 });
 
 Deno.test("disk guard: thresholds must be ordered", () => {
