@@ -213,7 +213,7 @@ Deno.test({
       );
       await until(
         "two sequence frames",
-        async () => ws!.ofType("sequencer.frame_saved").length >= 2,
+        () => Promise.resolve(ws!.ofType("sequencer.frame_saved").length >= 2),
       );
       await fill(box, 12 * MIB);
       await until(
@@ -240,7 +240,7 @@ Deno.test({
       await Deno.remove(join(box.data, "ballast"));
       await until(
         "the sequence running again",
-        async () => ws!.ofType("sequencer.frame_saved").length > framesAtPause,
+        () => Promise.resolve(ws!.ofType("sequencer.frame_saved").length > framesAtPause),
       );
       assertEquals(ws.ofType("camera.exposure_failed").length, 0);
       assertEquals((await call(box, "POST", "/sequencer/abort")).status, 200);
