@@ -32,7 +32,8 @@ import { createApp } from "../routes/app.ts";
 import { WsHub } from "../routes/ws.ts";
 import { composeAutomation } from "./compose/automation.ts";
 import type { BoxContext } from "./compose/context.ts";
-import { apiGroups, rootGroups, startAlpaca } from "./compose/http.ts";
+import { composeAlpaca } from "./compose/alpaca.ts";
+import { apiGroups, rootGroups } from "./compose/http.ts";
 import { composeImaging } from "./compose/imaging.ts";
 import { composeFraming } from "./compose/framing.ts";
 import { composeRig } from "./compose/rig.ts";
@@ -70,8 +71,8 @@ export interface RunningServer {
   port: number;
   url: string;
   services: Services;
-  /** The Alpaca server's port, or null when it could not start. */
-  alpacaPort: number | null;
+  /** The Alpaca server's port while it listens (it can be switched off), else null. */
+  readonly alpacaPort: number | null;
   /** Stops accepting, parks if configured, finishes frames being written, closes the database. */
   shutdown(): Promise<void>;
   finished: Promise<void>;
@@ -164,6 +165,14 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   });
   const guideSteps = new GuideStepLog({ hub: rig.hub, bus: ctx.bus, clock });
   telemetry.guard.setSequenceControl(sequenceControl(automation.sequencer));
+  const alpaca = composeAlpaca(ctx, {
+    hub: rig.hub,
+    profiles: rig.profiles,
+    hostname: o.hostname,
+    port: o.alpacaPort,
+    discoveryPort: o.alpacaDiscoveryPort,
+    version,
+  });
   const services: Services = box = {
     config: o.config,
     guideSteps,
@@ -177,6 +186,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     sync,
     license: new LicenseService(),
     telemetry,
+    alpaca,
     ...rig,
     ...imaging,
     ...solving,
@@ -226,6 +236,8 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   await framing.hips.start();
   // A first sample before listening, so /telemetry and /metrics answer from the start.
   await telemetry.start();
+  // On, off, open to the LAN or not, as last set (a busy port is reported, not fatal).
+  await alpaca.start();
 
   const server = Deno.serve({
     port: o.port,
@@ -249,13 +261,6 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     }
   });
   firstBoot.update("api", "done", `port ${port}`);
-  const alpaca = await startAlpaca(ctx, {
-    hub: rig.hub,
-    hostname: o.hostname,
-    port: o.alpacaPort,
-    discoveryPort: o.alpacaDiscoveryPort,
-    version,
-  });
   log.info("OpenSkyLab is ready", { url: `http://localhost:${port}/`, data_dir: o.dataDir });
   // The first import writes ~20 000 objects (~0.6 s here, seconds on a Pi) on a worker thread;
   // after listening, so the box answers at once while the catalog routes say 503 "being
@@ -274,7 +279,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       ws.close();
       feed.stop();
       guideSteps.stop();
-      await alpaca?.close();
+      await alpaca.stop();
       // Aborts the request in flight; every confirmed step is already committed (resumable).
       await sync.stop();
       await automation.safety.stop();
@@ -324,7 +329,9 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     port,
     url: `http://127.0.0.1:${port}`,
     services,
-    alpacaPort: alpaca?.port ?? null,
+    get alpacaPort() {
+      return alpaca.port;
+    },
     shutdown,
     finished: server.finished,
     powerRequested: power.promise,

@@ -19,6 +19,7 @@ import { PrefetchJobDto, UpstreamChangedDto } from "./schemas/hips.ts";
 import { GuideStepDto } from "./schemas/guider.ts";
 import { SequencerStatusDto } from "./schemas/sequencer_status.ts";
 import { TelemetryDto } from "./schemas/telemetry.ts";
+import { AlpacaStatusDto } from "./schemas/alpaca_bridge.ts";
 
 export { ALERT_LEVELS } from "../devices/rig.ts";
 export type { AlertLevel } from "../devices/rig.ts";
@@ -380,6 +381,12 @@ export const EVENT_CATALOGUE = {
     description:
       "A survey's upstream server became unreachable (tiles come from the cache) or back",
     schema: UpstreamChangedDto,
+  },
+  "alpaca.changed": {
+    delivery: "discrete",
+    description: "The Alpaca bridge was switched on or off, opened or closed to the LAN, or " +
+      "its exposed devices or credentials changed",
+    schema: AlpacaStatusDto,
   },
 } as const satisfies Record<
   string,
