@@ -282,23 +282,12 @@ export interface HipsPrefetchJobsTable {
 
 /**
  * A point of the telemetry history (migrations/012): a raw sample (tier 0) or the aggregate of a
- * bucket of the tier below (means, maxima, OR of the throttling bits), `n` raw samples behind it.
+ * bucket of the tier below, `n` raw samples behind it; `data` is the JSON array of its figures
+ * (see store/telemetry_samples.ts).
  */
 export interface TelemetrySamplesTable {
   tier: number;
   ts_ms: number;
   n: number;
-  cpu_temp_c: number | null;
-  cpu_temp_max_c: number | null;
-  load_1m: number | null;
-  mem_available_bytes: number | null;
-  mem_total_bytes: number | null;
-  disk_free_bytes: number | null;
-  disk_total_bytes: number | null;
-  wifi_signal_dbm: number | null;
-  rss_bytes: number | null;
-  heap_used_bytes: number | null;
-  loop_delay_mean_ms: number | null;
-  loop_delay_max_ms: number | null;
-  throttled_bits: number | null;
+  data: string;
 }

@@ -15,10 +15,15 @@
  * one transaction (one fsync on the SD card instead of six).
  */
 import type { Clock } from "../../lib/clock.ts";
-import type { TelemetryRow, TelemetrySampleRepository } from "../store/telemetry_samples.ts";
+import {
+  TELEMETRY_FIELDS,
+  type TelemetryField,
+  type TelemetryRow,
+  type TelemetrySampleRepository,
+} from "../store/telemetry_samples.ts";
 
 export type RawPoint = Omit<TelemetryRow, "tier" | "n">;
-type Field = Exclude<keyof TelemetryRow, "tier" | "ts_ms" | "n">;
+type Field = TelemetryField;
 
 /** How each figure of a bucket is made from the points below it. */
 const AGGREGATE: Record<Field, "mean" | "max" | "or"> = {
@@ -36,7 +41,7 @@ const AGGREGATE: Record<Field, "mean" | "max" | "or"> = {
   loop_delay_max_ms: "max",
   throttled_bits: "or",
 };
-const FIELDS = Object.keys(AGGREGATE) as Field[];
+const FIELDS = TELEMETRY_FIELDS;
 
 export const TIER_NAMES = ["raw", "1m", "10m"] as const;
 export type TierName = typeof TIER_NAMES[number];

@@ -88,10 +88,10 @@ Deno.test("history: 90 min of samples stay within the bound; coarse points are t
         const raw = Array.from({ length: 60 }, (_, k) => sample(point.ts_ms + k * 1000));
         const wifi = raw.map((r) => r.wifi_signal_dbm).filter((v) => v !== null) as number[];
         assertEquals(point.n, 60);
-        assertAlmostEquals(point.cpu_temp_c!, mean(raw.map((r) => r.cpu_temp_c!)), 1e-9);
-        assertEquals(point.cpu_temp_max_c, Math.max(...raw.map((r) => r.cpu_temp_c!)));
+        assertAlmostEquals(point.cpu_temp_c!, mean(raw.map((r) => r.cpu_temp_c!)), 1e-3);
+        assertAlmostEquals(point.cpu_temp_max_c!, Math.max(...raw.map((r) => r.cpu_temp_c!)), 1e-3);
         assertEquals(point.loop_delay_max_ms, Math.max(...raw.map((r) => r.loop_delay_max_ms!)));
-        assertAlmostEquals(point.wifi_signal_dbm!, mean(wifi), 1e-9);
+        assertAlmostEquals(point.wifi_signal_dbm!, mean(wifi), 1e-3);
         assertEquals(point.throttled_bits, raw.reduce((b, r) => b | r.throttled_bits!, 0));
         checked++;
       }

@@ -14,6 +14,7 @@ import { starsBench } from "./stars_bench.ts";
 import { webBench } from "./web_bench.ts";
 import { solverBench } from "./solver_bench.ts";
 import { syncBench } from "./sync_bench.ts";
+import { telemetryBench } from "./telemetry_bench.ts";
 
 await fitsBench();
 await previewBench();
@@ -30,3 +31,4 @@ await webBench();
 await catalogImportBench();
 await syncBench();
 await hipsBench();
+await telemetryBench();
