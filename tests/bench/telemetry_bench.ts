@@ -68,7 +68,7 @@ export async function telemetryBench(): Promise<void> {
       sample_p50_ms: percentile(sampleMs, 50),
       sample_p95_ms: percentile(sampleMs, 95),
       metrics_p50_ms: percentile(renderMs, 50),
-      per_hour_cpu_ms: percentile(sampleMs, 50) * 360,
+      samples_per_hour_wall_ms: percentile(sampleMs, 50) * 360,
     });
 
     const idle = await cpuMsPerS(5);
