@@ -4,6 +4,7 @@
  * trusted networks, no credentials. The password is kept as a salted scrypt hash, never as
  * text; `verifyPassword` compares in constant time.
  */
+import { Buffer } from "node:buffer";
 import { randomBytes, scrypt, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
 import { ALPACA_ACCESS, BRIDGE_ROLES } from "../schemas/alpaca_bridge.ts";

@@ -123,7 +123,8 @@ export const HistoryQuery = z.object({
   to: z.iso.datetime({ offset: true }).optional().describe("ISO 8601; default now"),
   resolution: z.enum(RESOLUTIONS).default("auto").describe(
     "raw: every sample (kept 24 h); 1m: one-minute means (7 days); 10m: ten-minute means " +
-      "(90 days); auto: the finest that still holds `from` and gives at most 1500 points",
+      "(90 days); auto: the finest that still holds `from` and gives at most 1500 points " +
+      "(else 10m)",
   ),
 });
 
