@@ -112,9 +112,14 @@ export class TelemetryService {
     );
   }
 
-  /** The latest sample, or a fresh one if none was taken yet. */
+  /**
+   * The latest sample, or a fresh one if none was taken yet. The disk and the imaging gate are
+   * the guard's own state now (it also checks after every saved frame), so this never says
+   * imaging is allowed while an exposure would get 507.
+   */
   async current(): Promise<TelemetryDto> {
-    return this.#latest ?? await this.sample();
+    const latest = this.#latest ?? await this.sample();
+    return { ...latest, disk: this.#disk(), imaging: this.#imaging() };
   }
 
   /** Takes one sample now: reads, alerts, history, `telemetry.update`. */
@@ -238,11 +243,9 @@ export class TelemetryService {
   }
 
   #dto(host: HostReading, sinceBootBits: number, nowMs: number): TelemetryDto {
-    const disk = this.guard.last;
     const memory = Deno.memoryUsage();
     const loop = this.#o.loop.take();
     const t = host.throttle;
-    const refusal = this.guard.refusal();
     const known = (flag: (typeof THROTTLE_FLAGS)[number]) => t !== null && t.now[flag] !== null;
     return {
       ts: new Date(nowMs).toISOString(),
@@ -271,17 +274,7 @@ export class TelemetryService {
           ? round(100 * (1 - host.memory.availableBytes / host.memory.totalBytes), 1)
           : null,
       },
-      disk: {
-        path: this.guard.dataDir,
-        total_bytes: disk?.totalBytes ?? null,
-        free_bytes: disk?.freeBytes ?? null,
-        free_percent: disk && disk.totalBytes > 0
-          ? round(100 * disk.freeBytes / disk.totalBytes, 1)
-          : null,
-        warn_bytes: this.guard.warnBytes,
-        reserve_bytes: this.guard.reserveBytes,
-        state: this.guard.state,
-      },
+      disk: this.#disk(),
       uptime_s: host.uptimeS === null ? null : Math.round(host.uptimeS),
       wifi: host.wifi && {
         interface: host.wifi.interface,
@@ -301,11 +294,31 @@ export class TelemetryService {
         delay_max_ms: loop.maxMs,
         samples: loop.count,
       },
-      imaging: {
-        allowed: refusal === null,
-        reason: refusal,
-        paused_sequence: this.guard.pausedSequence,
-      },
+      imaging: this.#imaging(),
+    };
+  }
+
+  #disk(): TelemetryDto["disk"] {
+    const disk = this.guard.last;
+    return {
+      path: this.guard.dataDir,
+      total_bytes: disk?.totalBytes ?? null,
+      free_bytes: disk?.freeBytes ?? null,
+      free_percent: disk && disk.totalBytes > 0
+        ? round(100 * disk.freeBytes / disk.totalBytes, 1)
+        : null,
+      warn_bytes: this.guard.warnBytes,
+      reserve_bytes: this.guard.reserveBytes,
+      state: this.guard.state,
+    };
+  }
+
+  #imaging(): TelemetryDto["imaging"] {
+    const refusal = this.guard.refusal();
+    return {
+      allowed: refusal === null,
+      reason: refusal,
+      paused_sequence: this.guard.pausedSequence,
     };
   }
 }

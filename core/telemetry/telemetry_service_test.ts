@@ -18,7 +18,7 @@ import { TelemetrySampleRepository } from "../store/telemetry_samples.ts";
 import { DiskGuard } from "./disk_guard.ts";
 import { defaultTiers, TelemetryHistory } from "./history.ts";
 import { HostFiles } from "./host_files.ts";
-import { HostReader } from "./host_reader.ts";
+import { type DiskSpace, HostReader } from "./host_reader.ts";
 import { LoopDelayMonitor } from "./loop_delay.ts";
 import { SINCE_BOOT_KEY, TelemetryService } from "./telemetry_service.ts";
 import { SYSFS_GET_THROTTLED } from "./throttled.ts";
@@ -36,6 +36,8 @@ async function withBox(
     /** Ten seconds on: the service's next sample, waited for. */
     tick: () => Promise<void>;
   }) => Promise<void>,
+  /** The data disk's free space (statfs of a temporary directory by default). */
+  space?: (dir: string) => Promise<DiskSpace | null>,
 ) {
   const dir = await Deno.makeTempDir({ prefix: "telemetry-service-" });
   const root = join(dir, "root");
@@ -67,6 +69,7 @@ async function withBox(
           reserveBytes: 1024 ** 2,
           bus,
           log: silentLogger,
+          space,
         }),
         history: new TelemetryHistory({
           repo: new TelemetrySampleRepository(db),
@@ -195,4 +198,24 @@ Deno.test({
       assert(/\nopenskylab_event_loop_delay_seconds_count \d+\n/.test(text));
     });
   },
+});
+
+Deno.test("telemetry: a frame that fills the disk between samples closes the gate at once", async () => {
+  const MIB = 1024 ** 2;
+  let freeBytes = 100 * MIB;
+  await withBox(async (box) => {
+    const service = await box.start();
+    assertEquals((await service.current()).imaging.allowed, true);
+    freeBytes = MIB / 2;
+    // The guard's check after a saved frame; no sample is due for another 10 s.
+    await service.guard.check();
+    const now = await service.current();
+    assertEquals(box.updates, 1, "no new sample was taken");
+    assertEquals([now.disk.state, now.disk.free_bytes, now.imaging.allowed], [
+      "reserve",
+      MIB / 2,
+      false,
+    ]);
+    assert((await service.metrics()).includes("\nopenskylab_imaging_allowed 0\n"));
+  }, () => Promise.resolve({ totalBytes: 1000 * MIB, freeBytes }));
 });
