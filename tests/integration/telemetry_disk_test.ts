@@ -64,7 +64,8 @@ async function startBox(dir: string): Promise<Box> {
     stderr: "null",
   }).spawn();
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
+  // A child deno compiling the box on a busy machine: bounded, but generously.
+  const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     const ok = await fetch(`${url}/api/v1/health`).then(async (r) => {
       await r.body?.cancel();
@@ -75,7 +76,7 @@ async function startBox(dir: string): Promise<Box> {
   }
   child.kill("SIGKILL");
   await child.status;
-  throw new Error("the box did not answer /health within 30 s");
+  throw new Error("the box did not answer /health within 60 s");
 }
 
 async function call<T = Record<string, unknown>>(
