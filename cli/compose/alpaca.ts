@@ -34,6 +34,8 @@ export function composeAlpaca(ctx: BoxContext, needs: AlpacaNeeds): AlpacaBridge
     hub: needs.hub,
     profile: () => needs.profiles.active,
     trustedNetworks: ctx.config.server.trusted_networks,
+    // The box's one clock: a refused client's time is shown as the box tells time.
+    now: () => ctx.clock.now(),
     startListener: (gate) =>
       AlpacaServer.start({
         source: exposedOnly(hubSource(needs.hub, ctx.clock), (kind) => gate.exposes(kind)),
