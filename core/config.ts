@@ -476,6 +476,7 @@ function defaultConfigText(token: string): string {
     `# retry_base_s = ${d.sync.retry_base_s}  # doubles per failed attempt, up to retry_max_s`,
     `# retry_max_s = ${d.sync.retry_max_s}`,
     `# max_attempts = ${d.sync.max_attempts}  # then an upload the store refuses is marked failed`,
+    "",
     "[system]",
     "# Let POST /system/time set this machine's clock and /system/shutdown and /reboot power it",
     "# off or reboot it (the box image turns this on). Off, shutdown and reboot only stop OpenSkyLab.",
