@@ -14,6 +14,7 @@ import { starsBench } from "./stars_bench.ts";
 import { webBench } from "./web_bench.ts";
 import { solverBench } from "./solver_bench.ts";
 import { syncBench } from "./sync_bench.ts";
+import { soakBench } from "./soak_bench.ts";
 import { telemetryBench } from "./telemetry_bench.ts";
 
 await fitsBench();
@@ -32,3 +33,5 @@ await catalogImportBench();
 await syncBench();
 await hipsBench();
 await telemetryBench();
+// Last: an hour by default (SOAK_MINUTES shortens it).
+await soakBench();

@@ -18,6 +18,9 @@ if [ -z "${DENO_DIR:-}" ]; then
 	fi
 fi
 export DENO_DIR
+# Two malloc arenas instead of one per thread: the imaging and catalogue workers' freed frame
+# buffers otherwise stay mapped (a soak's RSS ended at 444 MB with a 37 MB V8 heap; 365 MB with 2).
+export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
 export DENO_NO_UPDATE_CHECK=1 DENO_NO_PROMPT=1 NO_COLOR="${NO_COLOR:-1}"
 
 exec "$root/lib/deno" run \
