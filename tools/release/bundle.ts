@@ -19,9 +19,14 @@ export const WORKERS = [
     bundle: "imaging_worker.js",
   },
   {
-    source: "devices/sim/sky_catalog/build_worker.ts",
+    source: "lib/star_catalog/build_worker.ts",
     specifier: "./build_worker.ts",
     bundle: "sky_catalog_worker.js",
+  },
+  {
+    source: "core/catalog/import_worker.ts",
+    specifier: "./import_worker.ts",
+    bundle: "catalog_import_worker.js",
   },
 ] as const;
 
