@@ -1,6 +1,7 @@
 /** `deno task bench`: every benchmark in turn, each printing its figures on `bench …` lines. */
 import { autofocusBench } from "./autofocus_bench.ts";
 import { fitsBench } from "./fits_bench.ts";
+import { frameDeliveryBench } from "./frame_delivery_bench.ts";
 import { indiBench } from "./indi_bench.ts";
 import { livestackBench } from "./livestack_bench.ts";
 import { previewBench } from "./preview_bench.ts";
@@ -13,6 +14,7 @@ import { solverBench } from "./solver_bench.ts";
 await fitsBench();
 await previewBench();
 await serverBench();
+await frameDeliveryBench();
 await livestackBench();
 await starsBench();
 await serialBench();
