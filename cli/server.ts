@@ -86,6 +86,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     hub: rig.hub,
     profiles: rig.profiles,
     frames: imaging.frames,
+    sink: imaging.frameSink,
     resolveTarget: (name) => catalog.resolveTarget(name),
     owner,
   });
@@ -93,6 +94,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     hub: rig.hub,
     imaging: imaging.imaging,
     exposures: imaging.exposures,
+    sink: imaging.frameSink,
     catalog,
     centering: () => box!.centering,
     owner,
@@ -177,6 +179,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       await automation.autofocus.close();
       imaging.exposures.abort();
       await imaging.exposures.drain();
+      await imaging.frameSink.close();
       await solving.solver.close();
       await imaging.livestack.close();
       imaging.imaging.close();

@@ -27,7 +27,7 @@ const ExposeAccepted = z.object({
 });
 
 export function cameraRoutes(
-  s: Pick<Services, "dataDir" | "exposures" | "frames" | "hub" | "imaging">,
+  s: Pick<Services, "dataDir" | "exposures" | "frameSink" | "frames" | "hub" | "imaging">,
 ) {
   const app = newRouter();
   const camera = () => s.hub.device("camera");

@@ -4,8 +4,8 @@
  * resumes them — every planned frame still exactly once — once it has been safe long enough.
  */
 import { AutofocusService } from "../../core/autofocus/service.ts";
-import { frameFigures } from "../../core/camera/frame_analysis.ts";
 import type { ExposureService } from "../../core/camera/exposure_service.ts";
+import type { FrameSink } from "../../core/frames/frame_sink.ts";
 import type { CatalogService } from "../../core/catalog/catalog_service.ts";
 import type { CenteringService } from "../../core/centering/centering_service.ts";
 import type { WorkerPool } from "../../core/imaging/worker_pool.ts";
@@ -21,6 +21,7 @@ export interface AutomationNeeds {
   hub: Rig;
   imaging: WorkerPool;
   exposures: ExposureService;
+  sink: FrameSink;
   catalog: CatalogService;
   /** Looked up at each run (the integration tests swap in a centring with their own solver). */
   centering: () => CenteringService;
@@ -29,7 +30,7 @@ export interface AutomationNeeds {
 
 export function composeAutomation(ctx: BoxContext, needs: AutomationNeeds) {
   const { config, dataDir, clock, logs, bus, db } = ctx;
-  const { hub, imaging, exposures, catalog } = needs;
+  const { hub, imaging, exposures, sink, catalog } = needs;
   const safety = new SafetyMonitor({
     hub,
     bus,
@@ -52,6 +53,7 @@ export function composeAutomation(ctx: BoxContext, needs: AutomationNeeds) {
     log: logs.logger("autofocus"),
     runs: new AutofocusRunRepository(db),
     runner: imaging,
+    sink,
     // A sequence's own autofocus runs do not ask.
     otherOwner: needs.owner("autofocus"),
   });
@@ -62,14 +64,10 @@ export function composeAutomation(ctx: BoxContext, needs: AutomationNeeds) {
     log: logs.logger("sequencer"),
     db,
     dataDir,
-    filePattern: config.storage.file_pattern,
+    sink,
     defaults: CAMERA_DEFAULTS,
     hooks: {
       resolveTarget,
-      analyzeFrame: async (frame) => {
-        const { hfr, stars } = await frameFigures(frame, hub, imaging);
-        return { hfr, stars };
-      },
       mayStart,
       autofocus: (signal) => autofocus.runAndWait(signal),
       // The sequence's centring uses the service defaults.

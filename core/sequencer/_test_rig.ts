@@ -17,6 +17,7 @@ import { SimGuider } from "../../devices/sim/guider.ts";
 import type { SettleParams } from "../../devices/guider.ts";
 import type { SequencerHooks } from "./context.ts";
 import { SequencerService } from "./service.ts";
+import { FrameSink } from "../frames/frame_sink.ts";
 
 export class CountingGuider extends SimGuider {
   dithers = 0;
@@ -32,6 +33,8 @@ export interface TestRig {
   hub: DeviceHub;
   db: Database;
   dataDir: string;
+  /** The frame sink the sequencer saves through (other routines of a test may share it). */
+  sink: FrameSink;
   service: SequencerService;
   events: WsEvent[];
   guider(): CountingGuider;
@@ -59,6 +62,15 @@ export async function testRig(
   const hub = new DeviceHub({ registry, bus, clock, log: logs.logger("hub") });
   const dataDir = await Deno.makeTempDir({ prefix: "openskylab-seq-" });
   const db = await openDatabase(dataDir);
+  const sink = new FrameSink({
+    hub,
+    bus,
+    log: logs.logger("frames"),
+    db,
+    dataDir,
+    filePattern: "{object}/{object}_{filter}_{seq}",
+    analysis: null,
+  });
   const service = new SequencerService({
     hub,
     bus,
@@ -66,7 +78,7 @@ export async function testRig(
     log: logs.logger("sequencer"),
     db,
     dataDir,
-    filePattern: "{object}/{object}_{filter}_{seq}",
+    sink,
     defaults: { gain: 100, offset: 10 },
     hooks,
   });
@@ -103,6 +115,7 @@ export async function testRig(
     hub,
     db,
     dataDir,
+    sink,
     service,
     events,
     guider: () => guider!,
@@ -117,6 +130,7 @@ export async function testRig(
     },
     async close() {
       await service.stop();
+      await sink.close();
       await hub.close();
       await db.close();
       await Deno.remove(dataDir, { recursive: true });

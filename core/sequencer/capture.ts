@@ -1,12 +1,11 @@
 /**
  * Taking and keeping one sequence frame: the exposure request from the group (defaults clamped
- * to the camera), and the save — the FITS file written durably first, then the frame row and the
- * run's checkpoint in ONE transaction, so a crash at any instant leaves both or neither and the
- * resumed run takes every planned frame exactly once.
+ * to the camera), and the save through the frame sink — the FITS file written durably first, then
+ * the frame row and the run's checkpoint in ONE transaction, so a crash at any instant leaves both
+ * or neither and the resumed run takes every planned frame exactly once.
  */
 import type { ExposureRequest, RawFrame } from "../../devices/camera.ts";
-import { saveFrame } from "../camera/save_frame.ts";
-import type { FrameDto } from "../schemas/camera.ts";
+import type { SavedFrame } from "../frames/frame_sink.ts";
 import type {
   Checkpoint,
   ExposureGroup,
@@ -45,16 +44,16 @@ export interface SaveInput {
   runId: string;
   target: SequenceTarget;
   pos: PlanPosition;
-  /** The frame's 0-based index in the plan; {seq} in the file name is index + 1. */
+  /** The frame's 0-based index in the plan. */
   index: number;
   checkpoint: Checkpoint;
 }
 
-/** Saves the frame; resolves with its row and the checkpoint now committed. */
+/** Saves the frame; resolves with it (announced, its analysis under way) and the checkpoint. */
 export async function saveWithCheckpoint(
   ctx: SequencerContext,
   input: SaveInput,
-): Promise<{ dto: FrameDto; checkpoint: Checkpoint }> {
+): Promise<{ saved: SavedFrame; checkpoint: Checkpoint }> {
   const { pos, sequence } = input;
   const done = input.checkpoint.done_per_group.map((row) => [...row]);
   const row = done[pos.target_index];
@@ -65,15 +64,9 @@ export async function saveWithCheckpoint(
     done_per_group: done,
     wall_ms: Date.now(),
   };
-  const dto = await saveFrame({
-    frameId: crypto.randomUUID(),
-    frame: input.frame,
+  const saved = await ctx.sink.save(input.frame, {
     object: input.target.name,
-    sequence: input.index + 1,
-    hub: ctx.hub,
-    dataDir: ctx.dataDir,
-    filePattern: ctx.filePattern,
-    frames: new FrameRepository(ctx.db, { clock: ctx.clock }),
+    announce: true,
     sequenceId: sequence.id,
     record: (frameRow) =>
       ctx.db.kysely.transaction().execute(async (trx) => {
@@ -83,5 +76,5 @@ export async function saveWithCheckpoint(
         await new SequenceRepository(trx, { clock: ctx.clock }).saveCheckpoint(input.runId, next);
       }),
   });
-  return { dto, checkpoint: next };
+  return { saved, checkpoint: next };
 }

@@ -13,8 +13,7 @@ import type {
   SequenceDto,
   SequenceTarget,
 } from "../schemas/sequence.ts";
-import type { FrameDto } from "../schemas/camera.ts";
-import { FrameRepository } from "../store/frames.ts";
+import type { SavedFrame } from "../frames/frame_sink.ts";
 import { SequenceRepository } from "../store/sequences.ts";
 import { errorText, type SequencerContext } from "./context.ts";
 import { Overheads } from "./overheads.ts";
@@ -228,19 +227,12 @@ export class SequenceRun {
     const index = plan.frameIndexOf(this.sequence, pos);
     this.#activity = `exposing frame ${index + 1} of ${plan.totalFrames(this.sequence)}`;
     const frame = await this.#expose(group, env.signal);
-    const dto = await this.#save(frame, target, pos, index);
-    const analysis = ctx.hooks.analyzeFrame
-      ? await ctx.hooks.analyzeFrame(frame, env.signal).catch((err) => {
-        ctx.log.warn("frame analysis failed", { frame_id: dto.id, error: errorText(err) });
-        return { hfr: null, stars: null };
-      })
-      : { hfr: null, stars: null };
-    if (ctx.hooks.analyzeFrame) await new FrameRepository(ctx.db).setAnalysis(dto.id, analysis);
-    const saved = { ...dto, ...analysis };
-    this.#triggers.frameTaken(analysis.hfr);
-    ctx.bus.publish("camera.frame_ready", saved);
+    // camera.frame_ready is out (the sink announced the frame); its figures decide the triggers.
+    const saved = await this.#save(frame, target, pos, index);
+    const analysed = await untilAborted(saved.analyzed, env.signal);
+    this.#triggers.frameTaken(analysed.hfr);
     ctx.bus.publish("sequencer.frame_saved", {
-      ...saved,
+      ...analysed,
       sequence_id: this.sequence.id,
       frame_index: index,
     });
@@ -286,8 +278,8 @@ export class SequenceRun {
     target: SequenceTarget,
     pos: NonNullable<Checkpoint["next"]>,
     index: number,
-  ): Promise<FrameDto> {
-    const { dto, checkpoint } = await saveWithCheckpoint(this.#ctx, {
+  ): Promise<SavedFrame> {
+    const { saved, checkpoint } = await saveWithCheckpoint(this.#ctx, {
       frame,
       sequence: this.sequence,
       runId: this.runId,
@@ -298,7 +290,7 @@ export class SequenceRun {
     });
     this.#checkpoint = checkpoint;
     this.#framesThisRun++;
-    return dto;
+    return saved;
   }
 
   #stamped(): Checkpoint {
@@ -336,4 +328,14 @@ export class SequenceRun {
     });
     this.#ctx.bus.publish("alert", { level, source: "sequencer", message });
   }
+}
+
+/** The figures are waited for, but an abort does not wait for them (they still reach the row). */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  signal.throwIfAborted();
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
 }

@@ -85,7 +85,7 @@ async function center(env: StepEnv, target: SequenceTarget): Promise<void> {
   if (target.ra === undefined || target.dec === undefined) return;
   env.describe(`centring on ${target.name}`);
   try {
-    await hook({ raHours: target.ra, decDeg: target.dec }, env.signal);
+    await hook({ raHours: target.ra, decDeg: target.dec, name: target.name }, env.signal);
   } catch (err) {
     if (env.signal.aborted) throw err;
     // Off-centre frames are still frames: the centring service has said why; carry on.

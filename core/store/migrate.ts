@@ -13,6 +13,7 @@ import { sequences } from "./migrations/004_sequences.ts";
 import { catalog } from "./migrations/005_catalog.ts";
 import { scheduler } from "./migrations/006_scheduler.ts";
 import { autofocus } from "./migrations/007_autofocus.ts";
+import { frameSink } from "./migrations/008_frame_sink.ts";
 import type { DB } from "./schema.ts";
 
 export interface Migration {
@@ -32,6 +33,7 @@ export const MIGRATIONS: readonly Migration[] = [
   catalog,
   scheduler,
   autofocus,
+  frameSink,
 ];
 
 /** The database was written by software that knows a schema this build does not. */

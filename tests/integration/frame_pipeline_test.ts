@@ -137,6 +137,11 @@ Deno.test("A.4: camera.frame_ready does not wait for the star analysis; the figu
     assert(eccentricity! >= 0 && eccentricity! < 0.6, `eccentricity ${eccentricity}`);
     const { frames } = await t.json<{ frames: Record<string, unknown>[] }>("GET", "/camera/frames");
     const row = frames.find((f) => f.id === id)!;
-    assertEquals([row.hfr, row.fwhm, row.stars, row.eccentricity], [hfr, fwhm, stars, eccentricity]);
+    assertEquals([row.hfr, row.fwhm, row.stars, row.eccentricity], [
+      hfr,
+      fwhm,
+      stars,
+      eccentricity,
+    ]);
   });
 });
