@@ -32,7 +32,7 @@ export interface SolvingNeeds {
 
 export function composeSolving(ctx: BoxContext, needs: SolvingNeeds) {
   const { config, dataDir, clock, logs, bus, db } = ctx;
-  const { hub, profiles, sink } = needs;
+  const { hub, profiles, frames, sink } = needs;
   const solver = new SolverService({
     bus,
     clock,
@@ -44,6 +44,7 @@ export function composeSolving(ctx: BoxContext, needs: SolvingNeeds) {
     concurrency: config.solver.concurrency,
     searchRadiusDeg: config.solver.search_radius_deg,
     indexMirror: config.solver.index_mirror,
+    frames,
     backends: {
       indexDir: config.solver.index_dir,
       astapDatabaseDir: config.solver.astap_database_dir,
