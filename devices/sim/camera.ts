@@ -2,8 +2,8 @@
  * The simulated camera: the camera contract with no hardware, so the whole box — sequencer,
  * previews, FITS files, the Alpaca bridge — runs on a laptop and in CI. Exposures follow the
  * injected clock through exposing → reading → downloading, honour their AbortSignal, and end
- * with a frame from sky.ts; the cooler follows camera_cooler.ts and reports about once a second
- * while its temperature moves. Every command passes the fault switchboard first, so tests can
+ * with a frame from sky.ts, drawn on a worker thread (synth_off_loop.ts); the cooler follows
+ * camera_cooler.ts and reports about once a second while its temperature moves. Every command passes the fault switchboard first, so tests can
  * make it hang, fail or drop the connection. Through the registry's optics link (optics_link.ts)
  * its lights show the true sky at the simulated mount's pointing, turned by the simulated rotator
  * (camera_sky.ts), and with a `focus` option its star size follows the simulated focuser along a
@@ -25,7 +25,8 @@ import { Emitter } from "../emitter.ts";
 import { CoolerModel } from "./camera_cooler.ts";
 import { parseSimCameraOptions, type SimCameraOptions } from "./camera_options.ts";
 import { SimFaults, type Simulated } from "./faults.ts";
-import { type Scene, synthesizeFrame } from "./sky.ts";
+import type { Scene } from "./sky.ts";
+import { FrameDrawing } from "./synth_off_loop.ts";
 import { CameraSky, cameraSkyFor } from "./camera_sky.ts";
 import { simCameraCapabilities } from "./camera_request.ts";
 import { checkExposureRequest } from "../exposure_check.ts";
@@ -190,6 +191,14 @@ export class SimCamera implements Camera, Simulated {
     const sensorTempC = this.#cooler.tempC();
     const focusBlurPx = this.#blurNowPx();
     this.#emitStatus();
+    // The frame is drawn off the event loop (synth_off_loop.ts); the worker starts with the
+    // exposure, so its start-up hides in the exposure time.
+    const drawing = new FrameDrawing({
+      widthPx: this.#options.widthPx,
+      heightPx: this.#options.heightPx,
+      bayerPattern: this.#options.bayerPattern,
+      seed: this.#options.seed,
+    });
     try {
       // The pointing is read as the shutter opens and as it closes: a moving mount trails stars.
       const sky = request.frameType === "light" ? this.#sky.open() : null;
@@ -202,13 +211,7 @@ export class SimCamera implements Camera, Simulated {
       const shown: Scene | null = await scene;
       this.info.description = this.#sensorText + this.#sky.note;
       stop.throwIfAborted();
-      const frame = synthesizeFrame(
-        {
-          widthPx: this.#options.widthPx,
-          heightPx: this.#options.heightPx,
-          bayerPattern: this.#options.bayerPattern,
-          seed: this.#options.seed,
-        },
+      const frame = await drawing.draw(
         {
           ...exposure.request,
           exposureS: request.durationS,
@@ -216,7 +219,8 @@ export class SimCamera implements Camera, Simulated {
           focusBlurPx,
           noiseSeed: (this.#options.seed * 7919 + ++this.#framesTaken) >>> 0,
         },
-        shown ?? undefined,
+        shown,
+        stop,
       );
       stop.throwIfAborted();
       return {
@@ -228,6 +232,7 @@ export class SimCamera implements Camera, Simulated {
         sensorTempC: Math.round(sensorTempC * 10) / 10,
       };
     } finally {
+      drawing.close();
       if (this.#exposure === exposure) {
         this.#exposure = null;
         this.#emitStatus();
