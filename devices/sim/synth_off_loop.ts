@@ -1,12 +1,13 @@
 /**
  * Draws the simulated camera's frames on a worker thread: a 12-megapixel frame takes the sensor
  * model 100–400 ms of arithmetic, which on the event loop stalls every request, WebSocket and
- * device of the box. A worker starts when an exposure opens the shutter (its start-up hides in the
- * exposure) and ends with the exposure, whatever the outcome, so none outlives the camera or a
- * test. The frame comes back transferred, not copied. The worker runs the very code of sky.ts on
- * the same inputs, so a frame is the same pixels whichever thread drew it; frames smaller than
- * OFF_LOOP_MIN_PIXELS are drawn inline, where they take a few milliseconds — less than starting a
- * worker. An abort ends the worker at once (the only way to stop a busy loop).
+ * device of the box. The worker lives as long as the camera's connection — starting one blocks
+ * the starting thread for tens of milliseconds, too much to pay per frame — and is ended when the
+ * camera disconnects, so none outlives the camera or a test. Frames come back transferred, not
+ * copied. The worker runs the very code of sky.ts on the same inputs, so a frame is the same
+ * pixels whichever thread drew it; frames smaller than OFF_LOOP_MIN_PIXELS are drawn inline,
+ * where they take a few milliseconds. An abort answers the caller at once; the worker finishes
+ * the frame (at most a few hundred milliseconds) and it is thrown away.
  */
 import type { Scene, SynthesisRequest, SynthesizedFrame } from "./sky.ts";
 import { synthesizeFrame } from "./sky.ts";
@@ -16,25 +17,26 @@ import type { SynthReply, SynthRequest } from "./synth_worker.ts";
 /** Frames at least this big are drawn off the event loop. */
 export const OFF_LOOP_MIN_PIXELS = 500_000;
 
-/** One exposure's drawing: `draw` once, then `close` (also safe when nothing was drawn). */
-export class FrameDrawing {
-  readonly #sensor: SensorModel;
-  #worker: Worker | null = null;
-  #pending: { reject(reason: unknown): void } | null = null;
+interface Job {
+  resolve(frame: SynthesizedFrame): void;
+  reject(reason: unknown): void;
+}
 
-  /** Starts the worker now when this sensor's frames are drawn off the loop. */
+export class FrameDrawer {
+  readonly #sensor: SensorModel;
+  readonly offLoop: boolean;
+  #worker: Worker | null = null;
+  #jobs = new Map<number, Job>();
+  #nextId = 1;
+
   constructor(sensor: SensorModel) {
     this.#sensor = sensor;
-    if (sensor.widthPx * sensor.heightPx >= OFF_LOOP_MIN_PIXELS) {
-      this.#worker = new Worker(new URL("./synth_worker.ts", import.meta.url).href, {
-        type: "module",
-      });
-    }
+    this.offLoop = sensor.widthPx * sensor.heightPx >= OFF_LOOP_MIN_PIXELS;
   }
 
-  /** Where this exposure's frame is drawn. */
-  get offLoop(): boolean {
-    return this.#worker !== null;
+  /** Starts the worker ahead of the first frame (at connect) when frames are drawn off the loop. */
+  start(): void {
+    if (this.offLoop) this.#ensureWorker();
   }
 
   draw(
@@ -43,44 +45,69 @@ export class FrameDrawing {
     signal: AbortSignal,
   ): Promise<SynthesizedFrame> {
     signal.throwIfAborted();
-    const worker = this.#worker;
-    if (!worker) return Promise.resolve(synthesizeFrame(this.#sensor, request, scene ?? undefined));
+    if (!this.offLoop) {
+      return Promise.resolve(synthesizeFrame(this.#sensor, request, scene ?? undefined));
+    }
+    const worker = this.#ensureWorker();
+    const id = this.#nextId++;
     const { promise, resolve, reject } = Promise.withResolvers<SynthesizedFrame>();
-    this.#pending = { reject };
     const onAbort = () => {
+      // The worker finishes this frame; its answer finds no job and is dropped.
+      this.#jobs.delete(id);
       reject(signal.reason);
-      this.close();
     };
     signal.addEventListener("abort", onAbort, { once: true });
+    this.#jobs.set(id, { resolve, reject });
+    const message: SynthRequest = { id, sensor: this.#sensor, request, scene };
+    worker.postMessage(message);
+    return promise.finally(() => signal.removeEventListener("abort", onAbort));
+  }
+
+  /** Ends the worker; drawings under way are rejected. Safe to call twice. */
+  close(): void {
+    this.#worker?.terminate();
+    this.#worker = null;
+    this.#failAll(new Error("the simulated camera stopped drawing (disconnected)"));
+  }
+
+  #ensureWorker(): Worker {
+    if (this.#worker) return this.#worker;
+    const worker = new Worker(new URL("./synth_worker.ts", import.meta.url).href, {
+      type: "module",
+    });
     worker.onmessage = (event: MessageEvent<SynthReply>) => {
       const reply = event.data;
+      const job = this.#jobs.get(reply.id);
+      if (!job) return;
+      this.#jobs.delete(reply.id);
       if (reply.ok) {
-        resolve({ pixels: reply.pixels, widthPx: reply.widthPx, heightPx: reply.heightPx });
+        job.resolve({ pixels: reply.pixels, widthPx: reply.widthPx, heightPx: reply.heightPx });
       } else {
         const error = new Error(`the simulated frame could not be drawn: ${reply.message}`);
         error.name = reply.errorName;
-        reject(error);
+        job.reject(error);
       }
     };
     worker.onerror = (event: ErrorEvent) => {
       // Handled here: unhandled, a worker's uncaught error would take the whole process down.
       event.preventDefault();
-      reject(new Error(`the simulated camera's drawing worker crashed: ${event.message}`));
+      this.#retire(new Error(`the simulated camera's drawing worker crashed: ${event.message}`));
     };
-    worker.onmessageerror = () => reject(new Error("the drawn frame could not be read"));
-    const message: SynthRequest = { id: 1, sensor: this.#sensor, request, scene };
-    worker.postMessage(message);
-    return promise.finally(() => {
-      signal.removeEventListener("abort", onAbort);
-      this.#pending = null;
-    });
+    worker.onmessageerror = () => this.#retire(new Error("a drawn frame could not be read"));
+    this.#worker = worker;
+    return worker;
   }
 
-  /** Ends the worker; a drawing still under way is rejected. */
-  close(): void {
+  /** A broken worker is replaced at the next frame. */
+  #retire(error: Error): void {
     this.#worker?.terminate();
     this.#worker = null;
-    this.#pending?.reject(new Error("the drawing was stopped"));
-    this.#pending = null;
+    this.#failAll(error);
+  }
+
+  #failAll(error: Error): void {
+    const jobs = [...this.#jobs.values()];
+    this.#jobs.clear();
+    for (const job of jobs) job.reject(error);
   }
 }

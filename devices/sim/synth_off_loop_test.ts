@@ -11,7 +11,7 @@ import { harnessContext } from "../../tests/contracts/_wait.ts";
 import type { FrameType } from "../camera.ts";
 import { SimCamera } from "./camera.ts";
 import { randomScene, synthesizeFrame } from "./sky.ts";
-import { FrameDrawing, OFF_LOOP_MIN_PIXELS } from "./synth_off_loop.ts";
+import { FrameDrawer, OFF_LOOP_MIN_PIXELS } from "./synth_off_loop.ts";
 
 const SENSOR = { widthPx: 1200, heightPx: 800, bayerPattern: "RGGB" as const, seed: 7 };
 
@@ -71,31 +71,45 @@ Deno.test("sim camera: the event loop turns while a big frame is drawn", async (
 Deno.test("sim camera: a frame drawn off the loop is the frame drawn inline", async () => {
   assert.ok(SENSOR.widthPx * SENSOR.heightPx >= OFF_LOOP_MIN_PIXELS);
   const scene = randomScene(SENSOR);
-  for (const frameType of ["light", "dark", "flat"] as const) {
-    const drawing = new FrameDrawing(SENSOR);
-    try {
-      assert.equal(drawing.offLoop, true);
-      const off = await drawing.draw(request(frameType), scene, new AbortController().signal);
+  const drawer = new FrameDrawer(SENSOR);
+  try {
+    assert.equal(drawer.offLoop, true);
+    for (const frameType of ["light", "dark", "flat"] as const) {
+      const off = await drawer.draw(request(frameType), scene, new AbortController().signal);
       const inline = synthesizeFrame(SENSOR, request(frameType), scene);
       assert.equal(off.widthPx, inline.widthPx);
       assert.ok(off.pixels.every((v, i) => v === inline.pixels[i]), `${frameType}: same pixels`);
-    } finally {
-      drawing.close();
     }
+  } finally {
+    drawer.close();
   }
 });
 
-Deno.test("sim camera: an abort while drawing ends it at once; small frames are drawn inline", async () => {
-  const drawing = new FrameDrawing({ ...SENSOR, widthPx: 6000, heightPx: 4000 });
-  const abort = new AbortController();
-  const pending = drawing.draw(request("light"), null, abort.signal);
-  const reason = new Error("stopped");
-  abort.abort(reason);
-  await assert.rejects(pending, (err) => err === reason);
-  drawing.close();
-  const small = new FrameDrawing({ ...SENSOR, widthPx: 64, heightPx: 48 });
+Deno.test("sim camera: an abort while drawing answers at once; the next frame is its own", async () => {
+  const drawer = new FrameDrawer({ ...SENSOR, widthPx: 3000, heightPx: 2000 });
+  try {
+    const abort = new AbortController();
+    const pending = drawer.draw(request("light"), null, abort.signal);
+    const reason = new Error("stopped");
+    abort.abort(reason);
+    await assert.rejects(pending, (err) => err === reason);
+    // The worker finishes the dropped frame first; the next answer is the next frame's.
+    const dark = await drawer.draw(request("dark"), null, new AbortController().signal);
+    const inline = synthesizeFrame({ ...SENSOR, widthPx: 3000, heightPx: 2000 }, request("dark"));
+    assert.ok(dark.pixels.every((v, i) => v === inline.pixels[i]), "the dark, not the light");
+  } finally {
+    drawer.close();
+  }
+});
+
+Deno.test("sim camera: small frames are drawn inline; a closed drawer fails what it was drawing", async () => {
+  const small = new FrameDrawer({ ...SENSOR, widthPx: 64, heightPx: 48 });
   assert.equal(small.offLoop, false);
   const frame = await small.draw(request("dark"), null, new AbortController().signal);
   assert.equal(frame.pixels.length, 64 * 48);
   small.close();
+  const big = new FrameDrawer(SENSOR);
+  const pending = big.draw(request("light"), null, new AbortController().signal);
+  big.close();
+  await assert.rejects(pending, /disconnected/);
 });

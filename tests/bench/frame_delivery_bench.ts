@@ -131,8 +131,10 @@ async function refusedAfterIdle(api: Api, frameId: string): Promise<number> {
   }
   const t0 = performance.now();
   while (true) {
+    // Measured to when the accepted request was sent: its own latency is not a refusal.
+    const sentMs = performance.now();
     const res = await api("POST", "/camera/expose", { duration: EXPOSURE_S });
-    if (res.status === 202) return performance.now() - t0;
+    if (res.status === 202) return sentMs - t0;
     if (res.status !== 409) throw new Error(`expose answered ${res.status}`);
     if (performance.now() - t0 > 30_000) throw new Error("still 409 after 30 s");
     await sleep(5);
