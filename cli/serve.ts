@@ -4,11 +4,12 @@
  * SIGTERM/SIGINT stops accepting, finishes frames being written, closes the database and exits 0
  * within 5 s.
  */
-import { ConfigError, loadConfig, resolvePaths } from "../core/config.ts";
+import { ConfigError, loadConfig } from "../core/config.ts";
 import { LogSink } from "../lib/log.ts";
 import { SchemaVersionError } from "../core/store/migrate.ts";
 import type { LogLevel } from "../lib/log.ts";
 import { checkFlags } from "./flags.ts";
+import { resolvePaths } from "./paths.ts";
 import { startServer } from "./server.ts";
 
 const SHUTDOWN_DEADLINE_MS = 4500;

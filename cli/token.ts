@@ -3,9 +3,10 @@
  * config with a fresh token when there is none), or replaces it. A running server keeps the token
  * it started with until restarted.
  */
-import { ConfigError, loadConfig, resolvePaths, rotateToken } from "../core/config.ts";
+import { ConfigError, loadConfig, rotateToken } from "../core/config.ts";
 import { LogSink } from "../lib/log.ts";
 import { checkFlags } from "./flags.ts";
+import { resolvePaths } from "./paths.ts";
 
 export async function tokenCommand(args: string[]): Promise<number> {
   const problem = checkFlags(args, ["--rotate", "--config"]);

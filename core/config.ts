@@ -3,10 +3,10 @@
  * source of the `Config` type. A fresh box writes the file with a new API token (mode 0600, the
  * token is a secret); a file the user broke is reported with the offending key or line and never
  * overwritten, so a typo cannot cost them their settings. Unknown keys are warned about, not
- * rejected, so a config from a newer firmware still starts an older one. `resolvePaths` settles
- * where the config, the data and the port come from: flag, then env, then config, then default.
+ * rejected, so a config from a newer firmware still starts an older one. Where the file is, and
+ * what flags and the environment override, is the command line's business (cli/paths.ts).
  */
-import { dirname, isAbsolute, join, resolve } from "node:path";
+import { dirname } from "node:path";
 import { parse, stringify, TomlError } from "smol-toml";
 import type { TomlTable } from "smol-toml";
 import { z } from "zod";
@@ -27,7 +27,7 @@ export const DEFAULT_TRUSTED_NETWORKS = ["127.0.0.0/8", "::1/128", "10.42.0.0/24
 export const DEFAULT_FILE_PATTERN =
   "{object}/{date}/{object}_{frame_type}_{filter}_{exposure}s_g{gain}_{temp}C_{seq}";
 
-/** An error in the config file or a flag; callers report the message and exit non-zero. */
+/** An error in the config file (or a flag, cli/paths.ts); callers report it and exit non-zero. */
 export class ConfigError extends Error {
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
@@ -158,107 +158,6 @@ export async function rotateToken(path: string, log: Logger = silentLogger): Pro
   await writeSecretFile(path, editPreservingText(text, { ...raw, auth }, edited));
   log.info("Rotated the API token", { path });
   return token;
-}
-
-export type Source = "flag" | "env" | "config" | "default";
-
-export interface ResolvedPaths {
-  configPath: string;
-  dataDir: string;
-  port: number;
-  /** Where each value came from, for the start-up log line. */
-  sources: { configPath: Source; dataDir: Source; port: Source };
-}
-
-/**
- * Flags (`--config`, `--data-dir`, `--port`, as `--x v` or `--x=v`) beat `OPENSKYLAB_*` env, which
- * beats `config` values, which beat the XDG defaults. Call it once without `config` to find the
- * file, then again with the loaded config. Other arguments are ignored: they belong to the CLI.
- */
-export function resolvePaths(options: {
-  args: readonly string[];
-  env: Readonly<Record<string, string | undefined>>;
-  config?: Config;
-}): ResolvedPaths {
-  const { env, config } = options;
-  const flags = parseFlags(options.args);
-  const home = () => {
-    if (!env.HOME) throw new ConfigError("HOME is not set: pass --config and --data-dir instead");
-    return env.HOME;
-  };
-  // The XDG spec says relative values are invalid and must be ignored.
-  const xdg = (name: string, fallback: string) =>
-    env[name] && isAbsolute(env[name]) ? env[name] : join(home(), fallback);
-  const path = (p: string) => resolve(expandHome(p, home));
-
-  const configPath = pick(
-    flags["--config"],
-    nonEmpty(env.OPENSKYLAB_CONFIG),
-    undefined,
-    () => join(xdg("XDG_CONFIG_HOME", ".config"), "openskylab", "config.toml"),
-  );
-  configPath.value = path(configPath.value);
-  // A relative data_dir in the file means relative to the file, not to wherever we started.
-  const configured = config?.storage.data_dir;
-  const dataDir = pick(
-    flags["--data-dir"],
-    nonEmpty(env.OPENSKYLAB_DATA_DIR),
-    configured && resolve(dirname(configPath.value), expandHome(configured, home)),
-    () => join(xdg("XDG_DATA_HOME", ".local/share"), "openskylab"),
-  );
-  const port = pick(
-    parsePort("--port", flags["--port"]),
-    parsePort("OPENSKYLAB_PORT", nonEmpty(env.OPENSKYLAB_PORT)),
-    config?.server.port,
-    () => 7624,
-  );
-  return {
-    configPath: configPath.value,
-    dataDir: path(dataDir.value),
-    port: port.value,
-    sources: { configPath: configPath.source, dataDir: dataDir.source, port: port.source },
-  };
-}
-
-function pick<T>(flag?: T, fromEnv?: T, fromConfig?: T, fallback?: () => T) {
-  const [value, source]: [T | undefined, Source] = flag !== undefined
-    ? [flag, "flag"]
-    : fromEnv !== undefined
-    ? [fromEnv, "env"]
-    : fromConfig !== undefined
-    ? [fromConfig, "config"]
-    : [fallback?.(), "default"];
-  return { value: value as T, source };
-}
-
-const FLAGS = ["--config", "--data-dir", "--port"] as const;
-
-function parseFlags(args: readonly string[]): Partial<Record<typeof FLAGS[number], string>> {
-  const found: Partial<Record<typeof FLAGS[number], string>> = {};
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] ?? "";
-    if (arg === "--") break;
-    const [name, inline] = arg.includes("=")
-      ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)]
-      : [arg, undefined];
-    const flag = FLAGS.find((f) => f === name);
-    if (flag === undefined) continue;
-    const value = inline ?? args[++i];
-    if (value === undefined || value === "" || (inline === undefined && value.startsWith("--"))) {
-      throw new ConfigError(`${flag} needs a value`);
-    }
-    found[flag] = value;
-  }
-  return found;
-}
-
-function parsePort(what: string, text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  const value = Number(text);
-  if (!/^\d{1,5}$/.test(text.trim()) || value > 65535) {
-    throw new ConfigError(`${what}: expected a port number from 0 to 65535, got "${text}"`);
-  }
-  return value;
 }
 
 function parseToml(path: string, text: string): TomlTable {
@@ -481,14 +380,6 @@ function isOrigin(text: string): boolean {
 function isTable(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value) &&
     !(value instanceof Date);
-}
-
-function nonEmpty(value: string | undefined): string | undefined {
-  return value === undefined || value === "" ? undefined : value;
-}
-
-function expandHome(path: string, home: () => string): string {
-  return path === "~" || path.startsWith("~/") ? join(home(), path.slice(1)) : path;
 }
 
 function errorText(err: unknown): string {

@@ -7,6 +7,7 @@ import type { Config } from "./config.ts";
 import type { EventBus } from "./event_bus.ts";
 import type { Logger, LogSink } from "../lib/log.ts";
 import type { RigControl } from "../devices/rig.ts";
+import type { DriverCatalogue } from "../devices/driver_catalogue.ts";
 import type { AlignmentRepository } from "./store/alignment.ts";
 import type { PointingService } from "./pointing/pointing_service.ts";
 import type { PolarAlignmentService } from "./polar/polar_service.ts";
@@ -35,6 +36,8 @@ export interface Services {
   logs: LogSink;
   log: Logger;
   hub: RigControl;
+  /** Each role's drivers and the schema of their profile options. */
+  drivers: DriverCatalogue;
   frames: FrameRepository;
   alignment: AlignmentRepository;
   /** The pointing model fitted to the alignment points, applied to gotos when configured. */

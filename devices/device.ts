@@ -69,13 +69,16 @@ export interface Optics {
   apertureMm: number;
 }
 
-/** What a driver factory is given. `options` are the profile's driver options, unvalidated. */
-export interface DriverContext {
+/**
+ * What a driver factory is given. `options` are the profile's options for this driver, already
+ * parsed by the driver's own schema (see driver_catalogue.ts): typed, complete with defaults.
+ */
+export interface DriverContext<O = Record<string, unknown>> {
   clock: Clock;
   log: Logger;
   site: Site;
   optics: Optics;
-  options: Record<string, unknown>;
+  options: O;
   /** The box's data directory, for drivers that cache derived files (absent in unit tests). */
   dataDir?: string;
 }

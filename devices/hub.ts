@@ -15,7 +15,8 @@ import type { DeviceKind, Optics, Site } from "./device.ts";
 import { guard } from "./guard.ts";
 import { faultsOf } from "./faults.ts";
 import type { FaultInjection } from "./faults.ts";
-import type { DriverRegistry } from "./registry.ts";
+import { checkOptions } from "./driver_catalogue.ts";
+import type { DriverEntry, DriverRegistry } from "./registry.ts";
 import type {
   RigControl,
   RigEvents,
@@ -160,26 +161,51 @@ export class DeviceHub implements RigControl {
   }
 
   async #assign(kind: DeviceKind, assignment: RoleAssignment, plan: RigPlan): Promise<void> {
-    const factory = (this.#opts.registry[kind] as Record<string, unknown>)[assignment.driver] as
-      | ((ctx: unknown) => AnyDevice | Promise<AnyDevice>)
-      | undefined;
-    if (!factory) {
+    const entry = (this.#opts.registry[kind] as Record<string, DriverEntry<DeviceKind>>)[
+      assignment.driver
+    ];
+    if (!entry) {
       this.#alert("error", kind, `no driver "${assignment.driver}" for the ${kind} role`);
       return;
+    }
+    const checked = checkOptions(
+      { id: assignment.driver, ...entry },
+      assignment.options,
+      "ignore",
+    );
+    if (!checked.ok) {
+      const problems = checked.issues.map((i) => `${i.field}: ${i.reason}`).join("; ");
+      this.#alert(
+        "error",
+        kind,
+        `the ${kind} driver "${assignment.driver}" refused its options: ${problems}`,
+        { issues: checked.issues },
+      );
+      return;
+    }
+    if (checked.ignoredKeys.length > 0) {
+      // Saved by an older firmware (a save now refuses them): the role still fills.
+      this.#alert(
+        "warning",
+        kind,
+        `the ${kind} driver "${assignment.driver}" ignores unknown options ` +
+          `${checked.ignoredKeys.join(", ")}; edit the profile to remove them`,
+        { ignored: checked.ignoredKeys },
+      );
     }
     const log = this.#opts.log.child(kind);
     let device: AnyDevice;
     try {
-      device = await factory({
+      device = await entry.create({
         clock: this.#opts.clock,
         log,
         site: plan.site,
         optics: plan.optics,
-        options: assignment.options,
+        options: checked.options,
         dataDir: this.#opts.dataDir,
       });
     } catch (err) {
-      this.#alert("error", kind, `the ${kind} driver "${assignment.driver}" refused its options`, {
+      this.#alert("error", kind, `the ${kind} driver "${assignment.driver}" could not be built`, {
         error: String(err instanceof Error ? err.message : err),
       });
       return;

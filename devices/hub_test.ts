@@ -23,9 +23,10 @@ import {
 import type { DeviceKind } from "./device.ts";
 import { DeviceHub } from "./hub.ts";
 import type { RigPlan, RoleAssignment } from "./rig.ts";
-import { defaultRegistry } from "./registry.ts";
+import { defaultRegistry, driverEntry } from "./registry.ts";
 import type { DriverRegistry } from "./registry.ts";
 import { SimFocuser } from "./sim/focuser.ts";
+import { SimFocuserOptions } from "./sim/focuser_options.ts";
 import { isSimulated } from "./sim/faults.ts";
 import type { SimFaults } from "./sim/faults.ts";
 import { DEADLINES } from "./timeouts.ts";
@@ -170,13 +171,37 @@ Deno.test("hub: an unknown driver or refused options raise an alert; other roles
       ["error", "device.focuser"],
     ]);
     assertMatch(alerts[0]?.message ?? "", /no driver "no-such-driver" for the mount role/);
-    assertMatch(alerts[1]?.message ?? "", /focuser driver "sim" refused its options/);
-    assertMatch(JSON.stringify(alerts[1]?.details), /maxPosition/);
+    assertMatch(
+      alerts[1]?.message ?? "",
+      /focuser driver "sim" refused its options: options\.maxPosition: must be ≥ 1, got -5/,
+    );
+    assertMatch(JSON.stringify(alerts[1]?.details), /options\.maxPosition/);
     assertEquals(stateOf(hub, "mount"), "unassigned");
     assertEquals(stateOf(hub, "focuser"), "unassigned");
     assertEquals(hub.driverObject("focuser"), null);
     assertEquals(stateOf(hub, "filterwheel"), "connected");
     assertEquals(of("device.connected").map((e) => e.role), ["filterwheel"]);
+  } finally {
+    await hub.close();
+  }
+});
+
+Deno.test("hub: drivers get parsed options; a stored key no driver knows is ignored, warned", async () => {
+  const { hub, of } = rig();
+  try {
+    await hub.apply(plan({
+      // As saved by an older firmware: a key this driver never had.
+      focuser: { driver: "sim", options: { maxPosition: 900, speedStepsPerS: 1e5, gearRatio: 2 } },
+    }));
+    const alerts = of("alert");
+    assertEquals(alerts.map((a) => [a.level, a.source]), [["warning", "device.focuser"]]);
+    assertMatch(alerts[0]?.message ?? "", /ignores unknown options options\.gearRatio/);
+    assertEquals(stateOf(hub, "focuser"), "connected");
+    const focuser = hub.device("focuser");
+    // Given and default values alike arrive typed: the schema filled in maxIncrement's source.
+    assertEquals(focuser.capabilities.maxPosition, 900);
+    assertEquals(focuser.capabilities.maxIncrement, 900);
+    assertEquals(focuser.capabilities.stepSizeUm, 3.76);
   } finally {
     await hub.close();
   }
@@ -432,7 +457,7 @@ Deno.test("hub: close() stops reconnect loops (system clock; the sanitizers chec
 function slowReconnectRegistry(): { registry: DriverRegistry; finish: () => void } {
   const registry = defaultRegistry();
   const gate = Promise.withResolvers<void>();
-  registry.focuser.slow = (ctx) => {
+  registry.focuser.slow = driverEntry("Slow", "a slow handshake", SimFocuserOptions, (ctx) => {
     const sim = new SimFocuser(ctx);
     const connect = sim.connect.bind(sim);
     let connects = 0;
@@ -441,7 +466,7 @@ function slowReconnectRegistry(): { registry: DriverRegistry; finish: () => void
       if (++connects > 1) await gate.promise;
     };
     return sim;
-  };
+  });
   return { registry, finish: () => gate.resolve() };
 }
 

@@ -5,9 +5,9 @@
 import { systemClock } from "../lib/clock.ts";
 import { EventBus } from "../core/event_bus.ts";
 import { LogSink } from "../lib/log.ts";
-import type { DeviceKind, DriverContext } from "../devices/device.ts";
+import type { DeviceKind } from "../devices/device.ts";
 import { DeviceHub } from "../devices/hub.ts";
-import { defaultRegistry } from "../devices/registry.ts";
+import { defaultRegistry, type DriverEntry } from "../devices/registry.ts";
 import { assert, assertEquals, assertMatch } from "../tests/_assert.ts";
 import { createApp } from "./app.ts";
 import { autofocusRoutes } from "./autofocus.ts";
@@ -71,12 +71,14 @@ export async function rig({ options = {}, capabilities = {} }: RigOptions = {}) 
   const bus = new EventBus({ clock: systemClock, validate: true });
   const registry = defaultRegistry();
   for (const [kind, overrides] of Object.entries(capabilities)) {
-    const factories = registry[kind as DeviceKind] as Record<
-      string,
-      (ctx: DriverContext) => object
-    >;
-    const sim = factories.sim;
-    if (sim) factories.sim = (ctx) => withCapabilities(sim(ctx), overrides);
+    const entries = registry[kind as DeviceKind] as Record<string, DriverEntry<DeviceKind>>;
+    const sim = entries.sim;
+    if (sim) {
+      entries.sim = {
+        ...sim,
+        create: async (ctx) => withCapabilities(await sim.create(ctx), overrides),
+      };
+    }
   }
   const hub = new DeviceHub({
     registry,

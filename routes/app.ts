@@ -65,6 +65,6 @@ export function createApp(options: AppOptions): OpenAPIHono {
 
   app.get("/ws", (c) => options.ws.upgrade(c));
   app.route("/", docsRoutes(app, options.version));
-  app.route("/", webRoutes());
+  app.route("/", webRoutes({ version: options.version }));
   return app;
 }

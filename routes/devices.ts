@@ -10,6 +10,7 @@ import { conflict } from "../lib/errors.ts";
 import { Ok } from "../core/schemas/common.ts";
 import { RoleStatusDto } from "../devices/rig.ts";
 import { DiscoveryResult } from "../devices/discovery.ts";
+import type { DriverCatalogue } from "../devices/driver_catalogue.ts";
 import type { Services } from "../core/services.ts";
 import { DEVICE_KINDS } from "../devices/device.ts";
 import { FAULT_MODES } from "../devices/faults.ts";
@@ -26,12 +27,27 @@ export const DiscoverQuery = z.object({
     .describe("deadline of each section, milliseconds"),
 });
 
+const DriversQuery = z.object({
+  role: z.enum(DEVICE_KINDS).optional().describe("only this role's drivers"),
+});
+
+const DriverDto = z.object({
+  role: z.enum(DEVICE_KINDS),
+  driver: z.string().describe('the id a profile names in devices.<role>.driver, e.g. "indi"'),
+  title: z.string(),
+  description: z.string(),
+  options_schema: z.record(z.string(), z.unknown()).describe(
+    "JSON Schema (draft 2020-12) of devices.<role>.options for this driver: types, ranges, " +
+      "defaults and descriptions to render a form from; unknown keys are refused",
+  ),
+});
+
 const FaultBody = z.object({
   method: z.string().min(1).describe('a command name, e.g. "slewTo", or "*" for every command'),
   mode: z.enum(FAULT_MODES).nullable().describe("null clears the fault"),
 });
 
-export function devicesRoutes(s: Pick<Services, "discovery" | "hub" | "log">) {
+export function devicesRoutes(s: Pick<Services, "discovery" | "drivers" | "hub" | "log">) {
   const app = newRouter();
 
   app.openapi(
@@ -43,6 +59,25 @@ export function devicesRoutes(s: Pick<Services, "discovery" | "hub" | "log">) {
       responses: { 200: json(z.object({ devices: z.array(RoleStatusDto) })), ...errors([401]) },
     }),
     (c) => c.json({ devices: s.hub.roles() }, 200),
+  );
+
+  const drivers = driverList(s.drivers);
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/drivers",
+      tags,
+      summary: "The drivers each role can take, with the JSON Schema of their options",
+      request: { query: DriversQuery },
+      responses: {
+        200: json(z.object({ drivers: z.array(DriverDto) })),
+        ...errors([400, 401]),
+      },
+    }),
+    (c) => {
+      const { role } = c.req.valid("query");
+      return c.json({ drivers: drivers.filter((d) => !role || d.role === role) }, 200);
+    },
   );
 
   app.openapi(
@@ -122,4 +157,32 @@ export function devicesRoutes(s: Pick<Services, "discovery" | "hub" | "log">) {
   );
 
   return app;
+}
+
+/** Every role's drivers with their options as JSON Schema, computed once per app. */
+function driverList(catalogue: DriverCatalogue): z.infer<typeof DriverDto>[] {
+  return DEVICE_KINDS.flatMap((role) =>
+    catalogue.drivers(role).map((spec) => ({
+      role,
+      driver: spec.id,
+      title: spec.title,
+      description: spec.description,
+      options_schema: optionsJsonSchema(spec.options),
+    }))
+  );
+}
+
+/**
+ * The options schema as the input a client sends (defaults are not required), standing alone:
+ * a schema registered under an id comes out as a `$ref` to its `$defs` entry, which is inlined.
+ */
+function optionsJsonSchema(schema: z.ZodType): Record<string, unknown> {
+  const json = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as
+    & Record<string, unknown>
+    & { $ref?: string; $defs?: Record<string, Record<string, unknown>> };
+  const { $ref, $defs = {}, ...rest } = json;
+  const name = $ref?.startsWith("#/$defs/") ? $ref.slice("#/$defs/".length) : undefined;
+  if (name === undefined || !$defs[name]) return json;
+  const { [name]: root, ...others } = $defs;
+  return { ...rest, ...root, ...(Object.keys(others).length > 0 ? { $defs: others } : {}) };
 }

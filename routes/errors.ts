@@ -12,10 +12,22 @@ export function errorBody(code: string, message: string, details?: unknown) {
   return { error: { code, message, ...(details === undefined ? {} : { details }) } };
 }
 
-/** Turns schema issues into "body.ra: must be < 24" lines and a details list. */
-export function validationError(target: string, error: z.ZodError): AppError {
+/**
+ * Turns schema issues into "body.ra: must be < 24" lines and a details list. `describe` may word
+ * them differently (the profile routes use the driver options' wording).
+ */
+export function validationError(
+  target: string,
+  error: z.ZodError,
+  describe?: (
+    issues: z.ZodError["issues"],
+    prefix: string,
+    value: unknown,
+  ) => { field: string; reason: string }[],
+  value?: unknown,
+): AppError {
   const where = target === "json" ? "body" : target === "param" ? "path" : target;
-  const issues = error.issues.map((issue) => {
+  const issues = describe?.(error.issues, where, value) ?? error.issues.map((issue) => {
     const field = [where, ...issue.path.map(String)].join(".");
     return { field, reason: issue.message };
   });

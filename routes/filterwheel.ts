@@ -15,20 +15,11 @@ import {
 } from "../core/schemas/filterwheel.ts";
 import { badRequest } from "../lib/errors.ts";
 import type { Services } from "../core/services.ts";
-import type { FilterSlot } from "../devices/filterwheel.ts";
+import { filterNames, type FilterSlot, slotOfFilter } from "../devices/filterwheel.ts";
 import { DEVICE_ERRORS, errors, json, jsonBody, READ_ERRORS } from "./_openapi.ts";
 import { newRouter } from "./app.ts";
 
 const tags = ["Filter wheel"];
-
-/** The slot of `name`: an exact match first, then a unique case-insensitive one. */
-export function slotOfName(slots: readonly FilterSlot[], name: string): number | null {
-  const exact = slots.findIndex((slot) => slot.name === name);
-  if (exact >= 0) return exact;
-  const folded = name.toLowerCase();
-  const loose = slots.flatMap((slot, i) => slot.name.toLowerCase() === folded ? [i] : []);
-  return loose.length === 1 ? loose[0] ?? null : null;
-}
 
 export function filterwheelRoutes(s: Pick<Services, "hub">) {
   const app = newRouter();
@@ -63,9 +54,9 @@ export function filterwheelRoutes(s: Pick<Services, "hub">) {
       const slots = w.status().slots;
       let position: number;
       if ("name" in body) {
-        const found = slotOfName(slots, body.name);
+        const found = slotOfFilter(slots, body.name);
         if (found === null) {
-          const known = slots.map((slot) => slot.name).join(", ");
+          const known = filterNames(slots);
           throw badRequest("body.name", `no filter named "${body.name}"; known: ${known}`);
         }
         position = found;

@@ -1,16 +1,33 @@
-/** Profiles group: list, get, create, update, activate, delete equipment profiles. */
+/**
+ * Profiles group: list, get, create, update, activate, delete equipment profiles. Bodies are
+ * checked against each role's driver schema (profileSchemas), so a bad option is a 400 naming its
+ * path, e.g. `body.devices.mount.options.slewRateDegPerS: must be ≤ 1000, got 5000`.
+ */
 import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
-import { Profile, ProfileInput } from "../core/profiles/schema.ts";
+import { profileSchemas } from "../core/profiles/schema.ts";
 import type { Services } from "../core/services.ts";
+import { describeIssues } from "../devices/driver_catalogue.ts";
 import { errors, json, jsonBody } from "./_openapi.ts";
 import { newRouter } from "./app.ts";
+import { validationError } from "./errors.ts";
 
 const tags = ["Profiles"];
 const IdParam = z.object({ id: z.string().min(1) });
 
-export function profilesRoutes(s: Pick<Services, "exposures" | "profiles">) {
+/** A request that fails its schema: every issue at its path, in the driver options' wording. */
+function refuse(
+  result: { success: boolean; target: string; error?: z.ZodError; data?: unknown },
+): undefined {
+  if (!result.success && result.error) {
+    throw validationError(result.target, result.error, describeIssues, result.data);
+  }
+  return undefined;
+}
+
+export function profilesRoutes(s: Pick<Services, "drivers" | "exposures" | "profiles">) {
   const app = newRouter();
+  const { input: ProfileInput, profile: Profile } = profileSchemas(s.drivers);
 
   app.openapi(
     createRoute({
@@ -58,10 +75,14 @@ export function profilesRoutes(s: Pick<Services, "exposures" | "profiles">) {
       path: "/",
       tags,
       summary: "Create a profile (site, optics, a driver per device role)",
+      description:
+        "Each role's options are checked by its driver's schema (GET /devices/drivers); " +
+        "an unknown key is refused, and the stored profile carries every option's value.",
       request: jsonBody(ProfileInput),
       responses: { 201: json(Profile, "Created"), ...errors([400, 401]) },
     }),
     async (c) => c.json(await s.profiles.create(c.req.valid("json")), 201),
+    refuse,
   );
 
   app.openapi(
@@ -74,6 +95,7 @@ export function profilesRoutes(s: Pick<Services, "exposures" | "profiles">) {
       responses: { 200: json(Profile), ...errors([400, 401, 404]) },
     }),
     async (c) => c.json(await s.profiles.update(c.req.valid("param").id, c.req.valid("json")), 200),
+    refuse,
   );
 
   app.openapi(

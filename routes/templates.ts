@@ -13,6 +13,7 @@ import {
   TemplateList,
 } from "../core/schemas/sequence.ts";
 import type { Services } from "../core/services.ts";
+import { badRequest } from "../lib/errors.ts";
 import { errors, json, jsonBody } from "./_openapi.ts";
 import { newRouter } from "./app.ts";
 
@@ -47,7 +48,10 @@ export function templatesRoutes(s: Pick<Services, "sequencer">) {
       let content = body.template;
       if (content === undefined) {
         const sequence = await seq.sequences.get(body.sequence_id ?? "");
-        const first = sequence.targets[0]!;
+        const first = sequence.targets[0];
+        if (!first) {
+          throw badRequest("body.sequence_id", "that sequence is instructions, not targets");
+        }
         content = {
           groups: first.groups,
           loop: first.loop,

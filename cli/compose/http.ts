@@ -19,6 +19,8 @@ import { filterwheelRoutes } from "../../routes/filterwheel.ts";
 import { flatpanelRoutes } from "../../routes/flatpanel.ts";
 import { focuserRoutes } from "../../routes/focuser.ts";
 import { framesRoutes } from "../../routes/frames.ts";
+import { frameViewRoutes } from "../../routes/frame_view.ts";
+import { pixelScaleArcsec } from "../../core/frames/frame_figures.ts";
 import { guidingRoutes } from "../../routes/guiding.ts";
 import { healthRoutes } from "../../routes/health.ts";
 import { livestackRoutes } from "../../routes/livestack.ts";
@@ -47,6 +49,28 @@ export function apiGroups(s: Services, version: string): RouteGroup[] {
     { prefix: "/camera", router: livestackRoutes(s) },
     { prefix: "/calibration", router: calibrationRoutes(s) },
     { prefix: "/frames", router: framesRoutes(s) },
+    {
+      prefix: "/frames",
+      router: frameViewRoutes({
+        frames: s.frames,
+        dataDir: s.dataDir,
+        imaging: s.imaging,
+        siteLongitudeDeg: () => s.hub.site?.longitudeDeg ?? 0,
+        inMemory: (id) => {
+          const latest = s.frameSink.latest;
+          if (latest?.dto.id !== id) return null;
+          const { pixels, widthPx, heightPx, bayerPattern, request } = latest.frame;
+          return {
+            frame: { pixels, widthPx, heightPx, bayerPattern },
+            pixelScaleArcsec: pixelScaleArcsec(
+              s.hub.peek("camera")?.capabilities.pixelSizeUm,
+              request.binning,
+              s.hub.optics?.focalLengthMm,
+            ),
+          };
+        },
+      }),
+    },
     { prefix: "/focuser", router: focuserRoutes(s) },
     { prefix: "/focuser", router: autofocusRoutes(s) },
     { prefix: "/filterwheel", router: filterwheelRoutes(s) },

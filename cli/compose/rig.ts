@@ -1,7 +1,8 @@
 /**
  * The rig: the device hub filled from the driver registry, the box's own indiserver for the
  * profile's INDI roles (restarted with exactly the drivers a newly activated profile names), the
- * profiles that say which driver fills which role, and discovery of what could.
+ * profiles that say which driver fills which role (checked against the drivers' option schemas
+ * when saved), and discovery of what could.
  */
 import { join } from "node:path";
 import { ProfileService } from "../../core/profiles/profile_service.ts";
@@ -9,13 +10,16 @@ import { ProfileRepository } from "../../core/store/profiles.ts";
 import { DiscoveryService } from "../../devices/discovery_service.ts";
 import { DeviceHub } from "../../devices/hub.ts";
 import { IndiServerManager, managedDrivers } from "../../devices/indi/server_manager.ts";
-import { defaultRegistry } from "../../devices/registry.ts";
+import { defaultRegistry, driverCatalogue } from "../../devices/registry.ts";
 import type { BoxContext } from "./context.ts";
 
 export function composeRig(ctx: BoxContext) {
   const { config, dataDir, clock, logs, bus, db } = ctx;
+  const registry = defaultRegistry();
+  // What core and the API see of the registry: each driver's options schema, no factories.
+  const drivers = driverCatalogue(registry);
   const hub = new DeviceHub({
-    registry: defaultRegistry(),
+    registry,
     bus,
     clock,
     log: logs.logger("hub"),
@@ -29,6 +33,7 @@ export function composeRig(ctx: BoxContext) {
   const profiles = new ProfileService(
     new ProfileRepository(db),
     hub,
+    drivers,
     logs.logger("profiles"),
     (plan) => indiServer.ensure(managedDrivers(plan, config.indi.port)),
   );
@@ -39,5 +44,5 @@ export function composeRig(ctx: BoxContext) {
     clock,
     log: logs.logger("discovery"),
   });
-  return { hub, indiServer, profiles, discovery };
+  return { hub, drivers, indiServer, profiles, discovery };
 }

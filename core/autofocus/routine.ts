@@ -11,6 +11,7 @@
  */
 import type { Camera } from "../../devices/camera.ts";
 import type { Rig } from "../../devices/rig.ts";
+import { slotOfFilter } from "../../devices/filterwheel.ts";
 import type { Clock } from "../../lib/clock.ts";
 import { frameFigures, type TaskRunner } from "../frames/frame_figures.ts";
 import type { FrameSink } from "../frames/frame_sink.ts";
@@ -216,8 +217,8 @@ async function switchFilter(
   if (filter === null) return 0;
   const wheel = hub.device("filterwheel");
   const status = wheel.status();
-  const slot = status.slots.findIndex((s) => s.name.toLowerCase() === filter.toLowerCase());
-  if (slot < 0) throw new Refused(`no filter named "${filter}" in the wheel`);
+  const slot = slotOfFilter(status.slots, filter);
+  if (slot === null) throw new Refused(`no filter named "${filter}" in the wheel`);
   const fromOffset = status.position === null ? 0 : status.slots[status.position]?.focusOffsetSteps;
   if (status.position !== slot) {
     await wheel.moveTo(slot);

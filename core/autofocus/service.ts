@@ -7,6 +7,7 @@
  * (temperature.ts), which a request flag turns on or off.
  */
 import type { Rig } from "../../devices/rig.ts";
+import { filterNames, slotOfFilter } from "../../devices/filterwheel.ts";
 import type { TaskRunner } from "../frames/frame_figures.ts";
 import type { FrameSink } from "../frames/frame_sink.ts";
 import type { Clock } from "../../lib/clock.ts";
@@ -86,8 +87,8 @@ export class AutofocusService {
     const settings = resolveSettings(request);
     if (request.filter !== undefined) {
       const slots = this.#opts.hub.device("filterwheel").status().slots;
-      if (!slots.some((slot) => slot.name.toLowerCase() === request.filter!.toLowerCase())) {
-        const names = slots.map((slot) => slot.name).join(", ");
+      if (slotOfFilter(slots, request.filter) === null) {
+        const names = filterNames(slots);
         throw badRequest("body.filter", `no filter named "${request.filter}" (have ${names})`);
       }
     }

@@ -8,14 +8,11 @@ import type { Rig } from "../../devices/rig.ts";
 import type { EquatorialCoord } from "../../lib/astro/coords.ts";
 import { resolveRequest } from "../camera/exposure_service.ts";
 import type { Clock } from "../../lib/clock.ts";
-import { DeviceTimeoutError } from "../../lib/errors.ts";
 import type { PointingService } from "../pointing/pointing_service.ts";
 import type { CenteringState } from "../schemas/centering.ts";
 import type { FrameSink } from "../frames/frame_sink.ts";
+import { waitForSlew } from "../device_wait.ts";
 import type { CapturedFrame, CenteringPorts, CenteringSolveFn } from "./types.ts";
-
-export const SLEW_TIMEOUT_MS = 180_000;
-const POLL_MS = 200;
 
 export interface RigPortsOptions {
   hub: Rig;
@@ -54,13 +51,7 @@ export function rigPorts(
       );
       signal.throwIfAborted();
       await device.slewTo(demand);
-      const deadlineMs = o.clock.now() + SLEW_TIMEOUT_MS;
-      while (device.status().slewing) {
-        if (o.clock.now() > deadlineMs) {
-          throw new DeviceTimeoutError("mount.slewTo", SLEW_TIMEOUT_MS);
-        }
-        await o.clock.sleep(POLL_MS, signal);
-      }
+      await waitForSlew(device, o.clock, signal);
       if (frame.settleS > 0) await o.clock.sleep(frame.settleS * 1000, signal);
     },
     async sync(solved, signal) {

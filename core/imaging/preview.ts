@@ -16,6 +16,7 @@ import {
   histogram16,
   histogramStats,
   stretchLut,
+  type StretchParams,
   TARGET_BACKGROUND,
 } from "./stretch.ts";
 
@@ -34,6 +35,11 @@ export interface PreviewOptions {
   targetBackground?: number;
   /** Colour frames: one stretch per channel ("unlinked", the default) or one for all. */
   colourBalance?: ColourBalance;
+  /**
+   * The stretch to apply (R, G, B; or one entry for all) instead of one computed from these
+   * pixels: a region of a frame must be stretched as the whole frame is, and a user may set it.
+   */
+  stretch?: StretchParams[];
 }
 
 export interface PreviewImage {
@@ -50,17 +56,21 @@ function cfaChannels(pattern: BayerPattern): number[] {
   return [...pattern].map((letter) => CHANNEL_INDEX[letter]!);
 }
 
-/** One stretch table per output channel (one shared table for mono). */
-function channelLuts(
+/**
+ * The auto stretch of a frame, per output channel (R, G, B; mono repeats one): from the
+ * statistics of each Bayer channel's own samples for colour, of all pixels for mono.
+ */
+export function frameStretchParams(
   frame: PreviewFrame,
-  target: number,
+  target: number = TARGET_BACKGROUND,
   balance: ColourBalance = "unlinked",
-): Uint8Array[] {
+): StretchParams[] {
   const { pixels, widthPx, heightPx, bayerPattern } = frame;
-  if (bayerPattern === null) {
-    const stats = histogramStats(histogram16(pixels));
-    const lut = stretchLut(autoStretchParams(stats, { targetBackground: target }));
-    return [lut, lut, lut];
+  if (bayerPattern === null || widthPx < 2 || heightPx < 2) {
+    const params = autoStretchParams(histogramStats(histogram16(pixels)), {
+      targetBackground: target,
+    });
+    return [params, params, params];
   }
   const sites = cfaChannels(bayerPattern);
   const hists = [0, 1, 2].map(() => new Uint32Array(ADU_MAX + 1));
@@ -73,11 +83,27 @@ function channelLuts(
       odd[pixels[row + x + 1]!]!++;
     }
   }
-  const params = colourStretchParams(hists.map(histogramStats), {
+  return colourStretchParams(hists.map(histogramStats), {
     balance,
     targetBackground: target,
   });
-  return params.map(stretchLut);
+}
+
+/** One stretch table per output channel: the given stretch, else the frame's auto stretch. */
+function channelLuts(
+  frame: PreviewFrame,
+  target: number,
+  balance: ColourBalance = "unlinked",
+  given?: StretchParams[],
+): Uint8Array[] {
+  if (given !== undefined) {
+    if (given.length !== 1 && given.length !== 3) {
+      throw new RangeError(`a stretch has 1 or 3 channels, got ${given.length}`);
+    }
+    const luts = given.map(stretchLut);
+    return [luts[0]!, luts[1] ?? luts[0]!, luts[2] ?? luts[0]!];
+  }
+  return frameStretchParams(frame, target, balance).map(stretchLut);
 }
 
 /**
@@ -107,6 +133,7 @@ export function renderPreviewRgba(frame: PreviewFrame, opts: PreviewOptions = {}
     colour ? frame : { ...frame, bayerPattern: null },
     opts.targetBackground ?? TARGET_BACKGROUND,
     opts.colourBalance,
+    opts.stretch,
   );
   const rgba = new Uint8Array(outW * outH * 4);
   const sums = new Float64Array(outW * 3);

@@ -8,7 +8,29 @@ import jpeg from "jpeg-js";
 import { histogram } from "./histogram.ts";
 import type { RgbImage } from "./image.ts";
 import type { PreviewImage, PreviewOptions } from "./preview.ts";
-import { ADU_MAX, colourStretchParams, stretchLut, TARGET_BACKGROUND } from "./stretch.ts";
+import {
+  ADU_MAX,
+  colourStretchParams,
+  stretchLut,
+  type StretchParams,
+  TARGET_BACKGROUND,
+} from "./stretch.ts";
+
+/** The auto stretch of an RGB image from its full-resolution planes' statistics. */
+export function rgbStretchParams(
+  rgb: RgbImage,
+  opts: Pick<PreviewOptions, "colourBalance" | "targetBackground"> = {},
+): StretchParams[] {
+  const stats = histogram(rgb, 1).channels.map((c) => ({
+    medianAdu: c.medianAdu,
+    madAdu: c.madAdu,
+    count: c.count,
+  }));
+  return colourStretchParams(stats, {
+    balance: opts.colourBalance,
+    targetBackground: opts.targetBackground ?? TARGET_BACKGROUND,
+  });
+}
 
 /** Stretches and box-downscales an RGB image to fit `maxSizePx` (default 1280), as RGBA. */
 export function renderRgbPreviewRgba(rgb: RgbImage, opts: PreviewOptions = {}): PreviewImage {
@@ -17,15 +39,8 @@ export function renderRgbPreviewRgba(rgb: RgbImage, opts: PreviewOptions = {}): 
   if (!Number.isInteger(maxSizePx) || maxSizePx < 1) {
     throw new RangeError(`preview maxSizePx must be a positive integer, got ${maxSizePx}`);
   }
-  const stats = histogram(rgb, 1).channels.map((c) => ({
-    medianAdu: c.medianAdu,
-    madAdu: c.madAdu,
-    count: c.count,
-  }));
-  const luts = colourStretchParams(stats, {
-    balance: opts.colourBalance,
-    targetBackground: opts.targetBackground ?? TARGET_BACKGROUND,
-  }).map(stretchLut);
+  const luts = (opts.stretch ?? rgbStretchParams(rgb, opts)).map(stretchLut);
+  if (luts.length === 1) luts.push(luts[0]!, luts[0]!);
   const factor = Math.max(1, Math.ceil(Math.max(w, h) / maxSizePx));
   const outW = Math.max(1, Math.floor(w / factor));
   const outH = Math.max(1, Math.floor(h / factor));

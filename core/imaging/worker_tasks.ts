@@ -8,6 +8,7 @@ import type { WorkerTask } from "./worker_protocol.ts";
 import { fitsPreviewTask, frameHistogramTask, previewJpegTask } from "./preview_tasks.ts";
 import { livestackTasks } from "../livestack/livestack_tasks.ts";
 import { analyzeFrameTask } from "./stars/analysis_task.ts";
+import { frameHistogramFileTask, frameRegionTask, frameStarsTask } from "./frame_view.ts";
 
 export const workerTasks: Record<string, WorkerTask> = {
   /** PreviewJob → Uint8Array JPEG of a raw frame (see preview_tasks.ts). */
@@ -18,6 +19,12 @@ export const workerTasks: Record<string, WorkerTask> = {
   frameHistogram: frameHistogramTask,
   /** AnalysisJob { frame (cloned), options } → FrameAnalysis (see stars/analysis_task.ts). */
   analyzeFrame: analyzeFrameTask,
+  /** RegionJob { path, region?, maxSizePx, stretch } → RegionResult (JPEG of a saved frame). */
+  frameRegion: frameRegionTask,
+  /** StarsJob { path } → FrameAnalysis with the stars of a saved frame, or null (colour). */
+  frameStars: frameStarsTask,
+  /** HistogramFileJob { path, bins } → ImageHistogram of a saved frame. */
+  frameHistogramFile: frameHistogramFileTask,
   /** Live stacking: decode, analyse, register, accumulate, preview (see livestack_tasks.ts). */
   ...livestackTasks,
 };

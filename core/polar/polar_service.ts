@@ -6,6 +6,7 @@
  * again while the user turns the knobs, each solve updating the axis (three_point.ts) and
  * publishing `polar_alignment.error_computed`, until stopped. One run at a time.
  */
+import { untilAborted } from "../../lib/abort.ts";
 import type { Rig } from "../../devices/rig.ts";
 import { wrapHours, wrapHours12 } from "../../lib/astro/coords.ts";
 import { j2000ToJNow, jnowToJ2000 } from "../../lib/astro/precession.ts";
@@ -16,6 +17,7 @@ import type { EventBus } from "../event_bus.ts";
 import type { Logger } from "../../lib/log.ts";
 import type { PolarErrorDto, PolarStartBody, PolarStatusDto } from "../schemas/polar_alignment.ts";
 import type { FrameSink } from "../frames/frame_sink.ts";
+import { waitForSlew } from "../device_wait.ts";
 import {
   adjustedAxis,
   axisFromPointings,
@@ -27,8 +29,6 @@ import {
 } from "./three_point.ts";
 import type { SolveFn } from "./types.ts";
 
-const SLEW_TIMEOUT_MS = 180_000;
-const POLL_MS = 200;
 const MAX_ABS_DEC_DEG = 80;
 /** Pause after a failed solve while adjusting, so a cloud does not spin the loop. */
 const RETRY_MS = 1000;
@@ -191,13 +191,7 @@ export class PolarAlignmentService {
       decDeg: here.decDeg,
     };
     await mount.slewTo(jnowToJ2000(next, nowMs));
-    const deadline = nowMs + SLEW_TIMEOUT_MS;
-    while (mount.status().slewing) {
-      if (this.#o.clock.now() > deadline) {
-        throw new Error(`the RA turn did not finish within ${SLEW_TIMEOUT_MS / 1000} s`);
-      }
-      await this.#o.clock.sleep(POLL_MS, signal);
-    }
+    await waitForSlew(mount, this.#o.clock, signal, "the RA turn");
   }
 
   /** Exposes, saves and solves one frame; the pointing is dated at mid-exposure. */
@@ -250,16 +244,6 @@ export class PolarAlignmentService {
     this.#o.bus.publish("polar_alignment.error_computed", dto);
     return dto;
   }
-}
-
-/** A solve cannot be cancelled from here: stop waiting for it at once when the run stops. */
-function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  signal.throwIfAborted();
-  return new Promise((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-    work.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
-  });
 }
 
 function idleStatus(): PolarStatusDto {

@@ -1,9 +1,14 @@
 /**
  * An equipment profile: which driver fills each device role, with what options, at which site,
- * behind which optics. Exactly one profile is active; the hub builds the rig from it.
+ * behind which optics. Exactly one profile is active; the hub builds the rig from it. A role's
+ * `options` are its driver's own (see devices/driver_catalogue.ts): `ProfileInput` keeps them as a
+ * plain object, as stored; `profileSchemas(catalogue)` gives the API's shape of a profile, each
+ * role a union on `driver` with that driver's options schema, for request validation and the
+ * OpenAPI document.
  */
 import { z } from "zod";
 import { DEVICE_KINDS } from "../../devices/device.ts";
+import type { DriverCatalogue } from "../../devices/driver_catalogue.ts";
 
 export const SiteSchema = z.object({
   latitude: z.number().min(-90).max(90).describe("degrees, north positive"),
@@ -40,13 +45,46 @@ export const ProfileInput = z.object({
 });
 export type ProfileInput = z.infer<typeof ProfileInput>;
 
-export const Profile = ProfileInput.extend({
+const STORED = {
   id: z.string(),
   active: z.boolean(),
   created_at: z.string(),
   updated_at: z.string(),
-});
+};
+
+export const Profile = ProfileInput.extend(STORED);
 export type Profile = z.infer<typeof Profile>;
+
+/**
+ * The profile as the API documents and validates it: `devices.<role>` is one of the role's
+ * drivers, `{ driver, options }`, the options checked by that driver's schema (strict: a key it
+ * does not know is refused). `input` validates request bodies; `profile` documents answers.
+ */
+export function profileSchemas(catalogue: DriverCatalogue) {
+  const roles = Object.fromEntries(DEVICE_KINDS.map((kind) => {
+    const members = catalogue.drivers(kind).map((spec) =>
+      z.object({
+        driver: z.literal(spec.id).describe(`${spec.title}: ${spec.description}`),
+        options: spec.options.optional(),
+      })
+    );
+    const [first, ...rest] = members;
+    const assignment = first === undefined
+      ? z.null()
+      : rest.length === 0
+      ? first
+      : z.discriminatedUnion("driver", [first, ...rest]);
+    return [
+      kind,
+      assignment.nullable().default(null)
+        .describe(`the ${kind}'s driver and its options; null when the profile has none`),
+    ];
+  }));
+  const devices = z.object(roles).prefault({})
+    .describe("a driver per role; GET /devices/drivers lists each driver's options");
+  const input = ProfileInput.extend({ devices });
+  return { input, profile: input.extend(STORED) };
+}
 
 /** The profile a fresh box starts with: every role on its simulator, a site at Greenwich. */
 export function simulatorProfile(): ProfileInput {

@@ -9,7 +9,8 @@ import type { Rig } from "../../devices/rig.ts";
 import type { Clock } from "../../lib/clock.ts";
 import type { SchedulerPlan } from "../schemas/scheduler.ts";
 import { errorText } from "../sequencer/context.ts";
-import { RigActions, SLEW_TIMEOUT_MS } from "../sequencer/rig.ts";
+import { RigActions } from "../sequencer/rig.ts";
+import { waitForParked } from "../device_wait.ts";
 
 export const SHUTTER_TIMEOUT_MS = 5 * 60_000;
 
@@ -33,7 +34,7 @@ export async function startup(plan: SchedulerPlan, env: ProcedureEnv): Promise<v
     if (mount.status().parked) {
       env.describe("unparking the mount");
       await mount.unpark();
-      await rig.waitUntil("mount.unpark", () => !mount.status().parked, SLEW_TIMEOUT_MS, signal);
+      await waitForParked(mount, false, env.clock, signal);
     }
   }
   if (o.open_dome && hub.peek("dome") !== null) {

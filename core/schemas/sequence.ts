@@ -1,74 +1,59 @@
 /**
  * API shapes of the sequencer and templates groups. A sequence is one or more targets, each with
  * exposure groups and a loop condition, plus options that apply to the whole run (dither,
- * autofocus triggers, meridian flip, centring, cooling, parking). These zod schemas are the one
- * source of the request validation, the OpenAPI document and the engine's TypeScript types.
+ * autofocus triggers, meridian flip, centring, cooling, parking) — or, instead, an explicit list
+ * of instructions (core/sequencer/instructions/), which is what targets and options compile to.
+ * These zod schemas are the one source of the request validation, the OpenAPI document and the
+ * engine's TypeScript types; their fields are shared with the instruction kinds
+ * (sequence_parts.ts).
  */
 import { z } from "zod";
 import { decDeg, raHours } from "./common.ts";
-import { FrameTypeSchema, MAX_EXPOSURE_S } from "./camera.ts";
+import {
+  AUTOFOCUS_TRIGGER_FIELDS,
+  COOL_DOWN_FIELDS,
+  DITHER_FIELDS,
+  EXPOSURE_FIELDS,
+  FilterName,
+  MERIDIAN_FLIP_FIELDS,
+  SettleSchema,
+  STOP_CONDITION_FIELDS,
+  TARGET_FIELDS,
+  WARM_UP_FIELDS,
+} from "./sequence_parts.ts";
+import type { Instruction } from "../sequencer/instructions/kind.ts";
+import { instructionRegistry } from "../sequencer/instructions/registry.ts";
+
+export { SettleSchema };
 
 export const ExposureGroup = z.object({
-  filter: z.string().min(1).max(40).nullable().default(null)
+  filter: FilterName.nullable().default(null)
     .describe("filter name as the wheel knows it; null leaves the wheel where it is"),
-  exposure_s: z.number().min(0).max(MAX_EXPOSURE_S).describe("seconds"),
-  count: z.number().int().min(1, "must be at least 1 frame").max(10_000),
-  gain: z.number().int().min(0).optional(),
-  offset: z.number().int().min(0).optional(),
-  binning: z.number().int().min(1).max(4).default(1),
-  frame_type: FrameTypeSchema.default("light"),
+  ...EXPOSURE_FIELDS,
 });
 export type ExposureGroup = z.infer<typeof ExposureGroup>;
 
 export const LoopCondition = z.object({
   repeat: z.number().int().min(1, "must be at least 1").max(1000).default(1)
     .describe("how many times the groups run, in order"),
-  until_time: z.iso.datetime({ offset: true }).optional()
-    .describe("no frame starts after this instant (ISO 8601)"),
-  until_altitude_deg: z.number().min(-10).max(90).optional()
-    .describe("stop when the target sinks below this altitude (needs the profile's site)"),
-  while_dark: z.enum(["nautical", "astronomical"]).optional()
-    .describe("only while the sun is below −12° (nautical) or −18° (astronomical)"),
+  ...STOP_CONDITION_FIELDS,
 });
 export type LoopCondition = z.infer<typeof LoopCondition>;
 
 export const SequenceTarget = z.object({
-  name: z.string().min(1).max(80),
-  ra: raHours.optional().describe("J2000 hours; optional when the name resolves in the catalog"),
-  dec: decDeg.optional().describe("J2000 degrees; optional when the name resolves"),
+  ...TARGET_FIELDS,
   rotation_deg: z.number().min(0).lt(360).optional().describe("sky position angle"),
   groups: z.array(ExposureGroup).min(1, "needs at least one exposure group").max(50),
   loop: LoopCondition.prefault({}),
 });
 export type SequenceTarget = z.infer<typeof SequenceTarget>;
 
-export const SettleSchema = z.object({
-  pixels: z.number().positive().max(20).default(1.5),
-  time_s: z.number().min(0).max(300).default(10),
-  timeout_s: z.number().positive().max(600).default(60),
-});
-
 export const SequenceOptions = z.object({
-  dither: z.object({
-    every_frames: z.number().int().min(1),
-    pixels: z.number().positive().max(50).default(5),
-    settle: SettleSchema.prefault({}),
-  }).nullable().default(null),
-  autofocus: z.object({
-    at_start: z.boolean().default(false),
-    on_filter_change: z.boolean().default(false),
-    every_frames: z.number().int().min(1).nullable().default(null),
-    every_minutes: z.number().positive().nullable().default(null),
-    temperature_change_c: z.number().positive().nullable().default(null),
-    hfr_rise_pct: z.number().positive().nullable().default(null),
-  }).prefault({}),
+  dither: z.object(DITHER_FIELDS).nullable().default(null),
+  autofocus: z.object(AUTOFOCUS_TRIGGER_FIELDS).prefault({}),
   meridian_flip: z.object({
     enabled: z.boolean().default(true),
-    minutes_after: z.number().min(0).max(60).default(2)
-      .describe("extra wait past the mount's flip limit before flipping"),
-    recenter: z.boolean().default(true),
-    resume_guiding: z.boolean().default(true),
-    settle_s: z.number().min(0).max(600).default(10),
+    ...MERIDIAN_FLIP_FIELDS,
   }).prefault({}),
   slew: z.boolean().default(true).describe("slew to each target (unparking if needed)"),
   center_on_target: z.boolean().default(false).describe("plate-solve and centre (needs a solver)"),
@@ -76,23 +61,27 @@ export const SequenceOptions = z.object({
     enabled: z.boolean().default(false),
     settle: SettleSchema.prefault({}),
   }).prefault({}),
-  cool_down: z.object({
-    target_c: z.number().min(-50).max(30),
-    timeout_s: z.number().positive().max(3600).default(600),
-  }).nullable().default(null),
-  warm_up: z.object({
-    target_c: z.number().min(-20).max(40).default(15),
-    timeout_s: z.number().positive().max(3600).default(600),
-  }).nullable().default(null),
+  cool_down: z.object(COOL_DOWN_FIELDS).nullable().default(null),
+  warm_up: z.object(WARM_UP_FIELDS).nullable().default(null),
   park_at_end: z.boolean().default(false),
 });
 export type SequenceOptions = z.infer<typeof SequenceOptions>;
 
-export const Sequence = z.object({
-  name: z.string().min(1).max(80),
-  targets: z.array(SequenceTarget).min(1, "needs at least one target").max(100),
-  options: SequenceOptions.prefault({}),
-});
+/** The sequence schema over a registry's instruction list (the box's, or a test's). */
+export function sequenceSchema(instructions: z.ZodType<Instruction[]>) {
+  return z.object({
+    name: z.string().min(1).max(80),
+    targets: z.array(SequenceTarget).max(100).default([])
+      .describe("at least one, unless `instructions` is given"),
+    options: SequenceOptions.prefault({}),
+    instructions: instructions.optional().describe(
+      "the plan as explicit instructions, instead of targets and options (which compile to " +
+        "such a list: options first, a `target` block per target, the end-of-night steps last)",
+    ),
+  });
+}
+
+export const Sequence = sequenceSchema(instructionRegistry.list);
 export type Sequence = z.infer<typeof Sequence>;
 /** What a client sends (defaults not yet applied). */
 export type SequenceInput = z.input<typeof Sequence>;
@@ -122,8 +111,18 @@ export const PlanPosition = z.object({
 });
 export type PlanPosition = z.infer<typeof PlanPosition>;
 
+/** Where a run is in its instruction list (core/sequencer/program.ts). */
+export const Cursor = z.object({
+  at: z.array(z.number().int().min(0)).describe("the instruction's index at each depth"),
+  rounds: z.array(z.number().int().min(0)).describe("the repetition of each block on the way"),
+  done: z.number().int().min(0).describe("frames of that instruction already taken"),
+});
+export type Cursor = z.infer<typeof Cursor>;
+
 export const Checkpoint = z.object({
   next: PlanPosition.nullable().describe("null when every planned frame is done"),
+  /** Absent in checkpoints written before instructions: `next` says where they are. */
+  cursor: Cursor.nullable().optional(),
   frames_done: z.number().int().min(0),
   /** Frames done per target and group, over all repetitions. */
   done_per_group: z.array(z.array(z.number().int().min(0))),
@@ -153,6 +152,7 @@ export const CheckpointDto = z.object({
   frames_done: z.number(),
   frames_planned: z.number(),
   next: PlanPosition.nullable(),
+  cursor: Cursor.nullable().describe("where in the instruction list; null when finished"),
   done_per_group: z.array(z.array(z.number())),
 });
 export type CheckpointDto = z.infer<typeof CheckpointDto>;
@@ -174,7 +174,10 @@ export const SequencerStatusDto = z.object({
   sequence_id: z.string().nullable(),
   sequence_name: z.string().nullable(),
   step: z.object({
-    index: z.number().describe("0-based step (target × repetition × group)"),
+    index: z.number().describe(
+      "0-based step: each frame-taking instruction, each time it runs, in plan order " +
+        "(for targets: target × repetition × group)",
+    ),
     description: z.string(),
     target: z.string().nullable(),
     filter: z.string().nullable(),

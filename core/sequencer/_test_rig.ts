@@ -12,12 +12,15 @@ import { openDatabase } from "../store/db.ts";
 import type { Database } from "../store/db.ts";
 import { DeviceHub } from "../../devices/hub.ts";
 import type { RigPlan } from "../../devices/rig.ts";
-import { defaultRegistry } from "../../devices/registry.ts";
+import { defaultRegistry, driverEntry } from "../../devices/registry.ts";
 import { SimGuider } from "../../devices/sim/guider.ts";
+import { SimGuiderOptions } from "../../devices/sim/guider_options.ts";
 import type { SettleParams } from "../../devices/guider.ts";
 import type { SequencerHooks } from "./context.ts";
+import type { InstructionRegistry } from "./instructions/registry.ts";
 import { SequencerService } from "./service.ts";
 import { FrameSink } from "../frames/frame_sink.ts";
+import type { TaskRunner } from "../frames/frame_figures.ts";
 
 export class CountingGuider extends SimGuider {
   dithers = 0;
@@ -50,6 +53,10 @@ export async function testRig(
   hooks: SequencerHooks = {},
   /** More roles (e.g. a mount) on top of camera, filter wheel, focuser and guider. */
   extraRoles: RigPlan["roles"] = {},
+  /** The instruction kinds the sequencer knows (default: the box's). */
+  instructions?: InstructionRegistry,
+  /** Where the sink's star analysis runs (default: inline, the real analysis). */
+  analysis: TaskRunner | null = null,
 ): Promise<TestRig> {
   const clock = new ManualClock(Date.UTC(2026, 0, 15, 22, 0));
   const bus = new EventBus({ clock, validate: true });
@@ -58,7 +65,14 @@ export async function testRig(
   const logs = new LogSink({ consoleLevel: "silent" });
   const registry = defaultRegistry();
   let guider: CountingGuider | null = null;
-  registry.guider = { sim: (ctx) => guider = new CountingGuider(ctx) };
+  registry.guider = {
+    sim: driverEntry(
+      "Counting simulator",
+      "counts settles",
+      SimGuiderOptions,
+      (ctx) => guider = new CountingGuider(ctx),
+    ),
+  };
   const hub = new DeviceHub({ registry, bus, clock, log: logs.logger("hub") });
   const dataDir = await Deno.makeTempDir({ prefix: "openskylab-seq-" });
   const db = await openDatabase(dataDir);
@@ -69,7 +83,7 @@ export async function testRig(
     db,
     dataDir,
     filePattern: "{object}/{object}_{filter}_{seq}",
-    analysis: null,
+    analysis,
   });
   const service = new SequencerService({
     hub,
@@ -81,6 +95,7 @@ export async function testRig(
     sink,
     defaults: { gain: 100, offset: 10 },
     hooks,
+    instructions,
   });
   const applied = hub.apply({
     site: { latitudeDeg: 51.4769, longitudeDeg: -0.0005, elevationM: 46 },

@@ -3,7 +3,8 @@
  * measures) its frames, and the hooks that later features plug in (catalog lookup, autofocus,
  * plate-solve centring). Each hook is optional; without it the run does the honest fallback
  * (coordinates required, an alert that autofocus is unavailable, no centring) instead of
- * pretending.
+ * pretending. A registry with more instruction kinds may be given (a test adds one without
+ * touching the engine).
  */
 import type { Rig } from "../../devices/rig.ts";
 import type { Clock } from "../../lib/clock.ts";
@@ -11,7 +12,8 @@ import type { EventBus } from "../event_bus.ts";
 import type { Logger } from "../../lib/log.ts";
 import type { Database } from "../store/db.ts";
 import type { FrameSink } from "../frames/frame_sink.ts";
-import type { ResolveTarget } from "./validate.ts";
+import type { ResolveTarget } from "./instructions/kind.ts";
+import type { InstructionRegistry } from "./instructions/registry.ts";
 
 export interface SequencerHooks {
   /** Catalog lookup of a target named without coordinates (J2000 hours / degrees). */
@@ -38,6 +40,8 @@ export interface SequencerContext {
   sink: FrameSink;
   defaults: { gain: number; offset: number };
   hooks: SequencerHooks;
+  /** The instruction kinds the run knows (default: the box's registry). */
+  instructions?: InstructionRegistry;
 }
 
 /** Why a run stopped early: the user aborted, or the box is shutting down (resume later). */

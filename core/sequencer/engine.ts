@@ -1,28 +1,28 @@
 /**
- * One run of a sequence: walks the plan from a checkpoint, frame by frame — loop conditions,
- * target, filter, focus offset, autofocus triggers, meridian flip, exposure through the camera
- * contract, then the FITS file written durably and its row inserted in the SAME transaction as
- * the checkpoint, then `sequencer.frame_saved` and the dither. Pause takes effect between frames,
- * abort (the signal) stops the exposure now. A device that fails pauses the run with an alert;
- * resuming retries the frame, so the night is not lost to one dropped cable.
+ * One run of a sequence: walks its instruction list (walker.ts) from the checkpoint's cursor.
+ * Each frame's file is written durably and its row inserted in the SAME transaction as the
+ * checkpoint that moves past it; the cursor is also saved as each instruction starts, so a
+ * resumed run neither repeats finished work nor skips any. Pause takes effect between
+ * instructions and frames, abort (the signal) stops the exposure now. A device that fails pauses
+ * the run with an alert; resuming retries that instruction, after replaying what set up state.
+ * The status — step, activity, frames, ETA — comes from the instructions themselves.
  */
 import type { RawFrame } from "../../devices/camera.ts";
-import type {
-  Checkpoint,
-  ExposureGroup,
-  SequenceDto,
-  SequenceTarget,
-} from "../schemas/sequence.ts";
-import type { SavedFrame } from "../frames/frame_sink.ts";
+import type { Checkpoint, SequenceDto } from "../schemas/sequence.ts";
 import { SequenceRepository } from "../store/sequences.ts";
+import { commitFrame } from "./commit_frame.ts";
+import { programOf } from "./compile.ts";
 import { errorText, type SequencerContext } from "./context.ts";
-import { Overheads } from "./overheads.ts";
-import { expose, saveWithCheckpoint } from "./capture.ts";
-import * as plan from "./plan.ts";
+import { remainingS } from "./estimate.ts";
+import type { RunEnv, SavedFrame, Session } from "./instructions/kind.ts";
+import { instructionRegistry } from "./instructions/registry.ts";
+import { Measurements } from "./measurements.ts";
+import { afterFrame, cursorOf, movedTo } from "./position.ts";
+import type { Cursor, Node, Program } from "./program.ts";
 import { RigActions } from "./rig.ts";
-import { loopStopReason } from "./conditions.ts";
-import { dither, finish, gotoTarget, meridianFlipIfDue, prepare, type StepEnv } from "./steps.ts";
-import { AutofocusTriggers } from "./triggers.ts";
+import { runEnv, type RunServices } from "./run_env.ts";
+import type { Scope } from "./scope.ts";
+import { walk, type WalkHost } from "./walker.ts";
 
 export type RunOutcome = "completed" | "aborted" | "interrupted" | "failed";
 
@@ -33,41 +33,49 @@ export interface RunStep {
   filter: string | null;
 }
 
-export class SequenceRun {
+export class SequenceRun implements WalkHost {
   readonly runId: string;
   readonly sequence: SequenceDto;
+  readonly program: Program;
   readonly #ctx: SequencerContext;
   readonly #rig: RigActions;
   readonly #repo: SequenceRepository;
-  readonly #overheads = new Overheads();
-  readonly #triggers: AutofocusTriggers;
+  readonly #measurements = new Measurements();
+  readonly #memo = new Map<string, unknown>();
+  #session: Session = {
+    filter: null,
+    appliedOffsetSteps: null,
+    filterChanged: false,
+    guiding: null,
+  };
+  #services: RunServices | null = null;
   #checkpoint: Checkpoint;
+  #cursor: Cursor | null;
+  /** The cursor last written to the store, to skip writing it again. */
+  #savedCursor: string;
   #state: "running" | "paused" = "running";
   #pauseRequested = false;
   #pausedReason: string | null = null;
   #wake: (() => void) | null = null;
+  #signal: AbortSignal = new AbortController().signal;
   #step: RunStep | null = null;
   /** What the run is doing right now (slewing, waiting for the flip, exposing frame n …). */
   #activity: string | null = null;
-  #stepKey = "";
   #startedMs: number;
   #framesThisRun = 0;
   #skippedFrames = 0;
-  #readyTarget = -1;
-  #appliedOffsetSteps: number | null = null;
-  #lastFilter: string | null = null;
-  #env: StepEnv | null = null;
-  #guiding = { started: false };
 
   constructor(ctx: SequencerContext, sequence: SequenceDto, runId: string, checkpoint: Checkpoint) {
     this.#ctx = ctx;
     this.sequence = sequence;
     this.runId = runId;
+    this.program = programOf(sequence, ctx.instructions ?? instructionRegistry);
     this.#checkpoint = structuredClone(checkpoint);
+    this.#cursor = cursorOf(this.program, checkpoint);
+    this.#savedCursor = JSON.stringify(this.#cursor);
     this.#rig = new RigActions(ctx.hub, ctx.clock);
     this.#repo = new SequenceRepository(ctx.db, { clock: ctx.clock });
     this.#startedMs = ctx.clock.now();
-    this.#triggers = new AutofocusTriggers(sequence.options.autofocus, this.#startedMs);
   }
 
   get state(): "running" | "paused" {
@@ -88,19 +96,22 @@ export class SequenceRun {
   get elapsedS(): number {
     return (this.#ctx.clock.now() - this.#startedMs) / 1000;
   }
-  /** Frames the plan still holds, minus those a loop condition cut. */
+  /** Frames the plan holds, minus those a stop condition cut. */
   get framesPlanned(): number {
-    return plan.totalFrames(this.sequence) - this.#skippedFrames;
+    return this.program.totalFrames - this.#skippedFrames;
   }
 
+  /** Seconds left, by the instructions' estimates with the overheads measured so far. */
   etaS(): number {
-    const remaining = plan.remainingFrom(this.sequence, this.#checkpoint.next, this.#lastFilter);
-    const every = this.sequence.options.dither?.every_frames;
-    const dithers = every ? Math.floor(remaining.frames / every) : 0;
-    return this.#overheads.etaS({ ...remaining, dithers }, this.#framesThisRun);
+    return remainingS(this.program, this.#cursor, {
+      measurements: this.#measurements,
+      session: this.#session,
+      framesThisRun: this.#framesThisRun,
+      nowMs: this.#ctx.clock.now(),
+    });
   }
 
-  /** Pause after the current exposure. */
+  /** Pause before the next instruction or frame (after the current exposure). */
   pause(): void {
     this.#pauseRequested = true;
   }
@@ -112,61 +123,29 @@ export class SequenceRun {
   }
 
   async execute(signal: AbortSignal): Promise<RunOutcome> {
-    const env: StepEnv = {
-      ctx: this.#ctx,
-      rig: this.#rig,
-      sequence: this.sequence,
-      overheads: this.#overheads,
-      signal,
-      alert: (level, message) => this.#alert(level, message),
-      describe: (text) => this.#describe(text),
-      guiding: this.#guiding,
-    };
-    this.#env = env;
-    this.#appliedOffsetSteps = this.#rig.currentFilter()?.offsetSteps ?? null;
-    this.#lastFilter = this.#rig.currentFilter()?.name ?? null;
-    await this.#safely(() => prepare(env), signal);
-    while (this.#checkpoint.next !== null) {
-      await this.#pausePoint(signal);
-      const pos = this.#checkpoint.next;
-      const target = this.sequence.targets[pos.target_index]!;
-      const stop = loopStopReason(this.#ctx, target);
-      if (stop !== null) {
-        this.#skippedFrames += plan.framesLeftInTarget(this.sequence, pos);
-        this.#alert("info", `${target.name}: ${stop}; moving on`);
-        this.#checkpoint = { ...this.#checkpoint, next: plan.skipTarget(this.sequence, pos) };
-        await this.#repo.saveCheckpoint(this.runId, this.#stamped());
-        continue;
+    this.#signal = signal;
+    const inPath = this.#rig.currentFilter();
+    this.#session.filter = inPath;
+    this.#session.appliedOffsetSteps = inPath?.offsetSteps ?? null;
+    this.#services = this.#servicesFor(signal);
+    while (this.#cursor !== null) {
+      try {
+        await walk(this.program.nodes, this.#cursor, this);
+        this.#cursor = null;
+      } catch (err) {
+        if (signal.aborted) throw signal.reason ?? err;
+        await this.#pauseAfterFailure(err);
       }
-      await this.#safely(() => this.#frame(env, target, pos), signal);
     }
-    this.#describe("finishing");
-    await finish(env);
+    await this.#store(movedTo(this.program, this.#checkpoint, null));
     return "completed";
   }
 
-  /** Runs `work`; a failure that is not the signal pauses the run with an alert, then retries. */
-  async #safely(work: () => Promise<void>, signal: AbortSignal): Promise<void> {
-    while (true) {
-      try {
-        return await work();
-      } catch (err) {
-        if (signal.aborted) throw signal.reason;
-        const reason = `${this.#activity ?? "step"} failed: ${errorText(err)}`;
-        this.#alert(
-          "error",
-          `Sequence "${this.sequence.name}" paused: ${reason}. Resume to retry.`,
-        );
-        this.#ctx.log.warn("sequence paused by a failure", { run_id: this.runId, reason });
-        this.#pauseRequested = true;
-        this.#readyTarget = -1;
-        await this.#pausePoint(signal, reason);
-      }
-    }
-  }
+  // WalkHost: what the walk asks of the run.
 
-  async #pausePoint(signal: AbortSignal, reason: string | null = null): Promise<void> {
+  async pausePoint(reason: string | null = null): Promise<void> {
     if (!this.#pauseRequested) return;
+    const signal = this.#signal;
     this.#state = "paused";
     this.#pausedReason = reason ?? "paused by request";
     await this.#repo.setRunState(this.runId, "paused", this.#pausedReason);
@@ -187,138 +166,102 @@ export class SequenceRun {
     await this.#repo.setRunState(this.runId, "running");
   }
 
-  async #frame(env: StepEnv, target: SequenceTarget, pos: NonNullable<Checkpoint["next"]>) {
-    const ctx = this.#ctx;
-    const group = target.groups[pos.group_index]!;
-    if (this.#readyTarget !== pos.target_index) {
-      await gotoTarget(env, target);
-      this.#readyTarget = pos.target_index;
-    }
-    const stepKey = `${pos.target_index}/${pos.loop_index}/${pos.group_index}`;
-    if (stepKey !== this.#stepKey) {
-      this.#stepKey = stepKey;
-      const repeat = target.loop.repeat > 1
-        ? ` (round ${pos.loop_index + 1}/${target.loop.repeat})`
-        : "";
-      this.#setStep(
-        pos,
-        target,
-        group,
-        `${target.name}: ${group.count} × ${group.exposure_s} s ${group.filter ?? ""}${repeat}`
-          .replace(/\s+/g, " "),
-      );
-    }
-    let filterChanged = false;
-    if (group.filter !== null) {
-      const startMs = ctx.clock.now();
-      const { offsetSteps, moved } = await this.#rig.selectFilter(group.filter, env.signal);
-      if (moved) this.#overheads.add("filter", ctx.clock.now() - startMs);
-      filterChanged = this.#lastFilter !== null && this.#lastFilter !== group.filter;
-      this.#lastFilter = group.filter;
-      if (this.#appliedOffsetSteps !== null && offsetSteps !== this.#appliedOffsetSteps) {
-        const focusStartMs = ctx.clock.now();
-        await this.#rig.moveFocuserBy(offsetSteps - this.#appliedOffsetSteps, env.signal);
-        this.#overheads.add("focus", ctx.clock.now() - focusStartMs);
-      }
-      this.#appliedOffsetSteps = offsetSteps;
-    }
-    await this.#autofocusIfDue(env, filterChanged);
-    if (group.frame_type === "light") await meridianFlipIfDue(env, target, group.exposure_s);
-    const index = plan.frameIndexOf(this.sequence, pos);
-    this.#activity = `exposing frame ${index + 1} of ${plan.totalFrames(this.sequence)}`;
-    const frame = await this.#expose(group, env.signal);
-    // camera.frame_ready is out (the sink announced the frame); its figures decide the triggers.
-    const saved = await this.#save(frame, target, pos, index);
-    const analysed = await untilAborted(saved.analyzed, env.signal);
-    this.#triggers.frameTaken(analysed.hfr);
-    ctx.bus.publish("sequencer.frame_saved", {
-      ...analysed,
-      sequence_id: this.sequence.id,
-      frame_index: index,
-    });
-    const every = this.sequence.options.dither?.every_frames;
-    if (every && this.#checkpoint.frames_done % every === 0 && this.#checkpoint.next !== null) {
-      await dither(env);
-    }
+  envFor(scope: Scope, node: Node, progress: number): RunEnv {
+    return runEnv(this.#services!, scope, node, progress);
   }
 
-  async #autofocusIfDue(env: StepEnv, filterChanged: boolean): Promise<void> {
-    const { clock, hooks } = this.#ctx;
-    const reason = this.#triggers.due({
-      nowMs: clock.now(),
-      filterChanged,
-      temperatureC: this.#rig.focuserTemperatureC(),
-    });
-    if (reason === null) return;
-    if (hooks.autofocus) {
-      this.#describe(`autofocus (${reason})`);
-      const startMs = clock.now();
-      try {
-        await hooks.autofocus(env.signal);
-      } catch (err) {
-        if (env.signal.aborted) throw err;
-        this.#alert("warning", `Autofocus (${reason}) failed: ${errorText(err)}; continuing`);
-      }
-      this.#overheads.add("focus", clock.now() - startMs);
-    } else {
-      this.#alert("warning", `autofocus requested by trigger "${reason}" but not available`);
+  async enterLeaf(cursor: Cursor, node: Node, env: RunEnv): Promise<void> {
+    this.#cursor = cursor;
+    if (JSON.stringify(cursor) !== this.#savedCursor) {
+      await this.#store(movedTo(this.program, this.#checkpoint, cursor));
     }
-    this.#triggers.focused(clock.now(), this.#rig.focuserTemperatureC());
-  }
-
-  async #expose(group: ExposureGroup, signal: AbortSignal): Promise<RawFrame> {
-    const startMs = this.#ctx.clock.now();
-    const { frame, request } = await expose(this.#ctx, group, signal);
-    this.#overheads.add("download", this.#ctx.clock.now() - startMs - request.durationS * 1000);
-    return frame;
-  }
-
-  async #save(
-    frame: RawFrame,
-    target: SequenceTarget,
-    pos: NonNullable<Checkpoint["next"]>,
-    index: number,
-  ): Promise<SavedFrame> {
-    const { saved, checkpoint } = await saveWithCheckpoint(this.#ctx, {
-      frame,
-      sequence: this.sequence,
-      runId: this.runId,
-      target,
-      pos,
+    if (node.framesPerRound === 0) return;
+    const index = this.program.stepIndexAt(cursor);
+    const description = node.kind.describe?.(node.params, env) ?? node.kind.kind;
+    const step = {
       index,
-      checkpoint: this.#checkpoint,
-    });
-    this.#checkpoint = checkpoint;
-    this.#framesThisRun++;
-    return saved;
-  }
-
-  #stamped(): Checkpoint {
-    return { ...this.#checkpoint, wall_ms: Date.now() };
-  }
-
-  #setStep(
-    pos: NonNullable<Checkpoint["next"]>,
-    target: SequenceTarget,
-    group: ExposureGroup,
-    description: string,
-  ) {
-    const index = plan.stepIndexOf(this.sequence, pos);
+      description,
+      target: env.target?.name ?? null,
+      filter: this.#session.filter?.name ?? null,
+    };
     const changed = this.#step?.index !== index || this.#step.description !== description;
-    this.#step = { index, description, target: target.name, filter: group.filter };
+    this.#step = step;
     if (changed) {
       this.#ctx.bus.publish("sequencer.step_changed", {
         sequence_id: this.sequence.id,
         step: index,
-        target: target.name,
-        filter: group.filter,
+        target: step.target,
+        filter: step.filter,
         description,
       });
     }
   }
 
-  #describe(text: string): void {
-    this.#activity = text;
+  blockEnded(scope: Scope, reason: string): Promise<void> {
+    const cursor = this.#cursor;
+    if (cursor !== null) {
+      this.#skippedFrames += scope.block === null
+        ? this.program.totalFrames - this.program.frameIndexAt(cursor)
+        : this.program.framesLeftInBlock(cursor, scope.depth - 1);
+    }
+    const label = scope.target?.name ?? scope.block?.kind.kind ??
+      `Sequence "${this.sequence.name}"`;
+    this.#alert("info", `${label}: ${reason}; moving on`);
+    return Promise.resolve();
+  }
+
+  async #pauseAfterFailure(err: unknown): Promise<void> {
+    const reason = `${this.#activity ?? "step"} failed: ${errorText(err)}`;
+    this.#alert("error", `Sequence "${this.sequence.name}" paused: ${reason}. Resume to retry.`);
+    this.#ctx.log.warn("sequence paused by a failure", { run_id: this.runId, reason });
+    this.#pauseRequested = true;
+    await this.pausePoint(reason);
+  }
+
+  async #saveFrame(frame: RawFrame, scope: Scope): Promise<SavedFrame> {
+    const cursor = this.#cursor;
+    if (cursor === null) throw new TypeError("a frame was taken outside any instruction");
+    const index = this.program.frameIndexAt(cursor);
+    const next = afterFrame(this.program, this.#checkpoint, cursor);
+    const { dto, analyzed } = await commitFrame(this.#ctx, {
+      frame,
+      object: scope.target?.name ?? null,
+      sequenceId: this.sequence.id,
+      runId: this.runId,
+      checkpoint: next,
+    });
+    this.#checkpoint = next;
+    this.#cursor = next.cursor ?? null;
+    this.#savedCursor = JSON.stringify(this.#cursor);
+    this.#framesThisRun++;
+    return { dto, analyzed, index };
+  }
+
+  async #store(checkpoint: Checkpoint): Promise<void> {
+    await this.#repo.saveCheckpoint(this.runId, checkpoint);
+    this.#checkpoint = checkpoint;
+    this.#savedCursor = JSON.stringify(checkpoint.cursor ?? null);
+  }
+
+  #servicesFor(signal: AbortSignal): RunServices {
+    const program = this.program;
+    const at = () => this.#cursor ?? { at: [], rounds: [], done: 0 };
+    return {
+      ctx: this.#ctx,
+      rig: this.#rig,
+      signal,
+      sequenceId: this.sequence.id,
+      session: this.#session,
+      measurements: this.#measurements,
+      memo: this.#memo,
+      pausePoint: () => this.pausePoint(),
+      alert: (level, message) => this.#alert(level, message),
+      describe: (text) => void (this.#activity = text),
+      frameNumber: () => ({ index: program.frameIndexAt(at()), of: program.totalFrames }),
+      saveFrame: (frame, scope) => this.#saveFrame(frame, scope),
+      framesRemaining: () => program.totalFrames - program.frameIndexAt(at()),
+      framesDone: () => this.#checkpoint.frames_done,
+    };
   }
 
   #alert(level: "info" | "warning" | "error", message: string): void {
@@ -328,14 +271,4 @@ export class SequenceRun {
     });
     this.#ctx.bus.publish("alert", { level, source: "sequencer", message });
   }
-}
-
-/** The figures are waited for, but an abort does not wait for them (they still reach the row). */
-function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  signal.throwIfAborted();
-  return new Promise((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-    work.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
-  });
 }

@@ -134,7 +134,7 @@ Deno.test("engine: a failing camera pauses the run with an alert; resume retakes
   try {
     const dto = await stored(rig, {
       ...FIVE_LONG,
-      targets: [{ ...FIVE_LONG.targets[0]!, groups: [{ filter: "L", exposure_s: 10, count: 3 }] }],
+      targets: [{ ...FIVE_LONG.targets![0]!, groups: [{ filter: "L", exposure_s: 10, count: 3 }] }],
     });
     const done = rig.service.run(dto);
     await rig.until(() => rig.of("sequencer.frame_saved").length === 1);
@@ -160,7 +160,7 @@ Deno.test("engine: a time limit ends the target early and the plan shrinks", asy
     const until = new Date(rig.clock.now() + 25_000).toISOString();
     const dto = await stored(rig, {
       ...FIVE_LONG,
-      targets: [{ ...FIVE_LONG.targets[0]!, loop: { repeat: 2, until_time: until } }],
+      targets: [{ ...FIVE_LONG.targets![0]!, loop: { repeat: 2, until_time: until } }],
     });
     assertEquals(await rig.drive(rig.service.run(dto)), "completed");
     // Frames start at 0, ~10.1 and ~20.2 s; the 4th would start after the limit.

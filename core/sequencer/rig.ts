@@ -6,15 +6,13 @@
  * a named deadline: a wait that never ends is a bug.
  */
 import type { Rig } from "../../devices/rig.ts";
-import type { FilterSlot } from "../../devices/filterwheel.ts";
+import { filterNames, slotOfFilter } from "../../devices/filterwheel.ts";
 import type { Clock } from "../../lib/clock.ts";
 import { DeviceTimeoutError } from "../../lib/errors.ts";
+import { pollUntil, waitForParked, waitForSlew } from "../device_wait.ts";
 
-const POLL_MS = 100;
 export const FILTER_TIMEOUT_MS = 60_000;
 export const FOCUS_TIMEOUT_MS = 120_000;
-export const SLEW_TIMEOUT_MS = 10 * 60_000;
-export const PARK_TIMEOUT_MS = 10 * 60_000;
 
 /** Thrown for a plan the rig cannot carry out (unknown filter): the run pauses with an alert. */
 export class RigError extends Error {
@@ -22,15 +20,6 @@ export class RigError extends Error {
     super(message);
     this.name = "RigError";
   }
-}
-
-/** The slot of `name`: an exact match first, then a unique case-insensitive one. */
-export function slotOfFilter(slots: readonly FilterSlot[], name: string): number | null {
-  const exact = slots.findIndex((slot) => slot.name === name);
-  if (exact >= 0) return exact;
-  const folded = name.toLowerCase();
-  const loose = slots.flatMap((slot, i) => slot.name.toLowerCase() === folded ? [i] : []);
-  return loose.length === 1 ? loose[0] ?? null : null;
 }
 
 export class RigActions {
@@ -43,17 +32,13 @@ export class RigActions {
   }
 
   /** Polls `done` every 100 ms of the clock until true; DeviceTimeoutError after `timeoutMs`. */
-  async waitUntil(
+  waitUntil(
     what: string,
     done: () => boolean,
     timeoutMs: number,
     signal: AbortSignal,
   ): Promise<void> {
-    const deadlineMs = this.#clock.now() + timeoutMs;
-    while (!done()) {
-      if (this.#clock.now() >= deadlineMs) throw new DeviceTimeoutError(what, timeoutMs);
-      await this.#clock.sleep(POLL_MS, signal);
-    }
+    return pollUntil(this.#clock, what, done, timeoutMs, signal);
   }
 
   /** The filter currently in the path, or null (no wheel, moving, unknown). */
@@ -74,9 +59,7 @@ export class RigActions {
     const slot = slotOfFilter(status.slots, name);
     if (slot === null) {
       throw new RigError(
-        `the filter wheel has no filter "${name}" (it has ${
-          status.slots.map((s) => s.name).join(", ")
-        })`,
+        `the filter wheel has no filter "${name}" (it has ${filterNames(status.slots)})`,
       );
     }
     const offsetSteps = status.slots[slot]?.focusOffsetSteps ?? 0;
@@ -120,17 +103,17 @@ export class RigActions {
     const mount = this.#hub.device("mount");
     if (mount.status().parked) {
       await mount.unpark();
-      await this.waitUntil("mount.unpark", () => !mount.status().parked, SLEW_TIMEOUT_MS, signal);
+      await waitForParked(mount, false, this.#clock, signal);
     }
     await mount.slewTo({ raHours, decDeg });
-    await this.waitUntil("mount.slewTo", () => !mount.status().slewing, SLEW_TIMEOUT_MS, signal);
+    await waitForSlew(mount, this.#clock, signal);
   }
 
   async park(signal: AbortSignal): Promise<void> {
     const mount = this.#hub.device("mount");
     if (mount.status().parked) return;
     await mount.park();
-    await this.waitUntil("mount.park", () => mount.status().parked, PARK_TIMEOUT_MS, signal);
+    await waitForParked(mount, true, this.#clock, signal);
   }
 
   /**

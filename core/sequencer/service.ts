@@ -10,10 +10,12 @@ import { SequenceRepository } from "../store/sequences.ts";
 import type { RunRecord } from "../store/sequences.ts";
 import { TemplateRepository } from "../store/templates.ts";
 import { errorText, RunStopped, type SequencerContext } from "./context.ts";
+import { programOf } from "./compile.ts";
 import { type RunOutcome, SequenceRun } from "./engine.ts";
-import * as plan from "./plan.ts";
+import { type InstructionRegistry, instructionRegistry } from "./instructions/registry.ts";
+import { cursorOf, emptyCheckpoint } from "./position.ts";
 import { removeOrphanFrames, removeTempFiles } from "./recovery.ts";
-import { requireValidSequence } from "./validate.ts";
+import { requireValidSequence, sequenceSchemaOf } from "./validate.ts";
 
 interface Live {
   run: SequenceRun;
@@ -30,12 +32,17 @@ export class SequencerService {
   readonly sequences: SequenceRepository;
   readonly templates: TemplateRepository;
   readonly #ctx: SequencerContext;
+  readonly #registry: InstructionRegistry;
   #live: Live | null = null;
   #last: Final | null = null;
 
   constructor(ctx: SequencerContext) {
     this.#ctx = ctx;
-    this.sequences = new SequenceRepository(ctx.db, { clock: ctx.clock });
+    this.#registry = ctx.instructions ?? instructionRegistry;
+    this.sequences = new SequenceRepository(ctx.db, {
+      clock: ctx.clock,
+      schema: sequenceSchemaOf(this.#registry),
+    });
     this.templates = new TemplateRepository(ctx.db, { clock: ctx.clock });
   }
 
@@ -44,6 +51,7 @@ export class SequencerService {
     return requireValidSequence(raw, {
       hub: this.#ctx.hub,
       resolveTarget: this.#ctx.hooks.resolveTarget,
+      instructions: this.#registry,
     }, where);
   }
 
@@ -133,7 +141,7 @@ export class SequencerService {
       : await this.sequences.latestRun(["interrupted"]);
     if (record === null) throw notFound("No interrupted sequence run to recover");
     const sequence = await this.sequences.get(record.sequenceId);
-    return toCheckpointDto(record, sequence);
+    return toCheckpointDto(record, sequence, this.#registry);
   }
 
   status(): SequencerStatusDto {
@@ -219,7 +227,7 @@ export class SequencerService {
       if (previous) await this.sequences.setRunState(previous.id, "abandoned", "a new run started");
       record = await this.sequences.createRun(
         sequence.id,
-        plan.emptyCheckpoint(sequence, Date.now()),
+        emptyCheckpoint(programOf(sequence, this.#registry), Date.now()),
       );
     }
     const run = new SequenceRun(this.#ctx, sequence, record.id, record.checkpoint);
@@ -278,7 +286,12 @@ export class SequencerService {
   }
 }
 
-function toCheckpointDto(record: RunRecord, sequence: SequenceDto): CheckpointDto {
+function toCheckpointDto(
+  record: RunRecord,
+  sequence: SequenceDto,
+  registry: InstructionRegistry,
+): CheckpointDto {
+  const program = programOf(sequence, registry);
   return {
     run_id: record.id,
     sequence_id: record.sequenceId,
@@ -287,8 +300,9 @@ function toCheckpointDto(record: RunRecord, sequence: SequenceDto): CheckpointDt
     started_at: record.startedAt,
     updated_at: record.updatedAt,
     frames_done: record.checkpoint.frames_done,
-    frames_planned: plan.totalFrames(sequence),
+    frames_planned: program.totalFrames,
     next: record.checkpoint.next,
+    cursor: cursorOf(program, record.checkpoint),
     done_per_group: record.checkpoint.done_per_group,
   };
 }

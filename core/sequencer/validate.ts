@@ -1,27 +1,49 @@
 /**
- * Checks a sequence as a whole and lists every problem at once — the schema's issues and the
- * checks only the rig can answer (is there a filter called "Ha" in the wheel, can the camera bin
- * 4×4, does the altitude limit have a site, can a target named without coordinates be found) —
- * because a phone user fixing a plan one error per round trip gives up. Semantic checks read the
- * raw input defensively, so they run even where the schema already failed elsewhere.
+ * Checks a sequence as a whole and lists every problem at once — the schema's issues and those
+ * only the rig can see — because a phone user fixing a plan one error per round trip gives up.
+ * The rig's checks belong to the instruction kinds (is there a filter called "Ha" in the wheel,
+ * can the camera bin 4×4, does an altitude limit have a site, does a target named without
+ * coordinates resolve); this file walks the instructions — given, or compiled from targets and
+ * options — and asks each its kind. Each instruction is checked on its own, so one broken field
+ * does not hide the rig's problems elsewhere; problems are named by the field the user wrote
+ * (`body.targets.0.groups.1.filter`, `body.instructions.3.exposure_s`).
  */
+import { isDeepStrictEqual } from "node:util";
+import type { z } from "zod";
 import type { Rig } from "../../devices/rig.ts";
 import { AppError } from "../../lib/errors.ts";
-import { Sequence } from "../schemas/sequence.ts";
-import { slotOfFilter } from "./rig.ts";
+import { Sequence, SequenceOptions, sequenceSchema } from "../schemas/sequence.ts";
+import { compileSequence, type Origin } from "./compile.ts";
+import type { Instruction, Issue as KindIssue, ResolveTarget } from "./instructions/kind.ts";
+import { type InstructionRegistry, instructionRegistry } from "./instructions/registry.ts";
 
+export type { ResolveTarget };
+
+/** A problem with the whole body; `field` is its full path (`body.targets.0.ra`). */
 export interface Issue {
   field: string;
   reason: string;
 }
 
-export type ResolveTarget = (
-  name: string,
-) => Promise<{ ra: number; dec: number } | null> | { ra: number; dec: number } | null;
-
 export interface ValidationContext {
   hub: Rig;
   resolveTarget?: ResolveTarget;
+  /** The instruction kinds accepted (default: the box's registry). */
+  instructions?: InstructionRegistry;
+}
+
+const DEFAULTS = SequenceOptions.parse({});
+
+const schemas = new WeakMap<InstructionRegistry, z.ZodType<Sequence>>();
+
+/** The sequence schema of a registry (the box's is `Sequence`). */
+export function sequenceSchemaOf(registry: InstructionRegistry): z.ZodType<Sequence> {
+  if (registry === instructionRegistry) return Sequence;
+  const known = schemas.get(registry);
+  if (known) return known;
+  const schema = sequenceSchema(registry.list) as unknown as z.ZodType<Sequence>;
+  schemas.set(registry, schema);
+  return schema;
 }
 
 /** The parsed sequence with every target's coordinates filled in, or all the problems. */
@@ -30,18 +52,47 @@ export async function validateSequence(
   ctx: ValidationContext,
   where = "body",
 ): Promise<{ sequence: Sequence | null; issues: Issue[] }> {
-  const parsed = Sequence.safeParse(raw);
+  const registry = ctx.instructions ?? instructionRegistry;
+  const parsed = sequenceSchemaOf(registry).safeParse(raw);
   const issues: Issue[] = parsed.success ? [] : parsed.error.issues.map((issue) => ({
     field: [where, ...issue.path.map(String)].join("."),
     reason: issue.message,
   }));
-  const resolved = await semanticIssues(raw, ctx, where, issues);
-  if (!parsed.success || issues.length > 0) return { sequence: null, issues };
+  const given = field(raw, "instructions");
+  const targets = field(raw, "targets");
+  const hasTargets = Array.isArray(targets) && targets.length > 0;
+  if (given === undefined && !hasTargets && !issues.some((i) => i.field === `${where}.targets`)) {
+    issues.push({ field: `${where}.targets`, reason: "needs at least one target" });
+  }
+  if (given !== undefined && hasTargets) {
+    issues.push({ field: `${where}.targets`, reason: "give targets or instructions, not both" });
+  }
+  const options = SequenceOptions.safeParse(field(raw, "options") ?? {});
+  // Options only shape compiled targets: with instructions, anything but the defaults (which a
+  // route's schema fills in) would silently do nothing.
+  if (given !== undefined && !(options.success && isDeepStrictEqual(options.data, DEFAULTS))) {
+    issues.push({
+      field: `${where}.options`,
+      reason: "with instructions, say options as instructions (dither, cool_down, park …)",
+    });
+  }
+  const checked = { registry, ctx, where, issues };
+  if (Array.isArray(given)) {
+    await checkList(given, [], null, checked);
+  } else if (Array.isArray(targets)) {
+    const compiled = compileSequence({
+      targets,
+      options: options.success ? options.data : DEFAULTS,
+    });
+    await checkList(compiled.instructions, [], compiled.origins, checked);
+  }
+  if (!parsed.success || issues.length > 0) return { sequence: null, issues: unique(issues) };
   const sequence = parsed.data;
-  sequence.targets.forEach((target, i) => {
-    const coords = resolved.get(i);
-    if (coords) Object.assign(target, { ra: coords.ra, dec: coords.dec });
-  });
+  for (const target of sequence.targets) {
+    if (target.ra !== undefined && target.dec !== undefined) continue;
+    const found = await ctx.resolveTarget?.(target.name) ?? null;
+    if (found) Object.assign(target, { ra: found.ra, dec: found.dec });
+  }
   return { sequence, issues };
 }
 
@@ -61,84 +112,44 @@ export function invalid(issues: Issue[]): AppError {
   return new AppError(400, "validation_failed", message, { issues });
 }
 
-async function semanticIssues(
-  raw: unknown,
-  ctx: ValidationContext,
-  where: string,
-  issues: Issue[],
-): Promise<Map<number, { ra: number; dec: number }>> {
-  const resolved = new Map<number, { ra: number; dec: number }>();
-  const targets = field(raw, "targets");
-  if (!Array.isArray(targets)) return resolved;
-  const wheel = ctx.hub.peek("filterwheel");
-  const wheelStatus = wheel?.status();
-  const camera = ctx.hub.peek("camera");
-  const cameraOk = camera?.status().connected === true;
-  for (const [i, target] of targets.entries()) {
-    const at = `${where}.targets.${i}`;
-    const name = field(target, "name");
-    const ra = field(target, "ra");
-    const dec = field(target, "dec");
-    if ((ra === undefined) !== (dec === undefined)) {
-      issues.push({
-        field: `${at}.${ra === undefined ? "ra" : "dec"}`,
-        reason: "give both ra and dec",
-      });
-    } else if (ra === undefined && typeof name === "string") {
-      const found = ctx.resolveTarget ? await ctx.resolveTarget(name) : null;
-      if (found) resolved.set(i, found);
-      else {
-        issues.push({
-          field: `${at}.ra`,
-          reason: ctx.resolveTarget
-            ? `"${name}" is not in the catalog: give ra and dec`
-            : "required (no catalog is available to look the name up)",
-        });
+interface Checked {
+  registry: InstructionRegistry;
+  ctx: ValidationContext;
+  where: string;
+  issues: Issue[];
+}
+
+/** Asks each instruction's kind (and a block's body, item by item) what the rig says. */
+async function checkList(
+  items: readonly unknown[],
+  base: Origin,
+  origins: WeakMap<Instruction, Origin> | null,
+  c: Checked,
+): Promise<void> {
+  for (const [i, item] of items.entries()) {
+    const name = field(item, "kind");
+    if (typeof name !== "string" || !c.registry.has(name)) continue; // the schema says why
+    const kind = c.registry.get(name);
+    const at = origins?.get(item as Instruction) ?? [...base, "instructions", i];
+    const own = c.registry.looseSchema(name).safeParse(item);
+    if (own.success && kind.check) {
+      const found: KindIssue[] = await kind.check(own.data as Instruction, c.ctx);
+      for (const issue of found) {
+        const path = [c.where, ...at, ...(issue.field === "" ? [] : [issue.field])];
+        c.issues.push({ field: path.join("."), reason: issue.reason });
       }
     }
-    const loop = field(target, "loop");
-    for (const key of ["until_altitude_deg", "while_dark"]) {
-      if (field(loop, key) !== undefined && ctx.hub.site === null) {
-        issues.push({ field: `${at}.loop.${key}`, reason: "needs a site: no profile is active" });
-      }
-    }
-    const groups = field(target, "groups");
-    if (!Array.isArray(groups)) continue;
-    for (const [j, group] of groups.entries()) {
-      const g = `${at}.groups.${j}`;
-      const filter = field(group, "filter");
-      if (typeof filter === "string") {
-        if (wheel === null) {
-          issues.push({ field: `${g}.filter`, reason: "the active profile has no filter wheel" });
-        } else if (wheelStatus?.connected && slotOfFilter(wheelStatus.slots, filter) === null) {
-          const known = wheelStatus.slots.map((s) => s.name).join(", ");
-          issues.push({ field: `${g}.filter`, reason: `no filter "${filter}"; known: ${known}` });
-        }
-      }
-      if (!cameraOk || !camera) continue;
-      const caps = camera.capabilities;
-      const checks: [string, number, number][] = [
-        ["exposure_s", caps.exposureMinS, caps.exposureMaxS],
-        ["gain", caps.gainMin, caps.gainMax],
-        ["offset", caps.offsetMin, caps.offsetMax],
-        ["binning", 1, caps.maxBinning],
-      ];
-      for (const [key, min, max] of checks) {
-        const value = field(group, key);
-        if (typeof value === "number" && (value < min || value > max)) {
-          issues.push({
-            field: `${g}.${key}`,
-            reason: `${value} is outside this camera's ${min}..${max}`,
-          });
-        }
-      }
-    }
+    const body = field(item, "instructions");
+    if (kind.block && Array.isArray(body)) await checkList(body, at, origins, c);
   }
-  const coolDown = field(field(raw, "options"), "cool_down");
-  if (coolDown && cameraOk && camera && !camera.capabilities.hasCooler) {
-    issues.push({ field: `${where}.options.cool_down`, reason: "this camera has no cooler" });
-  }
-  return resolved;
+}
+
+function unique(issues: Issue[]): Issue[] {
+  const seen = new Set<string>();
+  return issues.filter((i) => {
+    const key = `${i.field}\n${i.reason}`;
+    return seen.has(key) ? false : (seen.add(key), true);
+  });
 }
 
 function field(value: unknown, key: string): unknown {

@@ -6,7 +6,7 @@
  * Listing is newest first with a keyset cursor (`before` = a frame id), which stays correct while
  * frames keep arriving during a night, unlike an offset.
  */
-import type { Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
 import { systemClock } from "../../lib/clock.ts";
 import type { Clock } from "../../lib/clock.ts";
 import { conflict, notFound } from "../../lib/errors.ts";
@@ -22,6 +22,21 @@ export interface FrameListQuery {
   /** A frame id: only frames older than it (the last id of the previous page). */
   before?: string;
   frameType?: FrameType;
+  /** OBJECT, exactly. */
+  object?: string;
+  /** Unix ms, inclusive. */
+  fromMs?: number;
+  /** Unix ms, exclusive. */
+  toMs?: number;
+}
+
+/** One night of frames: its local date (the evening's), how many frames, of which targets. */
+export interface FrameNight {
+  night: string;
+  frames: number;
+  objects: string[];
+  first_at: string;
+  last_at: string;
 }
 
 export const MAX_FRAME_PAGE = 1000;
@@ -108,6 +123,13 @@ export class FrameRepository {
     }
     let select = this.#db.selectFrom("frames").selectAll();
     if (query.frameType !== undefined) select = select.where("frame_type", "=", query.frameType);
+    if (query.object !== undefined) select = select.where("object", "=", query.object);
+    if (query.fromMs !== undefined) {
+      select = select.where("started_at", ">=", new Date(query.fromMs).toISOString());
+    }
+    if (query.toMs !== undefined) {
+      select = select.where("started_at", "<", new Date(query.toMs).toISOString());
+    }
     if (query.before !== undefined) {
       const cursor = await this.#db.selectFrom("frames").select(["started_at", "id"])
         .where("id", "=", query.before).executeTakeFirst();
@@ -140,6 +162,47 @@ export class FrameRepository {
     }
     const rows = await select.orderBy("started_at").orderBy("id").limit(limit).execute();
     return rows.map(toDto);
+  }
+
+  /**
+   * The nights that have frames, newest first. A night is named by the local date of its evening:
+   * local mean solar time (UTC + longitude / 15 h) shifted back 12 h, so frames from noon to the
+   * next noon at the site share one night whatever the time zone.
+   */
+  async nights(longitudeDeg: number, limit = 366): Promise<FrameNight[]> {
+    const shiftHours = longitudeDeg / 15 - 12;
+    const modifier = `${shiftHours >= 0 ? "+" : ""}${shiftHours.toFixed(4)} hours`;
+    const rows = await this.#db.selectFrom("frames")
+      .select((eb) => [
+        sql<string>`date(started_at, ${modifier})`.as("night"),
+        eb.fn.countAll<number>().as("frames"),
+        eb.fn.min("started_at").as("first_at"),
+        eb.fn.max("started_at").as("last_at"),
+      ])
+      .groupBy(sql`date(started_at, ${modifier})`)
+      .orderBy("night", "desc")
+      .limit(limit)
+      .execute();
+    // Targets per night apart: object names may hold any character, so no group_concat.
+    const pairs = await this.#db.selectFrom("frames")
+      .select([sql<string>`date(started_at, ${modifier})`.as("night"), "object"])
+      .distinct()
+      .where("object", "is not", null)
+      .execute();
+    const objects = new Map<string, string[]>();
+    for (const p of pairs) {
+      if (p.object === null) continue;
+      const list = objects.get(p.night) ?? [];
+      list.push(p.object);
+      objects.set(p.night, list);
+    }
+    return rows.map((r) => ({
+      night: r.night,
+      frames: Number(r.frames),
+      objects: (objects.get(r.night) ?? []).sort(),
+      first_at: String(r.first_at),
+      last_at: String(r.last_at),
+    }));
   }
 
   /** Stores what star analysis found; until then the figures are null. */

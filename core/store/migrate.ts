@@ -13,7 +13,8 @@ import { sequences } from "./migrations/004_sequences.ts";
 import { catalog } from "./migrations/005_catalog.ts";
 import { scheduler } from "./migrations/006_scheduler.ts";
 import { autofocus } from "./migrations/007_autofocus.ts";
-import { frameSink } from "./migrations/008_frame_sink.ts";
+import { camelCaseDriverOptions } from "./migrations/008_camel_case_driver_options.ts";
+import { frameSink } from "./migrations/009_frame_sink.ts";
 import type { DB } from "./schema.ts";
 
 export interface Migration {
@@ -33,6 +34,7 @@ export const MIGRATIONS: readonly Migration[] = [
   catalog,
   scheduler,
   autofocus,
+  camelCaseDriverOptions,
   frameSink,
 ];
 

@@ -6,6 +6,7 @@
  * both or neither.
  */
 import type { Kysely } from "kysely";
+import type { z } from "zod";
 import { systemClock } from "../../lib/clock.ts";
 import type { Clock } from "../../lib/clock.ts";
 import { conflict, notFound } from "../../lib/errors.ts";
@@ -32,10 +33,16 @@ export const UNFINISHED_STATES: readonly RunState[] = ["running", "paused", "int
 export class SequenceRepository {
   readonly #db: Kysely<DB>;
   readonly #clock: Pick<Clock, "now">;
+  readonly #schema: z.ZodType<Sequence>;
 
-  constructor(db: Kysely<DB> | Database, options: { clock?: Pick<Clock, "now"> } = {}) {
+  /** `schema`: the sequence schema of the instruction kinds in use (default: the box's). */
+  constructor(
+    db: Kysely<DB> | Database,
+    options: { clock?: Pick<Clock, "now">; schema?: z.ZodType<Sequence> } = {},
+  ) {
     this.#db = db instanceof Database ? db.kysely : db;
     this.#clock = options.clock ?? systemClock;
+    this.#schema = options.schema ?? Sequence;
   }
 
   async create(sequence: Sequence): Promise<SequenceDto> {
@@ -43,19 +50,19 @@ export class SequenceRepository {
     const row: SequencesTable = {
       id: crypto.randomUUID(),
       name: sequence.name,
-      data: JSON.stringify(Sequence.parse(sequence)),
+      data: JSON.stringify(this.#schema.parse(sequence)),
       created_at: now,
       updated_at: now,
     };
     await this.#db.insertInto("sequences").values(row).execute();
-    return toDto(row);
+    return toDto(row, this.#schema);
   }
 
   /** Oldest first. */
   async list(): Promise<SequenceDto[]> {
     const rows = await this.#db.selectFrom("sequences").selectAll().orderBy("created_at")
       .orderBy("id").execute();
-    return rows.map(toDto);
+    return rows.map((row) => toDto(row, this.#schema));
   }
 
   /** The sequence, or a 404 AppError. */
@@ -63,7 +70,7 @@ export class SequenceRepository {
     const row = await this.#db.selectFrom("sequences").selectAll().where("id", "=", id)
       .executeTakeFirst();
     if (row === undefined) throw notFound(`No sequence with id ${id}`);
-    return toDto(row);
+    return toDto(row, this.#schema);
   }
 
   /** Deletes the sequence and its finished runs; 409 while a run of it is unfinished. */
@@ -151,14 +158,14 @@ export class SequenceRepository {
   }
 }
 
-function toDto(row: SequencesTable): SequenceDto {
+function toDto(row: SequencesTable, schema: z.ZodType<Sequence>): SequenceDto {
   let data: unknown;
   try {
     data = JSON.parse(row.data);
   } catch {
     throw new TypeError(`sequence ${row.id}: stored document is not JSON`);
   }
-  const parsed = Sequence.safeParse(data);
+  const parsed = schema.safeParse(data);
   if (!parsed.success) {
     throw new TypeError(`sequence ${row.id}: stored document is invalid: ${parsed.error.message}`);
   }

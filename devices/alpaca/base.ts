@@ -9,16 +9,16 @@ import { DeviceNotConnectedError } from "../../lib/errors.ts";
 import type { BaseStatus, DeviceInfo, DeviceKind, DriverContext } from "../device.ts";
 import { Emitter } from "../emitter.ts";
 import { AlpacaHttp } from "./http.ts";
-import { type AlpacaOptions, parseAlpacaOptions } from "./options.ts";
+import type { AlpacaOptions } from "./options.ts";
 
 const LOST_AFTER_FAILED_POLLS = 3;
 
-export abstract class AlpacaDriver<S extends BaseStatus> {
+export abstract class AlpacaDriver<S extends BaseStatus, O extends AlpacaOptions = AlpacaOptions> {
   abstract readonly kind: DeviceKind;
   readonly info: DeviceInfo;
-  protected readonly options: AlpacaOptions;
+  protected readonly options: O;
   protected readonly http: AlpacaHttp;
-  protected readonly ctx: DriverContext;
+  protected readonly ctx: DriverContext<O>;
   protected connected = false;
   readonly #statusEmitter = new Emitter<S>();
   readonly #lost = new Emitter<string>();
@@ -28,9 +28,9 @@ export abstract class AlpacaDriver<S extends BaseStatus> {
   #useDeviceState = true;
   #lastEmitted = "";
 
-  constructor(ctx: DriverContext, type: string, deviceNumber?: (o: AlpacaOptions) => number) {
+  constructor(ctx: DriverContext<O>, type: string, deviceNumber?: (o: O) => number) {
     this.ctx = ctx;
-    this.options = parseAlpacaOptions(ctx.options);
+    this.options = ctx.options;
     this.http = new AlpacaHttp({
       host: this.options.host,
       port: this.options.port,

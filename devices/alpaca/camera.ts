@@ -19,6 +19,7 @@ import type {
 import { FRAME_TYPES } from "../camera.ts";
 import type { DriverContext } from "../device.ts";
 import { AlpacaDriver, bool, num } from "./base.ts";
+import type { AlpacaOptions } from "./options.ts";
 
 const STATES: ExposureState[] = ["idle", "exposing", "exposing", "reading", "downloading", "error"];
 /** BayerOffsetX/Y relative to SensorType RGGB → our pattern at (0, 0). */
@@ -65,7 +66,7 @@ export class AlpacaCamera extends AlpacaDriver<CameraStatus> implements Camera {
   #imageReady = false;
   #busy = false;
 
-  constructor(ctx: DriverContext) {
+  constructor(ctx: DriverContext<AlpacaOptions>) {
     super(ctx, "camera");
   }
 

@@ -9,6 +9,7 @@ import type {
   FlatPanelStatus,
 } from "../flatpanel.ts";
 import { AlpacaDriver, num } from "./base.ts";
+import type { AlpacaOptions } from "./options.ts";
 
 const COVER: CoverState[] = ["notPresent", "closed", "moving", "open", "unknown", "error"];
 const CALIBRATOR: CalibratorState[] = [
@@ -39,7 +40,7 @@ export class AlpacaFlatPanel extends AlpacaDriver<FlatPanelStatus> implements Fl
     brightness: 0,
   };
 
-  constructor(ctx: DriverContext) {
+  constructor(ctx: DriverContext<AlpacaOptions>) {
     super(ctx, "covercalibrator");
   }
 

@@ -3,7 +3,7 @@
  * configured address, then asks every server that answered for its configured devices through
  * the management API. Each Alpaca device type maps onto one of our roles and gets the profile
  * assignment our Alpaca client takes; a SafetyMonitor has no role of its own but becomes the
- * weather assignment's `safety_device_number` when the same server has one. A server that does
+ * weather assignment's `safetyDeviceNumber` when the same server has one. A server that does
  * not answer its management API keeps its entry, with the error, so the user still sees it.
  */
 import { discoverAlpaca } from "./discovery.ts";
@@ -90,8 +90,8 @@ export function toDevices(host: string, port: number, answer: unknown): AlpacaSe
   const safety = entries.find((entry) => entry.DeviceType === "SafetyMonitor");
   return entries.map((entry) => {
     const role = ALPACA_ROLES[entry.DeviceType] ?? null;
-    const options: Record<string, unknown> = { host, port, device_number: entry.DeviceNumber };
-    if (role === "weather") options.safety_device_number = safety?.DeviceNumber ?? null;
+    const options: Record<string, unknown> = { host, port, deviceNumber: entry.DeviceNumber };
+    if (role === "weather") options.safetyDeviceNumber = safety?.DeviceNumber ?? null;
     return {
       device_type: entry.DeviceType,
       device_number: entry.DeviceNumber,

@@ -2,6 +2,7 @@
 import type { DriverContext } from "../device.ts";
 import type { Dome, DomeCapabilities, DomeStatus, ShutterState } from "../dome.ts";
 import { AlpacaDriver, bool, num } from "./base.ts";
+import type { AlpacaOptions } from "./options.ts";
 
 const SHUTTER: ShutterState[] = ["open", "closed", "opening", "closing", "error"];
 
@@ -31,7 +32,7 @@ export class AlpacaDome extends AlpacaDriver<DomeStatus> implements Dome {
     slaved: false,
   };
 
-  constructor(ctx: DriverContext) {
+  constructor(ctx: DriverContext<AlpacaOptions>) {
     super(ctx, "dome");
   }
 

@@ -11,6 +11,7 @@ import type {
   FilterWheelStatus,
 } from "../filterwheel.ts";
 import { AlpacaDriver, num } from "./base.ts";
+import type { AlpacaOptions } from "./options.ts";
 
 const SET_SLOTS_ACTION = "OpenSkyLab:SetSlots";
 
@@ -27,7 +28,7 @@ export class AlpacaFilterWheel extends AlpacaDriver<FilterWheelStatus> implement
   };
   #canSetSlots = false;
 
-  constructor(ctx: DriverContext) {
+  constructor(ctx: DriverContext<AlpacaOptions>) {
     super(ctx, "filterwheel");
   }
 

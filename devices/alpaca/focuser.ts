@@ -2,6 +2,7 @@
 import type { DriverContext } from "../device.ts";
 import type { Focuser, FocuserCapabilities, FocuserStatus } from "../focuser.ts";
 import { AlpacaDriver, bool, num } from "./base.ts";
+import type { AlpacaOptions } from "./options.ts";
 
 export class AlpacaFocuser extends AlpacaDriver<FocuserStatus> implements Focuser {
   readonly kind = "focuser";
@@ -25,7 +26,7 @@ export class AlpacaFocuser extends AlpacaDriver<FocuserStatus> implements Focuse
   };
   #targetKnown = false;
 
-  constructor(ctx: DriverContext) {
+  constructor(ctx: DriverContext<AlpacaOptions>) {
     super(ctx, "focuser");
   }
 

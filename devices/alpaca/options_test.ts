@@ -1,29 +1,40 @@
 import assert from "node:assert/strict";
 import { systemClock } from "../../lib/clock.ts";
-import { harnessContext } from "../../tests/contracts/_wait.ts";
+import { contextFor } from "../../tests/contracts/_wait.ts";
+import { parseOptions } from "../driver_catalogue.ts";
 import { defaultRegistry } from "../registry.ts";
-import { parseAlpacaOptions } from "./options.ts";
+import { AlpacaOptions, AlpacaWeatherOptions } from "./options.ts";
+
+const parse = (options: Record<string, unknown>) => parseOptions(AlpacaOptions, options, "alpaca");
 
 Deno.test("alpaca options: defaults, and errors naming the option", () => {
-  const o = parseAlpacaOptions({ host: "192.168.1.20" });
-  assert.deepEqual([o.port, o.deviceNumber, o.safetyDeviceNumber], [11111, 0, 0]);
-  assert.equal(parseAlpacaOptions({ safety_device_number: null }).safetyDeviceNumber, null);
+  const o = parse({ host: "192.168.1.20" });
+  assert.deepEqual([o.port, o.deviceNumber, o.pollMs, o.timeoutMs], [11111, 0, 200, 10_000]);
+  const weather = (options: Record<string, unknown>) =>
+    parseOptions(AlpacaWeatherOptions, options, "alpaca weather").safetyDeviceNumber;
+  assert.equal(weather({}), 0);
+  assert.equal(weather({ safetyDeviceNumber: null }), null);
   const bad: [Record<string, unknown>, RegExp][] = [
     [{ host: "" }, /option host/],
     [{ host: "a b" }, /option host/],
     [{ port: 0 }, /option port/],
     [{ port: "11111" }, /option port/],
-    [{ device_number: -1 }, /option device_number/],
-    [{ device_number: 1.5 }, /option device_number/],
-    [{ poll_ms: 1 }, /option poll_ms/],
-    [{ safety_device_number: "0" }, /option safety_device_number/],
+    [{ deviceNumber: -1 }, /option deviceNumber/],
+    [{ deviceNumber: 1.5 }, /option deviceNumber/],
+    [{ pollMs: 1 }, /option pollMs/],
+    // The snake_case keys of earlier firmware are migrated in stored profiles, refused in new ones.
+    [{ device_number: 0 }, /no option device_number/],
+    [{ safetyDeviceNumber: 0 }, /no option safetyDeviceNumber/],
   ];
-  for (const [options, pattern] of bad) assert.throws(() => parseAlpacaOptions(options), pattern);
+  for (const [options, pattern] of bad) assert.throws(() => parse(options), pattern);
+  assert.throws(
+    () => parseOptions(AlpacaWeatherOptions, { safetyDeviceNumber: "0" }, "alpaca"),
+    /option safetyDeviceNumber/,
+  );
 });
 
 Deno.test("alpaca drivers are registered for every kind they implement", async () => {
   const registry = defaultRegistry();
-  const ctx = harnessContext(systemClock, { host: "127.0.0.1", port: 11111 });
   for (
     const kind of [
       "mount",
@@ -36,16 +47,14 @@ Deno.test("alpaca drivers are registered for every kind they implement", async (
       "weather",
     ] as const
   ) {
-    const factory = (registry[kind] as Record<
-      string,
-      (c: typeof ctx) => { kind: string } | Promise<{ kind: string }>
-    >).alpaca;
-    assert.ok(factory, `${kind} has an alpaca driver`);
-    const device = await factory(ctx);
+    const entry = registry[kind].alpaca;
+    assert.ok(entry, `${kind} has an alpaca driver`);
+    const ctx = contextFor(entry.options)(systemClock, { host: "127.0.0.1", port: 11111 });
+    const device = await entry.create(ctx);
     assert.equal(device.kind, kind);
   }
-  await assert.rejects(
-    async () => await registry.focuser.alpaca!(harnessContext(systemClock, { port: 70000 })),
+  assert.throws(
+    () => contextFor(registry.focuser.alpaca!.options)(systemClock, { port: 70000 }),
     /port/,
   );
 });

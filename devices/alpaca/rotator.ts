@@ -2,6 +2,7 @@
 import type { DriverContext } from "../device.ts";
 import type { Rotator, RotatorCapabilities, RotatorStatus } from "../rotator.ts";
 import { AlpacaDriver, bool, num } from "./base.ts";
+import type { AlpacaOptions } from "./options.ts";
 
 export class AlpacaRotator extends AlpacaDriver<RotatorStatus> implements Rotator {
   readonly kind = "rotator";
@@ -20,7 +21,7 @@ export class AlpacaRotator extends AlpacaDriver<RotatorStatus> implements Rotato
     reversed: false,
   };
 
-  constructor(ctx: DriverContext) {
+  constructor(ctx: DriverContext<AlpacaOptions>) {
     super(ctx, "rotator");
   }
 

@@ -25,6 +25,7 @@ import type {
 import { TRACKING_MODES } from "../mount.ts";
 import { fromDeviceFrame, toDeviceFrame } from "../mount_frame.ts";
 import { AlpacaDriver, bool, num } from "./base.ts";
+import type { AlpacaOptions } from "./options.ts";
 
 const ALIGNMENTS = ["altAz", "polar", "germanPolar"] as const;
 const PIER_SIDES = { 0: "east", 1: "west" } as Record<number, "east" | "west">;
@@ -80,7 +81,7 @@ export class AlpacaMount extends AlpacaDriver<MountStatus> implements Mount {
   /** The remote's EquatorialSystem. */
   #system = EQU_J2000;
 
-  constructor(ctx: DriverContext) {
+  constructor(ctx: DriverContext<AlpacaOptions>) {
     super(ctx, "telescope");
   }
 

@@ -5,10 +5,11 @@
  * only ever sees J2000, so this is where the client's conversion is proven.
  */
 import { systemClock } from "../../lib/clock.ts";
-import { harnessContext } from "../../tests/contracts/_wait.ts";
+import { contextFor, harnessContext } from "../../tests/contracts/_wait.ts";
 import { mountContractSuite } from "../../tests/contracts/mount_suite.ts";
 import { FakeAlpacaTelescope } from "../../tests/fakes/alpaca_telescope.ts";
 import type { Mount } from "../mount.ts";
+import { AlpacaOptions } from "./options.ts";
 import { AlpacaMount } from "./telescope.ts";
 
 const SITE = harnessContext(systemClock).site;
@@ -20,12 +21,14 @@ mountContractSuite("alpaca (JNow remote)", {
   create: () => {
     const remote = new FakeAlpacaTelescope(SITE, 60);
     remote.start();
-    const mount = new AlpacaMount(harnessContext(systemClock, {
-      host: "127.0.0.1",
-      port: remote.port,
-      device_number: 0,
-      poll_ms: 50,
-    }));
+    const mount = new AlpacaMount(
+      contextFor(AlpacaOptions)(systemClock, {
+        host: "127.0.0.1",
+        port: remote.port,
+        deviceNumber: 0,
+        pollMs: 50,
+      }),
+    );
     remotes.set(mount, remote);
     return Promise.resolve(mount);
   },

@@ -8,6 +8,7 @@ import { conflict } from "../../lib/errors.ts";
 import type { DriverContext } from "../device.ts";
 import type { Weather, WeatherCapabilities, WeatherConditions, WeatherStatus } from "../weather.ts";
 import { AlpacaDriver } from "./base.ts";
+import type { AlpacaWeatherOptions } from "./options.ts";
 import { AlpacaHttp } from "./http.ts";
 
 const SENSORS: [string, keyof WeatherConditions, string][] = [
@@ -27,7 +28,8 @@ const SENSORS: [string, keyof WeatherConditions, string][] = [
 const REASONS_ACTION = "OpenSkyLab:UnsafeReasons";
 const OVERRIDE_ACTION = "OpenSkyLab:OverrideSafety";
 
-export class AlpacaWeather extends AlpacaDriver<WeatherStatus> implements Weather {
+export class AlpacaWeather extends AlpacaDriver<WeatherStatus, AlpacaWeatherOptions>
+  implements Weather {
   readonly kind = "weather";
   readonly capabilities: WeatherCapabilities = { sensors: [], canOverrideSafety: false };
   protected readonly stateMembers = Object.fromEntries(SENSORS.map(([n, , m]) => [n, m]));
@@ -44,7 +46,7 @@ export class AlpacaWeather extends AlpacaDriver<WeatherStatus> implements Weathe
     updatedAtMs: 0,
   };
 
-  constructor(ctx: DriverContext) {
+  constructor(ctx: DriverContext<AlpacaWeatherOptions>) {
     super(ctx, "observingconditions");
     const n = this.options.safetyDeviceNumber;
     this.#safety = n === null ? null : new AlpacaHttp({

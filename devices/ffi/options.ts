@@ -1,78 +1,72 @@
 /**
- * Profile options shared by the ZWO drivers, validated when the driver is built so a typo is a
- * RangeError naming the option instead of silently opening the wrong device: `library` (path of
- * the SDK's shared library), and at most one of `index` (enumeration order), `id` (the SDK's
- * device ID) or `name` (text the device's name contains, case-insensitive) to pick the device;
- * by default the first one found. Each driver adds its own timing keys.
+ * The ZWO drivers' profile options (`ZwoCameraOptions`, `ZwoFocuserOptions`,
+ * `ZwoFilterWheelOptions`): `library` (path of the SDK's shared library; by default its usual name
+ * on the loader's path), and at most one of `index` (enumeration order), `id` (the SDK's device
+ * ID) or `name` (text the device's name contains, case-insensitive) to pick the device; by default
+ * the first one found. Each driver adds its own timing keys. Also how a device is then found among
+ * those the SDK enumerates.
  */
-import { checkNumber } from "../sim/motion.ts";
+import { z } from "zod";
+import { FilterSlotsOption } from "../filterwheel.ts";
 
 export type DeviceSelector =
   | { by: "index"; index: number }
   | { by: "id"; id: number }
   | { by: "name"; name: string };
 
-export interface ZwoOptions {
-  library: string;
-  selector: DeviceSelector;
-  /** Every other validated number option, by key. */
-  numbers: Record<string, number>;
-}
+const ms = (fallback: number, min: number, max: number, what: string) =>
+  z.number().int().min(min).max(max).default(fallback).describe(`${what}, ms`);
 
-export interface NumberOptionSpec {
-  fallback: number;
-  min: number;
-  max: number;
-}
+const DEVICE_CHOICE = {
+  library: z.string().trim().min(1).optional()
+    .describe("path of the SDK's shared library; default: its usual name on the loader's path"),
+  index: z.number().int().min(0).optional().describe("pick the device by enumeration order"),
+  id: z.number().int().min(0).optional().describe("pick the device by the SDK's device ID"),
+  name: z.string().trim().min(1).optional()
+    .describe("pick the device whose name contains this text (case-insensitive)"),
+};
 
-const COMMON_KEYS = ["library", "index", "id", "name"];
-
-export function parseZwoOptions(
-  options: Record<string, unknown>,
-  defaultLibrary: string,
-  numberSpecs: Record<string, NumberOptionSpec>,
-  otherKeys: string[] = [],
-): ZwoOptions {
-  const known = [...COMMON_KEYS, ...Object.keys(numberSpecs), ...otherKeys];
-  const unknown = Object.keys(options).filter((key) => !known.includes(key));
-  if (unknown.length > 0) {
-    throw new RangeError(
-      `unknown option${unknown.length > 1 ? "s" : ""} ${unknown.join(", ")}; ` +
-        `known: ${known.join(", ")}`,
-    );
-  }
-  const library = options.library ?? defaultLibrary;
-  if (typeof library !== "string" || library.trim() === "") {
-    throw new RangeError(
-      `option library must be a path to the shared library, got ${JSON.stringify(library)}`,
-    );
-  }
-  const chosen = ["index", "id", "name"].filter((key) => options[key] !== undefined);
+/** At most one of index, id and name. */
+function oneChoice(o: { index?: number; id?: number; name?: string }, ctx: z.RefinementCtx): void {
+  const chosen = (["index", "id", "name"] as const).filter((key) => o[key] !== undefined);
   if (chosen.length > 1) {
-    throw new RangeError(`options ${chosen.join(" and ")} both pick the device; give only one`);
+    ctx.addIssue({
+      code: "custom",
+      path: [chosen[1]!],
+      message: `${chosen.join(" and ")} both pick the device; give only one`,
+    });
   }
-  let selector: DeviceSelector = { by: "index", index: 0 };
-  if (options.index !== undefined) {
-    checkNumber("option index", options.index, { min: 0, integer: true });
-    selector = { by: "index", index: options.index as number };
-  } else if (options.id !== undefined) {
-    checkNumber("option id", options.id, { min: 0, integer: true });
-    selector = { by: "id", id: options.id as number };
-  } else if (options.name !== undefined) {
-    if (typeof options.name !== "string" || options.name.trim() === "") {
-      throw new RangeError(
-        `option name must be non-empty text, got ${JSON.stringify(options.name)}`,
-      );
-    }
-    selector = { by: "name", name: options.name.trim() };
-  }
-  const numbers: Record<string, number> = {};
-  for (const [key, spec] of Object.entries(numberSpecs)) {
-    const value = options[key] ?? spec.fallback;
-    checkNumber(`option ${key}`, value, { min: spec.min, max: spec.max, integer: true });
-    numbers[key] = value as number;
-  }
-  return { library, selector, numbers };
+}
+
+export const ZwoCameraOptions = z.strictObject({
+  ...DEVICE_CHOICE,
+  pollIntervalMs: ms(50, 5, 5000, "how often a running exposure is polled"),
+  statusIntervalMs: ms(1000, 50, 60_000, "how often the cooler is read"),
+  readoutTimeoutMs: ms(60_000, 100, 600_000, "the longest readout after the exposure time"),
+}).superRefine(oneChoice).meta({ id: "ZwoCameraOptions" });
+export type ZwoCameraOptions = z.output<typeof ZwoCameraOptions>;
+
+export const ZwoFocuserOptions = z.strictObject({
+  ...DEVICE_CHOICE,
+  pollIntervalMs: ms(100, 10, 5000, "how often a move is polled"),
+  statusIntervalMs: ms(1000, 50, 60_000, "how often position and temperature are read"),
+}).superRefine(oneChoice).meta({ id: "ZwoFocuserOptions" });
+export type ZwoFocuserOptions = z.output<typeof ZwoFocuserOptions>;
+
+export const ZwoFilterWheelOptions = z.strictObject({
+  ...DEVICE_CHOICE,
+  pollIntervalMs: ms(100, 10, 5000, "how often a turn is polled"),
+  statusIntervalMs: ms(1000, 50, 60_000, "how often the position is read"),
+  filters: FilterSlotsOption.optional()
+    .describe("names and offsets, one per slot; default: Filter 1, Filter 2, …"),
+}).superRefine(oneChoice).meta({ id: "ZwoFilterWheelOptions" });
+export type ZwoFilterWheelOptions = z.output<typeof ZwoFilterWheelOptions>;
+
+/** Which device the options pick: the first one found when they name none. */
+export function deviceSelector(o: { index?: number; id?: number; name?: string }): DeviceSelector {
+  if (o.id !== undefined) return { by: "id", id: o.id };
+  if (o.name !== undefined) return { by: "name", name: o.name };
+  return { by: "index", index: o.index ?? 0 };
 }
 
 /** A device the SDK enumerated, as far as selection needs it. */

@@ -20,9 +20,9 @@ import type {
 } from "../camera.ts";
 import type { DeviceInfo, DriverContext } from "../device.ts";
 import { Emitter } from "../emitter.ts";
-import { ASI_DEFAULT_LIBRARY, type AsiCameraInfo, AsiControl, AsiSdk } from "./asi_sdk.ts";
+import { type AsiCameraInfo, AsiControl, AsiSdk } from "./asi_sdk.ts";
 import { CallQueue } from "./library.ts";
-import { parseZwoOptions, selectDevice, type ZwoOptions } from "./options.ts";
+import { deviceSelector, selectDevice, type ZwoCameraOptions } from "./options.ts";
 import { PollLoop } from "./poll_loop.ts";
 import { capabilitiesOf, UNKNOWN_CAPABILITIES } from "./zwo_camera_caps.ts";
 import { checkExposureRequest } from "../exposure_check.ts";
@@ -39,7 +39,7 @@ export class ZwoCamera implements Camera {
   readonly kind = "camera" as const;
   readonly #clock: Clock;
   readonly #log: Logger;
-  readonly #options: ZwoOptions;
+  readonly #options: ZwoCameraOptions;
   // A "device gone" answer to any SDK call drops the connection.
   readonly #queue = new CallQueue((reason) => void this.#lose(reason));
   readonly #statusListeners = new Emitter<CameraStatus>();
@@ -58,17 +58,13 @@ export class ZwoCamera implements Camera {
   #askedTargetC: number | null = null;
   readonly #poll: PollLoop;
 
-  constructor(ctx: DriverContext) {
-    this.#options = parseZwoOptions(ctx.options, ASI_DEFAULT_LIBRARY, {
-      pollIntervalMs: { fallback: 50, min: 5, max: 5000 },
-      statusIntervalMs: { fallback: 1000, min: 50, max: 60_000 },
-      readoutTimeoutMs: { fallback: 60_000, min: 100, max: 600_000 },
-    });
+  constructor(ctx: DriverContext<ZwoCameraOptions>) {
+    this.#options = ctx.options;
     this.#clock = ctx.clock;
     this.#log = ctx.log;
     this.#poll = new PollLoop(
       () => this.#pollCooler(),
-      () => this.#options.numbers.statusIntervalMs!,
+      () => this.#options.statusIntervalMs,
     );
   }
 
@@ -90,7 +86,7 @@ export class ZwoCamera implements Camera {
       const infos = new Map<number, AsiCameraInfo>();
       const chosen = await selectDevice(
         "ASI camera",
-        this.#options.selector,
+        deviceSelector(this.#options),
         await sdk.cameraCount(),
         async (index) => {
           const info = await sdk.cameraInfo(index);
@@ -186,8 +182,8 @@ export class ZwoCamera implements Camera {
         exposureMinUs: Math.round(caps.exposureMinS * 1e6),
         hasOffset: session.controls.has(AsiControl.OFFSET),
         bayerPattern: caps.bayerPattern,
-        pollIntervalMs: this.#options.numbers.pollIntervalMs!,
-        readoutTimeoutMs: this.#options.numbers.readoutTimeoutMs!,
+        pollIntervalMs: this.#options.pollIntervalMs,
+        readoutTimeoutMs: this.#options.readoutTimeoutMs,
         sensorTempC: () => this.#cooler.tempC,
         changed: () => this.#emitStatus(),
       },

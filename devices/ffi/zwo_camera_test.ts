@@ -2,19 +2,22 @@ import assert from "node:assert/strict";
 import { systemClock } from "../../lib/clock.ts";
 import { AppError, DeviceNotConnectedError, DeviceTimeoutError } from "../../lib/errors.ts";
 import { cameraContractSuite } from "../../tests/contracts/camera_suite.ts";
-import { harnessContext } from "../../tests/contracts/_wait.ts";
+import { contextFor } from "../../tests/contracts/_wait.ts";
 import { asiSwitches, buildStubs } from "../../tests/fakes/zwo/build.ts";
 import { guard } from "../guard.ts";
 import { ASI_ERROR_CAMERA_REMOVED, ASI_ERROR_GENERAL_ERROR } from "./errors.ts";
 import { binnedSize } from "./zwo_exposure.ts";
 import { ZwoCamera } from "./zwo_camera.ts";
+import { ZwoCameraOptions } from "./options.ts";
+
+const cameraContext = contextFor(ZwoCameraOptions);
 
 /** Fast status polls so the cooler case sees the stub's 0.5 °C/s within its 2.5 s budget. */
 const FAST = { statusIntervalMs: 100, pollIntervalMs: 20 };
 
 async function camera(options: Record<string, unknown> = {}): Promise<ZwoCamera> {
   const { asi } = await buildStubs();
-  return new ZwoCamera(harnessContext(systemClock, { library: asi, ...FAST, ...options }));
+  return new ZwoCamera(cameraContext(systemClock, { library: asi, ...FAST, ...options }));
 }
 
 function harness(options: Record<string, unknown>) {
@@ -210,7 +213,7 @@ function delay(ms: number): Promise<void> {
 }
 
 Deno.test("ZwoCamera: a missing library is a clear 503 naming the path and the option", async () => {
-  const cam = new ZwoCamera(harnessContext(systemClock, { library: "/nonexistent/libASI.so" }));
+  const cam = new ZwoCamera(cameraContext(systemClock, { library: "/nonexistent/libASI.so" }));
   const err = await cam.connect().catch((e) => e);
   assert.ok(err instanceof AppError && err.status === 503, String(err));
   assert.match(err.message, /ZWO ASI camera SDK could not be loaded from "\/nonexistent/);
@@ -225,11 +228,11 @@ Deno.test("ZwoCamera: options are validated, and a wrong pick lists the cameras"
     [{ index: 0, name: "ASI" }, /index and name/],
     [{ library: 7 }, /option library/],
     [{ pollIntervalMs: 0 }, /option pollIntervalMs/],
-    [{ exposureMs: 1 }, /unknown option exposureMs/],
+    [{ exposureMs: 1 }, /no option exposureMs/],
   ];
   for (const [options, pattern] of bad) {
     assert.throws(
-      () => new ZwoCamera(harnessContext(systemClock, options)),
+      () => new ZwoCamera(cameraContext(systemClock, options)),
       (e) => e instanceof RangeError && pattern.test(e.message),
     );
   }

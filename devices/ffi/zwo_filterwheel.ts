@@ -10,16 +10,17 @@ import { DeviceNotConnectedError } from "../../lib/errors.ts";
 import type { Logger } from "../../lib/log.ts";
 import type { DeviceInfo, DriverContext } from "../device.ts";
 import { Emitter } from "../emitter.ts";
-import type {
-  FilterSlot,
-  FilterWheel,
-  FilterWheelCapabilities,
-  FilterWheelStatus,
+import {
+  type FilterSlot,
+  filterSlots,
+  type FilterWheel,
+  type FilterWheelCapabilities,
+  type FilterWheelStatus,
 } from "../filterwheel.ts";
 import { checkNumber } from "../sim/motion.ts";
-import { EFW_DEFAULT_LIBRARY, EfwSdk } from "./efw_sdk.ts";
+import { EfwSdk } from "./efw_sdk.ts";
 import { CallQueue } from "./library.ts";
-import { openSelectedAccessory, parseZwoOptions, type ZwoOptions } from "./options.ts";
+import { deviceSelector, openSelectedAccessory, type ZwoFilterWheelOptions } from "./options.ts";
 import { PollLoop } from "./poll_loop.ts";
 
 interface Session {
@@ -30,7 +31,7 @@ interface Session {
 export class ZwoFilterWheel implements FilterWheel {
   readonly kind = "filterwheel" as const;
   readonly #log: Logger;
-  readonly #options: ZwoOptions;
+  readonly #options: ZwoFilterWheelOptions;
   readonly #configuredSlots: FilterSlot[] | null;
   // A "device gone" answer to any SDK call drops the connection.
   readonly #queue = new CallQueue((reason) => void this.#lose(reason));
@@ -53,19 +54,14 @@ export class ZwoFilterWheel implements FilterWheel {
     slots: [],
   };
 
-  constructor(ctx: DriverContext) {
-    this.#options = parseZwoOptions(ctx.options, EFW_DEFAULT_LIBRARY, {
-      pollIntervalMs: { fallback: 100, min: 10, max: 5000 },
-      statusIntervalMs: { fallback: 1000, min: 50, max: 60_000 },
-    }, ["filters"]);
-    this.#configuredSlots = ctx.options.filters === undefined
-      ? null
-      : parseSlots("option filters", ctx.options.filters, null);
+  constructor(ctx: DriverContext<ZwoFilterWheelOptions>) {
+    this.#options = ctx.options;
+    this.#configuredSlots = ctx.options.filters ? filterSlots(ctx.options.filters) : null;
     this.#log = ctx.log;
-    const { pollIntervalMs, statusIntervalMs } = this.#options.numbers;
+    const { pollIntervalMs, statusIntervalMs } = this.#options;
     this.#poll = new PollLoop(
       () => this.#refresh(),
-      () => this.#status.moving ? pollIntervalMs! : statusIntervalMs!,
+      () => this.#status.moving ? pollIntervalMs : statusIntervalMs,
     );
   }
 
@@ -83,7 +79,11 @@ export class ZwoFilterWheel implements FilterWheel {
     const sdk = EfwSdk.open(this.#options.library);
     let chosenId: number | null = null;
     try {
-      const chosen = await openSelectedAccessory(sdk, "EFW filter wheel", this.#options.selector);
+      const chosen = await openSelectedAccessory(
+        sdk,
+        "EFW filter wheel",
+        deviceSelector(this.#options),
+      );
       chosenId = chosen.id;
       const info = chosen.info;
       signal?.throwIfAborted();
@@ -142,7 +142,7 @@ export class ZwoFilterWheel implements FilterWheel {
     await this.#queue.run(() => sdk.setPosition(id, position));
     this.#status = { ...this.#status, targetPosition: position, position: null, moving: true };
     this.#emit();
-    this.#poll.soon(this.#options.numbers.pollIntervalMs!);
+    this.#poll.soon(this.#options.pollIntervalMs);
   }
 
   setSlots(slots: FilterSlot[]): Promise<void> {

@@ -2,17 +2,20 @@ import assert from "node:assert/strict";
 import { systemClock } from "../../lib/clock.ts";
 import { AppError } from "../../lib/errors.ts";
 import { filterWheelContractSuite } from "../../tests/contracts/filterwheel_suite.ts";
-import { harnessContext, waitFor } from "../../tests/contracts/_wait.ts";
+import { contextFor, waitFor } from "../../tests/contracts/_wait.ts";
 import { buildStubs, setMotorFault } from "../../tests/fakes/zwo/build.ts";
 import { guard } from "../guard.ts";
 import { ZwoFilterWheel } from "./zwo_filterwheel.ts";
+import { ZwoFilterWheelOptions } from "./options.ts";
+
+const wheelContext = contextFor(ZwoFilterWheelOptions);
 
 const EFW_ERROR_ERROR_STATE = 6;
 
 async function wheel(options: Record<string, unknown> = {}): Promise<ZwoFilterWheel> {
   const { efw } = await buildStubs();
   return new ZwoFilterWheel(
-    harnessContext(systemClock, { library: efw, pollIntervalMs: 50, ...options }),
+    wheelContext(systemClock, { library: efw, pollIntervalMs: 50, ...options }),
   );
 }
 
@@ -45,8 +48,8 @@ Deno.test("ZwoFilterWheel: a filters option that does not fit the wheel is refus
   const w = await wheel({ filters: ["L", "R", "G"] });
   await assert.rejects(() => w.connect(), /option filters names 3 filters, but EFW has 7 slots/);
   assert.throws(
-    () => new ZwoFilterWheel(harnessContext(systemClock, { filters: [""] })),
-    /filters\[0\]/,
+    () => new ZwoFilterWheel(wheelContext(systemClock, { filters: [""] })),
+    /option filters\.0/,
   );
 });
 

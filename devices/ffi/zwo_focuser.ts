@@ -12,9 +12,9 @@ import type { DeviceInfo, DriverContext } from "../device.ts";
 import { Emitter } from "../emitter.ts";
 import type { Focuser, FocuserCapabilities, FocuserStatus } from "../focuser.ts";
 import { checkNumber } from "../sim/motion.ts";
-import { EAF_DEFAULT_LIBRARY, EafSdk } from "./eaf_sdk.ts";
+import { EafSdk } from "./eaf_sdk.ts";
 import { CallQueue } from "./library.ts";
-import { openSelectedAccessory, parseZwoOptions, type ZwoOptions } from "./options.ts";
+import { deviceSelector, openSelectedAccessory, type ZwoFocuserOptions } from "./options.ts";
 import { PollLoop } from "./poll_loop.ts";
 
 /** How long a stop before a retarget may take to come to rest. */
@@ -28,7 +28,7 @@ interface Session {
 export class ZwoFocuser implements Focuser {
   readonly kind = "focuser" as const;
   readonly #log: Logger;
-  readonly #options: ZwoOptions;
+  readonly #options: ZwoFocuserOptions;
   // A "device gone" answer to any SDK call drops the connection.
   readonly #queue = new CallQueue((reason) => void this.#lose(reason));
   readonly #statusListeners = new Emitter<FocuserStatus>();
@@ -55,16 +55,13 @@ export class ZwoFocuser implements Focuser {
     temperatureC: null,
   };
 
-  constructor(ctx: DriverContext) {
-    this.#options = parseZwoOptions(ctx.options, EAF_DEFAULT_LIBRARY, {
-      pollIntervalMs: { fallback: 100, min: 10, max: 5000 },
-      statusIntervalMs: { fallback: 1000, min: 50, max: 60_000 },
-    });
+  constructor(ctx: DriverContext<ZwoFocuserOptions>) {
+    this.#options = ctx.options;
     this.#log = ctx.log;
-    const { pollIntervalMs, statusIntervalMs } = this.#options.numbers;
+    const { pollIntervalMs, statusIntervalMs } = this.#options;
     this.#poll = new PollLoop(
       () => this.#refresh(),
-      () => this.#status.moving ? pollIntervalMs! : statusIntervalMs!,
+      () => this.#status.moving ? pollIntervalMs : statusIntervalMs,
     );
   }
 
@@ -82,7 +79,7 @@ export class ZwoFocuser implements Focuser {
     const sdk = EafSdk.open(this.#options.library);
     let chosenId: number | null = null;
     try {
-      const chosen = await openSelectedAccessory(sdk, "EAF focuser", this.#options.selector);
+      const chosen = await openSelectedAccessory(sdk, "EAF focuser", deviceSelector(this.#options));
       chosenId = chosen.id;
       const info = chosen.info;
       signal?.throwIfAborted();
@@ -143,7 +140,7 @@ export class ZwoFocuser implements Focuser {
     await this.#queue.run(() => sdk.move(id, position));
     this.#status = { ...this.#status, targetPosition: position, moving: true };
     this.#emit();
-    this.#poll.soon(this.#options.numbers.pollIntervalMs!);
+    this.#poll.soon(this.#options.pollIntervalMs);
   }
 
   async halt(): Promise<void> {

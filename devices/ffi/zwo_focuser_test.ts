@@ -2,10 +2,13 @@ import assert from "node:assert/strict";
 import { systemClock } from "../../lib/clock.ts";
 import { AppError, DeviceNotConnectedError } from "../../lib/errors.ts";
 import { focuserContractSuite } from "../../tests/contracts/focuser_suite.ts";
-import { harnessContext, waitFor } from "../../tests/contracts/_wait.ts";
+import { contextFor, waitFor } from "../../tests/contracts/_wait.ts";
 import { buildStubs, setMotorFault } from "../../tests/fakes/zwo/build.ts";
 import { guard } from "../guard.ts";
 import { ZwoFocuser } from "./zwo_focuser.ts";
+import { ZwoFocuserOptions } from "./options.ts";
+
+const focuserContext = contextFor(ZwoFocuserOptions);
 
 const EAF_ERROR_GENERAL_ERROR = 7;
 const EAF_ERROR_REMOVED = 4;
@@ -13,7 +16,7 @@ const EAF_ERROR_REMOVED = 4;
 async function focuser(options: Record<string, unknown> = {}): Promise<ZwoFocuser> {
   const { eaf } = await buildStubs();
   return new ZwoFocuser(
-    harnessContext(systemClock, { library: eaf, pollIntervalMs: 50, ...options }),
+    focuserContext(systemClock, { library: eaf, pollIntervalMs: 50, ...options }),
   );
 }
 
@@ -93,12 +96,12 @@ Deno.test("ZwoFocuser: an unplugged EAF fires onLost; the next connect works", a
 });
 
 Deno.test("ZwoFocuser: a missing library and a bad pick are clear errors", async () => {
-  const missing = new ZwoFocuser(harnessContext(systemClock, { library: "/nope/libEAF.so" }));
+  const missing = new ZwoFocuser(focuserContext(systemClock, { library: "/nope/libEAF.so" }));
   await assert.rejects(() => missing.connect(), /EAF focuser SDK could not be loaded/);
   const wrong = await focuser({ name: "Moonlite" });
   await assert.rejects(() => wrong.connect(), /no EAF focuser with name "Moonlite"; found #0 id 2/);
   assert.throws(
-    () => new ZwoFocuser(harnessContext(systemClock, { statusIntervalMs: "1s" })),
+    () => new ZwoFocuser(focuserContext(systemClock, { statusIntervalMs: "1s" })),
     /option statusIntervalMs/,
   );
 });

@@ -23,6 +23,7 @@ import { gainTarget, offsetTarget, readCapabilities } from "./camera_caps.ts";
 import { checkExposureRequest } from "../exposure_check.ts";
 import type { IndiClient } from "./client.ts";
 import { IndiDevice } from "./indi_device.ts";
+import type { IndiOptions } from "./options.ts";
 import { numberMember, numberValue, switchOn } from "./properties.ts";
 
 const EXPOSURE = "CCD_EXPOSURE";
@@ -47,7 +48,7 @@ export class IndiCamera extends IndiDevice<CameraStatus> implements Camera {
   #coolerEnabled = false;
   #coolerTargetC: number | null = null;
 
-  constructor(ctx: DriverContext) {
+  constructor(ctx: DriverContext<IndiOptions>) {
     super(ctx, "INDI camera");
   }
 

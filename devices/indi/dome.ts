@@ -9,6 +9,7 @@ import type { DriverContext } from "../device.ts";
 import type { Dome, DomeCapabilities, DomeStatus, ShutterState } from "../dome.ts";
 import { IndiAlertError } from "./client.ts";
 import { IndiDevice } from "./indi_device.ts";
+import type { IndiOptions } from "./options.ts";
 import { numberValue, switchOn } from "./properties.ts";
 
 const AZIMUTH = "ABS_DOME_POSITION";
@@ -20,7 +21,7 @@ export class IndiDome extends IndiDevice<DomeStatus> implements Dome {
   protected readonly requiredProperties = [] as const;
   #targetAzimuthDeg: number | null = null;
 
-  constructor(ctx: DriverContext) {
+  constructor(ctx: DriverContext<IndiOptions>) {
     super(ctx, "INDI dome");
   }
 

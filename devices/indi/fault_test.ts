@@ -5,7 +5,10 @@
  */
 import assert from "node:assert/strict";
 import { systemClock } from "../../lib/clock.ts";
-import { harnessContext } from "../../tests/contracts/_wait.ts";
+import { contextFor } from "../../tests/contracts/_wait.ts";
+import { IndiOptions } from "./options.ts";
+
+const indiContext = contextFor(IndiOptions);
 import { indiFixture, stopFixtureTest } from "../../tests/indi/harness.ts";
 import { guard } from "../guard.ts";
 import { IndiCamera } from "./camera.ts";
@@ -90,12 +93,12 @@ Deno.test({
 });
 
 Deno.test("indi: options are validated by name", () => {
-  const ctx = (options: Record<string, unknown>) => harnessContext(systemClock, options);
-  assert.throws(() => new IndiFocuser(ctx({})), /options\.device/);
-  assert.throws(() => new IndiFocuser(ctx({ device: "F", port: 0 })), /options\.port/);
-  assert.throws(() => new IndiFocuser(ctx({ device: "F", port: 7625.5 })), /options\.port/);
-  assert.throws(() => new IndiFocuser(ctx({ device: "F", host: "" })), /options\.host/);
-  assert.throws(() => new IndiFocuser(ctx({ device: "F", speed: 3 })), /options\.speed/);
+  const ctx = (options: Record<string, unknown>) => indiContext(systemClock, options);
+  assert.throws(() => new IndiFocuser(ctx({})), /option device is required/);
+  assert.throws(() => new IndiFocuser(ctx({ device: "F", port: 0 })), /option port must be ≥ 1/);
+  assert.throws(() => new IndiFocuser(ctx({ device: "F", port: 7625.5 })), /option port/);
+  assert.throws(() => new IndiFocuser(ctx({ device: "F", host: "" })), /option host/);
+  assert.throws(() => new IndiFocuser(ctx({ device: "F", speed: 3 })), /no option speed/);
   const focuser = new IndiFocuser(ctx({ device: "F" }));
   assert.match(focuser.info.description, /127\.0\.0\.1:7625/);
   assert.equal(focuser.info.driver, "indi");

@@ -12,6 +12,7 @@ import type {
   FilterWheelStatus,
 } from "../filterwheel.ts";
 import { IndiDevice } from "./indi_device.ts";
+import type { IndiOptions } from "./options.ts";
 import { numberMember, numberValue } from "./properties.ts";
 
 const SLOT = "FILTER_SLOT";
@@ -23,7 +24,7 @@ export class IndiFilterWheel extends IndiDevice<FilterWheelStatus> implements Fi
   #targetPosition: number | null = null;
   #offsets: number[] = [];
 
-  constructor(ctx: DriverContext) {
+  constructor(ctx: DriverContext<IndiOptions>) {
     super(ctx, "INDI filter wheel");
   }
 

@@ -14,6 +14,7 @@ import type {
   FlatPanelStatus,
 } from "../flatpanel.ts";
 import { IndiDevice } from "./indi_device.ts";
+import type { IndiOptions } from "./options.ts";
 import { numberMember, numberValue, switchOn } from "./properties.ts";
 
 const CONTROL = "FLAT_LIGHT_CONTROL";
@@ -24,7 +25,7 @@ export class IndiFlatPanel extends IndiDevice<FlatPanelStatus> implements FlatPa
   readonly kind = "flatpanel" as const;
   protected readonly requiredProperties = [] as const;
 
-  constructor(ctx: DriverContext) {
+  constructor(ctx: DriverContext<IndiOptions>) {
     super(ctx, "INDI flat panel");
   }
 

@@ -6,6 +6,7 @@
 import type { DriverContext } from "../device.ts";
 import type { Focuser, FocuserCapabilities, FocuserStatus } from "../focuser.ts";
 import { IndiDevice } from "./indi_device.ts";
+import type { IndiOptions } from "./options.ts";
 import { numberMember, numberValue } from "./properties.ts";
 
 const POSITION = "ABS_FOCUS_POSITION";
@@ -15,7 +16,7 @@ export class IndiFocuser extends IndiDevice<FocuserStatus> implements Focuser {
   protected readonly requiredProperties = [POSITION] as const;
   #targetPosition: number | null = null;
 
-  constructor(ctx: DriverContext) {
+  constructor(ctx: DriverContext<IndiOptions>) {
     super(ctx, "INDI focuser");
   }
 

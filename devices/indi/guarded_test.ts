@@ -7,7 +7,7 @@
  */
 import { ManualClock } from "../../lib/clock.ts";
 import { assertEquals } from "../../tests/_assert.ts";
-import { harnessContext } from "../../tests/contracts/_wait.ts";
+import { contextFor } from "../../tests/contracts/_wait.ts";
 import type { DeviceKind, DriverContext } from "../device.ts";
 import { guard } from "../guard.ts";
 import { IndiCamera } from "./camera.ts";
@@ -16,12 +16,13 @@ import { IndiFilterWheel } from "./filterwheel.ts";
 import { IndiFlatPanel } from "./flatpanel.ts";
 import { IndiFocuser } from "./focuser.ts";
 import { IndiMount } from "./mount.ts";
+import { IndiOptions } from "./options.ts";
 import { IndiRotator } from "./rotator.ts";
 import { IndiWeather } from "./weather.ts";
 
 const DRIVERS: [
   DeviceKind,
-  (ctx: DriverContext) => { capabilities: unknown; status(): unknown },
+  (ctx: DriverContext<IndiOptions>) => { capabilities: unknown; status(): unknown },
 ][] = [
   ["mount", (ctx) => new IndiMount(ctx)],
   ["camera", (ctx) => new IndiCamera(ctx)],
@@ -36,7 +37,10 @@ const DRIVERS: [
 for (const [kind, make] of DRIVERS) {
   Deno.test(`guard: the INDI ${kind} driver's capabilities and status survive the guard`, () => {
     // A still clock: status() computes sidereal time and Alt/Az from it.
-    const ctx = harnessContext(new ManualClock(Date.UTC(2026, 0, 1)), { port: 1, device: "None" });
+    const ctx = contextFor(IndiOptions)(new ManualClock(Date.UTC(2026, 0, 1)), {
+      port: 1,
+      device: "None",
+    });
     const driver = make(ctx);
     const guarded = guard(kind, driver, () => {});
     assertEquals(guarded.capabilities, driver.capabilities);

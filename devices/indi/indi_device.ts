@@ -10,7 +10,7 @@ import { DeviceNotConnectedError } from "../../lib/errors.ts";
 import type { BaseStatus, DeviceInfo, DeviceKind, DriverContext } from "../device.ts";
 import { Emitter } from "../emitter.ts";
 import { IndiAlertError, IndiClient } from "./client.ts";
-import { type IndiOptions, parseIndiOptions } from "./options.ts";
+import { indiEndpoint, type IndiOptions } from "./options.ts";
 import { type IndiVector, PropertyCache, switchOn } from "./properties.ts";
 
 /** Finding the device and its CONNECTION property after the handshake. */
@@ -25,8 +25,8 @@ const ANSWER_MS = 5_000;
 export abstract class IndiDevice<S extends BaseStatus> {
   abstract readonly kind: DeviceKind;
   readonly info: DeviceInfo;
-  protected readonly ctx: DriverContext;
-  protected readonly options: IndiOptions;
+  protected readonly ctx: DriverContext<IndiOptions>;
+  protected readonly options: IndiOptions & { port: number };
   #client: IndiClient | null = null;
   #cache = new PropertyCache();
   #connected = false;
@@ -34,9 +34,9 @@ export abstract class IndiDevice<S extends BaseStatus> {
   #lostEmitter = new Emitter<string>();
   #queue: Promise<unknown> = Promise.resolve();
 
-  constructor(ctx: DriverContext, description: string) {
+  constructor(ctx: DriverContext<IndiOptions>, description: string) {
     this.ctx = ctx;
-    this.options = parseIndiOptions(ctx.options);
+    this.options = indiEndpoint(ctx.options);
     this.info = {
       name: this.options.device,
       driver: "indi",

@@ -27,6 +27,7 @@ import type {
 import { toDeviceFrame } from "../mount_frame.ts";
 import type { IndiClient } from "./client.ts";
 import { IndiDevice } from "./indi_device.ts";
+import type { IndiOptions } from "./options.ts";
 import {
   coordinateProperty,
   EOD,
@@ -52,7 +53,7 @@ export class IndiMount extends IndiDevice<MountStatus> implements Mount {
   protected readonly requiredProperties = ["ON_COORD_SET"] as const;
   #target: EquatorialTarget | null = null;
 
-  constructor(ctx: DriverContext) {
+  constructor(ctx: DriverContext<IndiOptions>) {
     super(ctx, "INDI mount");
   }
 

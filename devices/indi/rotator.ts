@@ -8,6 +8,7 @@ import { conflict } from "../../lib/errors.ts";
 import type { DriverContext } from "../device.ts";
 import type { Rotator, RotatorCapabilities, RotatorStatus } from "../rotator.ts";
 import { IndiDevice } from "./indi_device.ts";
+import type { IndiOptions } from "./options.ts";
 import { numberValue, switchOn } from "./properties.ts";
 
 const ANGLE = "ABS_ROTATOR_ANGLE";
@@ -31,7 +32,7 @@ export class IndiRotator extends IndiDevice<RotatorStatus> implements Rotator {
   #offsetDeg = 0;
   #targetMechanicalDeg: number | null = null;
 
-  constructor(ctx: DriverContext) {
+  constructor(ctx: DriverContext<IndiOptions>) {
     super(ctx, "INDI rotator");
   }
 

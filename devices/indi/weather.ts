@@ -8,6 +8,7 @@ import { conflict } from "../../lib/errors.ts";
 import type { DriverContext } from "../device.ts";
 import type { Weather, WeatherCapabilities, WeatherConditions, WeatherStatus } from "../weather.ts";
 import { IndiDevice } from "./indi_device.ts";
+import type { IndiOptions } from "./options.ts";
 import type { IndiVector } from "./properties.ts";
 
 const PARAMETERS = "WEATHER_PARAMETERS";
@@ -49,7 +50,7 @@ export class IndiWeather extends IndiDevice<WeatherStatus> implements Weather {
   protected readonly requiredProperties = [PARAMETERS] as const;
   #updatedAtMs = 0;
 
-  constructor(ctx: DriverContext) {
+  constructor(ctx: DriverContext<IndiOptions>) {
     super(ctx, "INDI weather station");
   }
 

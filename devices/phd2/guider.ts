@@ -17,7 +17,7 @@ import type { DeviceInfo, DriverContext } from "../device.ts";
 import { Emitter } from "../emitter.ts";
 import type { Guider, GuiderCapabilities, GuiderStatus, SettleParams } from "../guider.ts";
 import { type Phd2Connection, type Phd2Event, Phd2RpcError } from "./connection.ts";
-import { parsePhd2Options, type Phd2Options } from "./options.ts";
+import { type Phd2Options, type Phd2Setup, phd2Setup } from "./options.ts";
 import { rmsArcsec } from "./rms.ts";
 import { Phd2StateTracker } from "./state_tracker.ts";
 import { openSession, type Session } from "./session.ts";
@@ -31,7 +31,7 @@ export class Phd2Guider implements Guider {
   readonly kind = "guider" as const;
   readonly info: DeviceInfo;
   readonly capabilities: GuiderCapabilities = { canDither: true, canCalibrate: true };
-  readonly #options: Phd2Options;
+  readonly #options: Phd2Setup;
   readonly #log: Logger;
   readonly #statusEmitter = new Emitter<GuiderStatus>();
   readonly #lostEmitter = new Emitter<string>();
@@ -41,8 +41,8 @@ export class Phd2Guider implements Guider {
   #settle: SettleWaiter | null = null;
   #warnedNoScale = false;
 
-  constructor(ctx: DriverContext) {
-    this.#options = parsePhd2Options(ctx.options);
+  constructor(ctx: DriverContext<Phd2Options>) {
+    this.#options = phd2Setup(ctx.options);
     this.#log = ctx.log;
     this.#tracker = new Phd2StateTracker(this.#options.rmsWindowSteps);
     this.info = {

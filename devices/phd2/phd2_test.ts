@@ -6,9 +6,12 @@
 import { systemClock } from "../../lib/clock.ts";
 import type { Guider } from "../guider.ts";
 import { guiderContractSuite } from "../../tests/contracts/guider_suite.ts";
-import { harnessContext } from "../../tests/contracts/_wait.ts";
+import { contextFor } from "../../tests/contracts/_wait.ts";
 import { FakePhd2Server } from "../../tests/fakes/phd2_server.ts";
 import { Phd2Guider } from "./guider.ts";
+import { Phd2Options } from "./options.ts";
+
+const phd2Context = contextFor(Phd2Options);
 
 const servers = new WeakMap<Guider, FakePhd2Server>();
 
@@ -16,7 +19,7 @@ guiderContractSuite("phd2", {
   create: () => {
     const server = new FakePhd2Server({ frameMs: 50, calibrationSteps: 4 });
     const guider = new Phd2Guider(
-      harnessContext(systemClock, { host: "127.0.0.1", port: server.port }),
+      phd2Context(systemClock, { host: "127.0.0.1", port: server.port }),
     );
     servers.set(guider, server);
     return Promise.resolve(guider);

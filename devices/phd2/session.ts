@@ -8,7 +8,7 @@
  */
 import type { Logger } from "../../lib/log.ts";
 import { Phd2Connection, type Phd2Event } from "./connection.ts";
-import type { Phd2Options } from "./options.ts";
+import type { Phd2Setup } from "./options.ts";
 import type { Phd2StateTracker } from "./state_tracker.ts";
 
 export interface Session {
@@ -27,7 +27,7 @@ export interface SessionHandlers {
 const SET_CONNECTED_TIMEOUT_MS = 60_000;
 
 export async function openSession(
-  options: Phd2Options,
+  options: Phd2Setup,
   tracker: Phd2StateTracker,
   handlers: SessionHandlers,
   signal?: AbortSignal,

@@ -2,20 +2,21 @@
  * The protocol encoders and decoders against hand-worked values from the protocol documents
  * (Meade 2010.10, OnStep Command.ino, INDI synscan/celestron/moonlite/flip_flat), round trips
  * with their stated resolution (LX200: 1 s of RA, 1″ of Dec; 16-bit: 360°/65536; 32-bit:
- * 360°/2³²), and every driver's option validation naming the field.
+ * 360°/2³²), and every serial driver's option schema naming the field.
  */
 import { wrapHours12 } from "../../lib/astro/coords.ts";
 import { systemClock } from "../../lib/clock.ts";
 import { assert, assertEquals, assertThrows } from "../../tests/_assert.ts";
 import { harnessContext } from "../../tests/contracts/_wait.ts";
 import * as alnitak from "./alnitak/codec.ts";
-import { AlnitakFlatPanel } from "./alnitak/flatpanel.ts";
+import { AlnitakOptions } from "./alnitak/options.ts";
+import { parseOptions } from "../driver_catalogue.ts";
 import * as lx200 from "./lx200/codec.ts";
 import { createLx200Mount, createOnStepMount } from "./lx200/mount.ts";
 import * as moonlite from "./moonlite/codec.ts";
-import { MoonliteFocuser } from "./moonlite/focuser.ts";
+import { MoonliteOptions } from "./moonlite/options.ts";
+import { SerialMountOptions } from "./options.ts";
 import * as synscan from "./synscan/codec.ts";
-import { createNexStarMount, createSynScanMount } from "./synscan/mount.ts";
 
 Deno.test("LX200: RA and Dec formats", () => {
   assertEquals(lx200.formatRaHours(5.5), "05:30:00");
@@ -157,14 +158,7 @@ Deno.test("Alnitak: fixed-width commands and replies", () => {
 });
 
 Deno.test("serial drivers: options are validated and name the field", () => {
-  const factories = [
-    createLx200Mount,
-    createOnStepMount,
-    createSynScanMount,
-    createNexStarMount,
-    (ctx: ReturnType<typeof harnessContext>) => new MoonliteFocuser(ctx),
-    (ctx: ReturnType<typeof harnessContext>) => new AlnitakFlatPanel(ctx),
-  ];
+  const schemas = [SerialMountOptions, MoonliteOptions, AlnitakOptions];
   const bad: [Record<string, unknown>, string][] = [
     [{}, "path"],
     [{ path: "" }, "path"],
@@ -172,34 +166,51 @@ Deno.test("serial drivers: options are validated and name the field", () => {
     [{ path: "/dev/ttyUSB0", baud: "9600" }, "baud"],
     [{ path: "/dev/ttyUSB0", timeoutMs: 0 }, "timeoutMs"],
     [{ path: "/dev/ttyUSB0", pollMs: Number.NaN }, "pollMs"],
+    [{ path: "/dev/ttyUSB0", pollMS: 50 }, "pollMS"],
   ];
-  for (const factory of factories) {
+  for (const schema of schemas) {
     for (const [options, field] of bad) {
-      assertThrows(() => factory(harnessContext(systemClock, options)), RangeError, field);
+      assertThrows(() => parseOptions(schema, options, "serial"), RangeError, field);
     }
-    factory(harnessContext(systemClock, { path: "/dev/ttyUSB0", baud: 115200 }));
+    assertEquals(parseOptions(schema, { path: "/dev/ttyUSB0" }, "serial").baud, 9600);
   }
-  const mountBad: [Record<string, unknown>, string][] = [
-    [{ horizonLimitDeg: 95 }, "horizonLimitDeg"],
-    [{ alignment: "dobsonian" }, "alignment"],
-  ];
-  for (const [options, field] of mountBad) {
+  for (
+    const [options, field] of [[{ horizonLimitDeg: 95 }, "horizonLimitDeg"], [
+      { alignment: "dobsonian" },
+      "alignment",
+    ]] as const
+  ) {
     assertThrows(
-      () => createOnStepMount(harnessContext(systemClock, { path: "/x", ...options })),
+      () => parseOptions(SerialMountOptions, { path: "/x", ...options }, "serial"),
       RangeError,
       field,
     );
   }
   for (
-    const [options, field] of [[{ maxPosition: 70000 }, "maxPosition"], [
-      { maxIncrement: 0 },
-      "maxIncrement",
-    ], [{ maxPosition: 10.5 }, "maxPosition"]] as const
+    const [options, field] of [
+      [{ maxPosition: 70000 }, "maxPosition"],
+      [
+        { maxIncrement: 0 },
+        "maxIncrement",
+      ],
+      [{ maxPosition: 10.5 }, "maxPosition"],
+      [
+        { maxPosition: 100, maxIncrement: 200 },
+        "maxIncrement",
+      ],
+    ] as const
   ) {
     assertThrows(
-      () => new MoonliteFocuser(harnessContext(systemClock, { path: "/x", ...options })),
+      () => parseOptions(MoonliteOptions, { path: "/x", ...options }, "moonlite"),
       RangeError,
       field,
     );
   }
+  // The protocol decides what an unset alignment means.
+  const lx200Ctx = harnessContext(
+    systemClock,
+    parseOptions(SerialMountOptions, { path: "/x" }, "x"),
+  );
+  assertEquals(createLx200Mount(lx200Ctx).capabilities.alignment, "polar");
+  assertEquals(createOnStepMount(lx200Ctx).capabilities.alignment, "germanPolar");
 });

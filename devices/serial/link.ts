@@ -1,6 +1,6 @@
 /**
- * What every serial driver shares: its validated options, the port it opens on connect and closes
- * on disconnect, a status poll loop that stops with the port, and the translation of a lost port
+ * What every serial driver shares: the port it opens on connect and closes on disconnect, a
+ * status poll loop that stops with the port, and the translation of a lost port
  * into the contract's `onLost`. A request while disconnected is a 503, never a hang; a lost port
  * stops the poller and leaves reopening to the hub's reconnect (`open()` again).
  */
@@ -9,43 +9,7 @@ import { DeviceNotConnectedError } from "../../lib/errors.ts";
 import type { Logger } from "../../lib/log.ts";
 import type { DeviceKind } from "../device.ts";
 import { type ReplyMatcher, SerialClosedError, SerialPort } from "./port.ts";
-import { speedCode } from "./termios.ts";
-
-export interface SerialOptions {
-  /** Device path, e.g. /dev/serial/by-id/usb-FTDI_FT232R_USB_UART_A50285BI-if00-port0. */
-  path: string;
-  baud: number;
-  /** How long one command may take to be answered. */
-  timeoutMs: number;
-  /** Status poll period. */
-  pollMs: number;
-}
-
-/** Validates the options every serial driver takes; RangeError names the field. */
-export function parseSerialOptions(
-  options: Record<string, unknown>,
-  defaults: { baud: number; pollMs?: number },
-): SerialOptions {
-  const { path, baud = defaults.baud, timeoutMs = 1000, pollMs = defaults.pollMs ?? 250 } = options;
-  if (typeof path !== "string" || path.trim() === "") {
-    throw new RangeError(`path must be the serial device path, got ${JSON.stringify(path)}`);
-  }
-  if (typeof baud !== "number") throw new RangeError(`baud must be a number, got ${baud}`);
-  speedCode(baud); // throws a RangeError naming baud and the rates it accepts
-  return {
-    path,
-    baud,
-    timeoutMs: numberIn("timeoutMs", timeoutMs, 20, 30_000),
-    pollMs: numberIn("pollMs", pollMs, 20, 10_000),
-  };
-}
-
-export function numberIn(name: string, value: unknown, min: number, max: number): number {
-  if (typeof value !== "number" || !Number.isFinite(value) || value < min || value > max) {
-    throw new RangeError(`${name} must be a number within [${min}, ${max}], got ${value}`);
-  }
-  return value;
-}
+import type { SerialOptions } from "./options.ts";
 
 export class SerialLink {
   readonly options: SerialOptions;

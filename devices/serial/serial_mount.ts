@@ -31,10 +31,10 @@ import {
   TRACKING_MODES,
   type TrackingMode,
 } from "../mount.ts";
-import { numberIn, parseSerialOptions, SerialLink } from "./link.ts";
+import { SerialLink } from "./link.ts";
 import type { MountProtocol } from "./mount_protocol.ts";
+import type { SerialMountOptions } from "./options.ts";
 
-const ALIGNMENTS = ["germanPolar", "polar", "altAz"] as const;
 const DIRECTIONS: readonly GuideDirection[] = ["north", "south", "east", "west"];
 /** Longest pulse the LX200 `:Mg` command encodes (4 digits). */
 export const MAX_PULSE_MS = 9999;
@@ -43,7 +43,7 @@ export class SerialMount implements Mount {
   readonly kind = "mount" as const;
   readonly info: DeviceInfo;
   readonly capabilities: MountCapabilities;
-  #ctx: DriverContext;
+  #ctx: DriverContext<SerialMountOptions>;
   #protocol: MountProtocol;
   #link: SerialLink;
   #horizonLimitDeg: number;
@@ -61,22 +61,18 @@ export class SerialMount implements Mount {
   #pulseUntilMs = 0;
   #generation = 0;
 
-  constructor(ctx: DriverContext, protocol: MountProtocol, defaultBaud = 9600) {
+  constructor(ctx: DriverContext<SerialMountOptions>, protocol: MountProtocol) {
     this.#ctx = ctx;
     this.#protocol = protocol;
-    const options = parseSerialOptions(ctx.options, { baud: defaultBaud });
-    this.#horizonLimitDeg = numberIn("horizonLimitDeg", ctx.options.horizonLimitDeg ?? 0, -10, 80);
-    const alignment = ctx.options.alignment ?? protocol.defaultAlignment;
-    if (!ALIGNMENTS.includes(alignment as never)) {
-      throw new RangeError(`alignment must be one of ${ALIGNMENTS.join(", ")}, got ${alignment}`);
-    }
+    const options = ctx.options;
+    this.#horizonLimitDeg = options.horizonLimitDeg;
     this.capabilities = {
-      alignment: alignment as MountCapabilities["alignment"],
+      alignment: options.alignment ?? protocol.defaultAlignment,
       canPark: protocol.canPark,
       canSync: true,
       canPulseGuide: protocol.canPulseGuide,
       trackingRates: protocol.trackingRates,
-      maxSlewRateDegPerS: numberIn("slewRateDegPerS", ctx.options.slewRateDegPerS ?? 4, 0.1, 100),
+      maxSlewRateDegPerS: options.slewRateDegPerS,
     };
     this.info = {
       name: `${protocol.description} on ${options.path}`,

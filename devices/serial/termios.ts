@@ -94,6 +94,8 @@ const LOW_RATES = [
 ];
 const HIGH_RATES = [57600, 115200, 230400, 460800];
 const CBAUDEX = 0o10000;
+/** Every rate `speedCode` accepts (B0, "hang up", is not a rate). */
+export const BAUD_RATES: readonly number[] = [...LOW_RATES.slice(1), ...HIGH_RATES];
 
 export function speedCode(baud: number): number {
   const low = LOW_RATES.indexOf(baud);
@@ -101,7 +103,7 @@ export function speedCode(baud: number): number {
   const high = HIGH_RATES.indexOf(baud);
   if (high >= 0) return CBAUDEX | (high + 1);
   throw new RangeError(
-    `baud must be one of ${[...LOW_RATES.slice(1), ...HIGH_RATES].join(", ")}, got ${baud}`,
+    `baud must be one of ${BAUD_RATES.join(", ")}, got ${baud}`,
   );
 }
 

@@ -24,20 +24,19 @@ import {
 import type { DeviceInfo, DriverContext } from "../device.ts";
 import { Emitter } from "../emitter.ts";
 import { CoolerModel } from "./camera_cooler.ts";
-import { parseSimCameraOptions, type SimCameraOptions } from "./camera_options.ts";
+import {
+  type FocusModel,
+  type SimCameraOptions,
+  type SimCameraSetup,
+  simCameraSetup,
+} from "./camera_options.ts";
 import { SimFaults, type Simulated } from "./faults.ts";
 import type { Scene } from "./sky.ts";
 import { FrameDrawer } from "./synth_off_loop.ts";
 import { CameraSky, cameraSkyFor } from "./camera_sky.ts";
 import { simCameraCapabilities } from "./camera_request.ts";
 import { checkExposureRequest } from "../exposure_check.ts";
-import {
-  bestFocusSteps,
-  defocusBlurPx,
-  type FocusModel,
-  parseFocusModel,
-  type SimOpticsLink,
-} from "./optics_link.ts";
+import { bestFocusSteps, defocusBlurPx, type SimOpticsLink } from "./optics_link.ts";
 
 /** How often status is pushed while the cooler's temperature moves. */
 const COOLER_TICK_MS = 1000;
@@ -56,7 +55,7 @@ export class SimCamera implements Camera, Simulated {
   readonly faults: SimFaults;
   readonly #clock: Clock;
   readonly #log: Logger;
-  readonly #options: SimCameraOptions;
+  readonly #options: SimCameraSetup;
   readonly #cooler: CoolerModel;
   readonly #statusListeners = new Emitter<CameraStatus>();
   readonly #lostListeners = new Emitter<string>();
@@ -72,16 +71,13 @@ export class SimCamera implements Camera, Simulated {
   readonly #sensorText: string;
 
   /** `optics`: the registry's link to the simulated focuser (see optics_link.ts). */
-  constructor(ctx: DriverContext, optics: SimOpticsLink | null = null) {
+  constructor(ctx: DriverContext<SimCameraOptions>, optics: SimOpticsLink | null = null) {
     this.#optics = optics;
-    this.#focusModel = parseFocusModel(ctx.options.focus);
-    const { options, unknownKeys } = parseSimCameraOptions(ctx.options);
+    this.#focusModel = ctx.options.focus ?? null;
+    const options = simCameraSetup(ctx.options);
     this.#options = options;
     this.#clock = ctx.clock;
     this.#log = ctx.log;
-    if (unknownKeys.length > 0) {
-      this.#log.warn("sim camera ignores unknown options", { keys: unknownKeys });
-    }
     this.#cooler = new CoolerModel(ctx.clock, options.ambientC, options.coolerRateCPerMin);
     this.faults = new SimFaults((reason) => this.#lose(reason));
     this.#sky = cameraSkyFor(ctx, options, optics, this.#log);

@@ -4,10 +4,10 @@
  * camera driver's are.
  */
 import type { CameraCapabilities } from "../camera.ts";
-import type { SimCameraOptions } from "./camera_options.ts";
+import type { SimCameraSetup } from "./camera_options.ts";
 
 /** Gain and offset ranges and binning like a Sony IMX CMOS behind a ZWO-style driver. */
-export function simCameraCapabilities(options: SimCameraOptions): CameraCapabilities {
+export function simCameraCapabilities(options: SimCameraSetup): CameraCapabilities {
   return {
     widthPx: options.widthPx,
     heightPx: options.heightPx,

@@ -16,7 +16,7 @@ import { join } from "node:path";
 import type { Logger } from "../../lib/log.ts";
 import type { DriverContext } from "../device.ts";
 import { loadSkyCatalog, type SkyCatalog } from "./sky_catalog/catalog.ts";
-import type { SimCameraOptions, SkyMode } from "./camera_options.ts";
+import type { SimCameraSetup, SkyMode } from "./camera_options.ts";
 import type { MountReading, SimOpticsLink } from "./optics_link.ts";
 import type { Scene } from "./sky.ts";
 import { pixelScaleArcsec, type SkyLook, trueSkyScene } from "./sky_true.ts";
@@ -168,8 +168,8 @@ export class CameraSky {
 
 /** The camera's sky from its driver context and validated options. */
 export function cameraSkyFor(
-  ctx: DriverContext,
-  options: SimCameraOptions,
+  ctx: Pick<DriverContext, "dataDir" | "optics">,
+  options: SimCameraSetup,
   optics: SimOpticsLink | null,
   log: Logger,
 ): CameraSky {

@@ -8,7 +8,8 @@
 import { assert, assertEquals, assertRejects } from "../../tests/_assert.ts";
 import { ManualClock, systemClock } from "../../lib/clock.ts";
 import { LogSink } from "../../lib/log.ts";
-import { harnessContext } from "../../tests/contracts/_wait.ts";
+import { contextFor } from "../../tests/contracts/_wait.ts";
+import { SimCameraOptions } from "./camera_options.ts";
 import type { ExposureRequest } from "../camera.ts";
 import { SimCamera } from "./camera.ts";
 import { CameraSky } from "./camera_sky.ts";
@@ -17,6 +18,8 @@ import { starField } from "./sky.ts";
 import { loadSkyCatalog } from "./sky_catalog/catalog.ts";
 import { trueSkyScene } from "./sky_true.ts";
 import { openRig, pointAt } from "../../tests/integration/_sky_rig.ts";
+
+const cameraContext = contextFor(SimCameraOptions);
 
 const HAVE_INDEX = (() => {
   try {
@@ -64,7 +67,7 @@ Deno.test("sim camera: the sky options are validated, naming the option", () => 
   for (const [options, name] of bad) {
     let error: unknown = null;
     try {
-      new SimCamera(harnessContext(systemClock, { ...SMALL, ...options }));
+      new SimCamera(cameraContext(systemClock, { ...SMALL, ...options }));
     } catch (err) {
       error = err;
     }
@@ -78,7 +81,7 @@ Deno.test("sim camera: without index files 'auto' shows the random field, warns 
   const logs = new LogSink({ consoleLevel: "silent" });
   const clock = new ManualClock();
   const cam = new SimCamera(
-    { ...harnessContext(clock, { ...SMALL, skyIndexDir: emptyDir }), log: logs.logger("cam") },
+    { ...cameraContext(clock, { ...SMALL, skyIndexDir: emptyDir }), log: logs.logger("cam") },
     linkWithMount(),
   );
   try {
@@ -105,11 +108,11 @@ Deno.test("sim camera: 'catalog' refuses a light without index files or without 
   const emptyDir = await Deno.makeTempDir({ prefix: "no-index-" });
   const clock = new ManualClock();
   const noIndex = new SimCamera(
-    harnessContext(clock, { ...SMALL, sky: "catalog", skyIndexDir: emptyDir }),
+    cameraContext(clock, { ...SMALL, sky: "catalog", skyIndexDir: emptyDir }),
     linkWithMount(),
   );
   const noMount = new SimCamera(
-    harnessContext(clock, { ...SMALL, sky: "catalog" }),
+    cameraContext(clock, { ...SMALL, sky: "catalog" }),
     new SimOpticsLink(),
   );
   try {

@@ -2,16 +2,19 @@ import assert from "node:assert/strict";
 import { type Clock, ManualClock, systemClock } from "../../lib/clock.ts";
 import { AppError, DeviceNotConnectedError } from "../../lib/errors.ts";
 import { cameraContractSuite } from "../../tests/contracts/camera_suite.ts";
-import { delay, harnessContext } from "../../tests/contracts/_wait.ts";
+import { contextFor, delay } from "../../tests/contracts/_wait.ts";
+import { SimCameraOptions } from "./camera_options.ts";
 import type { CameraStatus, ExposureRequest, FrameType } from "../camera.ts";
 import { SimCamera } from "./camera.ts";
 import { hotPixels, starField, synthesizeFrame } from "./sky.ts";
+
+const cameraContext = contextFor(SimCameraOptions);
 
 const FAST = { widthPx: 320, heightPx: 240, readoutMs: 50, coolerRateCPerMin: 600 };
 
 function harness(options: Record<string, unknown>) {
   return {
-    create: () => Promise.resolve(new SimCamera(harnessContext(systemClock, options))),
+    create: () => Promise.resolve(new SimCamera(cameraContext(systemClock, options))),
     dispose: async (camera: unknown) => {
       (camera as SimCamera).faults.clear();
       await (camera as SimCamera).disconnect();
@@ -24,7 +27,7 @@ cameraContractSuite("sim color", harness({ ...FAST, model: "color" }));
 cameraContractSuite("sim without cooler", harness({ ...FAST, hasCooler: false }));
 
 function camera(clock: Clock, options: Record<string, unknown> = {}): SimCamera {
-  return new SimCamera(harnessContext(clock, { ...FAST, ...options }));
+  return new SimCamera(cameraContext(clock, { ...FAST, ...options }));
 }
 
 function request(frameType: FrameType, durationS: number, extra: Partial<ExposureRequest> = {}) {
@@ -238,7 +241,7 @@ Deno.test("SimCamera: options are validated with errors naming the option", () =
       (e) => e instanceof RangeError && pattern.test(e.message),
     );
   }
-  const defaults = new SimCamera(harnessContext(systemClock));
+  const defaults = new SimCamera(cameraContext(systemClock));
   assert.deepEqual([defaults.capabilities.widthPx, defaults.capabilities.heightPx], [3008, 2008]);
   assert.equal(defaults.capabilities.bayerPattern, null);
 });

@@ -11,15 +11,8 @@
 import type { DeviceInfo, DriverContext } from "../device.ts";
 import type { Dome, DomeCapabilities, DomeStatus, ShutterState } from "../dome.ts";
 import type { SimFaults, Simulated } from "./faults.ts";
-import {
-  checkNumber,
-  numberOption,
-  roundTo,
-  shortestDeltaDeg,
-  SimLink,
-  Travel,
-  wrapDeg,
-} from "./motion.ts";
+import type { SimDomeOptions } from "./dome_options.ts";
+import { checkNumber, roundTo, shortestDeltaDeg, SimLink, Travel, wrapDeg } from "./motion.ts";
 
 /** Shutter travel as a fraction: 0 closed, 1 open. */
 const CLOSED = 0;
@@ -53,19 +46,13 @@ export class SimDome implements Dome, Simulated {
   #hasTarget = false;
   #slaved = false;
 
-  constructor(ctx: DriverContext) {
-    const angle = { min: 0, max: 360 };
-    const shutterSeconds = numberOption(ctx.options, "shutterSeconds", 10, {
-      min: 0,
-      aboveMin: true,
-    });
-    this.#shutterFractionPerS = 1 / shutterSeconds;
-    this.#speedDegPerS = numberOption(ctx.options, "speedDegPerS", 5, { min: 0, aboveMin: true });
-    this.#parkAzimuthDeg = wrapDeg(numberOption(ctx.options, "parkAzimuthDeg", 0, angle));
-    this.#homeAzimuthDeg = wrapDeg(numberOption(ctx.options, "homeAzimuthDeg", 0, angle));
-    const startDeg = wrapDeg(
-      numberOption(ctx.options, "startAzimuthDeg", this.#parkAzimuthDeg, angle),
-    );
+  constructor(ctx: DriverContext<SimDomeOptions>) {
+    const options = ctx.options;
+    this.#shutterFractionPerS = 1 / options.shutterSeconds;
+    this.#speedDegPerS = options.speedDegPerS;
+    this.#parkAzimuthDeg = wrapDeg(options.parkAzimuthDeg);
+    this.#homeAzimuthDeg = wrapDeg(options.homeAzimuthDeg);
+    const startDeg = wrapDeg(options.startAzimuthDeg ?? this.#parkAzimuthDeg);
     // A dome that powers up at its park position is parked, as ASCOM drivers report it.
     this.#slewPurpose = startDeg === this.#parkAzimuthDeg ? "park" : null;
     this.#azimuth = new Travel(ctx.clock, startDeg);

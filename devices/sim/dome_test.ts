@@ -1,7 +1,10 @@
 import assert from "node:assert/strict";
 import { ManualClock, systemClock } from "../../lib/clock.ts";
 import { domeContractSuite } from "../../tests/contracts/dome_suite.ts";
-import { delay, harnessContext as context } from "../../tests/contracts/_wait.ts";
+import { contextFor, delay } from "../../tests/contracts/_wait.ts";
+import { SimDomeOptions } from "./dome_options.ts";
+
+const context = contextFor(SimDomeOptions);
 import { SimDome } from "./dome.ts";
 
 domeContractSuite("sim", {

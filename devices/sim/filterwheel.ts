@@ -6,25 +6,16 @@
  */
 import { conflict } from "../../lib/errors.ts";
 import type { DeviceInfo, DriverContext } from "../device.ts";
-import type {
-  FilterSlot,
-  FilterWheel,
-  FilterWheelCapabilities,
-  FilterWheelStatus,
+import {
+  type FilterSlot,
+  filterSlots,
+  type FilterWheel,
+  type FilterWheelCapabilities,
+  type FilterWheelStatus,
 } from "../filterwheel.ts";
 import type { SimFaults, Simulated } from "./faults.ts";
-import { checkNumber, numberOption, type Options, SimLink, Travel } from "./motion.ts";
-
-/** A typical 7-position wheel; parfocal offsets as a refractor with LRGB + 3 nm narrowband shows. */
-const DEFAULT_FILTERS: FilterSlot[] = [
-  { name: "L", focusOffsetSteps: 0 },
-  { name: "R", focusOffsetSteps: 10 },
-  { name: "G", focusOffsetSteps: 5 },
-  { name: "B", focusOffsetSteps: -5 },
-  { name: "Ha", focusOffsetSteps: 40 },
-  { name: "OIII", focusOffsetSteps: 35 },
-  { name: "SII", focusOffsetSteps: 30 },
-];
+import { DEFAULT_FILTERS, type SimFilterWheelOptions } from "./filterwheel_options.ts";
+import { checkNumber, SimLink, Travel } from "./motion.ts";
 
 export class SimFilterWheel implements FilterWheel, Simulated {
   readonly kind = "filterwheel" as const;
@@ -42,19 +33,11 @@ export class SimFilterWheel implements FilterWheel, Simulated {
   readonly #slotsPerS: number;
   #slots: FilterSlot[];
 
-  constructor(ctx: DriverContext) {
-    this.#slots = parseFilters(ctx.options);
+  constructor(ctx: DriverContext<SimFilterWheelOptions>) {
+    const { filters, secondsPerSlot, startSlot } = ctx.options;
+    this.#slots = filters ? filterSlots(filters) : DEFAULT_FILTERS.map((slot) => ({ ...slot }));
     this.capabilities = { slotCount: this.#slots.length };
-    const secondsPerSlot = numberOption(ctx.options, "secondsPerSlot", 0.5, {
-      min: 0,
-      aboveMin: true,
-    });
     this.#slotsPerS = 1 / secondsPerSlot;
-    const startSlot = numberOption(ctx.options, "startSlot", 0, {
-      min: 0,
-      max: this.#slots.length - 1,
-      integer: true,
-    });
     this.#travel = new Travel(ctx.clock, startSlot);
     this.#link = new SimLink({
       kind: "filterwheel",
@@ -126,23 +109,6 @@ export class SimFilterWheel implements FilterWheel, Simulated {
     const slotCount = this.#slots.length;
     return ((Math.round(unwrappedSlots) % slotCount) + slotCount) % slotCount;
   }
-}
-
-function parseFilters(options: Options): FilterSlot[] {
-  const value = options.filters;
-  if (value === undefined) return DEFAULT_FILTERS.map((slot) => ({ ...slot }));
-  if (!Array.isArray(value) || value.length === 0) {
-    throw new RangeError(
-      `option filters must be a non-empty array of names or {name, focusOffsetSteps}, ` +
-        `got ${JSON.stringify(value)}`,
-    );
-  }
-  return value.map((entry, i) =>
-    checkSlot(
-      `option filters[${i}]`,
-      typeof entry === "string" ? { name: entry, focusOffsetSteps: 0 } : entry,
-    )
-  );
 }
 
 function checkSlot(what: string, slot: unknown): FilterSlot {

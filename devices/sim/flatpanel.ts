@@ -16,7 +16,8 @@ import type {
   FlatPanelStatus,
 } from "../flatpanel.ts";
 import type { SimFaults, Simulated } from "./faults.ts";
-import { booleanOption, checkNumber, numberOption, SimLink, Travel } from "./motion.ts";
+import type { SimFlatPanelOptions } from "./flatpanel_options.ts";
+import { checkNumber, SimLink, Travel } from "./motion.ts";
 
 /** Cover travel as a fraction: 0 closed, 1 open. */
 const CLOSED = 0;
@@ -40,18 +41,15 @@ export class SimFlatPanel implements FlatPanel, Simulated {
   #brightness = 0;
   #readyAtMs = 0;
 
-  constructor(ctx: DriverContext) {
-    const hasLight = booleanOption(ctx.options, "hasLight", true);
+  constructor(ctx: DriverContext<SimFlatPanelOptions>) {
+    const options = ctx.options;
     this.capabilities = {
-      hasCover: booleanOption(ctx.options, "hasCover", true),
-      hasLight,
-      maxBrightness: hasLight
-        ? numberOption(ctx.options, "maxBrightness", 255, { min: 1, integer: true })
-        : 0,
+      hasCover: options.hasCover,
+      hasLight: options.hasLight,
+      maxBrightness: options.hasLight ? options.maxBrightness : 0,
     };
-    const coverSeconds = numberOption(ctx.options, "coverSeconds", 3, { min: 0, aboveMin: true });
-    this.#coverFractionPerS = 1 / coverSeconds;
-    this.#warmupMs = numberOption(ctx.options, "warmupSeconds", 0.5, { min: 0 }) * 1000;
+    this.#coverFractionPerS = 1 / options.coverSeconds;
+    this.#warmupMs = options.warmupSeconds * 1000;
     this.#clock = ctx.clock;
     this.#cover = new Travel(ctx.clock, CLOSED);
     this.#link = new SimLink({

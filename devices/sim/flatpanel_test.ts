@@ -2,7 +2,10 @@ import assert from "node:assert/strict";
 import { ManualClock, systemClock } from "../../lib/clock.ts";
 import { AppError } from "../../lib/errors.ts";
 import { flatPanelContractSuite } from "../../tests/contracts/flatpanel_suite.ts";
-import { delay, harnessContext as context } from "../../tests/contracts/_wait.ts";
+import { contextFor, delay } from "../../tests/contracts/_wait.ts";
+import { SimFlatPanelOptions } from "./flatpanel_options.ts";
+
+const context = contextFor(SimFlatPanelOptions);
 import { SimFlatPanel } from "./flatpanel.ts";
 
 const FAST = { coverSeconds: 0.3, warmupSeconds: 0.1 };

@@ -10,7 +10,8 @@ import type { Clock } from "../../lib/clock.ts";
 import type { DeviceInfo, DriverContext } from "../device.ts";
 import type { Focuser, FocuserCapabilities, FocuserStatus } from "../focuser.ts";
 import type { SimFaults, Simulated } from "./faults.ts";
-import { checkNumber, numberOption, roundTo, SimLink, Travel } from "./motion.ts";
+import type { SimFocuserOptions } from "./focuser_options.ts";
+import { checkNumber, roundTo, SimLink, Travel } from "./motion.ts";
 import type { SimOpticsLink } from "./optics_link.ts";
 
 /** Night-time cooling of the tube, °C per hour. */
@@ -37,30 +38,18 @@ export class SimFocuser implements Focuser, Simulated {
   readonly #createdAtMs: number;
 
   /** `optics`: the registry's link that lets a simulated camera see this focuser's position. */
-  constructor(ctx: DriverContext, optics: SimOpticsLink | null = null) {
+  constructor(ctx: DriverContext<SimFocuserOptions>, optics: SimOpticsLink | null = null) {
     const options = ctx.options;
-    const maxPosition = numberOption(options, "maxPosition", 50000, { min: 1, integer: true });
-    const startPosition = numberOption(
-      options,
-      "startPosition",
-      Math.min(25000, Math.round(maxPosition / 2)),
-      { min: 0, max: maxPosition, integer: true },
-    );
+    const maxPosition = options.maxPosition;
+    const startPosition = options.startPosition ?? Math.min(25000, Math.round(maxPosition / 2));
     this.capabilities = {
       maxPosition,
-      maxIncrement: numberOption(options, "maxIncrement", maxPosition, {
-        min: 1,
-        max: maxPosition,
-        integer: true,
-      }),
-      stepSizeUm: numberOption(options, "stepSizeUm", 3.76, { min: 0, aboveMin: true }),
+      maxIncrement: options.maxIncrement ?? maxPosition,
+      stepSizeUm: options.stepSizeUm,
       hasTemperature: true,
     };
-    this.#speedStepsPerS = numberOption(options, "speedStepsPerS", 1000, {
-      min: 0,
-      aboveMin: true,
-    });
-    this.#ambientC = numberOption(options, "ambientC", 12, { min: -60, max: 60 });
+    this.#speedStepsPerS = options.speedStepsPerS;
+    this.#ambientC = options.ambientC;
     this.#clock = ctx.clock;
     this.#createdAtMs = ctx.clock.now();
     this.#travel = new Travel(ctx.clock, startPosition);

@@ -1,7 +1,10 @@
 import assert from "node:assert/strict";
 import { ManualClock, systemClock } from "../../lib/clock.ts";
 import { focuserContractSuite } from "../../tests/contracts/focuser_suite.ts";
-import { delay, harnessContext as context } from "../../tests/contracts/_wait.ts";
+import { contextFor, delay } from "../../tests/contracts/_wait.ts";
+import { SimFocuserOptions } from "./focuser_options.ts";
+
+const context = contextFor(SimFocuserOptions);
 import { SimFocuser } from "./focuser.ts";
 
 focuserContractSuite("sim", {

@@ -19,11 +19,10 @@ import type {
   SettleParams,
 } from "../guider.ts";
 import type { SimFaults, Simulated } from "./faults.ts";
+import type { SimGuiderOptions } from "./guider_options.ts";
 import {
-  booleanOption,
   checkNumber,
   gaussian,
-  numberOption,
   repeat,
   type Repeater,
   roundTo,
@@ -83,26 +82,18 @@ export class SimGuider implements Guider, Simulated {
   #steps: { raPx: number; decPx: number }[] = [];
   #settle: PendingSettle | null = null;
 
-  constructor(ctx: DriverContext) {
+  constructor(ctx: DriverContext<SimGuiderOptions>) {
     const o = ctx.options;
-    const positive = { min: 0, aboveMin: true };
-    this.#exposureMs = numberOption(o, "exposureSeconds", 1, positive) * 1000;
-    this.#calibrationMs = numberOption(o, "calibrationSeconds", 2, { min: 0 }) * 1000;
-    this.#pixelScaleArcsec = numberOption(o, "pixelScaleArcsec", 1.5, positive);
-    this.#noisePx = numberOption(o, "noisePixels", 0.25, { min: 0 });
-    this.#correctionGain = numberOption(o, "correctionGain", 0.6, {
-      min: 0,
-      max: 1,
-      aboveMin: true,
-    });
-    this.#failSettle = booleanOption(o, "failSettle", false);
-    this.#calibrated = booleanOption(o, "calibrated", false);
-    const lostAfterS = o.starLostAfterS === undefined || o.starLostAfterS === null
-      ? null
-      : numberOption(o, "starLostAfterS", 0, { min: 0 });
-    this.#starLostAfterMs = lostAfterS === null ? null : lostAfterS * 1000;
-    this.#lostRecoveryMs = numberOption(o, "lostRecoverySeconds", 3, { min: 0 }) * 1000;
-    this.#random = seededRandom(numberOption(o, "seed", 1, { integer: true }));
+    this.#exposureMs = o.exposureSeconds * 1000;
+    this.#calibrationMs = o.calibrationSeconds * 1000;
+    this.#pixelScaleArcsec = o.pixelScaleArcsec;
+    this.#noisePx = o.noisePixels;
+    this.#correctionGain = o.correctionGain;
+    this.#failSettle = o.failSettle;
+    this.#calibrated = o.calibrated;
+    this.#starLostAfterMs = o.starLostAfterS === null ? null : o.starLostAfterS * 1000;
+    this.#lostRecoveryMs = o.lostRecoverySeconds * 1000;
+    this.#random = seededRandom(o.seed);
     this.#clock = ctx.clock;
     this.#link = new SimLink({
       kind: "guider",

@@ -2,7 +2,10 @@ import assert from "node:assert/strict";
 import { ManualClock, systemClock } from "../../lib/clock.ts";
 import type { GuideState } from "../guider.ts";
 import { guiderContractSuite } from "../../tests/contracts/guider_suite.ts";
-import { delay, harnessContext as context } from "../../tests/contracts/_wait.ts";
+import { contextFor, delay } from "../../tests/contracts/_wait.ts";
+import { SimGuiderOptions } from "./guider_options.ts";
+
+const context = contextFor(SimGuiderOptions);
 import { SimGuider } from "./guider.ts";
 
 const FAST = { exposureSeconds: 0.04, calibrationSeconds: 0.15, lostRecoverySeconds: 0.2 };

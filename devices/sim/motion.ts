@@ -3,7 +3,7 @@
  * finite rate and is computed from the clock on demand (so `status()` stays cheap and exact), a
  * clock-driven repeating timer that a disconnect always stops, the link bookkeeping every
  * simulated device needs (connected flag, change and loss streams, fault switchboard, a status
- * pump that re-emits while something moves), option readers that name the bad option, and a
+ * pump that re-emits while something moves), a number check that names the bad argument, and a
  * seeded random source so "noisy" simulators stay reproducible.
  */
 import type { Clock } from "../../lib/clock.ts";
@@ -214,27 +214,12 @@ export class SimLink<S> {
   }
 }
 
-export type Options = Record<string, unknown>;
-
 export interface NumberBounds {
   min?: number;
   max?: number;
   /** Excludes `min` itself (speeds, periods). */
   aboveMin?: boolean;
   integer?: boolean;
-}
-
-/** Reads a numeric driver option, or throws a RangeError naming it and the bad value. */
-export function numberOption(
-  options: Options,
-  name: string,
-  fallback: number,
-  bounds: NumberBounds = {},
-): number {
-  const value = options[name];
-  if (value === undefined) return fallback;
-  checkNumber(`option ${name}`, value, bounds);
-  return value as number;
 }
 
 /** Validates a number argument or option value; the message names `what` and shows the value. */
@@ -249,36 +234,6 @@ export function checkNumber(what: string, value: unknown, bounds: NumberBounds =
   const low = min === undefined ? "" : ` ${aboveMin ? ">" : ">="} ${min}`;
   const high = max === undefined ? "" : `${low ? " and" : ""} <= ${max}`;
   throw new RangeError(`${what} must be ${kind}${low}${high}, got ${JSON.stringify(value)}`);
-}
-
-export function booleanOption(options: Options, name: string, fallback: boolean): boolean {
-  const value = options[name];
-  if (value === undefined) return fallback;
-  if (typeof value !== "boolean") {
-    throw new RangeError(`option ${name} must be true or false, got ${JSON.stringify(value)}`);
-  }
-  return value;
-}
-
-/** Reads a nested option object (`limits`, `fixed`) and rejects keys it does not know. */
-export function recordOption(
-  options: Options,
-  name: string,
-  knownKeys: readonly string[],
-): Options {
-  const value = options[name];
-  if (value === undefined) return {};
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw new RangeError(`option ${name} must be an object, got ${JSON.stringify(value)}`);
-  }
-  for (const key of Object.keys(value)) {
-    if (!knownKeys.includes(key)) {
-      throw new RangeError(
-        `option ${name}.${key} is unknown; expected one of ${knownKeys.join(", ")}`,
-      );
-    }
-  }
-  return value as Options;
 }
 
 /** A seeded uniform source in [0, 1) (mulberry32): the same seed replays the same night. */

@@ -27,11 +27,11 @@ import { SimFaults, type Simulated } from "./faults.ts";
 import { ARCSEC_PER_HOUR, assertGuidePulse } from "./mount_guide.ts";
 import { assertTrackingMode, MountMotion } from "./mount_motion.ts";
 import {
-  KNOWN_OPTIONS,
   parseSimMountErrors,
-  parseSimMountOptions,
   type SimMountErrors,
   type SimMountOptions,
+  type SimMountSetup,
+  simMountSetup,
 } from "./mount_options.ts";
 import { MountSky } from "./mount_sky.ts";
 import {
@@ -57,7 +57,7 @@ export class SimMount implements Mount, Simulated {
   readonly #clock: Clock;
   readonly #log: Logger;
   readonly #site: Site;
-  readonly #options: SimMountOptions;
+  readonly #options: SimMountSetup;
   readonly #sky: MountSky;
   readonly #motion: MountMotion;
   readonly #statusEmitter = new Emitter<MountStatus>();
@@ -76,16 +76,12 @@ export class SimMount implements Mount, Simulated {
   #syncOffset: SyncOffset = NO_SYNC_OFFSET;
 
   /** `optics`: the registry's light path, through which a simulated camera sees the true pointing. */
-  constructor(ctx: DriverContext, optics: SimOpticsLink | null = null) {
+  constructor(ctx: DriverContext<SimMountOptions>, optics: SimOpticsLink | null = null) {
     this.#clock = ctx.clock;
     this.#log = ctx.log.child("sim.mount");
     this.#site = ctx.site;
-    this.#options = parseSimMountOptions(ctx.options, ctx.site);
+    this.#options = simMountSetup(ctx.options, ctx.site);
     this.#errors = { ...this.#options.errors };
-    const unknown = Object.keys(ctx.options).filter((key) => !KNOWN_OPTIONS.includes(key));
-    if (unknown.length > 0) {
-      this.#log.warn("ignoring unknown sim mount options", { unknown, known: KNOWN_OPTIONS });
-    }
     this.capabilities = {
       alignment: this.#options.alignment,
       canPark: true,

@@ -12,11 +12,13 @@ import { lstHours } from "../../lib/astro/time.ts";
 import { ManualClock } from "../../lib/clock.ts";
 import { fitPointingModel, mountDemandFor, termsOf } from "../../core/pointing/model.ts";
 import type { PointingSample } from "../../core/pointing/model.ts";
-import { harnessContext } from "../../tests/contracts/_wait.ts";
+import { contextFor } from "../../tests/contracts/_wait.ts";
 import type { Site } from "../device.ts";
 import { SimMount } from "./mount.ts";
 import { trueHaDec } from "./mount_errors.ts";
-import { parseSimMountErrors } from "./mount_options.ts";
+import { parseSimMountErrors, SimMountOptions } from "./mount_options.ts";
+
+const mountContext = contextFor(SimMountOptions);
 
 const SITE: Site = { latitudeDeg: 51.48, longitudeDeg: 0, elevationM: 45 };
 const START_MS = Date.UTC(2026, 2, 20, 22, 0, 0);
@@ -76,7 +78,7 @@ Deno.test("sim: a fitted pointing model makes gotos land closer to the target", 
     npArcsec: 60,
   };
   const mount = new SimMount({
-    ...harnessContext(clock, { slewRateDegPerS: 30, ...errors }),
+    ...mountContext(clock, { slewRateDegPerS: 30, ...errors }),
     site: SITE,
   });
   await mount.connect();
@@ -153,11 +155,11 @@ Deno.test("sim mount error options: defaults zero, bad values refused naming the
   });
   const clock = new ManualClock(START_MS);
   assert.throws(
-    () => new SimMount({ ...harnessContext(clock, { polarAltErrorArcmin: 900 }), site: SITE }),
-    /polarAltErrorArcmin must be a number within \[-600, 600\], got 900/,
+    () => new SimMount({ ...mountContext(clock, { polarAltErrorArcmin: 900 }), site: SITE }),
+    /option polarAltErrorArcmin must be ≤ 600, got 900/,
   );
   assert.throws(
-    () => new SimMount({ ...harnessContext(clock, { npArcsec: "1" }), site: SITE }),
+    () => new SimMount({ ...mountContext(clock, { npArcsec: "1" }), site: SITE }),
     /npArcsec/,
   );
 });

@@ -21,7 +21,7 @@ import { lstHours } from "../../lib/astro/time.ts";
 import type { Site } from "../device.ts";
 import type { MountStatus, PierSide, TrackingMode } from "../mount.ts";
 import { trueHaDec } from "./mount_errors.ts";
-import type { SimMountErrors, SimMountOptions } from "./mount_options.ts";
+import type { SimMountErrors, SimMountSetup } from "./mount_options.ts";
 import { NO_SYNC_OFFSET, reportedFromMechanical, type SyncOffset } from "./mount_sync_offset.ts";
 
 /** Everything the status report depends on besides the site, at one instant. */
@@ -40,9 +40,9 @@ export interface MountState {
 
 export class MountSky {
   readonly #site: Site;
-  readonly #options: SimMountOptions;
+  readonly #options: SimMountSetup;
 
-  constructor(site: Site, options: SimMountOptions) {
+  constructor(site: Site, options: SimMountSetup) {
     this.#site = site;
     this.#options = options;
   }

@@ -16,7 +16,8 @@ import { j2000ToJNow, jnowToJ2000 } from "../../lib/astro/precession.ts";
 import { lstHours } from "../../lib/astro/time.ts";
 import { ManualClock } from "../../lib/clock.ts";
 import { AppError } from "../../lib/errors.ts";
-import { harnessContext } from "../../tests/contracts/_wait.ts";
+import { contextFor } from "../../tests/contracts/_wait.ts";
+import { SimMountOptions } from "./mount_options.ts";
 import type { Site } from "../device.ts";
 import { SimMount } from "./mount.ts";
 import {
@@ -24,6 +25,8 @@ import {
   reportedFromMechanical,
   syncOffsetBetween,
 } from "./mount_sync_offset.ts";
+
+const mountContext = contextFor(SimMountOptions);
 
 const SITE: Site = { latitudeDeg: 51.48, longitudeDeg: 0, elevationM: 45 };
 /** 2026-03-20 22:00 UTC: a spring evening at Greenwich. */
@@ -40,7 +43,7 @@ function targetAt(clock: ManualClock, haHours: number, decDeg: number): Equatori
 async function connected(options: Record<string, unknown> = {}) {
   const clock = new ManualClock(START_MS);
   const mount = new SimMount({
-    ...harnessContext(clock, { slewRateDegPerS: 30, ...options }),
+    ...mountContext(clock, { slewRateDegPerS: 30, ...options }),
     site: SITE,
   });
   await mount.connect();

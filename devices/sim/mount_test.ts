@@ -18,15 +18,18 @@ import { ManualClock, systemClock } from "../../lib/clock.ts";
 import { AppError, DeviceNotConnectedError } from "../../lib/errors.ts";
 import type { Site } from "../device.ts";
 import { mountContractSuite } from "../../tests/contracts/mount_suite.ts";
-import { delay, harnessContext } from "../../tests/contracts/_wait.ts";
+import { contextFor, delay } from "../../tests/contracts/_wait.ts";
+import { SimMountOptions } from "./mount_options.ts";
 import { SimMount } from "./mount.ts";
+
+const mountContext = contextFor(SimMountOptions);
 
 const SITE: Site = { latitudeDeg: 51.48, longitudeDeg: 0, elevationM: 45 };
 /** 2026-03-20 22:00 UTC: a spring evening at Greenwich. */
 const START_MS = Date.UTC(2026, 2, 20, 22, 0, 0);
 
 function context(clock: ManualClock | typeof systemClock, options: Record<string, unknown> = {}) {
-  return { ...harnessContext(clock, options), site: SITE };
+  return { ...mountContext(clock, options), site: SITE };
 }
 
 mountContractSuite("sim", {
@@ -209,7 +212,7 @@ Deno.test("SimMount: time to flip follows the flip limit", async () => {
 Deno.test("SimMount: parks at the pole by default and refuses commands while parked", async () => {
   for (const site of [SITE, { ...SITE, latitudeDeg: -33.9 }]) {
     const clock = new ManualClock(START_MS);
-    const mount = new SimMount({ ...harnessContext(clock, {}), site });
+    const mount = new SimMount({ ...mountContext(clock, {}), site });
     await mount.connect();
     try {
       await gotoAndArrive(clock, mount, targetAt(clock, 0.5, site.latitudeDeg > 0 ? 20 : -20));
@@ -361,8 +364,7 @@ Deno.test("SimMount: options are validated", () => {
     );
   }
   assert.throws(
-    () =>
-      new SimMount({ ...harnessContext(new ManualClock()), site: { ...SITE, latitudeDeg: 95 } }),
+    () => new SimMount({ ...mountContext(new ManualClock()), site: { ...SITE, latitudeDeg: 95 } }),
     RangeError,
   );
   const fork = new SimMount(context(new ManualClock(), { alignment: "polar" }));

@@ -13,59 +13,12 @@
  * really points (J2000, mechanical errors included) and its pier side, the simulated rotator a
  * reader of its mechanical angle — the sensor turns with the mechanics, never with a sync offset.
  */
-import { checkNumber } from "./motion.ts";
-
-/** The camera's `focus` profile option, validated. */
-export interface FocusModel {
-  /** Focuser position of best focus at `refTempC`, steps. */
-  bestPosition: number;
-  refTempC: number;
-  /** How far best focus moves per °C of tube temperature, steps/°C (tubes shrink as they cool). */
-  tempCoeffStepsPerC: number;
-  /** Gaussian sigma of the defocus blur per step away from best focus, px (unbinned). */
-  blurPxPerStep: number;
-  /** Seeing floor: extra Gaussian sigma at best focus, px (unbinned). */
-  seeingPx: number;
-}
+import type { FocusModel } from "./camera_options.ts";
 
 /** What the focuser shares: read at exposure start, never cached. */
 export interface FocuserReading {
   position: number;
   temperatureC: number | null;
-}
-
-const DEFAULTS: FocusModel = {
-  bestPosition: 25000,
-  refTempC: 12,
-  tempCoeffStepsPerC: -8,
-  blurPxPerStep: 0.01,
-  seeingPx: 0.8,
-};
-
-const KNOWN = new Set(Object.keys(DEFAULTS));
-
-/** Parses the camera's `focus` option; null when it is absent (no V-curve). */
-export function parseFocusModel(raw: unknown): FocusModel | null {
-  if (raw === undefined || raw === null || raw === false) return null;
-  if (raw === true) return { ...DEFAULTS };
-  if (typeof raw !== "object" || Array.isArray(raw)) {
-    throw new RangeError(`sim camera option focus must be an object, got ${JSON.stringify(raw)}`);
-  }
-  const options = raw as Record<string, unknown>;
-  const unknown = Object.keys(options).filter((k) => !KNOWN.has(k));
-  if (unknown.length > 0) {
-    throw new RangeError(`sim camera option focus has unknown keys: ${unknown.join(", ")}`);
-  }
-  const model = { ...DEFAULTS, ...options } as FocusModel;
-  checkNumber("option focus.bestPosition", model.bestPosition, { min: 0 });
-  checkNumber("option focus.refTempC", model.refTempC, { min: -60, max: 60 });
-  checkNumber("option focus.tempCoeffStepsPerC", model.tempCoeffStepsPerC, {
-    min: -10_000,
-    max: 10_000,
-  });
-  checkNumber("option focus.blurPxPerStep", model.blurPxPerStep, { min: 0, aboveMin: true });
-  checkNumber("option focus.seeingPx", model.seeingPx, { min: 0, max: 50 });
-  return model;
 }
 
 /** Best-focus position (steps) at a tube temperature. */

@@ -9,10 +9,15 @@ import { LogSink } from "../../lib/log.ts";
 import { analyzeFrameTask } from "../../core/imaging/stars/analysis_task.ts";
 import { SimCamera } from "./camera.ts";
 import { SimFocuser } from "./focuser.ts";
-import { bestFocusSteps, defocusBlurPx, parseFocusModel, SimOpticsLink } from "./optics_link.ts";
+import { parseOptions } from "../driver_catalogue.ts";
+import { FocusModel, SimCameraOptions } from "./camera_options.ts";
+import { SimFocuserOptions } from "./focuser_options.ts";
+import { bestFocusSteps, defocusBlurPx, SimOpticsLink } from "./optics_link.ts";
+
+const parseFocusModel = (raw: unknown) => parseOptions(FocusModel, raw, "sim camera focus");
 
 Deno.test("optics link: hyperbolic blur and temperature drift", () => {
-  const model = parseFocusModel({ bestPosition: 20_000, tempCoeffStepsPerC: -10, refTempC: 10 })!;
+  const model = parseFocusModel({ bestPosition: 20_000, tempCoeffStepsPerC: -10, refTempC: 10 });
   assertEquals(bestFocusSteps(model, 10), 20_000);
   assertEquals(bestFocusSteps(model, 8), 20_020);
   assertEquals(bestFocusSteps(model, null), 20_000);
@@ -23,7 +28,7 @@ Deno.test("optics link: hyperbolic blur and temperature drift", () => {
     Math.hypot(0.8, 3),
     1e-12,
   );
-  assertEquals(parseFocusModel(undefined), null);
+  assertEquals(parseFocusModel(undefined).bestPosition, 25000, "{} takes every default");
   assertThrows(() => parseFocusModel({ bestPostion: 1 }), RangeError, "bestPostion");
   assertThrows(() => parseFocusModel({ blurPxPerStep: 0 }), RangeError, "blurPxPerStep");
 });
@@ -40,9 +45,17 @@ Deno.test("optics link: the camera's stars grow as the linked focuser leaves bes
   const link = new SimOpticsLink();
   const camera = new SimCamera({
     ...ctx,
-    options: { widthPx: 640, heightPx: 480, readoutMs: 0, focus: { bestPosition: 25_000 } },
+    options: SimCameraOptions.parse({
+      widthPx: 640,
+      heightPx: 480,
+      readoutMs: 0,
+      focus: { bestPosition: 25_000 },
+    }),
   }, link);
-  const focuser = new SimFocuser({ ...ctx, options: { startPosition: 25_000 } }, link);
+  const focuser = new SimFocuser({
+    ...ctx,
+    options: SimFocuserOptions.parse({ startPosition: 25_000 }),
+  }, link);
   await camera.connect();
   await focuser.connect();
   const hfr = async () => {

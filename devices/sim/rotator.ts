@@ -9,16 +9,8 @@ import { conflict } from "../../lib/errors.ts";
 import type { DeviceInfo, DriverContext } from "../device.ts";
 import type { Rotator, RotatorCapabilities, RotatorStatus } from "../rotator.ts";
 import type { SimFaults, Simulated } from "./faults.ts";
-import {
-  booleanOption,
-  checkNumber,
-  numberOption,
-  roundTo,
-  shortestDeltaDeg,
-  SimLink,
-  Travel,
-  wrapDeg,
-} from "./motion.ts";
+import type { SimRotatorOptions } from "./rotator_options.ts";
+import { checkNumber, roundTo, shortestDeltaDeg, SimLink, Travel, wrapDeg } from "./motion.ts";
 import type { SimOpticsLink } from "./optics_link.ts";
 
 export class SimRotator implements Rotator, Simulated {
@@ -39,15 +31,12 @@ export class SimRotator implements Rotator, Simulated {
   #reversed: boolean;
 
   /** `optics`: the registry's light path, through which a simulated camera sees this angle. */
-  constructor(ctx: DriverContext, optics: SimOpticsLink | null = null) {
-    this.capabilities = {
-      canReverse: true,
-      stepSizeDeg: numberOption(ctx.options, "stepSizeDeg", 0.01, { min: 0, aboveMin: true }),
-    };
-    this.#speedDegPerS = numberOption(ctx.options, "speedDegPerS", 10, { min: 0, aboveMin: true });
-    const startDeg = numberOption(ctx.options, "startMechanicalDeg", 0, { min: 0, max: 360 });
-    this.#reversed = booleanOption(ctx.options, "reversed", false);
-    this.#travel = new Travel(ctx.clock, wrapDeg(startDeg));
+  constructor(ctx: DriverContext<SimRotatorOptions>, optics: SimOpticsLink | null = null) {
+    const options = ctx.options;
+    this.capabilities = { canReverse: true, stepSizeDeg: options.stepSizeDeg };
+    this.#speedDegPerS = options.speedDegPerS;
+    this.#reversed = options.reversed;
+    this.#travel = new Travel(ctx.clock, wrapDeg(options.startMechanicalDeg));
     this.#link = new SimLink({
       kind: "rotator",
       clock: ctx.clock,

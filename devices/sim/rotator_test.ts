@@ -2,7 +2,10 @@ import assert from "node:assert/strict";
 import { ManualClock, systemClock } from "../../lib/clock.ts";
 import { AppError } from "../../lib/errors.ts";
 import { rotatorContractSuite } from "../../tests/contracts/rotator_suite.ts";
-import { delay, harnessContext as context } from "../../tests/contracts/_wait.ts";
+import { contextFor, delay } from "../../tests/contracts/_wait.ts";
+import { SimRotatorOptions } from "./rotator_options.ts";
+
+const context = contextFor(SimRotatorOptions);
 import { SimRotator } from "./rotator.ts";
 
 rotatorContractSuite("sim", {

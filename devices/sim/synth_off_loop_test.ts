@@ -7,9 +7,10 @@
  */
 import assert from "node:assert/strict";
 import { systemClock } from "../../lib/clock.ts";
-import { harnessContext } from "../../tests/contracts/_wait.ts";
+import { contextFor } from "../../tests/contracts/_wait.ts";
 import type { FrameType } from "../camera.ts";
 import { SimCamera } from "./camera.ts";
+import { SimCameraOptions } from "./camera_options.ts";
 import { randomScene, synthesizeFrame } from "./sky.ts";
 import { FrameDrawer, OFF_LOOP_MIN_PIXELS } from "./synth_off_loop.ts";
 
@@ -29,12 +30,14 @@ function request(frameType: FrameType) {
 }
 
 Deno.test("sim camera: the event loop turns while a big frame is drawn", async () => {
-  const camera = new SimCamera(harnessContext(systemClock, {
-    widthPx: 3000,
-    heightPx: 2000,
-    readoutMs: 0,
-    sky: "random",
-  }));
+  const camera = new SimCamera(
+    contextFor(SimCameraOptions)(systemClock, {
+      widthPx: 3000,
+      heightPx: 2000,
+      readoutMs: 0,
+      sky: "random",
+    }),
+  );
   await camera.connect();
   let ticks = 0;
   let ticking = false;

@@ -11,33 +11,8 @@ import type { Clock } from "../../lib/clock.ts";
 import type { DeviceInfo, DriverContext } from "../device.ts";
 import type { Weather, WeatherCapabilities, WeatherConditions, WeatherStatus } from "../weather.ts";
 import type { SimFaults, Simulated } from "./faults.ts";
-import {
-  checkNumber,
-  numberOption,
-  type Options,
-  recordOption,
-  repeat,
-  type Repeater,
-  roundTo,
-  SimLink,
-  wrapDeg,
-} from "./motion.ts";
-
-export interface WeatherLimits {
-  maxWindMS: number;
-  maxGustMS: number;
-  maxHumidityPct: number;
-  maxCloudCoverPct: number;
-  maxRainRateMmH: number;
-}
-
-export const DEFAULT_LIMITS: WeatherLimits = {
-  maxWindMS: 12,
-  maxGustMS: 18,
-  maxHumidityPct: 90,
-  maxCloudCoverPct: 70,
-  maxRainRateMmH: 0,
-};
+import type { SimWeatherOptions, WeatherLimits } from "./weather_options.ts";
+import { repeat, type Repeater, roundTo, SimLink, wrapDeg } from "./motion.ts";
 
 const CONDITION_KEYS: (keyof WeatherConditions)[] = [
   "temperatureC",
@@ -81,15 +56,13 @@ export class SimWeather implements Weather, Simulated {
   #override: boolean | null = null;
   #timer: Repeater | null = null;
 
-  constructor(ctx: DriverContext) {
-    this.#limits = parseLimits(ctx.options);
-    this.#fixed = parseFixed(ctx.options);
-    this.#refreshMs = numberOption(ctx.options, "refreshSeconds", 10, { min: 0, aboveMin: true }) *
-      1000;
-    this.#baseTemperatureC = numberOption(ctx.options, "baseTemperatureC", 12, {
-      min: -50,
-      max: 50,
-    });
+  constructor(ctx: DriverContext<SimWeatherOptions>) {
+    this.#limits = ctx.options.limits;
+    this.#fixed = Object.fromEntries(
+      Object.entries(ctx.options.fixed).filter(([, value]) => value !== undefined),
+    );
+    this.#refreshMs = ctx.options.refreshSeconds * 1000;
+    this.#baseTemperatureC = ctx.options.baseTemperatureC;
     this.#elevationM = ctx.site.elevationM;
     this.#clock = ctx.clock;
     this.#createdAtMs = ctx.clock.now();
@@ -242,25 +215,4 @@ function simulateConditions(
     skyTemperatureC: roundTo(temperatureC - 25 + 0.2 * cloudCoverPct, 1),
     starFwhmArcsec: null,
   };
-}
-
-function parseLimits(options: Options): WeatherLimits {
-  const given = recordOption(options, "limits", Object.keys(DEFAULT_LIMITS));
-  const limits = { ...DEFAULT_LIMITS };
-  for (const key of Object.keys(DEFAULT_LIMITS) as (keyof WeatherLimits)[]) {
-    if (given[key] === undefined) continue;
-    checkNumber(`option limits.${key}`, given[key], { min: 0 });
-    limits[key] = given[key] as number;
-  }
-  return limits;
-}
-
-function parseFixed(options: Options): Partial<WeatherConditions> {
-  const given = recordOption(options, "fixed", CONDITION_KEYS);
-  const fixed: Partial<WeatherConditions> = {};
-  for (const [key, value] of Object.entries(given)) {
-    if (value !== null) checkNumber(`option fixed.${key}`, value);
-    fixed[key as keyof WeatherConditions] = value as number | null;
-  }
-  return fixed;
 }

@@ -1,7 +1,10 @@
 import assert from "node:assert/strict";
 import { ManualClock, systemClock } from "../../lib/clock.ts";
 import { weatherContractSuite } from "../../tests/contracts/weather_suite.ts";
-import { delay, harnessContext as context } from "../../tests/contracts/_wait.ts";
+import { contextFor, delay } from "../../tests/contracts/_wait.ts";
+import { SimWeatherOptions } from "./weather_options.ts";
+
+const context = contextFor(SimWeatherOptions);
 import { dewPointC, SimWeather } from "./weather.ts";
 
 weatherContractSuite("sim", {

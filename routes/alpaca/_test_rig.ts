@@ -12,8 +12,9 @@ import type { RawFrame } from "../../devices/camera.ts";
 import type { DeviceKind } from "../../devices/device.ts";
 import { DeviceHub } from "../../devices/hub.ts";
 import type { RigPlan } from "../../devices/rig.ts";
-import { defaultRegistry } from "../../devices/registry.ts";
+import { defaultRegistry, driverEntry } from "../../devices/registry.ts";
 import { SimCamera } from "../../devices/sim/camera.ts";
+import { SimCameraOptions } from "../../devices/sim/camera_options.ts";
 import { hubSource } from "./device_type.ts";
 import { AlpacaServer } from "./server.ts";
 
@@ -51,7 +52,7 @@ export async function startAlpacaRig(
   const frames: RawFrame[] = [];
   const registry = defaultRegistry();
   registry.camera = {
-    sim: (ctx) => {
+    sim: driverEntry("Simulator", "keeps its frames", SimCameraOptions, (ctx) => {
       const camera = new SimCamera(ctx);
       const expose = camera.expose.bind(camera);
       camera.expose = async (request, signal) => {
@@ -60,7 +61,7 @@ export async function startAlpacaRig(
         return frame;
       };
       return camera;
-    },
+    }),
   };
   const bus = new EventBus({ clock: systemClock });
   const hub = new DeviceHub({ registry, bus, clock: systemClock, log: silentLogger });

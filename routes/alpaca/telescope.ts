@@ -11,14 +11,14 @@ import { pierSideForHourAngle } from "../../lib/astro/meridian.ts";
 import { j2000ToJNow } from "../../lib/astro/precession.ts";
 import type { EquatorialTarget, GuideDirection, Mount, TrackingRate } from "../../devices/mount.ts";
 import { TRACKING_MODES } from "../../devices/mount.ts";
+import { waitForSlew } from "../../core/device_wait.ts";
+import { systemClock } from "../../lib/clock.ts";
 import type { DeviceType, Member, MemberContext } from "./device_type.ts";
 
 type Ctx = MemberContext<Mount>;
 const ALIGNMENT = { altAz: 0, polar: 1, germanPolar: 2 } as const;
 const PIER = { east: 0, west: 1, unknown: -1 } as const;
 const DIRECTIONS: GuideDirection[] = ["north", "south", "east", "west"];
-/** How long a synchronous SlewToCoordinates may block before it answers anyway. */
-const SYNC_SLEW_LIMIT_MS = 300_000;
 
 export function telescopeType(): DeviceType<"mount"> {
   let target: EquatorialTarget | null = null;
@@ -43,10 +43,8 @@ export function telescopeType(): DeviceType<"mount"> {
     target = goal;
     await m.slewTo(goal);
     if (!wait) return;
-    const deadline = Date.now() + SYNC_SLEW_LIMIT_MS;
-    while (m.status().slewing && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    // A synchronous SlewToCoordinates answers when the mount stops, or with a timeout error.
+    await waitForSlew(m, systemClock);
   };
   const sync = async (ctx: Ctx, at: EquatorialTarget) => {
     const m = notParked(ctx.device(), "sync");

@@ -9,6 +9,7 @@ import { serialBench } from "./serial_bench.ts";
 import { serverBench } from "./server_bench.ts";
 import { skyCatalogBench } from "./sky_catalog_bench.ts";
 import { starsBench } from "./stars_bench.ts";
+import { webBench } from "./web_bench.ts";
 import { solverBench } from "./solver_bench.ts";
 
 await fitsBench();
@@ -22,3 +23,4 @@ await indiBench();
 await solverBench();
 await autofocusBench();
 await skyCatalogBench();
+await webBench();

@@ -8,7 +8,9 @@ import assert from "node:assert/strict";
 import type { Clock } from "../../lib/clock.ts";
 import { AppError } from "../../lib/errors.ts";
 import { silentLogger } from "../../lib/log.ts";
+import type { z } from "zod";
 import type { DriverContext } from "../../devices/device.ts";
+import { parseOptions } from "../../devices/driver_catalogue.ts";
 
 export interface ContractHarness<D> {
   /** A new, not yet connected driver, configured to be fast (sims) or aimed at a live peer. */
@@ -24,7 +26,10 @@ export interface ContractHarness<D> {
 export const DEFAULT_MOTION_TIMEOUT_MS = 2500;
 
 /** The DriverContext a harness hands its factory: a test site and optics, a silent log. */
-export function harnessContext(clock: Clock, options: Record<string, unknown> = {}): DriverContext {
+export function harnessContext<O = Record<string, unknown>>(
+  clock: Clock,
+  options: O = {} as O,
+): DriverContext<O> {
   return {
     clock,
     log: silentLogger,
@@ -32,6 +37,15 @@ export function harnessContext(clock: Clock, options: Record<string, unknown> = 
     optics: { focalLengthMm: 800, apertureMm: 130 },
     options,
   };
+}
+
+/**
+ * `harnessContext` for one driver: the given options parsed by its schema, as the hub parses a
+ * profile's, so a bad one is a RangeError naming it.
+ */
+export function contextFor<S extends z.ZodType>(schema: S) {
+  return (clock: Clock, options: Record<string, unknown> = {}): DriverContext<z.output<S>> =>
+    harnessContext(clock, parseOptions(schema, options, "driver"));
 }
 
 /** The parts of a device the registrar itself uses. */

@@ -6,14 +6,17 @@
  */
 import { systemClock } from "../../lib/clock.ts";
 import type { DriverContext } from "../../devices/device.ts";
-import { harnessContext } from "../contracts/_wait.ts";
+import { IndiOptions } from "../../devices/indi/options.ts";
+import { contextFor } from "../contracts/_wait.ts";
 import { hasIndiServer, type IndiServerHandle, startIndiServer } from "./indiserver.ts";
+
+const indiContext = contextFor(IndiOptions);
 
 export interface IndiFixture {
   server: IndiServerHandle | null;
   /** Why the INDI tests cannot run here, or null. */
   missing: string | null;
-  context(device: string): DriverContext;
+  context(device: string): DriverContext<IndiOptions>;
 }
 
 /** Starts indiserver with `drivers` and registers the test that stops it (call last). */
@@ -22,7 +25,7 @@ export async function indiFixture(drivers: string[]): Promise<IndiFixture> {
     return {
       server: null,
       missing: "indiserver is not installed (apt-get install indi-bin)",
-      context: () => harnessContext(systemClock, {}),
+      context: (device) => indiContext(systemClock, { device }),
     };
   }
   const server = await startIndiServer(drivers);
@@ -31,7 +34,7 @@ export async function indiFixture(drivers: string[]): Promise<IndiFixture> {
   return {
     server,
     missing: null,
-    context: (device) => harnessContext(systemClock, { port: server.port, device }),
+    context: (device) => indiContext(systemClock, { port: server.port, device }),
   };
 }
 

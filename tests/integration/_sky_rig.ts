@@ -9,11 +9,16 @@ import { silentLogger } from "../../lib/log.ts";
 import { encodeFits } from "../../lib/fits/mod.ts";
 import { plateSolve, type Solution } from "../../core/solver/solve.ts";
 import type { RawFrame } from "../../devices/camera.ts";
+import type { z } from "zod";
 import type { DriverContext } from "../../devices/device.ts";
+import { parseOptions } from "../../devices/driver_catalogue.ts";
 import { SimCamera } from "../../devices/sim/camera.ts";
+import { SimCameraOptions } from "../../devices/sim/camera_options.ts";
 import { SimMount } from "../../devices/sim/mount.ts";
+import { SimMountOptions } from "../../devices/sim/mount_options.ts";
 import { SimOpticsLink } from "../../devices/sim/optics_link.ts";
 import { SimRotator } from "../../devices/sim/rotator.ts";
+import { SimRotatorOptions } from "../../devices/sim/rotator_options.ts";
 import type { TestServer } from "./_server.ts";
 
 export const SITE = { latitudeDeg: 48.1, longitudeDeg: 11.6, elevationM: 520 };
@@ -70,16 +75,19 @@ export async function openRig(
 ): Promise<Rig> {
   const clock = new ManualClock(o.startMs);
   const optics = new SimOpticsLink();
-  const ctx = (options: Record<string, unknown>): DriverContext => ({
+  const ctx = <S extends z.ZodType>(schema: S, options: unknown): DriverContext<z.output<S>> => ({
     clock,
     log: silentLogger,
     site: SITE,
     optics: OPTICS,
-    options,
+    options: parseOptions(schema, options, "sky rig"),
   });
-  const mount = new SimMount(ctx({ slewRateDegPerS: 90, ...o.mount }), optics);
-  const rotator = new SimRotator(ctx({ speedDegPerS: 90 }), optics);
-  const camera = new SimCamera(ctx({ readoutMs: 10, sky: "catalog", ...o.camera }), optics);
+  const mount = new SimMount(ctx(SimMountOptions, { slewRateDegPerS: 90, ...o.mount }), optics);
+  const rotator = new SimRotator(ctx(SimRotatorOptions, { speedDegPerS: 90 }), optics);
+  const camera = new SimCamera(
+    ctx(SimCameraOptions, { readoutMs: 10, sky: "catalog", ...o.camera }),
+    optics,
+  );
   await Promise.all([mount.connect(), rotator.connect(), camera.connect()]);
   await mount.unpark();
   return {

@@ -23,28 +23,33 @@ import { focuserContractSuite } from "../contracts/focuser_suite.ts";
 import { mountContractSuite } from "../contracts/mount_suite.ts";
 import { rotatorContractSuite } from "../contracts/rotator_suite.ts";
 import { weatherContractSuite } from "../contracts/weather_suite.ts";
-import { harnessContext } from "../contracts/_wait.ts";
+import { contextFor } from "../contracts/_wait.ts";
+import type { z } from "zod";
+import { AlpacaOptions, AlpacaWeatherOptions } from "../../devices/alpaca/options.ts";
 
 interface Disconnectable {
   disconnect(): Promise<void>;
 }
 
-function harness<D extends Disconnectable>(
+function harness<D extends Disconnectable, O extends AlpacaOptions>(
   kind: DeviceKind,
-  make: (ctx: DriverContext) => D,
+  make: (ctx: DriverContext<O>) => D,
   extra: Record<string, unknown> = {},
+  schema: z.ZodType<O> = AlpacaOptions as unknown as z.ZodType<O>,
 ) {
   const rigs = new Map<D, AlpacaRig>();
   return {
     async create(): Promise<D> {
       const rig = await startAlpacaRig({ kinds: [kind] });
-      const device = make(harnessContext(systemClock, {
-        host: "127.0.0.1",
-        port: rig.server.port,
-        device_number: 0,
-        poll_ms: 50,
-        ...extra,
-      }));
+      const device = make(
+        contextFor(schema)(systemClock, {
+          host: "127.0.0.1",
+          port: rig.server.port,
+          deviceNumber: 0,
+          pollMs: 50,
+          ...extra,
+        }),
+      );
       rigs.set(device, rig);
       return device;
     },
@@ -74,5 +79,10 @@ flatPanelContractSuite(
 domeContractSuite("alpaca round trip", harness("dome", (ctx) => new AlpacaDome(ctx)));
 weatherContractSuite(
   "alpaca round trip",
-  harness("weather", (ctx) => new AlpacaWeather(ctx), { safety_device_number: 0 }),
+  harness(
+    "weather",
+    (ctx) => new AlpacaWeather(ctx),
+    { safetyDeviceNumber: 0 },
+    AlpacaWeatherOptions,
+  ),
 );

@@ -7,7 +7,8 @@
  */
 import dgram from "node:dgram";
 import { assert, assertEquals } from "../_assert.ts";
-import { parseAlpacaOptions } from "../../devices/alpaca/options.ts";
+import { AlpacaOptions, AlpacaWeatherOptions } from "../../devices/alpaca/options.ts";
+import { parseOptions } from "../../devices/driver_catalogue.ts";
 import type { DiscoveryResult } from "../../devices/discovery.ts";
 import { withServer } from "./_server.ts";
 
@@ -41,17 +42,18 @@ Deno.test("discover: our own Alpaca server is found with ready-to-paste assignme
       assertEquals(device?.role, role, `${type}: ${JSON.stringify(device)}`);
       assertEquals(device?.assignment, {
         driver: "alpaca",
-        options: { host: "127.0.0.1", port: t.server.alpacaPort, device_number: 0 },
+        options: { host: "127.0.0.1", port: t.server.alpacaPort, deviceNumber: 0 },
       });
       // The assignment is what our Alpaca driver takes, as is.
-      const parsed = parseAlpacaOptions(device!.assignment!.options);
+      const parsed = parseOptions(AlpacaOptions, device!.assignment!.options, "alpaca");
       assertEquals([parsed.host, parsed.port], ["127.0.0.1", t.server.alpacaPort]);
     }
     assert(byType.get("Telescope")!.name.length > 0);
     if (byType.has("SafetyMonitor")) {
       assertEquals(byType.get("SafetyMonitor")?.assignment, null);
       const weather = byType.get("ObservingConditions");
-      assertEquals(weather?.assignment?.options.safety_device_number, 0);
+      assertEquals(weather?.assignment?.options.safetyDeviceNumber, 0);
+      parseOptions(AlpacaWeatherOptions, weather?.assignment?.options, "alpaca weather");
     }
     // The other sections answered too, within about one deadline.
     assertEquals(result.serial_ports.error, null);

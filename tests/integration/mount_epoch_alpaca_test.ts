@@ -24,7 +24,7 @@ Deno.test("epoch: REST sync, status and goto are J2000 on a JNow Alpaca telescop
       const figures = await restEpochRun(t, {
         mount: {
           driver: "alpaca",
-          options: { host: "127.0.0.1", port: remote.port, device_number: 0, poll_ms: 50 },
+          options: { host: "127.0.0.1", port: remote.port, deviceNumber: 0, pollMs: 50 },
         },
         pointing: () => {
           remote.model.update();

@@ -10,7 +10,8 @@ import { conflict, DeviceNotConnectedError, notImplemented } from "../../../lib/
 import type { DeviceInfo, DriverContext } from "../../device.ts";
 import { Emitter } from "../../emitter.ts";
 import type { FlatPanel, FlatPanelCapabilities, FlatPanelStatus } from "../../flatpanel.ts";
-import { parseSerialOptions, SerialLink } from "../link.ts";
+import { SerialLink } from "../link.ts";
+import type { AlnitakOptions } from "./options.ts";
 import { untilTerminator } from "../port.ts";
 import {
   ALNITAK_MAX_BRIGHTNESS,
@@ -44,8 +45,8 @@ export class AlnitakFlatPanel implements FlatPanel {
   #lost = new Emitter<string>();
   #generation = 0;
 
-  constructor(ctx: DriverContext) {
-    const options = parseSerialOptions(ctx.options, { baud: 9600 });
+  constructor(ctx: DriverContext<AlnitakOptions>) {
+    const options = ctx.options;
     this.info = {
       name: `Alnitak panel on ${options.path}`,
       driver: "alnitak",

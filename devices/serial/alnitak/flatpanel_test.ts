@@ -7,6 +7,7 @@ import { flatPanelContractSuite } from "../../../tests/contracts/flatpanel_suite
 import { RigTable } from "../../../tests/fakes/serial/_harness.ts";
 import { AlnitakDevice } from "../../../tests/fakes/serial/alnitak_device.ts";
 import { AlnitakFlatPanel } from "./flatpanel.ts";
+import { AlnitakOptions } from "./options.ts";
 
 const NO_HALT = "the Alnitak protocol has no command to stop the cover motor midway";
 
@@ -14,7 +15,11 @@ for (const [label, productId] of [["alnitak Flip-Flat", 99], ["alnitak Flat-Man"
   const rigs = new RigTable<FlatPanel, AlnitakDevice>();
   flatPanelContractSuite(label, {
     create: () =>
-      rigs.create(() => new AlnitakDevice(productId, 400), (ctx) => new AlnitakFlatPanel(ctx)),
+      rigs.create(
+        () => new AlnitakDevice(productId, 400),
+        AlnitakOptions,
+        (ctx) => new AlnitakFlatPanel(ctx),
+      ),
     dispose: (panel) => rigs.dispose(panel),
     skip: productId === 99 ? { "haltCover stops the cover": NO_HALT } : {},
   });

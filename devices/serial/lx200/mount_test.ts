@@ -10,6 +10,7 @@ import { mountContractSuite } from "../../../tests/contracts/mount_suite.ts";
 import { RigTable } from "../../../tests/fakes/serial/_harness.ts";
 import { Lx200Device } from "../../../tests/fakes/serial/lx200_device.ts";
 import { systemClock } from "../../../lib/clock.ts";
+import { SerialMountOptions } from "../options.ts";
 import { createLx200Mount, createOnStepMount } from "./mount.ts";
 
 const SITE = harnessContext(systemClock).site;
@@ -22,6 +23,7 @@ for (const flavour of ["meade", "onstep"] as const) {
     create: () =>
       rigs.create(
         () => new Lx200Device(flavour, SITE, 60),
+        SerialMountOptions,
         flavour === "meade" ? createLx200Mount : createOnStepMount,
       ),
     dispose: (mount) => rigs.dispose(mount),

@@ -1,23 +1,16 @@
 /**
  * The "moonlite" focuser driver: the Focuser contract over the Moonlite serial protocol. Moves
  * are `:SNXXXX#` then `:FG#`; halt is `:FQ#` followed by a fresh `:GP#` so the stop position is
- * reported at once; position, motion and temperature are polled. Options: `path` (required),
- * `baud` (9600), `timeoutMs`, `pollMs`, `maxPosition` (65535), `maxIncrement` (= maxPosition),
- * `stepSizeUm` (null: unknown).
+ * reported at once; position, motion and temperature are polled. Options: MoonliteOptions.
  */
 import { DeviceNotConnectedError } from "../../../lib/errors.ts";
 import type { DeviceInfo, DriverContext } from "../../device.ts";
 import { Emitter } from "../../emitter.ts";
 import type { Focuser, FocuserCapabilities, FocuserStatus } from "../../focuser.ts";
-import { numberIn, parseSerialOptions, SerialLink } from "../link.ts";
+import { SerialLink } from "../link.ts";
 import { NO_REPLY, untilTerminator } from "../port.ts";
-import {
-  formatPosition,
-  MOONLITE_MAX_POSITION,
-  parseMoving,
-  parsePosition,
-  parseTemperatureC,
-} from "./codec.ts";
+import { formatPosition, parseMoving, parsePosition, parseTemperatureC } from "./codec.ts";
+import type { MoonliteOptions } from "./options.ts";
 
 const HASH = untilTerminator("#");
 
@@ -37,22 +30,12 @@ export class MoonliteFocuser implements Focuser {
   #lost = new Emitter<string>();
   #generation = 0;
 
-  constructor(ctx: DriverContext) {
-    const options = parseSerialOptions(ctx.options, { baud: 9600 });
-    const maxPosition = integerOption(
-      ctx.options,
-      "maxPosition",
-      MOONLITE_MAX_POSITION,
-      1,
-      MOONLITE_MAX_POSITION,
-    );
-    const stepSizeUm = ctx.options.stepSizeUm === undefined
-      ? null
-      : numberIn("stepSizeUm", ctx.options.stepSizeUm, 0.001, 1000);
+  constructor(ctx: DriverContext<MoonliteOptions>) {
+    const options = ctx.options;
     this.capabilities = {
-      maxPosition,
-      maxIncrement: integerOption(ctx.options, "maxIncrement", maxPosition, 1, maxPosition),
-      stepSizeUm,
+      maxPosition: options.maxPosition,
+      maxIncrement: options.maxIncrement ?? options.maxPosition,
+      stepSizeUm: options.stepSizeUm,
       hasTemperature: true,
     };
     this.info = {
@@ -158,16 +141,4 @@ export class MoonliteFocuser implements Focuser {
   #emit(): void {
     this.#changes.emit(this.status());
   }
-}
-
-function integerOption(
-  options: Record<string, unknown>,
-  name: string,
-  fallback: number,
-  min: number,
-  max: number,
-): number {
-  const value = numberIn(name, options[name] ?? fallback, min, max);
-  if (!Number.isInteger(value)) throw new RangeError(`${name} must be an integer, got ${value}`);
-  return value;
 }

@@ -8,12 +8,18 @@ import { focuserContractSuite } from "../../../tests/contracts/focuser_suite.ts"
 import { RigTable } from "../../../tests/fakes/serial/_harness.ts";
 import { MoonliteDevice } from "../../../tests/fakes/serial/moonlite_device.ts";
 import { MoonliteFocuser } from "./focuser.ts";
+import { MoonliteOptions } from "./options.ts";
 
 const rigs = new RigTable<Focuser, MoonliteDevice>();
 focuserContractSuite("moonlite", {
   create: () =>
-    rigs.create(() => new MoonliteDevice(5000, 4000), (ctx) => new MoonliteFocuser(ctx), {
-      maxPosition: 10000,
-    }),
+    rigs.create(
+      () => new MoonliteDevice(5000, 4000),
+      MoonliteOptions,
+      (ctx) => new MoonliteFocuser(ctx),
+      {
+        maxPosition: 10000,
+      },
+    ),
   dispose: (focuser) => rigs.dispose(focuser),
 });

@@ -9,6 +9,7 @@ import { harnessContext } from "../../../tests/contracts/_wait.ts";
 import { mountContractSuite } from "../../../tests/contracts/mount_suite.ts";
 import { RigTable } from "../../../tests/fakes/serial/_harness.ts";
 import { SynScanDevice } from "../../../tests/fakes/serial/synscan_device.ts";
+import { SerialMountOptions } from "../options.ts";
 import { createNexStarMount, createSynScanMount } from "./mount.ts";
 
 const SITE = harnessContext(systemClock).site;
@@ -21,6 +22,7 @@ for (const flavour of ["synscan", "nexstar"] as const) {
     create: () =>
       rigs.create(
         () => new SynScanDevice(flavour, SITE, 60),
+        SerialMountOptions,
         flavour === "synscan" ? createSynScanMount : createNexStarMount,
       ),
     dispose: (mount) => rigs.dispose(mount),

@@ -4,8 +4,10 @@
  * `dispose` disconnects the driver, detaches the simulator and stops socat, in that order, so no
  * fd, process or poll outlives the case.
  */
+import type { z } from "zod";
 import { systemClock } from "../../../lib/clock.ts";
 import type { DriverContext } from "../../../devices/device.ts";
+import { parseOptions } from "../../../devices/driver_catalogue.ts";
 import { harnessContext } from "../../contracts/_wait.ts";
 import type { FakeSerialDevice } from "./_device.ts";
 import { SocatPair } from "./socat_pair.ts";
@@ -16,16 +18,21 @@ export interface Rig<D, F extends FakeSerialDevice> {
   driver: D;
 }
 
-/** Builds a socat pair, attaches `makeFake()` to its device end, and the driver to its near end. */
-export async function serialRig<D, F extends FakeSerialDevice>(
+/**
+ * Builds a socat pair, attaches `makeFake()` to its device end, and the driver to its near end with
+ * `options` parsed by its `schema` (the path and a quick poll added).
+ */
+export async function serialRig<D, F extends FakeSerialDevice, O>(
   makeFake: () => F,
-  makeDriver: (ctx: DriverContext) => D,
+  schema: z.ZodType<O>,
+  makeDriver: (ctx: DriverContext<O>) => D,
   options: Record<string, unknown> = {},
 ): Promise<Rig<D, F>> {
   const pair = await SocatPair.create();
   const fake = makeFake();
   await fake.attach(pair.devicePath);
-  const ctx = harnessContext(systemClock, { path: pair.driverPath, pollMs: 50, ...options });
+  const raw = { path: pair.driverPath, pollMs: 50, ...options };
+  const ctx = harnessContext(systemClock, parseOptions(schema, raw, "serial driver"));
   return { pair, fake, driver: makeDriver(ctx) };
 }
 
@@ -41,8 +48,13 @@ export async function disposeRig<F extends FakeSerialDevice>(
 export class RigTable<D extends object, F extends FakeSerialDevice> {
   #rigs = new WeakMap<D, Rig<D, F>>();
 
-  async create(makeFake: () => F, makeDriver: (ctx: DriverContext) => D, options = {}): Promise<D> {
-    const rig = await serialRig(makeFake, makeDriver, options);
+  async create<O>(
+    makeFake: () => F,
+    schema: z.ZodType<O>,
+    makeDriver: (ctx: DriverContext<O>) => D,
+    options = {},
+  ): Promise<D> {
+    const rig = await serialRig(makeFake, schema, makeDriver, options);
     this.#rigs.set(rig.driver, rig);
     return rig.driver;
   }

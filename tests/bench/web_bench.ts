@@ -1,0 +1,180 @@
+/// <reference lib="dom" />
+/**
+ * The phone app's budgets, measured in Debian's Chromium against a running box (not gated):
+ *   - the shell's first load, compressed bytes on the wire including the vendored libraries
+ *     (budget 150 KB): every response the page itself fetched until it was live, API and socket
+ *     excluded, service-worker precaching (after load) excluded;
+ *   - interactive on a 1.5 Mbit/s link with 150 ms latency (Chromium's network emulation over
+ *     CDP; budget 2 s): from navigation to the live home with the mount's position drawn;
+ *   - a 24-megapixel frame's first screenful on loopback (budget 1 s): from opening the viewer
+ *     to the frame drawn on the canvas, for a frame not yet decoded (cold) and again (warm),
+ *     and the preview endpoint alone for reference.
+ */
+import { chromium } from "playwright-core";
+import { withServer } from "../integration/_server.ts";
+import { CHROMIUM, CHROMIUM_ARGS, hasChromium } from "../e2e/_phone.ts";
+import { report } from "./_util.ts";
+
+const FRAME_W = 6000;
+const FRAME_H = 4000;
+
+export async function webBench(): Promise<void> {
+  if (!hasChromium()) {
+    console.log(`bench web: skipped (${CHROMIUM} is missing)`);
+    return;
+  }
+  await withServer(async (t) => {
+    const active = await t.json<
+      Record<string, unknown> & {
+        id: string;
+        devices: Record<string, { options: Record<string, unknown> }>;
+      }
+    >(
+      "GET",
+      "/profiles/active",
+    );
+    active.devices.camera = {
+      ...active.devices.camera,
+      options: {
+        widthPx: FRAME_W,
+        heightPx: FRAME_H,
+        readoutMs: 100,
+        sky: "random",
+        pixelSizeUm: 3.76,
+      },
+    } as never;
+    await t.json("PUT", `/profiles/${active.id}`, {
+      name: active.name,
+      site: active.site,
+      optics: active.optics,
+      devices: active.devices,
+    });
+    const deadline = Date.now() + 15_000;
+    while (
+      (await t.json<{ sensor: { width: number } }>("GET", "/camera/status").catch(() => null))
+        ?.sensor.width !== FRAME_W
+    ) {
+      if (Date.now() > deadline) throw new Error("the 24 MP camera did not connect");
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    // The box has served the app before (its build is read and compressed once, at first use).
+    await (await fetch(`${t.server.url}/`)).text();
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    try {
+      // 1. The shell's first load, and 2. interactive on a slow link.
+      for (const link of ["loopback", "1.5 Mbit/s 150 ms"] as const) {
+        const context = await browser.newContext({
+          viewport: { width: 390, height: 844 },
+          isMobile: true,
+          hasTouch: true,
+        });
+        const page = await context.newPage();
+        const cdp = await context.newCDPSession(page);
+        await cdp.send("Network.enable");
+        await cdp.send("Network.setCacheDisabled", { cacheDisabled: true });
+        if (link !== "loopback") {
+          await cdp.send("Network.emulateNetworkConditions", {
+            offline: false,
+            latency: 150,
+            downloadThroughput: 1_500_000 / 8,
+            uploadThroughput: 1_500_000 / 8,
+          });
+        }
+        const urls = new Map<string, string>();
+        const sizes = new Map<string, number>();
+        cdp.on("Network.requestWillBeSent", (e) => urls.set(e.requestId, e.request.url));
+        cdp.on("Network.loadingFinished", (e) => sizes.set(e.requestId, e.encodedDataLength));
+        const started = performance.now();
+        await page.goto(`${t.server.url}/`);
+        await page.waitForSelector('.link-state[data-state="live"]', { timeout: 30_000 });
+        await page.waitForFunction(
+          () => /\d\dh \d\dm/.test(document.querySelector("main")?.textContent ?? ""),
+          undefined,
+          {
+            timeout: 30_000,
+          },
+        );
+        const interactiveMs = performance.now() - started;
+        let shellBytes = 0;
+        let vendorBytes = 0;
+        let files = 0;
+        for (const [id, url] of urls) {
+          if (url.includes("/api/") || url.includes("/ws")) continue;
+          const bytes = sizes.get(id) ?? 0;
+          shellBytes += bytes;
+          if (url.includes("/vendor/")) vendorBytes += bytes;
+          files++;
+        }
+        report(`web shell first load (${link})`, {
+          interactive_ms: Math.round(interactiveMs),
+          budget_ms: 2000,
+          shell_kb: shellBytes / 1024,
+          vendor_kb: vendorBytes / 1024,
+          files,
+          budget_kb: 150,
+          load_avg: Deno.loadavg()[0]!,
+        });
+        await context.close();
+      }
+
+      // 3. A 24 MP frame's first screenful.
+      const ws = await t.events("camera.frame_ready");
+      const frames: string[] = [];
+      for (let i = 0; i < 3; i++) {
+        const { frame_id } = await t.json<{ frame_id: string }>("POST", "/camera/expose", {
+          duration: 0.1,
+          object: "bench",
+        });
+        await ws.waitFor("camera.frame_ready", (d) => d.id === frame_id, 60_000);
+        frames.push(frame_id);
+      }
+      // The imaging worker is started and warm (as on a box that has shown any frame before).
+      await (await t.api("GET", `/frames/${frames[0]}/preview?max_px=64`)).arrayBuffer();
+      const endpointMs: number[] = [];
+      for (const [id, px] of [[frames[1], 1170], [frames[1], 1171]] as const) {
+        const t0 = performance.now();
+        await (await t.api("GET", `/frames/${id}/preview?max_px=${px}`)).arrayBuffer();
+        endpointMs.push(performance.now() - t0);
+      }
+      const context = await browser.newContext({
+        viewport: { width: 390, height: 844 },
+        deviceScaleFactor: 3,
+        isMobile: true,
+        hasTouch: true,
+      });
+      const page = await context.newPage();
+      await page.goto(`${t.server.url}/#/more`);
+      await page.waitForSelector('.link-state[data-state="live"]');
+      const view = async (id: string) => {
+        const t0 = performance.now();
+        await page.evaluate((frame) => {
+          location.hash = `#/viewer/${frame}`;
+        }, id);
+        await page.waitForSelector(`.viewer[data-frame="${id}"] canvas[data-drawn]`, {
+          timeout: 30_000,
+        });
+        const wall = performance.now() - t0;
+        await page.evaluate(() => {
+          location.hash = "#/more";
+        });
+        await page.waitForSelector(".more-grid");
+        return wall;
+      };
+      const coldMs = await view(frames[2]!);
+      const warmMs = await view(frames[2]!);
+      report(`web viewer 24 MP (${FRAME_W}×${FRAME_H}) first screenful, 390×844 @3x`, {
+        cold_ms: Math.round(coldMs),
+        warm_ms: Math.round(warmMs),
+        budget_ms: 1000,
+        endpoint_cold_ms: Math.round(endpointMs[0]!),
+        endpoint_warm_ms: Math.round(endpointMs[1]!),
+        load_avg: Deno.loadavg()[0]!,
+      });
+      await context.close();
+    } finally {
+      await browser.close();
+    }
+  });
+}
+
+if (import.meta.main) await webBench();

@@ -1,0 +1,185 @@
+/// <reference lib="dom" />
+/**
+ * Every screen of the phone app in a real Chromium at 390×844 with touch, against a running box
+ * on its simulators: axe-core finds no serious or critical violation on any screen, in night and
+ * in day mode; every tap target is at least 44 px and every input at least 16 px; home does not
+ * shift as data arrives; the viewer draws a frame's brightness as red on black in night mode
+ * (not a tint) and in grey in day mode; the app's scripts come from versioned URLs; nothing is
+ * requested from outside the box. Screenshots of every screen go to tests/e2e/artefacts/.
+ */
+import { assert, assertEquals } from "../_assert.ts";
+import { useFastSimulators, withServer } from "../integration/_server.ts";
+import { assertOnlyBox, hasChromium, openPhone, until } from "./_phone.ts";
+
+/** Route → a name for the screenshot. */
+const SCREENS: [string, string][] = [
+  ["", "home"],
+  ["capture", "capture"],
+  ["viewer", "viewer"],
+  ["targets", "targets-tonight"],
+  ["targets?tab=search", "targets-search"],
+  ["targets/M31", "target-m31"],
+  ["targets/M31/framing", "framing-m31"],
+  ["focus", "focus"],
+  ["guiding", "guiding"],
+  ["sequences", "sequences"],
+  ["sequences/new?target=M%2031", "sequence-builder"],
+  ["plans", "plans"],
+  ["plans/new", "plan-builder"],
+  ["livestack", "livestack"],
+  ["alignment", "alignment"],
+  ["equipment", "equipment"],
+  ["site", "site"],
+  ["frames", "frames"],
+  ["logs", "logs"],
+  ["settings", "settings"],
+  ["more", "more"],
+];
+
+/** Controls smaller than 44 px or inputs under 16 px on the visible page. */
+function sizeProblems(): string[] {
+  const problems: string[] = [];
+  const visible = (el: Element) => {
+    const r = el.getBoundingClientRect();
+    const style = getComputedStyle(el);
+    return r.width > 0 && r.height > 0 && style.visibility !== "hidden" && !el.closest(".sr-only");
+  };
+  const name = (el: Element) =>
+    `${el.tagName.toLowerCase()} "${
+      (el.getAttribute("aria-label") ?? el.textContent ?? "").trim().slice(0, 30)
+    }"`;
+  for (
+    const el of document.querySelectorAll(
+      "button, a.button, .tabs a, .more-grid a, select, .segmented label, .toggle",
+    )
+  ) {
+    if (!visible(el)) continue;
+    const r = el.getBoundingClientRect();
+    if (r.height < 43.5 || r.width < 43.5) {
+      problems.push(`${name(el)} is ${r.width.toFixed(0)}×${r.height.toFixed(0)} px`);
+    }
+  }
+  for (const el of document.querySelectorAll("input, select, textarea")) {
+    if (!visible(el) || ["checkbox", "radio", "range"].includes((el as HTMLInputElement).type)) {
+      continue;
+    }
+    const size = parseFloat(getComputedStyle(el).fontSize);
+    if (size < 16) problems.push(`${name(el)} has ${size}px text`);
+    const r = el.getBoundingClientRect();
+    if (r.height < 43.5) problems.push(`${name(el)} is ${r.height.toFixed(0)} px high`);
+  }
+  return problems;
+}
+
+Deno.test({
+  name:
+    "phone app: every screen passes axe, has 44 px targets and 16 px inputs, talks only to the box",
+  ignore: !hasChromium(),
+  async fn() {
+    await withServer(async (t) => {
+      await useFastSimulators(t, { sky: "random" });
+      // A frame for the viewer, home's thumbnail and the frames screen.
+      const ws = await t.events("camera.frame_ready");
+      const { frame_id } = await t.json<{ frame_id: string }>("POST", "/camera/expose", {
+        duration: 0.5,
+        object: "M 31",
+      });
+      await ws.waitFor("camera.frame_ready", (d) => d.id === frame_id, 20_000);
+
+      const phone = await openPhone();
+      const { page } = phone;
+      try {
+        const errors: string[] = [];
+        page.on("pageerror", (e) => errors.push(e.message));
+        // Home first, measuring layout shift from the very start.
+        await page.addInitScript(() => {
+          // deno-lint-ignore no-explicit-any
+          (globalThis as any).__cls = 0;
+          new PerformanceObserver((list) => {
+            for (const e of list.getEntries()) {
+              // deno-lint-ignore no-explicit-any
+              const shift = e as any;
+              // deno-lint-ignore no-explicit-any
+              if (!shift.hadRecentInput) (globalThis as any).__cls += shift.value;
+            }
+          }).observe({ type: "layout-shift", buffered: true });
+        });
+        await page.goto(`${t.server.url}/`);
+        await page.waitForSelector('.link-state[data-state="live"]');
+        await page.waitForSelector(".last-frame canvas[data-loaded=true]", { timeout: 20_000 });
+        await page.waitForTimeout(1500);
+        // deno-lint-ignore no-explicit-any
+        const cls = await page.evaluate(() => (globalThis as any).__cls as number);
+        console.log(`home: cumulative layout shift ${cls.toFixed(4)}`);
+        assert(cls < 0.1, `home shifted by ${cls} as data arrived (CLS ≥ 0.1)`);
+
+        for (const theme of ["night", "day"] as const) {
+          if (theme === "day") {
+            await page.goto(`${t.server.url}/#/`);
+            await page.getByRole("button", { name: "Switch to day mode" }).click();
+            assertEquals(await page.evaluate(() => document.documentElement.dataset.theme), "day");
+          }
+          for (const [route, name] of SCREENS) {
+            await page.goto(`${t.server.url}/#/${route}`);
+            await page.waitForSelector('main[aria-busy="false"]');
+            await page.waitForLoadState("networkidle").catch(() => {});
+            await page.waitForTimeout(400);
+            await phone.axe(`${name} (${theme})`);
+            const problems = await page.evaluate(sizeProblems);
+            assert(problems.length === 0, `${name} (${theme}):\n  ${problems.join("\n  ")}`);
+            await phone.shot(`screen-${name}-${theme}`, true);
+          }
+        }
+
+        // The viewer: brightness as red on black at night, grey by day (not a tint).
+        const channels = async () =>
+          await page.evaluate(() => {
+            const c = document.querySelector(".viewer-stage canvas") as HTMLCanvasElement;
+            const d = c.getContext("2d")!.getImageData(0, 0, c.width, c.height).data;
+            let r = 0, g = 0, b = 0, bright = 0;
+            for (let i = 0; i < d.length; i += 4) {
+              r += d[i]!;
+              g += d[i + 1]!;
+              b += d[i + 2]!;
+              if (d[i]! > 200) bright++;
+            }
+            return { r, g, b, bright };
+          });
+        await page.goto(`${t.server.url}/#/viewer/${frame_id}`);
+        await page.waitForSelector(".viewer-stage canvas[data-drawn]", { timeout: 20_000 });
+        const day = await channels();
+        assert(
+          day.g > 0 && day.b > 0 && Math.abs(day.r - day.g) / day.r < 0.05,
+          `day frame is grey: ${JSON.stringify(day)}`,
+        );
+        await page.getByRole("button", { name: "Switch to night mode" }).click();
+        await until(
+          "the frame redrawn in night mode",
+          async () => (await channels()).g === 0,
+          10_000,
+        );
+        const night = await channels();
+        assertEquals([night.g, night.b], [0, 0]);
+        // The red follows the brightness: stars stay bright points, the sky as dark as by day.
+        assert(night.bright > 0, `night frame keeps its bright stars: ${JSON.stringify(night)}`);
+        assert(
+          Math.abs(night.r - day.r) / day.r < 0.1,
+          `night red ≈ day brightness: ${night.r} vs ${day.r}`,
+        );
+
+        // Versioned assets: every script and style of the app is under /app/<build>/.
+        const assets = phone.requests.filter((u) =>
+          /\.(m?js|css)(\?|$)/.test(u) && !u.includes("/sw.js")
+        );
+        assert(assets.length > 10, `assets: ${assets.length}`);
+        for (const u of assets) {
+          assert(/\/app\/[^/]+-[0-9a-f]{10}\//.test(u), `unversioned asset ${u}`);
+        }
+        assertOnlyBox(phone.requests, t.server.url);
+        assertEquals(errors, []);
+      } finally {
+        await phone.close();
+      }
+    });
+  },
+});

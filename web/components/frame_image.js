@@ -1,0 +1,91 @@
+// @ts-check
+/**
+ * A frame JPEG drawn on a canvas. In night mode each pixel's brightness becomes red on black
+ * (r = luminance, g = b = 0): stars stay stars and the sky stays dark, where a CSS tint would
+ * turn a bright frame into a red block. The box keeps its aspect ratio before the image
+ * arrives, so nothing below it moves.
+ */
+import { html } from "htm/preact";
+import { useEffect, useRef, useState } from "preact/hooks";
+import { theme } from "../lib/theme.js";
+
+/**
+ * Maps brightness to red in place (Rec. 601 luma).
+ * @param {ImageData} image
+ */
+export function toNightRed(image) {
+  const d = image.data;
+  for (let i = 0; i < d.length; i += 4) {
+    d[i] = ((d[i] ?? 0) * 77 + (d[i + 1] ?? 0) * 150 + (d[i + 2] ?? 0) * 29) >> 8;
+    d[i + 1] = 0;
+    d[i + 2] = 0;
+  }
+}
+
+/**
+ * Draws `img` into `ctx` at (x, y, w, h), mapped to red in night mode.
+ * @param {CanvasRenderingContext2D} ctx
+ * @param {CanvasImageSource} img
+ * @param {number} x @param {number} y @param {number} w @param {number} h
+ * @param {boolean} night
+ */
+export function drawFrame(ctx, img, x, y, w, h, night) {
+  ctx.drawImage(img, x, y, w, h);
+  if (!night) return;
+  const cx = Math.max(0, Math.floor(x));
+  const cy = Math.max(0, Math.floor(y));
+  const cw = Math.min(ctx.canvas.width, Math.ceil(x + w)) - cx;
+  const ch = Math.min(ctx.canvas.height, Math.ceil(y + h)) - cy;
+  if (cw <= 0 || ch <= 0) return;
+  const data = ctx.getImageData(cx, cy, cw, ch);
+  toNightRed(data);
+  ctx.putImageData(data, cx, cy);
+}
+
+/** Loads an image; rejects with a readable message. @param {string} src */
+export function loadImage(src) {
+  return new Promise((resolve, reject) => {
+    const img = new Image();
+    img.decoding = "async";
+    img.onload = () => resolve(img);
+    img.onerror = () => reject(new Error("The image could not be loaded from the box"));
+    img.src = src;
+  }).then((/** @type {HTMLImageElement} */ img) => img);
+}
+
+/**
+ * @param {{ src: string | null, alt: string, aspect?: number, class?: string,
+ *   onClick?: () => void }} props aspect: width / height before the image is known
+ */
+export function FrameImage({ src, alt, aspect = 3 / 2, class: cls = "", onClick }) {
+  const canvas = useRef(/** @type {HTMLCanvasElement | null} */ (null));
+  const [img, setImg] = useState(/** @type {HTMLImageElement | null} */ (null));
+  const [error, setError] = useState(/** @type {string | null} */ (null));
+  const night = theme.value === "night";
+  useEffect(() => {
+    if (!src) return;
+    let live = true;
+    loadImage(src).then(
+      (i) => live && (setImg(i), setError(null)),
+      (e) => live && setError(e.message),
+    );
+    return () => {
+      live = false;
+    };
+  }, [src]);
+  useEffect(() => {
+    const c = canvas.current;
+    if (!c || !img) return;
+    c.width = img.naturalWidth;
+    c.height = img.naturalHeight;
+    const ctx = c.getContext("2d", { willReadFrequently: true });
+    if (ctx) drawFrame(ctx, img, 0, 0, c.width, c.height, night);
+  }, [img, night]);
+  const ratio = img ? img.naturalWidth / img.naturalHeight : aspect;
+  return html`<div class=${`frame-image ${cls}`} style=${`aspect-ratio:${ratio}`}>
+    <canvas ref=${canvas} role="img" aria-label=${alt} data-loaded=${img ? "true" : "false"}
+      onClick=${onClick}></canvas>
+    ${!src && html`<span class="frame-empty">No frame yet</span>`}
+    ${error && html`<span class="frame-empty err">${error}</span>`}
+  </div>`;
+}

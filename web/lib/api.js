@@ -1,0 +1,139 @@
+// @ts-check
+/**
+ * The app's one way to the REST API. Every call goes to the box that served the page (never
+ * anywhere else), carries the remote-access token when there is one (from `?token=` once, then
+ * kept on the phone), and either returns the JSON body or throws an ApiError whose message is the
+ * box's own (`error.message`), so the screen shows what went wrong where it happened. When the
+ * service worker answers from its copy because the box is unreachable, `stale` says since when.
+ */
+import { signal } from "@preact/signals";
+
+const TOKEN_KEY = "osl.token";
+export const API_BASE = "/api/v1";
+
+/** The remote-access token, or "" on the box's own network (where none is needed). */
+export const token = signal(readToken());
+
+function readToken() {
+  const fromUrl = new URLSearchParams(location.search).get("token");
+  try {
+    if (fromUrl) localStorage.setItem(TOKEN_KEY, fromUrl);
+    return fromUrl ?? localStorage.getItem(TOKEN_KEY) ?? "";
+  } catch {
+    return fromUrl ?? "";
+  }
+}
+
+/** @param {string} value */
+export function setToken(value) {
+  token.value = value.trim();
+  try {
+    if (token.value) localStorage.setItem(TOKEN_KEY, token.value);
+    else localStorage.removeItem(TOKEN_KEY);
+  } catch { /* private mode: kept for this page only */ }
+}
+
+/** Unix ms of the saved answer the service worker served while offline, else null. */
+export const stale = signal(/** @type {number | null} */ (null));
+
+export class ApiError extends Error {
+  /**
+   * @param {string} message
+   * @param {number} status
+   * @param {string} code
+   * @param {unknown} [details]
+   */
+  constructor(message, status, code, details) {
+    super(message);
+    this.name = "ApiError";
+    this.status = status;
+    this.code = code;
+    this.details = details;
+  }
+}
+
+/**
+ * A URL of the API for `<img>`, downloads and links: the token rides in the query, because a
+ * browser cannot add a header to those.
+ * @param {string} path under /api/v1, with its query
+ */
+export function apiUrl(path) {
+  const url = API_BASE + path;
+  if (!token.value) return url;
+  return url + (url.includes("?") ? "&" : "?") + "token=" + encodeURIComponent(token.value);
+}
+
+/**
+ * @param {string} method
+ * @param {string} path under /api/v1
+ * @param {unknown} [body] sent as JSON
+ * @param {{ signal?: AbortSignal, timeoutMs?: number }} [options]
+ * @returns {Promise<any>} the JSON answer ({} for an empty one)
+ */
+export async function api(method, path, body, options = {}) {
+  /** @type {Record<string, string>} */
+  const headers = {};
+  if (token.value) headers.Authorization = "Bearer " + token.value;
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  const timeout = AbortSignal.timeout(options.timeoutMs ?? 20_000);
+  const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+  let res;
+  try {
+    res = await fetch(API_BASE + path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal,
+    });
+  } catch (err) {
+    if (options.signal?.aborted) throw err;
+    const why = timeout.aborted ? "the box did not answer in time" : "the box is unreachable";
+    throw new ApiError(`${method} ${path}: ${why}`, 0, "unreachable");
+  }
+  if (method === "GET") {
+    const saved = res.headers.get("x-osl-offline");
+    stale.value = saved ? Number(saved) : null;
+  }
+  const text = await res.text();
+  /** @type {any} */
+  let json = {};
+  try {
+    json = text === "" ? {} : JSON.parse(text);
+  } catch {
+    json = null;
+  }
+  if (!res.ok) {
+    const e = json?.error;
+    throw new ApiError(
+      e?.message ?? `${method} ${path}: HTTP ${res.status}`,
+      res.status,
+      e?.code ?? "http_" + res.status,
+      e?.details,
+    );
+  }
+  return json;
+}
+
+/** @param {string} path */
+export const get = (path) => api("GET", path);
+/** @param {string} path @param {unknown} [body] */
+export const post = (path, body) => api("POST", path, body);
+
+/**
+ * Whether the box has an API group (for features that come with later firmware: Wi-Fi,
+ * updates, HiPS, mosaic, system). A 404 means "not on this box"; other answers mean it is.
+ * @param {string} path a GET under /api/v1 that the group answers
+ */
+export async function hasEndpoint(path) {
+  try {
+    await get(path);
+    return true;
+  } catch (err) {
+    return !(err instanceof ApiError && (err.status === 404 || err.status === 0));
+  }
+}
+
+/** The message to show for a thrown value. @param {unknown} err */
+export function messageOf(err) {
+  return err instanceof Error ? err.message : String(err);
+}
