@@ -29,7 +29,7 @@ export async function analyzeCommand(args: string[]): Promise<number> {
   }
   let fits: DecodedFits;
   try {
-    fits = decodeFits(bytes);
+    fits = decodeFits(bytes, { float32: true });
   } catch (err) {
     console.error(
       `openskylab analyze: ${parsed.file} is not a readable FITS image: ${(err as Error).message}`,
@@ -83,10 +83,12 @@ function parseArgs(args: string[]): Parsed | string {
 
 function toMono(fits: DecodedFits): MonoImage {
   const n = fits.widthPx * fits.heightPx;
-  const pixels = new Float32Array(n);
   const src = fits.pixels;
-  if (fits.planes === 1) pixels.set(src.subarray(0, n));
-  else {
+  // Decoded as float32 already: a single plane is used as it is.
+  const pixels = fits.planes === 1 && src instanceof Float32Array ? src : new Float32Array(n);
+  if (fits.planes === 1) {
+    if (pixels !== src) pixels.set(src.subarray(0, n));
+  } else {
     for (let p = 0; p < fits.planes; p++) {
       for (let i = 0; i < n; i++) pixels[i]! += src[p * n + i]! / fits.planes;
     }

@@ -1,22 +1,28 @@
-/** Dispatches the subcommand; each returns the process exit code. */
-import { analyzeCommand } from "./analyze.ts";
-import { serveCommand } from "./serve.ts";
-import { solveCommand } from "./solve.ts";
-import { tokenCommand } from "./token.ts";
+/**
+ * Dispatches the subcommand; each returns the process exit code. A command's module is imported
+ * only when that command runs, so `analyze` or `token` loads its few dozen modules and not the
+ * whole server (hono, the database driver, every device family). Keep the table free of static
+ * imports: tests/structure/cli_lazy_test.ts counts what each command loads.
+ */
 
-const COMMANDS: Record<string, { summary: string; run: (args: string[]) => Promise<number> }> = {
+type Run = (args: string[]) => Promise<number>;
+
+export const COMMANDS: Record<string, { summary: string; load: () => Promise<Run> }> = {
   serve: {
     summary: "run the box (API on port 7624, devices from the active profile)",
-    run: serveCommand,
+    load: async () => (await import("./serve.ts")).serveCommand,
   },
-  token: { summary: "print the remote-access token; --rotate makes a new one", run: tokenCommand },
+  token: {
+    summary: "print the remote-access token; --rotate makes a new one",
+    load: async () => (await import("./token.ts")).tokenCommand,
+  },
   analyze: {
     summary: "star analysis of FILE.fits (--json, --stars, --pixel-scale ARCSEC)",
-    run: analyzeCommand,
+    load: async () => (await import("./analyze.ts")).analyzeCommand,
   },
   solve: {
     summary: "plate-solve FILE.fits (--ra HOURS --dec DEG, --pixel-scale ARCSEC, --json)",
-    run: solveCommand,
+    load: async () => (await import("./solve.ts")).solveCommand,
   },
 };
 
@@ -26,13 +32,15 @@ export async function runCli(args: string[]): Promise<number> {
     console.log(usage());
     return 0;
   }
-  if (first === undefined || first.startsWith("-")) return await COMMANDS.serve!.run(args);
+  if (first === undefined || first.startsWith("-")) {
+    return await (await COMMANDS.serve!.load())(args);
+  }
   const command = COMMANDS[first];
   if (!command) {
     console.error(`openskylab: unknown command "${first}"\n\n${usage()}`);
     return 2;
   }
-  return await command.run(rest);
+  return await (await command.load())(rest);
 }
 
 function usage(): string {

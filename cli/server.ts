@@ -11,9 +11,11 @@ import type { Config } from "../core/config.ts";
 import { EventBus } from "../core/event_bus.ts";
 import { rigOwner, type RigRoutine } from "../core/rig_owner.ts";
 import type { Services } from "../core/services.ts";
+import { fieldOfView } from "../core/solver/profile_scale.ts";
 import { StatusFeed } from "../core/status_feed.ts";
 import { CatalogRepository } from "../core/store/catalog.ts";
 import { openDatabase } from "../core/store/db.ts";
+import { applyStagedRestore } from "../core/sync/restore.ts";
 import { type Clock, systemClock } from "../lib/clock.ts";
 import { type LogLevel, LogSink } from "../lib/log.ts";
 import { createApp } from "../routes/app.ts";
@@ -24,6 +26,7 @@ import { apiGroups, startAlpaca } from "./compose/http.ts";
 import { composeImaging } from "./compose/imaging.ts";
 import { composeRig } from "./compose/rig.ts";
 import { composeSolving } from "./compose/solving.ts";
+import { composeSync } from "./compose/sync.ts";
 
 export const VERSION = "0.1.0";
 
@@ -34,7 +37,10 @@ export interface ServerOptions {
   dataDir: string;
   clock?: Clock;
   logs?: LogSink;
-  /** siril's catalogue directory; /usr/share/siril/catalogue by default. */
+  /**
+   * siril's catalogue directory: else the environment's OPENSKYLAB_CATALOG_DIR, else Debian's
+   * /usr/share/siril/catalogue.
+   */
   catalogDir?: string;
   /** Validate every published event against the catalogue (tests). */
   validateEvents?: boolean;
@@ -60,6 +66,8 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   const logs = o.logs ?? new LogSink({ consoleLevel: o.config.logging.level as LogLevel });
   const log = logs.logger("box");
   await Deno.mkdir(o.dataDir, { recursive: true });
+  // A database snapshot staged by POST /sync/restore replaces the database before it is opened.
+  await applyStagedRestore(o.dataDir, logs.logger("sync"), clock.now());
   const ctx: BoxContext = {
     config: o.config,
     dataDir: o.dataDir,
@@ -77,10 +85,12 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   const imaging = composeImaging(ctx, rig.hub);
   const catalog = new CatalogService({
     repository: new CatalogRepository(ctx.db),
-    dir: o.catalogDir ?? SIRIL_CATALOGUE_DIR,
+    dataDir: o.dataDir,
+    dir: o.catalogDir ?? Deno.env.get("OPENSKYLAB_CATALOG_DIR") ?? SIRIL_CATALOGUE_DIR,
     clock,
     log: logs.logger("catalog"),
     site: () => rig.hub.site,
+    field: () => fieldOfView(rig.hub, rig.profiles.active),
   });
   const solving = composeSolving(ctx, {
     hub: rig.hub,
@@ -99,6 +109,14 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     centering: () => box!.centering,
     owner,
   });
+  const sync = composeSync(ctx, {
+    hub: rig.hub,
+    livestack: imaging.livestack,
+    sequencer: () => automation.sequencer,
+    calibration: imaging.calibration,
+    solver: solving.solver,
+    version: VERSION,
+  });
   const services: Services = box = {
     config: o.config,
     dataDir: o.dataDir,
@@ -107,6 +125,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     logs,
     log,
     catalog,
+    sync,
     ...rig,
     ...imaging,
     ...solving,
@@ -134,6 +153,8 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   await automation.scheduler.init();
   await automation.sequencer.init({ autoResume: o.config.sequencer.auto_resume });
   await automation.autofocus.start();
+  // The upload worker: resumes what a crash or power cut left half-way, waits for a route.
+  await sync.start();
 
   const server = Deno.serve({
     port: o.port,
@@ -149,8 +170,9 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     version: VERSION,
   });
   log.info("OpenSkyLab is ready", { url: `http://localhost:${port}/`, data_dir: o.dataDir });
-  // The first import writes ~20 000 objects (~0.6 s); after listening, so the box answers at
-  // once while the catalog routes say 503 "being imported" until it is done.
+  // The first import writes ~20 000 objects (~0.6 s here, seconds on a Pi) on a worker thread;
+  // after listening, so the box answers at once while the catalog routes say 503 "being
+  // imported" until it is done.
   void catalog.start();
 
   let stopping: Promise<void> | null = null;
@@ -160,6 +182,8 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       ws.close();
       feed.stop();
       await alpaca?.close();
+      // Aborts the request in flight; every confirmed step is already committed (resumable).
+      await sync.stop();
       await automation.safety.stop();
       // Stop taking requests first, so nothing new starts while frames are being finished.
       const grace = new AbortController();
@@ -185,7 +209,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       imaging.imaging.close();
       await rig.hub.close();
       await rig.indiServer.stop();
-      await catalog.settled();
+      await catalog.close();
       await ctx.db.close();
       log.info("stopped cleanly");
     })();

@@ -106,6 +106,25 @@ export const ConfigFileSchema = z.object({
     apply: z.boolean().default(false)
       .describe("send gotos through the pointing model fitted to the alignment points"),
   }).prefault({}),
+  // Cloud sync's pacing. What to upload and where is set at run time (PUT /sync/config, kept in
+  // <data dir>/sync.json); these are the box's rhythms, which tests shorten.
+  sync: z.object({
+    probe_interval_s: z.number().min(0.01).max(3600).default(30)
+      .describe("how often a box without a route to the store checks again"),
+    scan_interval_s: z.number().min(0.01).max(3600).default(15)
+      .describe("how often the frames table is read for frames to upload, besides each new frame"),
+    retry_base_s: z.number().min(0.01).max(3600).default(30)
+      .describe("wait after a failed upload attempt; doubles with each attempt"),
+    retry_max_s: z.number().min(0.01).max(86_400).default(900)
+      .describe("longest wait between attempts"),
+    max_attempts: z.number().int().min(1).max(100).default(5)
+      .describe("attempts before an upload the store refuses is marked failed"),
+    request_attempts: z.number().int().min(1).max(20).default(5)
+      .describe("tries of one request when the store fails transiently (5xx, reset, SlowDown)"),
+    request_retry_base_ms: z.number().min(1).max(60_000).default(500),
+    request_timeout_s: z.number().min(0.1).max(3600).default(60)
+      .describe("a request during which no byte moves for this long is retried"),
+  }).prefault({}),
 });
 
 /** The configuration the rest of the box sees: always with a token. */
@@ -362,6 +381,13 @@ function defaultConfigText(token: string): string {
     "[pointing]",
     "# Send gotos through the pointing model fitted to the /mount/alignment points.",
     `# apply = ${d.pointing.apply}`,
+    "",
+    "[sync]",
+    "# Cloud sync's rhythm; the store and what to upload are set with PUT /api/v1/sync/config.",
+    `# probe_interval_s = ${d.sync.probe_interval_s}  # a box without a route checks this often`,
+    `# retry_base_s = ${d.sync.retry_base_s}  # doubles per failed attempt, up to retry_max_s`,
+    `# retry_max_s = ${d.sync.retry_max_s}`,
+    `# max_attempts = ${d.sync.max_attempts}  # then an upload the store refuses is marked failed`,
     "",
   ].join("\n");
 }

@@ -13,6 +13,7 @@ import { MountStatusDto } from "./schemas/mount.ts";
 import { AutofocusFailedDto, AutofocusPointDto, AutofocusResultDto } from "./schemas/focuser.ts";
 import { CenteredDto, CenteringAttemptDto } from "./schemas/centering.ts";
 import { STATUS_EVENT_SCHEMAS } from "./schemas/status_events.ts";
+import { SyncProgressDto, SyncState } from "./schemas/sync.ts";
 
 export { ALERT_LEVELS } from "../devices/rig.ts";
 export type { AlertLevel } from "../devices/rig.ts";
@@ -200,6 +201,80 @@ export const EVENT_CATALOGUE = {
     delivery: "discrete",
     description: "Autofocus refused its curve or stopped; the focuser was restored",
     schema: AutofocusFailedDto,
+  },
+  "sync.progress": {
+    delivery: "status",
+    // The progress of an upload that has ended is misleading: a new client is not shown it.
+    replay: false,
+    description: "Cloud sync: bytes of the item being uploaded, at most twice a second",
+    schema: SyncProgressDto,
+  },
+  "sync.state_changed": {
+    delivery: "discrete",
+    description: "Cloud sync went idle, uploading, offline (no route: it waits quietly), paused …",
+    schema: z.object({
+      state: SyncState,
+      previous: SyncState.nullable(),
+      reason: z.string().nullable(),
+    }),
+  },
+  "sync.uploaded": {
+    delivery: "discrete",
+    description: "A frame or database backup is in the store, verified (HEAD: size, checksum)",
+    schema: z.object({
+      item_id: z.number(),
+      kind: z.enum(["frame", "backup"]),
+      frame_id: z.string().nullable(),
+      key: z.string(),
+      bytes: z.number(),
+      sha256: z.string(),
+      etag: z.string(),
+      duration_ms: z.number(),
+      already_present: z.boolean().describe("an earlier run had put it there; nothing was sent"),
+      resumed_parts: z.number().describe("parts confirmed before a restart, not sent again"),
+    }),
+  },
+  "sync.failed": {
+    delivery: "discrete",
+    description: "An upload attempt failed; it is retried later unless will_retry is false",
+    schema: z.object({
+      item_id: z.number(),
+      kind: z.enum(["frame", "backup"]),
+      frame_id: z.string().nullable(),
+      key: z.string(),
+      error: z.string(),
+      attempts: z.number(),
+      will_retry: z.boolean(),
+      next_attempt_at: z.string().nullable(),
+    }),
+  },
+  "sync.local_deleted": {
+    delivery: "discrete",
+    description: "An uploaded frame's local file was removed once the store confirmed it",
+    schema: z.object({
+      item_id: z.number(),
+      frame_id: z.string().nullable(),
+      path: z.string(),
+      key: z.string(),
+    }),
+  },
+  "sync.backup_completed": {
+    delivery: "discrete",
+    description:
+      "A database snapshot is in the store; older ones beyond the retention were removed",
+    schema: z.object({
+      item_id: z.number(),
+      key: z.string(),
+      bytes: z.number(),
+      sha256: z.string(),
+      pruned: z.array(z.string()),
+    }),
+  },
+  "sync.restore_staged": {
+    delivery: "discrete",
+    description:
+      "A database snapshot was downloaded and checked; it replaces the database at the next start",
+    schema: z.object({ key: z.string(), bytes: z.number(), sha256: z.string() }),
   },
   "camera.status": {
     delivery: "status",

@@ -26,6 +26,7 @@ import type { LivestackService } from "./livestack/livestack_service.ts";
 import type { Discovery } from "../devices/discovery.ts";
 import type { AutofocusService } from "./autofocus/service.ts";
 import type { SolverService } from "./solver/solver_service.ts";
+import type { SyncService } from "./sync/sync_service.ts";
 
 export interface Services {
   config: Config;
@@ -64,4 +65,6 @@ export interface Services {
   discovery: Discovery;
   /** Plate-solve jobs (ASTAP, then astrometry.net) and the installed indexes. */
   solver: SolverService;
+  /** Cloud sync: frames and database backups to an S3-compatible store (core/sync/). */
+  sync: SyncService;
 }

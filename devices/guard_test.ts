@@ -295,7 +295,8 @@ Deno.test({
       const elapsedMs = performance.now() - startMs;
       assertEquals(err.message, "focuser.moveTo did not answer within 10 s");
       assert(elapsedMs >= COMMAND_TIMEOUT_MS - 50, `gave up after ${elapsedMs} ms`);
-      assert(elapsedMs < COMMAND_TIMEOUT_MS + 2000, `gave up only after ${elapsedMs} ms`);
+      // Not the 65 s exposure deadline or any other: well under twice the 10 s one.
+      assert(elapsedMs < 2 * COMMAND_TIMEOUT_MS, `gave up only after ${elapsedMs} ms`);
       assertEquals(faults.map((f) => [f.what, f.error.status]), [["focuser.moveTo", 504]]);
       // The device is still there to read, and answers again once the fault is gone.
       assertEquals(guarded.status().connected, true);

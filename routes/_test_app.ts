@@ -8,7 +8,7 @@ import { LogSink } from "../lib/log.ts";
 import type { DeviceKind } from "../devices/device.ts";
 import { DeviceHub } from "../devices/hub.ts";
 import { defaultRegistry, type DriverEntry } from "../devices/registry.ts";
-import { assert, assertEquals, assertMatch } from "../tests/_assert.ts";
+import { assert, assertEquals, assertMatch, MIN_DEADLINE_MS } from "../tests/_assert.ts";
 import { createApp } from "./app.ts";
 import { autofocusRoutes } from "./autofocus.ts";
 import { domeRoutes } from "./dome.ts";
@@ -177,9 +177,12 @@ export async function expectStatus(res: Response, status: number, code?: string)
   if (code) assertEquals(JSON.parse(text).error.code, code);
 }
 
-/** Polls `read` until `done` holds, so a test waits for a simulated move without guessing. */
+/**
+ * Polls `read` until `done` holds, so a test waits for a simulated move without guessing (for at
+ * least MIN_DEADLINE_MS: a busy machine is not a hang).
+ */
 export async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, ms = 3000) {
-  const deadline = Date.now() + ms;
+  const deadline = Date.now() + Math.max(ms, MIN_DEADLINE_MS);
   let value = await read();
   while (!done(value)) {
     if (Date.now() > deadline) throw new Error(`timed out; last value ${JSON.stringify(value)}`);

@@ -8,7 +8,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { cors } from "hono/cors";
 import type { Logger } from "../lib/log.ts";
 import { requireAuth } from "./auth.ts";
-import { handleError, validationError } from "./errors.ts";
+import { handleError, limitBody, refuseOtherMethods, validationError } from "./errors.ts";
 import { docsRoutes } from "./docs.ts";
 import { webRoutes } from "./web.ts";
 import type { WsHub } from "./ws.ts";
@@ -59,6 +59,8 @@ export function createApp(options: AppOptions): OpenAPIHono {
     publicPaths: [`${API_BASE}/health`],
   });
   app.use(`${API_BASE}/*`, auth);
+  app.use(`${API_BASE}/*`, refuseOtherMethods(app, API_BASE));
+  app.use(`${API_BASE}/*`, limitBody());
   app.use("/ws", auth);
 
   for (const { prefix, router } of options.groups) app.route(`${API_BASE}${prefix}`, router);

@@ -1,8 +1,8 @@
 /**
  * Catalog group: search deep-sky objects and named stars by designation or name, look one up by
- * id, list "what is up tonight" at the active profile's site, and the import's status. While the
- * catalogue is being imported, or when siril-common is not installed, every route but /status
- * answers 503 saying which.
+ * id, list "what is up tonight" at the active profile's site, and the import's status. A request
+ * during the import waits for it (up to 20 s); after that, or when siril-common is not
+ * installed, every route but /status answers 503 saying which.
  */
 import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
@@ -81,10 +81,13 @@ export function catalogRoutes(s: Pick<Services, "catalog">) {
       method: "get",
       path: "/tonight",
       tags,
-      summary: "What is up tonight at the active profile's site",
-      description: "Objects ranked by minutes above min_alt during tonight's astronomical " +
-        "darkness (Sun below −18°; the darkest twilight reached where it never gets that dark), " +
-        "sampled every 10 minutes, then by peak altitude. Stars only with type=star.",
+      summary: "What is worth imaging tonight with the active profile's rig and site",
+      description: "Objects above min_alt during tonight's astronomical darkness (Sun below " +
+        "−18°; the darkest twilight reached where it never gets that dark), sampled every 10 " +
+        "minutes, ranked by `score`: the dark hours above min_alt weighted by altitude, the " +
+        "object's size against the camera's field (a speck or a mosaic ranks lower), its " +
+        "magnitude and surface brightness (no magnitude: not a winner by default) and the " +
+        "Moon's phase and distance; `score_parts` says which counted. Stars only with type=star.",
       request: { query: TonightQuery },
       responses: {
         200: json(TonightDto),
@@ -92,9 +95,9 @@ export function catalogRoutes(s: Pick<Services, "catalog">) {
         503: { ...errors([503])[503], description: UNAVAILABLE },
       },
     }),
-    (c) => {
+    async (c) => {
       const q = c.req.valid("query");
-      const answer = s.catalog.tonight({
+      const answer = await s.catalog.tonight({
         minAltDeg: q.min_alt,
         limit: q.limit,
         types: typesFor(q.type),

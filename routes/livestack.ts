@@ -27,7 +27,7 @@ export function livestackRoutes(s: Pick<Services, "livestack">) {
       tags,
       summary: "Start live stacking incoming light frames",
       description:
-        "Every camera.frame_ready of a light frame is then calibrated, analysed, checked, registered to the first accepted frame and accumulated; livestack.updated follows each frame. The body is optional: any options given replace the current ones. Starting again is harmless.",
+        "Every camera.frame_ready of a light frame is then calibrated, analysed, checked, registered to the first accepted frame of its filter and accumulated into that filter's stack (frames of different filters are never mixed); livestack.updated follows each frame. The body is optional: any options given replace the current ones. Starting again is harmless.",
       request: {
         body: { content: { "application/json": { schema: LivestackStartBody } }, required: false },
       },
@@ -52,7 +52,7 @@ export function livestackRoutes(s: Pick<Services, "livestack">) {
       method: "post",
       path: "/livestack/reset",
       tags,
-      summary: "Clear the accumulated stack (stacking continues if it was running)",
+      summary: "Clear every filter's stack (stacking continues if it was running)",
       responses: { 200: json(ResetDto), ...errors([401]) },
     }),
     async (c) => {
@@ -66,7 +66,8 @@ export function livestackRoutes(s: Pick<Services, "livestack">) {
       method: "get",
       path: "/livestack",
       tags,
-      summary: "Live stack status: frames stacked and rejected, total exposure, preview URL",
+      summary:
+        "Live stack status: one stack per filter with its frames, exposure and preview URL, and the totals",
       responses: { 200: json(LivestackStatusDto), ...errors([401]) },
     }),
     (c) => c.json(s.livestack.status(), 200),
@@ -77,7 +78,17 @@ export function livestackRoutes(s: Pick<Services, "livestack">) {
       method: "get",
       path: "/livestack/preview",
       tags,
-      summary: "Auto-stretched JPEG of the current stack",
+      summary: "Auto-stretched JPEG of one filter's stack (by default the latest frame's)",
+      description:
+        "Each entry of `stacks` in the status gives its own preview_url. `filter` names the stack; an empty value is the stack of frames taken without a filter.",
+      request: {
+        query: z.object({
+          filter: z.string().max(64).optional().describe(
+            "the stack's filter; empty: frames without a filter; absent: the current stack",
+          ),
+          v: z.string().max(32).optional().describe("a version, so the phone refetches"),
+        }),
+      },
       responses: {
         200: {
           description: "The JPEG",
@@ -87,8 +98,15 @@ export function livestackRoutes(s: Pick<Services, "livestack">) {
       },
     }),
     (c) => {
-      const jpeg = s.livestack.preview;
-      if (!jpeg) throw notFound("The live stack is empty: no preview yet");
+      const { filter } = c.req.valid("query");
+      const jpeg = filter === undefined ? s.livestack.preview : s.livestack.previewOf(filter);
+      if (!jpeg) {
+        throw notFound(
+          filter === undefined
+            ? "The live stack is empty: no preview yet"
+            : `No stack of filter "${filter}" has a preview yet`,
+        );
+      }
       return c.body(jpeg as Uint8Array<ArrayBuffer>, 200, {
         "content-type": "image/jpeg",
         "cache-control": "no-store",

@@ -78,3 +78,12 @@ export function assertThrows(
   }
   throw new assertNode.AssertionError({ message: "expected the function to throw" });
 }
+
+/**
+ * The least time a test waits for something before calling it hung. Tests give deadlines sized
+ * for an idle machine ("the slew shows within 2.5 s"); on a busy one — other suites running, two
+ * cores shared — the same thing can take several times as long without anything being wrong, so
+ * the polling helpers never give up sooner than this. A deadline guards against a hang; it is
+ * not a speed test (those are benchmarks).
+ */
+export const MIN_DEADLINE_MS = 15_000;

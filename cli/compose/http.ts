@@ -34,6 +34,7 @@ import { schedulerRoutes } from "../../routes/scheduler.ts";
 import { sequencerRoutes } from "../../routes/sequencer.ts";
 import { sequencesRoutes } from "../../routes/sequences.ts";
 import { solverRoutes } from "../../routes/solver.ts";
+import { syncRoutes } from "../../routes/sync.ts";
 import { templatesRoutes } from "../../routes/templates.ts";
 import { weatherRoutes } from "../../routes/weather.ts";
 import { KvRepository } from "../../core/store/kv.ts";
@@ -90,6 +91,7 @@ export function apiGroups(s: Services, version: string): RouteGroup[] {
     { prefix: "/templates", router: templatesRoutes(s) },
     { prefix: "/solver", router: solverRoutes(s) },
     { prefix: "/polar-alignment", router: polarAlignmentRoutes(s) },
+    { prefix: "/sync", router: syncRoutes(s) },
   ];
 }
 

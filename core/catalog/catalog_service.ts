@@ -2,21 +2,42 @@
  * The object catalogue as the box uses it: imports siril's catalogue files into the database
  * (once, and again only when the files' checksum changes), then answers search, lookup by id,
  * "what is up tonight" at the active profile's site, and `resolveTarget` for sequences and plans
- * that name a target by designation. The import runs after the server listens; until it is done
- * every call answers 503 "being imported", and when siril-common is not installed, 503 naming the
- * package, so the rest of the box never waits on or fails for the catalogue.
+ * that name a target by designation. The import runs after the server listens, on a worker
+ * thread with its own database connection (import_off_loop.ts), so the event loop never waits on
+ * it; until it is done every call answers 503 "being imported", and when siril-common is not
+ * installed, 503 naming the package, so the rest of the box never waits on or fails for the
+ * catalogue. `close()` stops an import in progress (it rolls back) so a shutdown is never held.
  */
 import { AppError, badRequest } from "../../lib/errors.ts";
 import type { Clock } from "../../lib/clock.ts";
 import type { Logger } from "../../lib/log.ts";
 import { CatalogRepository, type ObjectFilter, type SearchHit } from "../store/catalog.ts";
-import { buildEntries, CatalogMissingError, readCatalogFiles } from "./load.ts";
+import {
+  CatalogImportAborted,
+  CatalogImportError,
+  type ImportHandle,
+  importOffLoop,
+} from "./import_off_loop.ts";
 import { searchKey } from "./normalize.ts";
-import { nightWindow, rankVisible, type Site, visibilities, type Visibility } from "./tonight.ts";
+import { angularSeparationDeg, equatorialToHorizontal } from "../../lib/astro/coords.ts";
+import { precessFromJ2000 } from "../../lib/astro/precession.ts";
+import { moonEquatorial, moonIlluminatedFraction } from "../../lib/astro/sun.ts";
+import { lstHours } from "../../lib/astro/time.ts";
+import { type FieldOfView, type MoonAt, scoreTarget, type TargetScore } from "./score.ts";
+import {
+  nightWindow,
+  SAMPLE_STEP_MS,
+  type Site,
+  visibilities,
+  type Visibility,
+} from "./tonight.ts";
 import type { NightWindow } from "./tonight.ts";
 import { type CatalogEntry, CATALOGUES } from "./types.ts";
 
 export type CatalogState = "importing" | "ready" | "missing" | "failed";
+
+/** How long a catalogue request waits for an import in progress before answering 503. */
+export const IMPORT_WAIT_MS = 20_000;
 
 export interface CatalogStatus {
   state: CatalogState;
@@ -35,20 +56,33 @@ export interface TonightQuery extends ObjectFilter {
   atMs?: number;
 }
 
+/** An object of tonight's list: where it is and how worth imaging it is. */
+export interface TonightObject extends Visibility {
+  score: TargetScore;
+}
+
 export interface TonightAnswer {
   site: Site;
   atMs: number;
   night: NightWindow | null;
-  objects: Visibility[];
+  /** The camera's field the framing was judged against; null when unknown. */
+  field: FieldOfView | null;
+  /** The Moon's illuminated fraction at the middle of the dark window (0 without a night). */
+  moonIllumination: number;
+  objects: TonightObject[];
 }
 
 export interface CatalogServiceOptions {
   repository: CatalogRepository;
+  /** The data directory holding the database: the import worker opens its own connection. */
+  dataDir: string;
   dir: string;
   clock: Pick<Clock, "now">;
   log: Logger;
   /** The active profile's site; null when no rig is configured. */
   site: () => Site | null;
+  /** The camera's field with the active optics; null (or absent) when not known. */
+  field?: () => FieldOfView | null;
 }
 
 export class CatalogService {
@@ -61,6 +95,8 @@ export class CatalogService {
   /** Every object, kept for tonight's ranking (≈ 20 000 small records). */
   #entries: CatalogEntry[] = [];
   #ready: Promise<void> | null = null;
+  #import: ImportHandle | null = null;
+  #closed = false;
 
   constructor(options: CatalogServiceOptions) {
     this.#o = options;
@@ -71,8 +107,18 @@ export class CatalogService {
     return this.#ready ??= this.#load();
   }
 
-  /** Resolves when start() has finished, whatever the outcome (for an orderly shutdown). */
+  /** Resolves when start() has finished, whatever the outcome. */
   async settled(): Promise<void> {
+    await this.#ready;
+  }
+
+  /**
+   * Shutdown: an import in progress is aborted (its transaction rolls back, so the stored
+   * catalogue is the old one, whole) within a second or two rather than waited for.
+   */
+  async close(): Promise<void> {
+    this.#closed = true;
+    await this.#import?.abort();
     await this.#ready;
   }
 
@@ -88,30 +134,50 @@ export class CatalogService {
   }
 
   async search(query: string, limit: number, filter: ObjectFilter = {}): Promise<SearchHit[]> {
-    this.#assertReady();
+    await this.#whenReady();
     const key = searchKey(query);
     if (key === "") throw badRequest("query.q", "must contain a letter or a digit");
     return await this.#o.repository.search(key, limit, filter);
   }
 
   async get(id: string): Promise<CatalogEntry | null> {
-    this.#assertReady();
+    await this.#whenReady();
     return await this.#o.repository.get(id);
   }
 
-  /** Ranked objects above `minAltDeg` during tonight's dark window at the active site. */
-  tonight(q: TonightQuery): TonightAnswer {
-    this.#assertReady();
+  /**
+   * The objects above `minAltDeg` during tonight's dark window at the active site, best first by
+   * what is worth imaging with this rig (score.ts: time up and how high, size against the
+   * camera's field, brightness, the Moon).
+   */
+  async tonight(q: TonightQuery): Promise<TonightAnswer> {
+    await this.#whenReady();
     const site = this.#o.site();
     if (!site) {
       throw new AppError(409, "conflict", "No active profile: tonight needs the site's location");
     }
     const atMs = q.atMs ?? this.#o.clock.now();
+    const field = this.#o.field?.() ?? null;
     const night = nightWindow(atMs, site);
-    if (!night) return { site, atMs, night, objects: [] };
+    if (!night) return { site, atMs, night, field, moonIllumination: 0, objects: [] };
     const candidates = distinct(this.#entries.filter((e) => matches(e, q)));
-    const ranked = rankVisible(visibilities(candidates, night, site, q.minAltDeg, atMs));
-    return { site, atMs, night, objects: ranked.slice(0, q.limit) };
+    const moon = moonOverNight(night, site);
+    const scored = visibilities(candidates, night, site, q.minAltDeg, atMs)
+      .filter((v) => v.minutesAbove > 0)
+      .map((v) => ({ ...v, score: scoreTarget(v.entry, v.qualityHours, field, moon(v)) }))
+      .sort((x, y) =>
+        y.score.score - x.score.score || y.minutesAbove - x.minutesAbove ||
+        y.peakAltDeg - x.peakAltDeg
+      );
+    const midMs = (night.startMs + night.endMs) / 2;
+    return {
+      site,
+      atMs,
+      night,
+      field,
+      moonIllumination: moonIlluminatedFraction(midMs),
+      objects: scored.slice(0, q.limit),
+    };
   }
 
   /**
@@ -131,6 +197,23 @@ export class CatalogService {
     return { name: e.designation, ra: e.raHours, dec: e.decDeg, id: e.id };
   }
 
+  /**
+   * Ready, or 503. A request that arrives while the import runs waits for it — off the event
+   * loop, so waiting costs nothing — up to IMPORT_WAIT_MS, the way a first-start request used to
+   * be answered once the blocking import was over; only a longer import answers 503.
+   */
+  async #whenReady(): Promise<void> {
+    if (this.#state === "importing" && this.#ready) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([
+        this.#ready,
+        new Promise((resolve) => timer = setTimeout(resolve, IMPORT_WAIT_MS)),
+      ]);
+      clearTimeout(timer);
+    }
+    this.#assertReady();
+  }
+
   #assertReady(): void {
     if (this.#state === "ready") return;
     const message = this.#state === "importing"
@@ -141,18 +224,13 @@ export class CatalogService {
 
   async #load(): Promise<void> {
     const started = performance.now();
+    if (this.#closed) return;
+    this.#import = importOffLoop(this.#o.dir, this.#o.dataDir);
     try {
-      const files = await readCatalogFiles(this.#o.dir);
-      const repo = this.#o.repository;
-      if (await repo.checksum() !== files.checksum) {
-        const entries = buildEntries(files.texts);
-        await repo.replaceAll(entries, files.checksum);
-        this.#entries = entries;
-        this.#imported = true;
-      } else {
-        this.#entries = await repo.all();
-      }
-      this.#counts = await repo.counts();
+      const result = await this.#import.done;
+      this.#entries = result.entries;
+      this.#counts = result.counts;
+      this.#imported = result.imported;
       this.#importMs = Math.round(performance.now() - started);
       this.#state = "ready";
       this.#o.log.info(this.#imported ? "Imported the catalog" : "The catalog is current", {
@@ -161,15 +239,61 @@ export class CatalogService {
         ms: this.#importMs,
       });
     } catch (err) {
-      this.#state = err instanceof CatalogMissingError ? "missing" : "failed";
-      this.#message = err instanceof CatalogMissingError
-        ? err.message
+      if (err instanceof CatalogImportAborted) {
+        this.#state = "failed";
+        this.#message = "The catalog import was stopped by the shutdown";
+        this.#o.log.info(this.#message, { dir: this.#o.dir });
+        return;
+      }
+      const missing = err instanceof CatalogImportError && err.missing;
+      this.#state = missing ? "missing" : "failed";
+      this.#message = missing
+        ? (err as Error).message
         : `The catalog could not be imported from ${this.#o.dir}: ${
           err instanceof Error ? err.message : String(err)
         }`;
       this.#o.log.warn(this.#message, { dir: this.#o.dir });
+    } finally {
+      this.#import = null;
     }
   }
+}
+
+/**
+ * The Moon at an object's best time (its highest point in the dark window, one of the 10-minute
+ * samples): computed once per sample of the night, not once per object.
+ */
+function moonOverNight(night: NightWindow, site: Site): (v: Visibility) => MoonAt {
+  const cache = new Map<
+    number,
+    { position: ReturnType<typeof moonEquatorial>; altDeg: number; illumination: number }
+  >();
+  const at = (ms: number) => {
+    const k = Math.round((ms - night.startMs) / SAMPLE_STEP_MS);
+    let hit = cache.get(k);
+    if (!hit) {
+      const t = night.startMs + k * SAMPLE_STEP_MS;
+      const position = moonEquatorial(t);
+      const altDeg =
+        equatorialToHorizontal(position, lstHours(t, site.longitudeDeg), site.latitudeDeg)
+          .altDeg;
+      hit = { position, altDeg, illumination: moonIlluminatedFraction(t) };
+      cache.set(k, hit);
+    }
+    return hit;
+  };
+  return (v) => {
+    const moon = at(v.peakAtMs);
+    const target = precessFromJ2000(
+      { raHours: v.entry.raHours, decDeg: v.entry.decDeg },
+      v.peakAtMs,
+    );
+    return {
+      sepDeg: angularSeparationDeg(target, moon.position),
+      altDeg: moon.altDeg,
+      illumination: moon.illumination,
+    };
+  };
 }
 
 function matches(e: CatalogEntry, q: ObjectFilter): boolean {

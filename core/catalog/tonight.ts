@@ -79,6 +79,12 @@ export interface Visibility {
   altNowDeg: number;
   azNowDeg: number;
   minutesAbove: number;
+  /**
+   * Hours above the limit during the dark window, each sample weighted by (1 + sin altitude) / 2
+   * — halfway to 1/airmass — so an hour at 35° counts for 0.79 of an hour near the zenith: lower
+   * is worse (more air, more light pollution), but a target culminating at 40° is still a target.
+   */
+  qualityHours: number;
   peakAltDeg: number;
   peakAtMs: number;
   /** Meridian transit nearest the middle of the night, and the altitude there. */
@@ -114,6 +120,7 @@ export function visibilities(
     const a = sinLat * Math.sin(decRad);
     const b = cosLat * Math.cos(decRad);
     let above = 0;
+    let quality = 0;
     let peak = -90;
     let peakAt = night.startMs;
     let from: number | null = null;
@@ -126,6 +133,7 @@ export function visibilities(
       }
       if (alt >= minAltDeg) {
         above++;
+        quality += (1 + Math.sin(alt * DEG_TO_RAD)) / 2;
         from ??= times[j]!;
         until = times[j]!;
       }
@@ -138,6 +146,7 @@ export function visibilities(
       altNowDeg: now.altDeg,
       azNowDeg: now.azDeg,
       minutesAbove: Math.min(nightMinutes, above * SAMPLE_STEP_MS / MINUTE_MS),
+      qualityHours: Math.min(nightMinutes / 60, quality * SAMPLE_STEP_MS / 3_600_000),
       peakAltDeg: peak,
       peakAtMs: peakAt,
       transitAtMs: Math.round(midMs + toTransitH * 3_600_000),
@@ -148,7 +157,10 @@ export function visibilities(
   });
 }
 
-/** Ranks by minutes above the limit, then by peak altitude; drops those never above it. */
+/**
+ * Ranks by minutes above the limit, then by peak altitude; drops those never above it. Time alone:
+ * tonight's list ranks by score (score.ts), which also weighs size, brightness and the Moon.
+ */
 export function rankVisible(list: readonly Visibility[]): Visibility[] {
   return list.filter((v) => v.minutesAbove > 0)
     .sort((x, y) => y.minutesAbove - x.minutesAbove || y.peakAltDeg - x.peakAltDeg);

@@ -8,7 +8,8 @@ type Span = { startedMs: number; endedMs: number };
 async function withPool(
   size: number,
   fn: (pool: WorkerPool) => Promise<void>,
-  taskTimeoutMs = 20_000,
+  // Only against a hang: a worker's first task loads its modules, slow on a busy machine.
+  taskTimeoutMs = 120_000,
 ): Promise<void> {
   const pool = new WorkerPool({ size, workerUrl: TEST_WORKER, taskTimeoutMs });
   try {
@@ -28,8 +29,9 @@ Deno.test("worker pool: two CPU-bound tasks on two workers run at the same time"
       pool.run<Span>("test.spin", { ms: 400 }),
     ]);
     const overlapMs = Math.min(a.endedMs, b.endedMs) - Math.max(a.startedMs, b.startedMs);
-    // Serial execution would give an overlap of ≤ 0; parallel ones share most of 400 ms.
-    assert.ok(overlapMs > 200, `spans overlap by ${overlapMs.toFixed(0)} ms`);
+    // Serial execution gives an overlap of ≤ 0; parallel ones overlap (by most of 400 ms on an
+    // idle machine, by less when other processes hold the cores: any overlap is the proof).
+    assert.ok(overlapMs > 0, `spans overlap by ${overlapMs.toFixed(0)} ms`);
   });
 });
 
@@ -87,7 +89,8 @@ Deno.test("worker pool: a task past its deadline is stopped and its worker repla
       (err: unknown) => err instanceof WorkerTaskTimeoutError && /300 ms/.test(err.message),
     );
     const elapsedMs = performance.now() - started;
-    assert.ok(elapsedMs < 3000, `timed out after ${elapsedMs.toFixed(0)} ms`);
+    // Ended by the 300 ms deadline, well before the task's own 10 s.
+    assert.ok(elapsedMs < 5000, `timed out after ${elapsedMs.toFixed(0)} ms`);
     const after = await pool.run<Span>("test.spin", { ms: 1 });
     assert.ok(after.endedMs >= after.startedMs);
     assert.equal(pool.stats.started, 2, "a fresh worker took over");

@@ -2,15 +2,17 @@
  * Live stacking as the API sees it: started, stopped and reset by request; while running, every
  * `camera.frame_ready` of a light frame joins a FIFO queue and frames are stacked one at a time
  * in arrival order (nothing is dropped: if frames come faster than they stack, the queue grows
- * and the status shows it). Every change — a frame stacked or rejected, a reset — is saved
- * durably (see livestack_store.ts) and announced as `livestack.updated`; `load()` at start brings
- * back the stack, its counters and whether it was running. All work on the stack goes through
- * one promise chain, so a reset never races a frame being accumulated in a worker.
+ * and the status shows it). Each frame goes into the stack of its filter (filter_stack.ts): a mono
+ * camera behind a wheel gets an L stack, an R stack and so on, never one image of them all, and
+ * the status lists them with the totals. Every change — a frame stacked or rejected, a reset — is
+ * saved durably (see livestack_store.ts) and announced as `livestack.updated`; `load()` at start
+ * brings back the stacks, their counters and whether stacking was running. All work on the stacks
+ * goes through one promise chain, so a reset never races a frame being accumulated in a worker.
  */
 import type { Clock } from "../../lib/clock.ts";
 import type { EventBus } from "../event_bus.ts";
-import type { MonoImage } from "../imaging/image.ts";
 import type { AccumulatorState } from "../imaging/stack/accumulator.ts";
+import type { MonoImage } from "../imaging/image.ts";
 import type { Logger } from "../../lib/log.ts";
 import type { FrameDto } from "../schemas/camera.ts";
 import {
@@ -19,9 +21,10 @@ import {
   LivestackOptions,
   type LivestackStatusDto,
 } from "../schemas/livestack.ts";
+import { filterOf, FilterStack, PREVIEW_PATH } from "./filter_stack.ts";
 import { livestackTasks, stateBuffers, stateOf } from "./livestack_tasks.ts";
-import { type LivestackMeta, LivestackStore } from "./livestack_store.ts";
-import { type CalibrateHook, type Reference, stackFrame, type TaskRunner } from "./stack_frame.ts";
+import { type LivestackMeta, LivestackStore, type SavedLivestack } from "./livestack_store.ts";
+import { type CalibrateHook, stackFrame, type TaskRunner } from "./stack_frame.ts";
 
 export interface LivestackServiceOptions {
   bus: EventBus;
@@ -45,7 +48,7 @@ export const inlineRunner: TaskRunner = {
   },
 };
 
-export const PREVIEW_PATH = "/api/v1/camera/livestack/preview";
+export { PREVIEW_PATH };
 
 export class LivestackService {
   #o: LivestackServiceOptions;
@@ -57,15 +60,12 @@ export class LivestackService {
   #chain: Promise<void> = Promise.resolve();
   #processing = false;
   #options: LivestackOptions = { ...DEFAULT_LIVESTACK_OPTIONS };
-  #state: AccumulatorState | null = null;
-  #reference: Reference | null = null;
-  #preview: Uint8Array | null = null;
+  /** One per filter, in order of first use. */
+  #stacks: FilterStack[] = [];
+  /** The stack of the latest frame. */
+  #current: FilterStack | null = null;
+  /** The last accumulator generation written, by any stack. */
   #generation = 0;
-  #stacked = 0;
-  #rejected = 0;
-  #rejections: Record<string, number> = {};
-  #exposureS = 0;
-  #hfrHistoryPx: number[] = [];
   #lastFrame: LivestackFrameDto | null = null;
   #updatedAt: string | null = null;
   #closingWhileRunning = false;
@@ -81,9 +81,17 @@ export class LivestackService {
     return this.#unsubscribe !== null;
   }
 
-  /** The stretched JPEG of the stack, or null while it is empty. */
+  /** The stretched JPEG of the current stack, or null while it is empty. */
   get preview(): Uint8Array | null {
-    return this.#preview;
+    return this.#current?.preview ?? null;
+  }
+
+  /**
+   * The stretched JPEG of one filter's stack (null: the frames without a filter), or null when
+   * there is no such stack or it is empty.
+   */
+  previewOf(filter: string | null): Uint8Array | null {
+    return this.#stacks.find((s) => s.filter === filterOf(filter))?.preview ?? null;
   }
 
   /** Restores a saved stack (and resumes if it was running). A damaged save is logged, not fatal. */
@@ -99,16 +107,23 @@ export class LivestackService {
         return;
       }
       if (!saved) return;
-      this.#restore(saved.state, saved.meta);
-      const result = await this.#runner.run<AccumulatorState & { preview: Uint8Array }>(
-        "livestackPreview",
-        { state: saved.state, maxSizePx: this.#previewMaxPx },
-        stateBuffers(saved.state),
-      );
-      this.#state = stateOf(result);
-      this.#preview = result.preview;
+      this.#restore(saved);
+      for (const stack of this.#stacks) {
+        if (!stack.state) continue;
+        const result = await this.#runner.run<AccumulatorState & { preview: Uint8Array }>(
+          "livestackPreview",
+          { state: stack.state, maxSizePx: this.#previewMaxPx },
+          stateBuffers(stack.state),
+        );
+        stack.state = stateOf(result);
+        stack.preview = result.preview;
+      }
       if (saved.meta.running) this.#subscribe();
-      this.#o.log.info("live stack restored", { frames: this.#stacked, running: this.running });
+      this.#o.log.info("live stack restored", {
+        frames: this.#total((s) => s.stacked),
+        filters: this.#stacks.map((s) => s.filter),
+        running: this.running,
+      });
     });
   }
 
@@ -117,7 +132,7 @@ export class LivestackService {
     this.#options = LivestackOptions.parse({ ...this.#options, ...options });
     this.#subscribe();
     this.#changed(false);
-    this.#serial(() => this.#persist(false));
+    this.#serial(() => this.#persist(null));
     return this.status();
   }
 
@@ -126,20 +141,16 @@ export class LivestackService {
     this.#unsubscribe?.();
     this.#unsubscribe = null;
     this.#changed(false);
-    this.#serial(() => this.#persist(false));
+    this.#serial(() => this.#persist(null));
     return this.status();
   }
 
-  /** Clears the stack and its files; queued frames are discarded (and counted in the answer). */
+  /** Clears every stack and its files; queued frames are discarded (and counted in the answer). */
   async reset(): Promise<{ discarded: number }> {
     const discarded = this.#queue.splice(0).length;
     await this.#serial(async () => {
-      this.#state = null;
-      this.#reference = null;
-      this.#preview = null;
-      this.#stacked = this.#rejected = this.#exposureS = 0;
-      this.#rejections = {};
-      this.#hfrHistoryPx = [];
+      this.#stacks = [];
+      this.#current = null;
       this.#lastFrame = null;
       await this.#store.clear();
       this.#changed(true);
@@ -168,24 +179,37 @@ export class LivestackService {
   }
 
   status(): LivestackStatusDto {
-    const ref = this.#reference;
+    const current = this.#current;
+    const rejections: Record<string, number> = {};
+    for (const stack of this.#stacks) {
+      for (const [reason, n] of Object.entries(stack.rejections)) {
+        rejections[reason] = (rejections[reason] ?? 0) + n;
+      }
+    }
+    const ref = current?.reference ?? null;
     return {
       state: this.running ? "running" : "stopped",
       processing: this.#processing,
       queued: this.#queue.length,
-      frames_stacked: this.#stacked,
-      frames_rejected: this.#rejected,
-      rejections: { ...this.#rejections },
-      total_exposure_s: this.#exposureS,
-      color: ref && this.#state ? this.#state.mean.length === 3 : null,
-      width: this.#state?.widthPx ?? null,
-      height: this.#state?.heightPx ?? null,
+      frames_stacked: this.#total((s) => s.stacked),
+      frames_rejected: this.#total((s) => s.rejected),
+      rejections,
+      total_exposure_s: this.#total((s) => s.exposureS),
+      filter: current?.filter ?? null,
+      color: current?.color ?? null,
+      width: current?.state?.widthPx ?? null,
+      height: current?.state?.heightPx ?? null,
       reference: ref && { frame_id: ref.frameId, path: ref.path, stars: ref.stars.length },
       last_frame: this.#lastFrame,
-      preview_url: this.#preview ? `${PREVIEW_PATH}?v=${this.#generation}` : null,
+      preview_url: current?.previewUrl ?? null,
+      stacks: this.#stacks.map((s) => s.dto()),
       options: this.#options,
       updated_at: this.#updatedAt,
     };
+  }
+
+  #total(figure: (stack: FilterStack) => number): number {
+    return this.#stacks.reduce((sum, stack) => sum + figure(stack), 0);
   }
 
   get #previewMaxPx(): number {
@@ -215,40 +239,51 @@ export class LivestackService {
     if (!dto) return; // reset emptied the queue
     this.#processing = true;
     try {
+      const filter = filterOf(dto.filter);
+      let stack = this.#stacks.find((s) => s.filter === filter);
+      if (!stack) {
+        stack = new FilterStack(filter);
+        this.#stacks.push(stack);
+      }
       const outcome = await stackFrame(dto, {
         runner: this.#runner,
         calibrate: this.#calibrate,
         options: this.#options,
         dataDir: this.#o.dataDir,
-        state: this.#state,
-        reference: this.#reference,
-        hfrHistoryPx: this.#hfrHistoryPx,
+        state: stack.state,
+        reference: stack.reference,
+        hfrHistoryPx: stack.hfrHistoryPx,
         previewMaxPx: this.#previewMaxPx,
       }).catch(async (err) => {
         // The accumulator may have been in a worker that failed: go back to the last save.
         await this.#recover(err as Error);
         throw err;
       });
-      this.#lastFrame = outcome.frame;
+      const frame = { ...outcome.frame, filter };
+      const now = new Date(this.#o.clock.now()).toISOString();
+      stack.lastFrame = this.#lastFrame = frame;
+      stack.updatedAt = this.#updatedAt = now;
+      this.#current = stack;
       if (outcome.kind === "rejected") {
-        this.#rejected++;
-        const reason = outcome.frame.reason ?? "unreadable";
-        this.#rejections[reason] = (this.#rejections[reason] ?? 0) + 1;
+        stack.rejected++;
+        const reason = frame.reason ?? "unreadable";
+        stack.rejections[reason] = (stack.rejections[reason] ?? 0) + 1;
         this.#o.log.info("frame rejected from the live stack", {
           frame_id: dto.id,
+          filter,
           reason,
-          message: outcome.frame.message,
+          message: frame.message,
         });
+        await this.#persist(null);
       } else {
-        this.#state = stateOf(outcome.result);
-        this.#preview = outcome.result.preview;
-        this.#reference ??= outcome.reference;
-        this.#stacked++;
-        this.#exposureS += dto.duration_s;
-        if (outcome.frame.hfr_px !== null) this.#hfrHistoryPx.push(outcome.frame.hfr_px);
+        stack.state = stateOf(outcome.result);
+        stack.preview = outcome.result.preview;
+        stack.reference ??= outcome.reference;
+        stack.stacked++;
+        stack.exposureS += dto.duration_s;
+        if (frame.hfr_px !== null) stack.hfrHistoryPx.push(frame.hfr_px);
+        await this.#persist(stack);
       }
-      this.#updatedAt = new Date(this.#o.clock.now()).toISOString();
-      await this.#persist(true);
       this.#changed(false);
     } finally {
       this.#processing = false;
@@ -256,58 +291,58 @@ export class LivestackService {
   }
 
   async #recover(err: Error): Promise<void> {
-    this.#o.log.error("live stacking a frame failed; reloading the last saved stack", {
+    this.#o.log.error("live stacking a frame failed; reloading the last saved stacks", {
       error: err.message,
     });
-    this.#state = null;
-    this.#reference = null;
-    this.#preview = null;
+    this.#stacks = [];
+    this.#current = null;
     const saved = await this.#store.load().catch(() => null);
-    if (saved) this.#restore(saved.state, saved.meta);
-    else this.#stacked = this.#exposureS = 0;
+    if (saved) this.#restore(saved);
   }
 
   /**
-   * Saves the stack as a new generation (`withStack`), or only state.json (start, stop: the
-   * running flag), which still names the current generation's FITS.
+   * Saves the stacks: `changed` gets a new generation of its accumulator; without it (start,
+   * stop, a rejection) only state.json is rewritten, still naming every stack's file.
    */
-  async #persist(withStack: boolean): Promise<void> {
-    if (!this.#state || !this.#reference) return;
-    const updatedAt = this.#updatedAt ?? new Date(this.#o.clock.now()).toISOString();
-    const generation = withStack ? this.#generation + 1 : this.#generation;
+  async #persist(changed: FilterStack | null): Promise<void> {
+    if (this.#stacks.length === 0) return;
+    const generation = changed?.state ? this.#generation + 1 : this.#generation;
+    const file = `accumulator-${generation}.fits`;
+    const stacks = this.#stacks.map((s) =>
+      s === changed && s.state ? { ...s.toMeta(), file, generation } : s.toMeta()
+    );
+    const current = this.#current ? this.#stacks.indexOf(this.#current) : -1;
     const meta: LivestackMeta = {
-      version: 1,
+      version: 2,
       generation,
-      file: `accumulator-${generation}.fits`,
       running: this.running || this.#closingWhileRunning,
       options: this.#options,
-      framesStacked: this.#stacked,
-      framesRejected: this.#rejected,
-      rejections: this.#rejections,
-      totalExposureS: this.#exposureS,
-      color: this.#state.mean.length === 3,
-      reference: this.#reference,
-      hfrHistoryPx: this.#hfrHistoryPx.slice(-200),
-      lastFrame: this.#lastFrame,
-      updatedAt,
+      current: current >= 0 ? current : null,
+      stacks,
     };
-    if (withStack) await this.#store.save(this.#state, meta);
-    else await this.#store.saveMeta(meta);
+    await this.#store.save(
+      meta,
+      changed?.state ? { file, state: changed.state } : undefined,
+    );
     this.#generation = generation;
+    if (changed?.state) {
+      changed.file = file;
+      changed.generation = generation;
+    }
   }
 
-  #restore(state: AccumulatorState, meta: LivestackMeta): void {
-    this.#state = state;
+  #restore(saved: SavedLivestack): void {
+    const { meta, states } = saved;
     this.#generation = meta.generation;
     this.#options = meta.options;
-    this.#stacked = meta.framesStacked;
-    this.#rejected = meta.framesRejected;
-    this.#rejections = { ...meta.rejections };
-    this.#exposureS = meta.totalExposureS;
-    this.#reference = meta.reference;
-    this.#hfrHistoryPx = [...meta.hfrHistoryPx];
-    this.#lastFrame = meta.lastFrame;
-    this.#updatedAt = meta.updatedAt;
+    this.#stacks = meta.stacks.map((m, i) => FilterStack.restore(m, states[i] ?? null));
+    this.#current = meta.current === null ? null : this.#stacks[meta.current] ?? null;
+    this.#lastFrame = this.#current?.lastFrame ?? null;
+    this.#updatedAt = this.#stacks.reduce<string | null>(
+      (latest, s) =>
+        s.updatedAt !== null && (latest === null || s.updatedAt > latest) ? s.updatedAt : latest,
+      null,
+    );
   }
 
   /** Publishes the status; `stackChanged` marks a change of the stack itself (not start/stop). */

@@ -4,8 +4,7 @@
  * in degrees, as everywhere in the API; altitudes and azimuths are degrees, times ISO 8601 UTC.
  */
 import { z } from "zod";
-import type { CatalogStatus, TonightAnswer } from "../catalog/catalog_service.ts";
-import type { Visibility } from "../catalog/tonight.ts";
+import type { CatalogStatus, TonightAnswer, TonightObject } from "../catalog/catalog_service.ts";
 import { CATALOGUES, OBJECT_TYPES, TYPE_GROUPS } from "../catalog/types.ts";
 import type { CatalogEntry, ObjectType } from "../catalog/types.ts";
 import { MATCH_KINDS, type SearchHit } from "../store/catalog.ts";
@@ -62,6 +61,28 @@ export const TonightObjectDto = CatalogObjectDto.extend({
   transit_alt: z.number().describe("Altitude at upper culmination, degrees"),
   above_from: z.string().nullable().describe("First sample above min_alt"),
   above_until: z.string().nullable().describe("Last sample above min_alt"),
+  score: z.number().describe(
+    "0–100, what the list is ranked by: visibility × framing × brightness × moon (score_parts)",
+  ),
+  score_parts: z.object({
+    visibility: z.number().describe("dark hours above min_alt, weighted by altitude, 0–1"),
+    framing: z.number().describe("size against the camera's field, 0–1 (0.5: size unknown)"),
+    brightness: z.number().describe(
+      "magnitude and surface brightness, 0–1 (0.15: no magnitude in the catalogue)",
+    ),
+    moon: z.number().describe("1 with the Moon down or new; less the brighter and nearer it is"),
+  }),
+  dark_hours_above: z.number().describe("Hours above min_alt during the dark window"),
+  max_alt_deg: z.number().describe("Highest altitude during the dark window, degrees"),
+  moon_sep_deg: z.number().nullable().describe(
+    "Distance from the Moon at the object's highest point in the dark window, degrees",
+  ),
+  fits_field: z.boolean().nullable().describe(
+    "Whether its largest dimension fits the field's long side; null when size or field unknown",
+  ),
+  surface_brightness: z.number().nullable().describe(
+    "Mean over a disc of size_arcmin, mag/arcsec²; null without size and magnitude",
+  ),
 });
 
 export const TonightDto = z.object({
@@ -76,6 +97,10 @@ export const TonightDto = z.object({
     end: z.string(),
     minutes: z.number(),
   }).nullable().describe("null when the Sun never goes 6° below the horizon"),
+  field: z.object({ width_deg: z.number(), height_deg: z.number() }).nullable().describe(
+    "The camera's field with the active optics, which framing is judged against; null if unknown",
+  ),
+  moon_illumination: z.number().describe("Fraction of the Moon lit at the middle of the night"),
   objects: z.array(TonightObjectDto),
 });
 
@@ -116,8 +141,9 @@ export function toSearchResult(hit: SearchHit) {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const round2 = (x: number) => Math.round(x * 100) / 100;
+const round3 = (x: number) => Math.round(x * 1000) / 1000;
 
-function toTonightObject(v: Visibility): z.infer<typeof TonightObjectDto> {
+function toTonightObject(v: TonightObject): z.infer<typeof TonightObjectDto> {
   return {
     ...toObjectDto(v.entry),
     alt_now: round2(v.altNowDeg),
@@ -129,6 +155,20 @@ function toTonightObject(v: Visibility): z.infer<typeof TonightObjectDto> {
     transit_alt: round2(v.transitAltDeg),
     above_from: v.aboveFromMs === null ? null : iso(v.aboveFromMs),
     above_until: v.aboveUntilMs === null ? null : iso(v.aboveUntilMs),
+    score: round2(v.score.score),
+    score_parts: {
+      visibility: round3(v.score.visibility),
+      framing: round3(v.score.framing),
+      brightness: round3(v.score.brightness),
+      moon: round3(v.score.moon),
+    },
+    dark_hours_above: round2(v.minutesAbove / 60),
+    max_alt_deg: round2(v.peakAltDeg),
+    moon_sep_deg: v.score.moonSepDeg === null ? null : round2(v.score.moonSepDeg),
+    fits_field: v.score.fitsField,
+    surface_brightness: v.score.surfaceBrightness === null
+      ? null
+      : round2(v.score.surfaceBrightness),
   };
 }
 
@@ -143,6 +183,9 @@ export function toTonightDto(a: TonightAnswer, minAltDeg: number): z.infer<typeo
       end: iso(a.night.endMs),
       minutes: Math.round((a.night.endMs - a.night.startMs) / 60_000),
     },
+    field: a.field &&
+      { width_deg: round3(a.field.widthDeg), height_deg: round3(a.field.heightDeg) },
+    moon_illumination: round3(a.moonIllumination),
     objects: a.objects.map(toTonightObject),
   };
 }

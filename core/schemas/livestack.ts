@@ -1,7 +1,10 @@
 /**
  * API shapes of live stacking: the options `POST /camera/livestack/start` takes (all optional,
  * defaults are sensible for a small refractor and a CMOS camera) and the status that
- * `GET /camera/livestack` answers and `livestack.updated` carries.
+ * `GET /camera/livestack` answers and `livestack.updated` carries. Frames are stacked per filter
+ * (one stack for each filter the frames were taken through, as NINA's live stack keeps one per
+ * target and filter): `stacks` lists them, and the top-level figures are the totals, with the
+ * stack of the latest frame's filter (`filter`) standing for "the" stack.
  */
 import { z } from "zod";
 
@@ -63,6 +66,7 @@ const Registration = z.object({
 
 export const LivestackFrameDto = z.object({
   frame_id: z.string(),
+  filter: z.string().nullable().optional().describe("the filter it was taken through"),
   path: z.string().describe("relative to the data directory"),
   result: z.enum(["stacked", "rejected", "reference"]),
   reason: z.enum(REJECTION_REASONS).nullable(),
@@ -77,21 +81,48 @@ export const LivestackFrameDto = z.object({
 });
 export type LivestackFrameDto = z.infer<typeof LivestackFrameDto>;
 
+const StackReference = z.object({ frame_id: z.string(), path: z.string(), stars: z.number() });
+
+/** One filter's stack. */
+export const LivestackStackDto = z.object({
+  filter: z.string().nullable().describe("the filter its frames were taken through; null: none"),
+  frames_stacked: z.number().describe("frames in this stack, its reference included"),
+  frames_rejected: z.number().describe("frames of this filter that were rejected"),
+  rejections: z.record(z.string(), z.number()).describe("this filter's rejected frames by reason"),
+  total_exposure_s: z.number().describe("integration time of this stack"),
+  color: z.boolean().nullable().describe("null until its first frame is stacked"),
+  width: z.number().nullable(),
+  height: z.number().nullable(),
+  reference: StackReference.nullable(),
+  last_frame: LivestackFrameDto.nullable(),
+  preview_url: z.string().nullable().describe("JPEG of this stack; null while it is empty"),
+  updated_at: z.string().nullable().describe("ISO 8601 UTC of the last change to this stack"),
+});
+export type LivestackStackDto = z.infer<typeof LivestackStackDto>;
+
 export const LivestackStatusDto = z.object({
   state: z.enum(["stopped", "running"]),
   processing: z.boolean().describe("a frame is being stacked now"),
   queued: z.number().describe("frames waiting to be stacked, in arrival order"),
-  frames_stacked: z.number().describe("frames in the stack, the reference included"),
-  frames_rejected: z.number(),
+  frames_stacked: z.number().describe("frames stacked, all filters together"),
+  frames_rejected: z.number().describe("frames rejected, all filters together"),
   rejections: z.record(z.string(), z.number()).describe("rejected frames by reason"),
-  total_exposure_s: z.number().describe("integration time of the stacked frames"),
-  color: z.boolean().nullable().describe("null until the first frame"),
-  width: z.number().nullable(),
-  height: z.number().nullable(),
-  reference: z.object({ frame_id: z.string(), path: z.string(), stars: z.number() }).nullable(),
+  total_exposure_s: z.number().describe("integration time of every stack together"),
+  filter: z.string().nullable().describe(
+    "the filter of the latest frame: its stack is the one the fields below describe",
+  ),
+  color: z.boolean().nullable().describe("of the current stack; null until its first frame"),
+  width: z.number().nullable().describe("of the current stack"),
+  height: z.number().nullable().describe("of the current stack"),
+  reference: StackReference.nullable().describe("of the current stack"),
   last_frame: LivestackFrameDto.nullable(),
-  preview_url: z.string().nullable().describe("JPEG of the stack; null while it is empty"),
+  preview_url: z.string().nullable().describe(
+    "JPEG of the current stack; null while it is empty",
+  ),
+  stacks: z.array(LivestackStackDto).describe(
+    "one stack per filter (frames of different filters are never mixed), in order of first use",
+  ),
   options: LivestackOptions,
-  updated_at: z.string().nullable().describe("ISO 8601 UTC of the last change to the stack"),
+  updated_at: z.string().nullable().describe("ISO 8601 UTC of the last change to any stack"),
 });
 export type LivestackStatusDto = z.infer<typeof LivestackStatusDto>;

@@ -56,7 +56,9 @@ Deno.test("a solve that outlives its deadline is killed with its whole process g
     const elapsedMs = performance.now() - started;
     assertEquals(done?.status, "failed");
     assert(/stopped/.test(done?.error ?? ""), done?.error ?? "");
-    assert(elapsedMs < 5000, `took ${elapsedMs} ms`);
+    // Stopped by the 700 ms deadline, not by the fake's own end 30 s later (half of that is
+    // far more than any busy machine needs).
+    assert(elapsedMs < 15_000, `took ${elapsedMs} ms`);
     await new Promise((r) => setTimeout(r, 100));
     assert(!alive(helper), "the forked helper survived the timeout");
     assert(!alive(main), "the solver process survived the timeout");

@@ -45,13 +45,21 @@ export class CatalogRepository {
     return row ? JSON.parse(row.value) as string : null;
   }
 
-  /** Replaces the whole catalogue and its checksum atomically. */
-  async replaceAll(entries: readonly CatalogEntry[], checksum: string): Promise<void> {
+  /**
+   * Replaces the whole catalogue and its checksum atomically. `between` runs between the
+   * statements; if it throws (an abort), the transaction is rolled back and nothing changes.
+   */
+  async replaceAll(
+    entries: readonly CatalogEntry[],
+    checksum: string,
+    between: () => Promise<void> = () => Promise.resolve(),
+  ): Promise<void> {
     const objects = entries.map(toRow);
     const keys = entries.flatMap(keysOf);
     await this.#db.transaction().execute(async (trx) => {
       await trx.deleteFrom("catalog_keys").execute();
       await trx.deleteFrom("catalog_objects").execute();
+      await between();
       // One statement per table: SQLite unpacks the JSON in C, ~10× faster than bound rows.
       await sql`INSERT INTO catalog_objects (id, designation, catalogue, catalogue_rank, type,
           names, aliases, ra_hours, dec_deg, magnitude, size_arcmin)
@@ -62,10 +70,12 @@ export class CatalogRepository {
           json_extract(value, '$.dec_deg'), json_extract(value, '$.magnitude'),
           json_extract(value, '$.size_arcmin')
         FROM json_each(${JSON.stringify(objects)})`.execute(trx);
+      await between();
       await sql`INSERT INTO catalog_keys (key, object_id, kind)
         SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]')
         FROM json_each(${JSON.stringify(keys.map((k) => [k.key, k.object_id, k.kind]))})`
         .execute(trx);
+      await between();
       const value = JSON.stringify(checksum);
       await trx.insertInto("kv").values({ key: CATALOG_CHECKSUM_KEY, value })
         .onConflict((oc) => oc.column("key").doUpdateSet({ value })).execute();

@@ -14,7 +14,8 @@ import { catalog } from "./migrations/005_catalog.ts";
 import { scheduler } from "./migrations/006_scheduler.ts";
 import { autofocus } from "./migrations/007_autofocus.ts";
 import { camelCaseDriverOptions } from "./migrations/008_camel_case_driver_options.ts";
-import { frameSink } from "./migrations/009_frame_sink.ts";
+import { sync } from "./migrations/009_sync.ts";
+import { frameSink } from "./migrations/010_frame_sink.ts";
 import type { DB } from "./schema.ts";
 
 export interface Migration {
@@ -35,6 +36,7 @@ export const MIGRATIONS: readonly Migration[] = [
   scheduler,
   autofocus,
   camelCaseDriverOptions,
+  sync,
   frameSink,
 ];
 

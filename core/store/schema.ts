@@ -4,6 +4,7 @@
  * API shape the type is derived from that zod schema, so a field added to the DTO fails to compile
  * here until a migration adds the column. The DDL itself lives in `migrations/`.
  */
+import type { Generated } from "kysely";
 import type { FrameDto } from "../schemas/camera.ts";
 
 export interface SchemaMigrationsTable {
@@ -97,6 +98,9 @@ export interface DB {
   scheduler_plans: SchedulerPlansTable;
   scheduler_blocks: SchedulerBlocksTable;
   autofocus_runs: AutofocusRunsTable;
+  sync_queue: SyncQueueTable;
+  sync_parts: SyncPartsTable;
+  sync_history: SyncHistoryTable;
   counters: CountersTable;
 }
 
@@ -191,4 +195,58 @@ export interface AutofocusRunsTable {
   hfr_px: number | null;
   r_squared: number | null;
   exposures: number;
+}
+
+/** One frame or database backup to copy to the object store (core/sync/). */
+export interface SyncQueueTable {
+  id: Generated<number>;
+  /** frame | backup */
+  kind: string;
+  frame_id: string | null;
+  /** Relative to the data directory. */
+  path: string;
+  key: string;
+  bytes: number;
+  /** Hex digests of the whole file, computed before the first byte is sent. */
+  sha256: string | null;
+  md5: string | null;
+  /** pending | uploading | done | failed | cancelled */
+  state: string;
+  attempts: number;
+  next_attempt_at: string | null;
+  last_error: string | null;
+  /** The multipart upload in flight and its part size, so a restart resumes it. */
+  upload_id: string | null;
+  part_size: number | null;
+  etag: string | null;
+  /** The metadata sidecar: none (backups) | pending | done */
+  meta_state: string;
+  /** JSON of the frame's plate solution, when it was solved. */
+  wcs: string | null;
+  /** kept | delete_pending | deleted */
+  local_state: string;
+  created_at: string;
+  updated_at: string;
+  uploaded_at: string | null;
+}
+
+/** A part of a multipart upload that the store confirmed. */
+export interface SyncPartsTable {
+  item_id: number;
+  upload_id: string;
+  part_number: number;
+  bytes: number;
+  md5: string;
+  etag: string;
+}
+
+export interface SyncHistoryTable {
+  id: Generated<number>;
+  at: string;
+  kind: string;
+  item_id: number | null;
+  key: string | null;
+  bytes: number | null;
+  duration_ms: number | null;
+  message: string | null;
 }

@@ -16,7 +16,8 @@ import { IndiFocuser } from "./focuser.ts";
 
 const fixture = await indiFixture(["indi_simulator_ccd"]);
 const ignore = fixture.server === null;
-const request = { durationS: 5, gain: 0, offset: 0, binning: 1, frameType: "light" } as const;
+// 30 s: an exposure that outlived the kill would end only then, far from any busy machine's delay.
+const request = { durationS: 30, gain: 0, offset: 0, binning: 1, frameType: "light" } as const;
 
 Deno.test({
   name: "indi fault: indiserver killed mid-exposure → rejection and onLost; restart → reconnect",
@@ -34,7 +35,7 @@ Deno.test({
       const killedAtMs = Date.now();
       await fixture.server!.kill();
       await assert.rejects(pending, /closed the connection|failed/);
-      assert.ok(Date.now() - killedAtMs < 2000, "the exposure failed promptly");
+      assert.ok(Date.now() - killedAtMs < 10_000, "the exposure failed with the server, not later");
       assert.equal(lost.length, 1, "onLost fired once");
       assert.equal(camera.status().connected, false);
       assert.equal(camera.status().exposure.state, "idle");

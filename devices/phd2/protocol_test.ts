@@ -83,7 +83,8 @@ Deno.test("phd2: a settle failure rejects with PHD2's Error text; guiding carrie
       () => guider.startGuiding({ pixels: 0.001, timeS: 1, timeoutS: 1 }),
       /PHD2 settle failed: timed-out waiting for guider to settle/,
     );
-    assert.ok(Date.now() - startMs < 3000);
+    // Ended by PHD2's 1 s settle timeout (ten times that allows for a busy machine).
+    assert.ok(Date.now() - startMs < 10_000);
     const done = server.sent.filter((e) => e.Event === "SettleDone");
     assert.equal(done.length, 1);
     assert.equal(done[0]?.Status, 1);

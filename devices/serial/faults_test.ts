@@ -10,6 +10,7 @@ import { AppError } from "../../lib/errors.ts";
 import { EventBus } from "../../core/event_bus.ts";
 import type { EventPayload, EventType, WsEvent } from "../../core/events.ts";
 import { LogSink } from "../../lib/log.ts";
+import { COMMAND_TIMEOUT_MS } from "../timeouts.ts";
 import { assert, assertEquals, assertMatch } from "../../tests/_assert.ts";
 import { waitFor } from "../../tests/contracts/_wait.ts";
 import type { FakeSerialDevice } from "../../tests/fakes/serial/_device.ts";
@@ -74,9 +75,10 @@ Deno.test("serial fault: a device that stops answering → 504 within the timeou
     const elapsedMs = Date.now() - startMs;
     assertEquals(err.status, 504);
     assertMatch(err.message, /":Q#"|":GR#"|did not answer/);
-    // The abort's :Q# has no reply, so the :GR# re-read is what times out: one timeout, plus
-    // at most one poll already queued ahead of it.
-    assert(elapsedMs < 3 * TIMEOUT_MS + 200, `rejected after ${elapsedMs} ms`);
+    // The abort's :Q# has no reply, so the :GR# re-read is what times out: one serial timeout,
+    // plus at most one poll queued ahead of it — not the guard's 10 s command deadline, which
+    // is what a lost serial timeout would fall back to.
+    assert(elapsedMs < COMMAND_TIMEOUT_MS / 2, `rejected after ${elapsedMs} ms`);
     const alert = of("alert").find((a) => a.source === "device.mount" && a.level === "error");
     assert(alert, "no error alert for the timeout");
   } finally {

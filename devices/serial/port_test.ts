@@ -85,7 +85,8 @@ Deno.test("SerialPort: a silent peer times out on schedule and reports the parti
     const startMs = Date.now();
     await assertRejects(() => near.request(":GR#", HASH, 200), SerialTimeoutError, "200 ms");
     const elapsedMs = Date.now() - startMs;
-    assert(elapsedMs >= 195 && elapsedMs < 400, `timed out after ${elapsedMs} ms`);
+    // Never early; late timers on a busy machine are not a fault (ten times is generous).
+    assert(elapsedMs >= 195 && elapsedMs < 2000, `timed out after ${elapsedMs} ms`);
     const pending = near.request(":GD#", HASH, 200);
     await far.readSome(200);
     await far.write("+12*3");

@@ -110,7 +110,8 @@ Deno.test("SimGuider: settle fails on failSettle, and when the timeout passes", 
       () => tight.startGuiding({ pixels: 0.001, timeS: 0.1, timeoutS: 0.3 }),
       /settle failed.*0\.3 s timeout/,
     );
-    assert.ok(Date.now() - startMs < 1500);
+    // Ended by the 0.3 s settle timeout (ten times that allows for a busy machine).
+    assert.ok(Date.now() - startMs < 3000);
   } finally {
     await tight.disconnect();
   }

@@ -28,6 +28,37 @@ Deno.test("encodeFitsImage round-trips every BITPIX with its natural BZERO", () 
   }
 });
 
+Deno.test("decodeFits float32: the same physical values as the exact decode, as a Float32Array", () => {
+  const n = W * H;
+  const cases = [
+    { pixels: Uint8Array.from({ length: n }, (_, i) => (i * 37) % 256) },
+    { pixels: Int16Array.from({ length: n }, (_, i) => (i * 4099) % 65536 - 32768) },
+    { pixels: Uint16Array.from({ length: n }, (_, i) => (i * 4099) % 65536) },
+    { pixels: Int32Array.from({ length: n }, (_, i) => (i * 4099) - 70000) },
+    { pixels: Float32Array.from({ length: n }, (_, i) => i / 3 - 2) },
+    { pixels: Float64Array.from([100, 100.5, 101, 132.5]), bitpix: 16 as const, bscale: 0.5 },
+  ];
+  for (const c of cases) {
+    const bytes = encodeFitsImage(
+      {
+        pixels: c.pixels,
+        widthPx: c.pixels.length === n ? W : 2,
+        heightPx: c.pixels.length === n ? H : 2,
+      },
+      c.bscale ? { bitpix: c.bitpix, bzero: 100, bscale: c.bscale } : {},
+    );
+    const exact = decodeFits(bytes);
+    const fast = decodeFits(bytes, { float32: true });
+    assert.ok(fast.pixels instanceof Float32Array, c.pixels.constructor.name);
+    assert.deepEqual(
+      [...fast.pixels],
+      [...Float32Array.from(exact.pixels)],
+      c.pixels.constructor.name,
+    );
+    assert.equal(fast.bitpix, exact.bitpix);
+  }
+});
+
 Deno.test("encodeFitsImage scales with BZERO/BSCALE and refuses values that do not fit", () => {
   const pixels = Float64Array.from([100, 100.5, 101, 132.5]);
   const bytes = encodeFitsImage({ pixels, widthPx: 2, heightPx: 2 }, {

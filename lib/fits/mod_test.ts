@@ -216,14 +216,13 @@ Deno.test("FITS reader rejects malformed files with clear messages", () => {
   }
 });
 
-Deno.test("FITS encodes a 24-megapixel frame in well under a second", () => {
+Deno.test("FITS encodes a 24-megapixel frame in whole blocks (its speed: tests/bench/fits_bench.ts)", () => {
   const pixels = new Uint16Array(6000 * 4000);
   for (let i = 0; i < pixels.length; i++) pixels[i] = i & 0xffff;
-  const startMs = performance.now();
   const bytes = encodeFits({ pixels, widthPx: 6000, heightPx: 4000 }, []);
-  const elapsedMs = performance.now() - startMs;
   assert.equal(bytes.length % BLOCK_BYTES, 0);
-  assert.ok(elapsedMs < 1000, `took ${elapsedMs.toFixed(0)} ms`);
+  const back = decodeFits(bytes);
+  assert.equal(back.pixels[123_456], 123_456 & 0xffff);
 });
 
 Deno.test("writeFitsFileDurably writes atomically and leaves no temporary behind", async () => {

@@ -39,6 +39,15 @@ export interface DecodedFits {
   compression: string | null;
 }
 
+export interface DecodeOptions {
+  /**
+   * Deliver the physical values as a Float32Array whatever BITPIX says, decoded in one pass (the
+   * star analysis works in float32: no integer array is allocated only to be copied). Integers
+   * above 2^24 lose their last bits, which no 16-bit sensor has.
+   */
+  float32?: boolean;
+}
+
 /** Refuse absurd axes before allocating: 1 Gi samples is far beyond any sensor. */
 const MAX_SAMPLES = 1 << 30;
 
@@ -53,7 +62,7 @@ function isImageHdu(hdu: FitsHdu): boolean {
  * IMAGE extension or tile-compressed image (`.fits.fz`), skipping empty primaries and tables.
  * Throws Error with a clear message when the file is malformed or holds no image.
  */
-export function decodeFits(bytes: Uint8Array): DecodedFits {
+export function decodeFits(bytes: Uint8Array, options: DecodeOptions = {}): DecodedFits {
   if (bytes.length < BLOCK_BYTES) {
     throw new Error(`FITS file too short: ${bytes.length} bytes, a header needs ${BLOCK_BYTES}`);
   }
@@ -65,15 +74,15 @@ export function decodeFits(bytes: Uint8Array): DecodedFits {
       return fromData(image.cards, image.header, image.bitpix, image.axes, view, {
         hduIndex: hdu.index,
         compression: image.compression,
-      });
+      }, options);
     }
-    if (isImageHdu(hdu)) return decodeImageHdu(bytes, hdu);
+    if (isImageHdu(hdu)) return decodeImageHdu(bytes, hdu, options);
     seen.push(hdu.kind);
   }
   throw new Error(`FITS file holds no image (HDUs: ${seen.join(", ")})`);
 }
 
-function decodeImageHdu(bytes: Uint8Array, hdu: FitsHdu): DecodedFits {
+function decodeImageHdu(bytes: Uint8Array, hdu: FitsHdu, options: DecodeOptions): DecodedFits {
   const { header } = hdu;
   const bitpix = intKey(header, "BITPIX");
   const bytesPerSample = BITPIX_BYTES.get(bitpix);
@@ -96,7 +105,7 @@ function decodeImageHdu(bytes: Uint8Array, hdu: FitsHdu): DecodedFits {
   return fromData(hdu.cards, header, bitpix, axes, view, {
     hduIndex: hdu.index,
     compression: null,
-  });
+  }, options);
 }
 
 function fromData(
@@ -106,6 +115,7 @@ function fromData(
   axes: number[],
   view: DataView,
   where: { hduIndex: number; compression: string | null },
+  options: DecodeOptions,
 ): DecodedFits {
   const [widthPx = 1, heightPx = 1, planes = 1] = axes;
   const samples = widthPx * heightPx * planes;
@@ -114,13 +124,40 @@ function fromData(
   return {
     cards,
     header,
-    pixels: decodeData(view, bitpix, samples, bzero, bscale),
+    pixels: options.float32
+      ? decodeFloat32(view, bitpix, samples, bzero, bscale)
+      : decodeData(view, bitpix, samples, bzero, bscale),
     widthPx,
     heightPx,
     planes,
     bitpix,
     ...where,
   };
+}
+
+/** The physical values as float32: the usual unsigned 16-bit camera frame in a single pass. */
+function decodeFloat32(
+  view: DataView,
+  bitpix: number,
+  n: number,
+  bzero: number,
+  bscale: number,
+): Float32Array {
+  if (bitpix === 16) {
+    const out = new Float32Array(n);
+    const b = new Uint8Array(view.buffer, view.byteOffset, n * 2);
+    if (bscale === 1 && bzero === 32768) {
+      // As decodeData: flipping the sign bit of the stored int16 adds 32768 exactly.
+      for (let i = 0; i < n; i++) out[i] = ((b[2 * i]! << 8) | b[2 * i + 1]!) ^ 0x8000;
+    } else {
+      for (let i = 0; i < n; i++) {
+        out[i] = bzero + bscale * (((b[2 * i]! << 24) >> 16) | b[2 * i + 1]!);
+      }
+    }
+    return out;
+  }
+  const values = decodeData(view, bitpix, n, bzero, bscale);
+  return values instanceof Float32Array ? values : Float32Array.from(values);
 }
 
 function decodeData(

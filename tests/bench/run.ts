@@ -1,5 +1,7 @@
 /** `deno task bench`: every benchmark in turn, each printing its figures on `bench …` lines. */
 import { autofocusBench } from "./autofocus_bench.ts";
+import { catalogImportBench } from "./catalog_import_bench.ts";
+import { cliAnalyzeBench } from "./cli_analyze_bench.ts";
 import { fitsBench } from "./fits_bench.ts";
 import { frameDeliveryBench } from "./frame_delivery_bench.ts";
 import { indiBench } from "./indi_bench.ts";
@@ -11,6 +13,7 @@ import { skyCatalogBench } from "./sky_catalog_bench.ts";
 import { starsBench } from "./stars_bench.ts";
 import { webBench } from "./web_bench.ts";
 import { solverBench } from "./solver_bench.ts";
+import { syncBench } from "./sync_bench.ts";
 
 await fitsBench();
 await previewBench();
@@ -18,9 +21,12 @@ await serverBench();
 await frameDeliveryBench();
 await livestackBench();
 await starsBench();
+await cliAnalyzeBench();
 await serialBench();
 await indiBench();
 await solverBench();
 await autofocusBench();
 await skyCatalogBench();
 await webBench();
+await catalogImportBench();
+await syncBench();

@@ -6,9 +6,9 @@
  * unsaturated stars of SNR ≥ 10 and precision over everything reported. The detection settings
  * are made equal: SExtractor gets our 5×5 binomial kernel, our minimum area (3 px), 64-px
  * background mesh with a 3×3 filter, and DETECT_THRESH 5 × 70/256 = 1.37 — SExtractor's
- * threshold is in sigmas of the unfiltered noise, ours of the filtered (σ × 70/256). It runs
- * with NTHREADS 1, as our analysis uses one thread. When `source-extractor` is not installed
- * the bench says so and prints our figures alone.
+ * threshold is in sigmas of the unfiltered noise, ours of the filtered (σ × 70/256); see
+ * _source_extractor.ts. When `source-extractor` is not installed the bench says so and prints our
+ * figures alone.
  */
 import { join } from "node:path";
 import { encodeFits } from "../../lib/fits/mod.ts";
@@ -16,6 +16,7 @@ import { decodeFits } from "../../lib/fits/mod.ts";
 import { analyzeFrame } from "../../core/imaging/stars/analyze.ts";
 import { renderStarfield, type TruthStar } from "../fixtures/starfield.ts";
 import { report } from "./_util.ts";
+import { timeSourceExtractor, writeSourceExtractorConfig } from "./_source_extractor.ts";
 
 const WIDTH_PX = 6000;
 const HEIGHT_PX = 4000;
@@ -106,70 +107,16 @@ export async function starsBench(): Promise<void> {
   }
 }
 
-const CONFIG = `CATALOG_NAME field.cat
-CATALOG_TYPE ASCII_HEAD
-PARAMETERS_NAME field.param
-DETECT_TYPE CCD
-DETECT_MINAREA 3
-DETECT_THRESH ${(5 * 70) / 256}
-ANALYSIS_THRESH ${(5 * 70) / 256}
-FILTER Y
-FILTER_NAME binomial.conv
-DEBLEND_NTHRESH 32
-DEBLEND_MINCONT 0.005
-CLEAN Y
-CLEAN_PARAM 1.0
-MASK_TYPE CORRECT
-PHOT_FLUXFRAC 0.5
-SATUR_LEVEL 65000
-GAIN 1.0
-PIXEL_SCALE 1.0
-SEEING_FWHM 3.5
-BACK_SIZE 64
-BACK_FILTERSIZE 3
-BACKPHOTO_TYPE GLOBAL
-CHECKIMAGE_TYPE NONE
-VERBOSE_TYPE QUIET
-NTHREADS 1
-`;
-const PARAMS = "X_IMAGE\nY_IMAGE\nFLUX_AUTO\nFLUX_RADIUS\nFWHM_IMAGE\nFLAGS\n";
-const KERNEL = `CONV NORM
-# 5x5 binomial, the kernel of our detection pass
-1 4 6 4 1
-4 16 24 16 4
-6 24 36 24 6
-4 16 24 16 4
-1 4 6 4 1
-`;
-
 async function runSourceExtractor(
   dir: string,
   file: string,
 ): Promise<{ ms: number; detections: SexDetection[]; medianFluxRadiusPx: number } | string> {
-  await Deno.writeTextFile(join(dir, "field.sex"), CONFIG);
-  await Deno.writeTextFile(join(dir, "field.param"), PARAMS);
-  await Deno.writeTextFile(join(dir, "binomial.conv"), KERNEL);
+  await writeSourceExtractorConfig(dir);
   const times: number[] = [];
   for (let round = 0; round < ROUNDS; round++) {
-    const t = performance.now();
-    let out: Deno.CommandOutput;
-    try {
-      out = await new Deno.Command("source-extractor", {
-        args: [file, "-c", "field.sex"],
-        cwd: dir,
-        stdout: "piped",
-        stderr: "piped",
-      }).output();
-    } catch (err) {
-      if (err instanceof Deno.errors.NotFound) {
-        return "source-extractor is not installed (apt-get install -y source-extractor)";
-      }
-      throw err;
-    }
-    times.push(performance.now() - t);
-    if (!out.success) {
-      return `source-extractor failed: ${new TextDecoder().decode(out.stderr).slice(0, 200)}`;
-    }
+    const ms = await timeSourceExtractor(dir, file);
+    if (typeof ms === "string") return ms;
+    times.push(ms);
   }
   const detections: SexDetection[] = [];
   const radii: number[] = [];

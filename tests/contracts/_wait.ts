@@ -9,6 +9,7 @@ import type { Clock } from "../../lib/clock.ts";
 import { AppError } from "../../lib/errors.ts";
 import { silentLogger } from "../../lib/log.ts";
 import type { z } from "zod";
+import { MIN_DEADLINE_MS } from "../_assert.ts";
 import type { DriverContext } from "../../devices/device.ts";
 import { parseOptions } from "../../devices/driver_catalogue.ts";
 
@@ -85,14 +86,17 @@ export function contractCase<D extends Connectable>(
   });
 }
 
-/** Polls `predicate` until true, or throws naming `what` once `timeoutMs` has passed. */
+/**
+ * Polls `predicate` until true, or throws naming `what` once `timeoutMs` has passed — never
+ * sooner than MIN_DEADLINE_MS, so a busy machine is not mistaken for a hang.
+ */
 export async function waitFor(
   predicate: () => boolean | Promise<boolean>,
   timeoutMs: number,
   what: string,
   pollMs = 10,
 ): Promise<void> {
-  const deadlineMs = Date.now() + timeoutMs;
+  const deadlineMs = Date.now() + Math.max(timeoutMs, MIN_DEADLINE_MS);
   while (true) {
     if (await predicate()) return;
     if (Date.now() >= deadlineMs) {

@@ -7,6 +7,7 @@ import { startServer } from "../../cli/server.ts";
 import type { RunningServer } from "../../cli/server.ts";
 import { loadConfig } from "../../core/config.ts";
 import { LogSink } from "../../lib/log.ts";
+import { MIN_DEADLINE_MS } from "../_assert.ts";
 
 export interface TestServer {
   server: RunningServer;
@@ -148,7 +149,8 @@ export class EventRecorder {
     predicate: (data: Record<string, unknown>) => boolean = () => true,
     timeoutMs = 10_000,
   ): Promise<WireEvent> {
-    const deadline = Date.now() + timeoutMs;
+    // Never sooner than MIN_DEADLINE_MS: a busy machine is not a hang.
+    const deadline = Date.now() + Math.max(timeoutMs, MIN_DEADLINE_MS);
     while (true) {
       const hit = this.events.find((e) =>
         e.type === type && predicate(e.data as Record<string, unknown>)

@@ -142,7 +142,8 @@ Deno.test("stop ends a slew and an exposure at once", async () => {
     assertEquals(t.server.services.centering.status().state, "exposing");
     const before = Date.now();
     await t.json("POST", "/mount/center/stop");
-    assert(Date.now() - before < 2000, `stop took ${Date.now() - before} ms`);
+    // Not waiting for the 60 s exposure: a third of it is far beyond any busy machine's delay.
+    assert(Date.now() - before < 20_000, `stop took ${Date.now() - before} ms`);
     await waitFor("the camera to be idle", () => camera.status().exposure.state === "idle", 5000);
     assertEquals(t.server.services.centering.status().attempts.length, 0, "no frame was kept");
   });

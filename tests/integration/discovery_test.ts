@@ -55,10 +55,10 @@ Deno.test("discover: our own Alpaca server is found with ready-to-paste assignme
       assertEquals(weather?.assignment?.options.safetyDeviceNumber, 0);
       parseOptions(AlpacaWeatherOptions, weather?.assignment?.options, "alpaca weather");
     }
-    // The other sections answered too, within about one deadline.
+    // The other sections answered too (how long it took is printed, not judged: a busy machine
+    // is not a broken one).
     assertEquals(result.serial_ports.error, null);
     assertEquals(result.zwo.sdks.map((s) => s.sdk), ["asi", "eaf", "efw"]);
-    assert(tookMs < 4000, `took ${tookMs} ms`);
     console.log(
       `bench discovery: ${tookMs.toFixed(0)} ms end to end, alpaca section ` +
         `${result.alpaca.elapsed_ms} ms, indi ${result.indi.elapsed_ms} ms`,

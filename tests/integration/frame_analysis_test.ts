@@ -17,11 +17,11 @@ Deno.test("a light frame from the simulator arrives, then its stars and HFR", as
       gain: 120,
       frame_type: "light",
     });
-    await ws.waitFor("camera.frame_ready", (d) => d.id === light.frame_id, 20_000);
+    await ws.waitFor("camera.frame_ready", (d) => d.id === light.frame_id, 60_000);
     const analyzed = await ws.waitFor(
       "camera.frame_analyzed",
       (d) => d.id === light.frame_id,
-      20_000,
+      60_000,
     );
     const stars = analyzed.data.stars as number, hfr = analyzed.data.hfr as number;
     assert(stars > 0, `stars ${stars}`);
@@ -39,7 +39,7 @@ Deno.test("a light frame from the simulator arrives, then its stars and HFR", as
     const darkFigures = await ws.waitFor(
       "camera.frame_analyzed",
       (d) => d.id === dark.frame_id,
-      20_000,
+      60_000,
     );
     assertEquals(darkFigures.data.stars, 0);
     assertEquals(darkFigures.data.hfr, null);

@@ -61,7 +61,7 @@ async function gotoExposeSolve(t: TestServer, target: Solved): Promise<Solved> {
       duration: 1,
       frame_type: "light",
     });
-    const ready = await ws.waitFor("camera.frame_ready", (d) => d.id === frame_id, 20_000);
+    const ready = await ws.waitFor("camera.frame_ready", (d) => d.id === frame_id, 60_000);
     const { id } = await t.json<{ id: string }>("POST", "/solver/solve", {
       image_path: ready.data.path,
       ra_hint: target.raHours,

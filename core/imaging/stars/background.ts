@@ -108,18 +108,17 @@ function forEachCell(
   const band = new Float32Array(capacity * cellsX);
   const scratch = new Float32Array(capacity);
   const counts = new Int32Array(cellsX);
-  const mapLevel = new Float32Array(rows ? w : 0);
-  const mapNoise = new Float32Array(rows ? w : 0);
   for (let cy = 0; cy < cellsY; cy++) {
     counts.fill(0);
     for (let y = edgesY[cy]!; y < edgesY[cy + 1]!; y += step) {
-      if (rows) rows.fill(y, mapLevel, mapNoise);
+      // Only the sampled pixels need the map: interpolated at them alone.
+      if (rows) rows.prepare(y);
       const row = y * w;
       for (let cx = 0; cx < cellsX; cx++) {
         const base = cx * capacity;
         let n = counts[cx]!;
         for (let x = edgesX[cx]!; x < edgesX[cx + 1]!; x += step) {
-          const v = rows ? pixels[row + x]! - mapLevel[x]! : pixels[row + x]!;
+          const v = rows ? pixels[row + x]! - rows.levelAt(x) : pixels[row + x]!;
           if (v === v) band[base + n++] = v;
         }
         counts[cx] = n;
@@ -146,6 +145,8 @@ export class BackgroundRows {
   #weight: Float32Array;
   #colLevel: Float32Array;
   #colNoise: Float32Array;
+  #segMinLevel: Float64Array;
+  #segMaxNoise: Float64Array;
 
   constructor(mesh: BackgroundMesh, widthPx: number, noiseScale: number | null = null) {
     if (noiseScale !== null) {
@@ -158,6 +159,8 @@ export class BackgroundRows {
     this.#weight = new Float32Array(widthPx);
     this.#colLevel = new Float32Array(mesh.cellsX);
     this.#colNoise = new Float32Array(mesh.cellsX);
+    this.#segMinLevel = new Float64Array(mesh.cellsX);
+    this.#segMaxNoise = new Float64Array(mesh.cellsX);
     for (let x = 0; x < widthPx; x++) {
       const [i, t] = locate(mesh.centresXPx, x);
       this.#segment[x] = i;
@@ -166,6 +169,24 @@ export class BackgroundRows {
   }
 
   fill(yPx: number, levelOut: Float32Array, noiseOut: Float32Array): void {
+    this.prepare(yPx);
+    const last = this.#mesh.cellsX - 1;
+    const seg = this.#segment, wt = this.#weight, cl = this.#colLevel, cn = this.#colNoise;
+    for (let x = 0; x < levelOut.length; x++) {
+      const i = seg[x]!, t = wt[x]!, i1 = i < last ? i + 1 : i;
+      levelOut[x] = cl[i]! + t * (cl[i1]! - cl[i]!);
+      noiseOut[x] = cn[i]! + t * (cn[i1]! - cn[i]!);
+    }
+  }
+
+  /**
+   * Interpolates the mesh down to row `yPx` only, for `levelAt`/`noiseAt` (a pass that needs the
+   * map at a few pixels of the row saves filling it all). Returns, per segment between cell
+   * centres (`segments[x]` says which one holds pixel x), the lowest level and the highest second
+   * value there: the map is linear along a segment, so they are at its ends — the row's ends for
+   * the outer segments, which extend past the outermost centres.
+   */
+  prepare(yPx: number): { segments: Int32Array; minLevel: Float64Array; maxNoise: Float64Array } {
     const m = this.#mesh;
     const [j, u] = locate(m.centresYPx, yPx);
     const j1 = Math.min(j + 1, m.cellsY - 1);
@@ -174,13 +195,34 @@ export class BackgroundRows {
       this.#colLevel[i] = m.levelAdu[a]! + u * (m.levelAdu[b]! - m.levelAdu[a]!);
       this.#colNoise[i] = m.noiseAdu[a]! + u * (m.noiseAdu[b]! - m.noiseAdu[a]!);
     }
-    const last = m.cellsX - 1;
-    const seg = this.#segment, wt = this.#weight, cl = this.#colLevel, cn = this.#colNoise;
-    for (let x = 0; x < levelOut.length; x++) {
-      const i = seg[x]!, t = wt[x]!, i1 = i < last ? i + 1 : i;
-      levelOut[x] = cl[i]! + t * (cl[i1]! - cl[i]!);
-      noiseOut[x] = cn[i]! + t * (cn[i1]! - cn[i]!);
+    const cl = this.#colLevel, cn = this.#colNoise, last = m.cellsX - 1;
+    for (let i = 0; i < m.cellsX; i++) {
+      const i1 = i < last ? i + 1 : i;
+      this.#segMinLevel[i] = Math.min(cl[i]!, cl[i1]!);
+      this.#segMaxNoise[i] = Math.max(cn[i]!, cn[i1]!);
     }
+    for (const x of [0, this.#segment.length - 1]) {
+      const i = this.#segment[x]!;
+      this.#segMinLevel[i] = Math.min(this.#segMinLevel[i]!, this.levelAt(x));
+      this.#segMaxNoise[i] = Math.max(this.#segMaxNoise[i]!, this.noiseAt(x));
+    }
+    return { segments: this.#segment, minLevel: this.#segMinLevel, maxNoise: this.#segMaxNoise };
+  }
+
+  /** The prepared row's level at `x`, exactly as `fill` writes it. */
+  levelAt(x: number): number {
+    const i = this.#segment[x]!, t = this.#weight[x]!;
+    const i1 = i < this.#mesh.cellsX - 1 ? i + 1 : i;
+    const c = this.#colLevel;
+    return Math.fround(c[i]! + t * (c[i1]! - c[i]!));
+  }
+
+  /** The prepared row's second value (noise, or its scaled inverse) at `x`, as `fill` writes it. */
+  noiseAt(x: number): number {
+    const i = this.#segment[x]!, t = this.#weight[x]!;
+    const i1 = i < this.#mesh.cellsX - 1 ? i + 1 : i;
+    const c = this.#colNoise;
+    return Math.fround(c[i]! + t * (c[i1]! - c[i]!));
   }
 }
 

@@ -23,16 +23,25 @@ export interface SpikePatch {
 export function patchSpikes(image: MonoImage, mesh: BackgroundMesh): SpikePatch {
   const { widthPx: w, heightPx: h, pixels: p } = image;
   const rows = new BackgroundRows(mesh, w, 1);
-  const level = new Float32Array(w), inverse = new Float32Array(w);
   const indices: number[] = [], originals: number[] = [];
+  const cuts = new Float64Array(mesh.cellsX);
   for (let y = 1; y < h - 1; y++) {
-    rows.fill(y, level, inverse);
+    // Nearly every pixel is sky: one comparison with the lowest threshold its stretch of the row
+    // can have rules it out, and the map is interpolated only at the few pixels that pass. (The
+    // inverse noise is positive but for a pathological extrapolation at a row's end; such a
+    // stretch gets the full test everywhere.)
+    const { segments, minLevel, maxNoise } = rows.prepare(y);
+    for (let k = 0; k < cuts.length; k++) {
+      const floor = minLevel[k]! + SPIKE_MIN_SIGMA / maxNoise[k]!;
+      cuts[k] = maxNoise[k]! > 0 ? floor - 1e-4 * (Math.abs(floor) + 1) : -Infinity;
+    }
     const row = y * w;
     for (let x = 1; x < w - 1; x++) {
       const i = row + x, v = p[i]!;
-      if (!((v - level[x]!) * inverse[x]! > SPIKE_MIN_SIGMA)) continue;
+      if (!(v > cuts[segments[x]!]!)) continue;
+      const sky = rows.levelAt(x);
+      if (!((v - sky) * rows.noiseAt(x) > SPIKE_MIN_SIGMA)) continue;
       const l = p[i - 1]!, r = p[i + 1]!, u = p[i - w]!, d = p[i + w]!;
-      const sky = level[x]!;
       if (Math.max(l, r, u, d) - sky < SPIKE_NEIGHBOUR_RATIO * (v - sky)) {
         indices.push(i);
         originals.push(v);

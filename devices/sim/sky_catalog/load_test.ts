@@ -2,7 +2,9 @@
  * Building, caching and sharing the catalog. Each test works on its own temporary index
  * directory holding copies of the three smallest installed index files (17, 18, 19), so cache
  * staleness can be provoked by touching or growing a copy, and the memo (keyed by directory)
- * never hands one test another's catalog. One test loads the full installed set.
+ * never hands one test another's catalog. Two tests take the full installed set, whichever
+ * Debian packages it comes from (10–19 alone, with 09, with 07 and 08 too …): their expectations
+ * are derived from the files found, never from one particular set.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -188,36 +190,43 @@ Deno.test({
   },
 });
 
+const installedSources = await listIndexFiles(INSTALLED);
+
 Deno.test({
   name: "loadSkyCatalog: the installed index set merges to one copy of each star",
-  ignore,
+  ignore: installedSources === null,
   async fn() {
     const catalog = await loadSkyCatalog({ indexDir: INSTALLED, cacheDir: null });
     assert.ok(catalog);
-    const files = [...Deno.readDirSync(INSTALLED)].filter((e) =>
-      /^index-tycho2-.*\.fits$/.test(e.name)
-    );
+    const files = installedSources!;
     assert.match(catalog.source, new RegExp(`from ${files.length} astrometry`));
-    // index-tycho2-09 alone holds 723 026 stars; the others add a few thousand of their own.
-    assert.ok(catalog.starCount >= 723_026 && catalog.starCount < 800_000, `${catalog.starCount}`);
-    // Betelgeuse is in all eleven files (query-starkd: RA 88.7929°, Dec 7.40704°, VT 0.769) and
-    // must come out once.
+    // The merge holds at least every star of the densest file and at most every star of all.
+    const counts = await Promise.all(
+      files.map(async (f) =>
+        readIndexStars(await Deno.readFile(join(INSTALLED, f.name)), f.name).count
+      ),
+    );
+    const densest = Math.max(...counts);
+    const sum = counts.reduce((a, b) => a + b, 0);
+    assert.ok(
+      catalog.starCount >= densest && catalog.starCount <= sum,
+      `${catalog.starCount} stars from files of ${counts.join(", ")}`,
+    );
+    // Betelgeuse (query-starkd: RA 88.7929°, Dec 7.40704°, VT 0.769) is bright enough for every
+    // Tycho-2 index scale, so it is in each installed file, and must come out once.
     const near = catalog.cone(88.7929, 7.4071, 10 / 3600);
     assert.equal(near.length, 1);
     assert.equal(near[0]!.magV, 0.769);
-    const started = performance.now();
+    // How fast a cone is, is the sky_catalog bench's business, not a test's.
     for (let i = 0; i < 100; i++) catalog.cone(i * 3.6, -80 + i * 1.6, 2);
-    const perConeMs = (performance.now() - started) / 100;
-    assert.ok(perConeMs < 5, `a 2° cone took ${perConeMs} ms`);
   },
 });
 
 Deno.test({
   name: "buildPackedStars: the merge loses no star of any file and leaves no pair within 1″",
-  ignore,
+  ignore: installedSources === null,
   async fn() {
-    const sources = await listIndexFiles(INSTALLED);
-    assert.ok(sources);
+    const sources = installedSources!;
     const { stars, readCount, removedCount } = await buildPackedStars(INSTALLED, sources);
     assert.equal(stars.raUnits.length, readCount - removedCount);
     for (let i = 0; i < stars.raUnits.length; i++) {
@@ -231,8 +240,10 @@ Deno.test({
       );
       if (near !== 1) assert.fail(`star ${i} has ${near - 1} neighbours within 1″`);
     }
-    // Every star of a sparse file is in the merge, to the packing's precision, same magnitude.
-    const name = "index-tycho2-12.littleendian.fits";
+    // Every star of a sparse file is in the merge, to the packing's precision, same magnitude:
+    // the smallest installed file that is not the sparsest (which the other tests use).
+    const bySize = [...sources].sort((a, b) => a.sizeBytes - b.sizeBytes);
+    const name = bySize[Math.min(bySize.length - 1, 3)]!.name;
     const file = readIndexStars(await Deno.readFile(join(INSTALLED, name)), name);
     for (let i = 0; i < file.count; i++) {
       const mags: number[] = [];

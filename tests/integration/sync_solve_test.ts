@@ -1,0 +1,85 @@
+/**
+ * A plate solution reaches the frame's sidecar in the store: a light frame of the sky-true
+ * simulator is uploaded, then solved by the box's real solver (astrometry.net with the Tycho-2
+ * index), and the sidecar is sent again with the solution — read back with rclone. Skipped,
+ * saying why, where solve-field or the index files are missing.
+ */
+import { wrapHours } from "../../lib/astro/coords.ts";
+import type { SimMount } from "../../devices/sim/mount.ts";
+import { assert, assertEquals } from "../_assert.ts";
+import { FAST_SYNC_TOML, syncConfig } from "../s3/box.ts";
+import { readObject, startStore } from "../s3/store.ts";
+import { HAVE_SOLVER, useSkyTrueProfile } from "./_sky_rig.ts";
+import { withServer } from "./_server.ts";
+
+async function until(what: string, ok: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await ok().catch(() => false))) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+Deno.test({
+  name: "sync: a frame's plate solution is added to its sidecar in the store" +
+    (HAVE_SOLVER ? "" : " (skipped: needs solve-field and the Tycho-2 index files)"),
+  ignore: !HAVE_SOLVER,
+  fn: async () => {
+    await using store = await startStore();
+    await withServer(async (t) => {
+      await useSkyTrueProfile(t, { slewRateDegPerS: 120 });
+      const mount = t.server.services.hub.device("mount") as unknown as SimMount;
+      const target = { ra: wrapHours(mount.status().siderealTimeHours + 1.5), dec: 50 };
+      await t.json("POST", "/mount/unpark");
+      await t.json("POST", "/mount/goto", target);
+      await until(
+        "the slew",
+        async () => !(await t.json<{ slewing: boolean }>("GET", "/mount/status")).slewing,
+        30_000,
+      );
+      const events = await t.events("sync.*,camera.frame_ready,solver.result");
+      await t.json(
+        "PUT",
+        "/sync/config",
+        syncConfig(store.endpoint, { backup: { enabled: false } }),
+      );
+      const { frame_id } = await t.json<{ frame_id: string }>("POST", "/camera/expose", {
+        duration: 1,
+        frame_type: "light",
+        object: "Solve me",
+      });
+      const ready = await events.waitFor("camera.frame_ready", (d) => d.id === frame_id, 20_000);
+      const uploaded = await events.waitFor(
+        "sync.uploaded",
+        (d) => d.frame_id === frame_id,
+        30_000,
+      );
+      const sidecarKey = `${uploaded.data.key}.json`;
+      await until(
+        "the first sidecar",
+        async () => (await readObject(store, sidecarKey)).length > 0,
+        20_000,
+      );
+      const first = JSON.parse(new TextDecoder().decode(await readObject(store, sidecarKey)));
+      assertEquals(first.solution, null);
+
+      const { id } = await t.json<{ id: string }>("POST", "/solver/solve", {
+        image_path: ready.data.path,
+        ra_hint: target.ra,
+        dec_hint: target.dec,
+      });
+      const solved = await events.waitFor("solver.result", (d) => d.id === id, 180_000);
+      assertEquals(solved.data.status, "solved", String(solved.data.error));
+      let sidecar: {
+        solution: { raDeg: number; decDeg: number; pixelScaleArcsec: number } | null;
+      } = { solution: null };
+      await until("the sidecar with the solution", async () => {
+        sidecar = JSON.parse(new TextDecoder().decode(await readObject(store, sidecarKey)));
+        return sidecar.solution !== null;
+      }, 30_000);
+      assert(Math.abs(sidecar.solution!.raDeg / 15 - Number(solved.data.ra)) < 1e-9);
+      assert(Math.abs(sidecar.solution!.decDeg - Number(solved.data.dec)) < 1e-9);
+      assertEquals(sidecar.solution!.pixelScaleArcsec, solved.data.pixel_scale);
+    }, { configToml: FAST_SYNC_TOML });
+  },
+});
