@@ -24,7 +24,7 @@ Deno.test("a light frame from the simulator arrives, then its stars and HFR", as
       60_000,
     );
     const stars = analyzed.data.stars as number, hfr = analyzed.data.hfr as number;
-    assert(stars > 0, `stars ${stars}`);
+    assert(stars > 0, `stars ${stars}: ${analyzed.data.error}`);
     // The simulator's PSF is a Gaussian of σ 1.3 px: HFR = 1.3·√(2 ln 2) = 1.53 px in focus.
     assert(hfr > 1.2 && hfr < 2.5, `hfr ${hfr}`);
     assertEquals(analyzed.data.error, null);
