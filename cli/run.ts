@@ -32,6 +32,10 @@ export async function runCli(args: string[]): Promise<number> {
     console.log(usage());
     return 0;
   }
+  if (first === "--version" || first === "-V" || first === "version") {
+    console.log(await versionLine());
+    return 0;
+  }
   if (first === undefined || first.startsWith("-")) {
     return await (await COMMANDS.serve!.load())(args);
   }
@@ -47,6 +51,7 @@ function usage(): string {
   const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(8)} ${c.summary}`);
   return [
     "usage: openskylab [command] [options]",
+    "       openskylab --version",
     "",
     "commands:",
     ...lines,
@@ -54,4 +59,14 @@ function usage(): string {
     "options (serve, token): --port N  --data-dir DIR  --config FILE",
     "environment: OPENSKYLAB_PORT, OPENSKYLAB_DATA_DIR, OPENSKYLAB_CONFIG",
   ].join("\n");
+}
+
+/** `openskylab 0.1.0 (release, deno 2.9.6, aarch64, built 2026-12-06T19:00:00Z, commit abc1234)` */
+/** Loads the build info only for `--version`: the dispatcher itself stays free of imports. */
+export async function versionLine(): Promise<string> {
+  const info = (await import("../core/system/build_info.ts")).buildInfo();
+  const built = new Date(info.build_time_ms).toISOString().replace(/\.\d{3}Z$/, "Z");
+  const parts = [info.kind, `deno ${Deno.version.deno}`, Deno.build.arch, `built ${built}`];
+  if (info.commit) parts.push(`commit ${info.commit.slice(0, 12)}`);
+  return `openskylab ${info.version} (${parts.join(", ")})`;
 }

@@ -9,6 +9,7 @@ import { CatalogService } from "../core/catalog/catalog_service.ts";
 import { SIRIL_CATALOGUE_DIR } from "../core/catalog/load.ts";
 import type { Config } from "../core/config.ts";
 import { EventBus } from "../core/event_bus.ts";
+import { LicenseService } from "../core/license/license_service.ts";
 import { rigOwner, type RigRoutine } from "../core/rig_owner.ts";
 import type { Services } from "../core/services.ts";
 import { fieldOfView } from "../core/solver/profile_scale.ts";
@@ -18,17 +19,23 @@ import { openDatabase } from "../core/store/db.ts";
 import { applyStagedRestore } from "../core/sync/restore.ts";
 import { type Clock, systemClock } from "../lib/clock.ts";
 import { type LogLevel, LogSink } from "../lib/log.ts";
+import type { PowerAction } from "../core/schemas/system.ts";
+import { buildInfo } from "../core/system/build_info.ts";
+import { type ClockControl, systemClockControl } from "../core/system/clock_control.ts";
+import { FirstBoot } from "../core/system/first_boot.ts";
+import { HostInfo } from "../core/system/host_info.ts";
+import { parkForShutdown } from "../core/system/park.ts";
+import { SystemService } from "../core/system/system_service.ts";
 import { createApp } from "../routes/app.ts";
 import { WsHub } from "../routes/ws.ts";
 import { composeAutomation } from "./compose/automation.ts";
 import type { BoxContext } from "./compose/context.ts";
 import { apiGroups, startAlpaca } from "./compose/http.ts";
 import { composeImaging } from "./compose/imaging.ts";
+import { composeFraming } from "./compose/framing.ts";
 import { composeRig } from "./compose/rig.ts";
 import { composeSolving } from "./compose/solving.ts";
 import { composeSync } from "./compose/sync.ts";
-
-export const VERSION = "0.1.0";
 
 export interface ServerOptions {
   config: Config;
@@ -48,6 +55,12 @@ export interface ServerOptions {
   alpacaPort?: number;
   /** Alpaca UDP discovery port (32227 by default); null turns discovery off (tests). */
   alpacaDiscoveryPort?: number | null;
+  /** The OS clock's probe and setter (tests pass their own, so the host's clock is left alone). */
+  clockControl?: ClockControl;
+  /** Prefix of the system paths read for GET /system (tests lay out a fake /sys and /etc). */
+  hostRoot?: string;
+  /** The HiPS cache's HTTP client (tests count or break the upstream requests). */
+  fetch?: typeof fetch;
 }
 
 export interface RunningServer {
@@ -56,18 +69,26 @@ export interface RunningServer {
   services: Services;
   /** The Alpaca server's port, or null when it could not start. */
   alpacaPort: number | null;
-  /** Stops accepting, finishes frames being written, closes devices and the database. */
+  /** Stops accepting, parks if configured, finishes frames being written, closes the database. */
   shutdown(): Promise<void>;
   finished: Promise<void>;
+  /** Resolves when POST /system/shutdown or /reboot was accepted; the caller does the rest. */
+  powerRequested: Promise<PowerAction>;
 }
 
 export async function startServer(o: ServerOptions): Promise<RunningServer> {
   const clock = o.clock ?? systemClock;
+  // A release's own version, or the source tree's (read now: a release sets it before start).
+  const version = buildInfo().version;
   const logs = o.logs ?? new LogSink({ consoleLevel: o.config.logging.level as LogLevel });
   const log = logs.logger("box");
   await Deno.mkdir(o.dataDir, { recursive: true });
   // A database snapshot staged by POST /sync/restore replaces the database before it is opened.
   await applyStagedRestore(o.dataDir, logs.logger("sync"), clock.now());
+  const firstBoot = await FirstBoot.load(o.dataDir, clock, logs.logger("first-boot"));
+  firstBoot.begin(["config", "database", "catalog", "api"]);
+  // The config arrives with its token: `loadConfig` made one if the file had none.
+  firstBoot.update("config", "done");
   const ctx: BoxContext = {
     config: o.config,
     dataDir: o.dataDir,
@@ -80,6 +101,9 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   // Routines ask who holds the rig only once the whole box exists.
   let box: Services | undefined;
   const owner = (routine: RigRoutine) => rigOwner(() => box!, routine);
+
+  firstBoot.update("database", "done");
+  const power = Promise.withResolvers<PowerAction>();
 
   const rig = composeRig(ctx);
   const imaging = composeImaging(ctx, rig.hub);
@@ -115,7 +139,14 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     sequencer: () => automation.sequencer,
     calibration: imaging.calibration,
     solver: solving.solver,
-    version: VERSION,
+    version,
+  });
+  const framing = composeFraming(ctx, {
+    hub: rig.hub,
+    profiles: rig.profiles,
+    catalog,
+    scheduler: automation.scheduler,
+    fetch: o.fetch,
   });
   const services: Services = box = {
     config: o.config,
@@ -126,22 +157,35 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     log,
     catalog,
     sync,
+    license: new LicenseService(),
     ...rig,
     ...imaging,
     ...solving,
     ...automation,
+    system: new SystemService({
+      clock,
+      bus: ctx.bus,
+      log: logs.logger("system"),
+      dataDir: o.dataDir,
+      build: buildInfo,
+      host: new HostInfo(o.hostRoot),
+      clockControl: o.clockControl ?? systemClockControl(o.config.system.os_control),
+      firstBoot,
+      onPower: (action) => power.resolve(action),
+    }),
+    ...framing,
   };
 
   const feed = new StatusFeed(rig.hub, ctx.bus);
   const ws = new WsHub(ctx.bus, logs.logger("ws"));
   const app = createApp({
-    groups: apiGroups(services, VERSION),
+    groups: apiGroups(services, version),
     log,
     token: o.config.auth.token,
     trustedNetworks: o.config.server.trusted_networks,
     corsOrigins: o.config.server.cors_origins,
     ws,
-    version: VERSION,
+    version,
   });
 
   await rig.profiles.start();
@@ -155,6 +199,9 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   await automation.autofocus.start();
   // The upload worker: resumes what a crash or power cut left half-way, waits for a route.
   await sync.start();
+  // Reads the cache's totals and takes up interrupted prefetch jobs; the Tycho-2 catalogue
+  // builds in the background.
+  await framing.hips.start();
 
   const server = Deno.serve({
     port: o.port,
@@ -162,18 +209,39 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     onListen: () => {},
   }, (request, info) => app.fetch(request, info));
   const port = server.addr.port;
+  // Port 80 on a box (the phone, captive-portal probes): a port that cannot be opened (taken, or
+  // no CAP_NET_BIND_SERVICE) is logged and the box runs on without it.
+  const extraServers = o.config.server.extra_ports.flatMap((extraPort) => {
+    try {
+      return [
+        Deno.serve(
+          { port: extraPort, hostname: o.hostname, onListen: () => {} },
+          (request, info) => app.fetch(request, info),
+        ),
+      ];
+    } catch (err) {
+      log.warn("could not listen on an extra port", { port: extraPort, err: String(err) });
+      return [];
+    }
+  });
+  firstBoot.update("api", "done", `port ${port}`);
   const alpaca = await startAlpaca(ctx, {
     hub: rig.hub,
     hostname: o.hostname,
     port: o.alpacaPort,
     discoveryPort: o.alpacaDiscoveryPort,
-    version: VERSION,
+    version,
   });
   log.info("OpenSkyLab is ready", { url: `http://localhost:${port}/`, data_dir: o.dataDir });
   // The first import writes ~20 000 objects (~0.6 s here, seconds on a Pi) on a worker thread;
   // after listening, so the box answers at once while the catalog routes say 503 "being
   // imported" until it is done.
   void catalog.start();
+  void catalog.settled().then(() => {
+    const { state, message } = catalog.status();
+    const outcome = state === "ready" ? "done" : state === "missing" ? "skipped" : "failed";
+    firstBoot.update("catalog", outcome, message ?? undefined);
+  });
 
   let stopping: Promise<void> | null = null;
   const shutdown = () =>
@@ -188,7 +256,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       // Stop taking requests first, so nothing new starts while frames are being finished.
       const grace = new AbortController();
       await Promise.race([
-        server.shutdown(),
+        Promise.all([server.shutdown(), ...extraServers.map((s) => s.shutdown())]),
         clock.sleep(2000, grace.signal).catch(() => {}),
       ]);
       grace.abort();
@@ -201,6 +269,16 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       await solving.centering.close();
       // A run in progress is aborted and puts the focuser back where it started.
       await automation.autofocus.close();
+      if (o.config.system.park_on_shutdown) {
+        await parkForShutdown({
+          hub: rig.hub,
+          clock,
+          log,
+          timeoutMs: o.config.system.park_timeout_s * 1000,
+        });
+      }
+      // A running prefetch job stops where it is and resumes at the next start.
+      await framing.hips.close();
       imaging.exposures.abort();
       await imaging.exposures.drain();
       await imaging.frameSink.close();
@@ -210,6 +288,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       await rig.hub.close();
       await rig.indiServer.stop();
       await catalog.close();
+      await firstBoot.flush();
       await ctx.db.close();
       log.info("stopped cleanly");
     })();
@@ -220,5 +299,6 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     alpacaPort: alpaca?.port ?? null,
     shutdown,
     finished: server.finished,
+    powerRequested: power.promise,
   };
 }

@@ -13,6 +13,7 @@ import { z } from "zod";
 import { KNOWN_TOKENS } from "./frames/file_name.ts";
 import { LOG_LEVELS, type Logger, silentLogger } from "../lib/log.ts";
 import { isValidCidr } from "../lib/net/cidr.ts";
+import { RESERVED_SURVEY_NAMES, SURVEY_NAME } from "./schemas/hips.ts";
 
 /** Loopback (v4, v6) and the hotspot subnet the box serves to phones. */
 export const DEFAULT_TRUSTED_NETWORKS = ["127.0.0.0/8", "::1/128", "10.42.0.0/24"] as const;
@@ -26,6 +27,15 @@ export const DEFAULT_TRUSTED_NETWORKS = ["127.0.0.0/8", "::1/128", "10.42.0.0/24
  */
 export const DEFAULT_FILE_PATTERN =
   "{object}/{date}/{object}_{frame_type}_{filter}_{exposure}s_g{gain}_{temp}C_{seq}";
+
+/** Sky surveys served through the HiPS cache out of the box: DSS2 in colour from CDS. */
+export const DEFAULT_HIPS_SURVEYS = [{
+  name: "dss2-color",
+  urls: [
+    "https://alasky.cds.unistra.fr/DSS/DSSColor",
+    "https://alaskybis.cds.unistra.fr/DSS/DSSColor",
+  ],
+}] as const;
 
 /** An error in the config file (or a flag, cli/paths.ts); callers report it and exit non-zero. */
 export class ConfigError extends Error {
@@ -45,6 +55,8 @@ const ServerSchema = z.object({
     .describe("clients in these networks are local and need no token"),
   cors_origins: z.array(z.string().refine(isOrigin, "expected an origin like http://host:8080"))
     .default(() => []).describe("[] means same-origin only"),
+  extra_ports: z.array(z.number().int().min(1).max(65535)).max(8).default(() => [])
+    .describe("more ports the API and app answer on (80 on a box); one that fails is logged"),
 });
 
 const StorageSchema = z.object({
@@ -55,6 +67,48 @@ const StorageSchema = z.object({
 const FileAuthSchema = z.object({
   // A short token is guessable from the LAN; the generated one has 43 characters.
   token: z.string().min(16).optional().describe("generated at first start when absent"),
+});
+
+const HipsSurveySchema = z.object({
+  name: z.string().regex(SURVEY_NAME, "letters, digits, . _ - (at most 64)")
+    .refine(
+      (n) => ![...RESERVED_SURVEY_NAMES, "tycho2"].includes(n),
+      "a reserved name (tycho2 is the box's own catalogue)",
+    )
+    .describe("the name in /hips/{name}/…"),
+  urls: z.array(z.url({ protocol: /^https?$/ })).min(1).max(8)
+    .describe("base URLs of the survey on HiPS servers, tried in order (mirrors)"),
+});
+
+const HipsSchema = z.object({
+  mirror_dir: z.string().min(1).optional()
+    .describe(
+      "local HiPS copies, one folder per survey with its properties (default <data dir>/hips/surveys)",
+    ),
+  cache_max_mb: z.number().min(1).max(1_000_000).default(2048)
+    .describe("size cap of the fetch-through tile cache; least recently used tiles go first"),
+  max_age_days: z.number().min(0).max(3650).default(180)
+    .describe("a cached tile older than this is fetched again when the upstream answers"),
+  upstream_timeout_s: z.number().min(0.1).max(120).default(8)
+    .describe("per upstream request; then the stale tile or a 504"),
+  offline_retry_s: z.number().min(0).max(3600).default(30)
+    .describe("after an upstream failure, answer from the cache without asking it for this long"),
+  prefetch_concurrency: z.number().int().min(1).max(16).default(4),
+  prefetch_max_files: z.number().int().min(1).max(1_000_000).default(20_000)
+    .describe("a prefetch asking for more files is refused"),
+  surveys: z.array(HipsSurveySchema).max(50).default(() =>
+    DEFAULT_HIPS_SURVEYS.map((s) => ({ ...s, urls: [...s.urls] }))
+  )
+    .superRefine((surveys, ctx) => {
+      const seen = new Set<string>();
+      surveys.forEach((s, i) => {
+        if (seen.has(s.name)) {
+          ctx.addIssue({ code: "custom", path: [i, "name"], message: `"${s.name}" appears twice` });
+        }
+        seen.add(s.name);
+      });
+    })
+    .describe("upstream surveys served through the cache"),
 });
 
 /** The file as written: the token may be missing until `loadConfig` adds one. */
@@ -125,6 +179,15 @@ export const ConfigFileSchema = z.object({
     request_timeout_s: z.number().min(0.1).max(3600).default(60)
       .describe("a request during which no byte moves for this long is retried"),
   }).prefault({}),
+  system: z.object({
+    os_control: z.boolean().default(false)
+      .describe("let the API set this machine's clock and power it off or reboot it (a box)"),
+    park_on_shutdown: z.boolean().default(false)
+      .describe("park the mount before stopping: SIGTERM, shutdown and reboot from the phone"),
+    park_timeout_s: z.number().min(1).max(900).default(120)
+      .describe("how long a park at shutdown may take before the box goes down anyway"),
+  }).prefault({}),
+  hips: HipsSchema.prefault({}),
 });
 
 /** The configuration the rest of the box sees: always with a token. */
@@ -342,6 +405,8 @@ function defaultConfigText(token: string): string {
     `# trusted_networks = ${v(d.server.trusted_networks)}`,
     "# Browser origins allowed to call the API from other pages; [] means same-origin only.",
     `# cors_origins = []`,
+    "# More ports to answer on as well (a box uses [80] for the phone and captive-portal probes).",
+    `# extra_ports = []`,
     "",
     "[auth]",
     '# Remote clients send "Authorization: Bearer <token>". Keep this file private (mode 0600).',
@@ -388,6 +453,28 @@ function defaultConfigText(token: string): string {
     `# retry_base_s = ${d.sync.retry_base_s}  # doubles per failed attempt, up to retry_max_s`,
     `# retry_max_s = ${d.sync.retry_max_s}`,
     `# max_attempts = ${d.sync.max_attempts}  # then an upload the store refuses is marked failed`,
+    "[system]",
+    "# Let POST /system/time set this machine's clock and /system/shutdown and /reboot power it",
+    "# off or reboot it (the box image turns this on). Off, shutdown and reboot only stop OpenSkyLab.",
+    `# os_control = ${d.system.os_control}`,
+    "# Park the mount before stopping (SIGTERM, shutdown and reboot from the phone).",
+    `# park_on_shutdown = ${d.system.park_on_shutdown}`,
+    `# park_timeout_s = ${d.system.park_timeout_s}`,
+    "",
+    "[hips]",
+    "# Sky survey tiles for the framing view (/api/v1/hips/...). Local copies: one folder per",
+    "# survey (with its properties file) under mirror_dir. Upstream surveys go through a cache.",
+    '# mirror_dir = "<data dir>/hips/surveys"',
+    `# cache_max_mb = ${d.hips.cache_max_mb}`,
+    `# max_age_days = ${d.hips.max_age_days}`,
+    `# upstream_timeout_s = ${d.hips.upstream_timeout_s}`,
+    `# offline_retry_s = ${d.hips.offline_retry_s}`,
+    `# prefetch_concurrency = ${d.hips.prefetch_concurrency}`,
+    `# prefetch_max_files = ${d.hips.prefetch_max_files}`,
+    "# Upstream surveys (each replaces the whole default list):",
+    "# [[hips.surveys]]",
+    `# name = ${v(DEFAULT_HIPS_SURVEYS[0].name)}`,
+    `# urls = ${v(DEFAULT_HIPS_SURVEYS[0].urls)}`,
     "",
   ].join("\n");
 }

@@ -14,6 +14,8 @@ import { AutofocusFailedDto, AutofocusPointDto, AutofocusResultDto } from "./sch
 import { CenteredDto, CenteringAttemptDto } from "./schemas/centering.ts";
 import { STATUS_EVENT_SCHEMAS } from "./schemas/status_events.ts";
 import { SyncProgressDto, SyncState } from "./schemas/sync.ts";
+import { POWER_ACTIONS } from "./schemas/system.ts";
+import { PrefetchJobDto, UpstreamChangedDto } from "./schemas/hips.ts";
 
 export { ALERT_LEVELS } from "../devices/rig.ts";
 export type { AlertLevel } from "../devices/rig.ts";
@@ -305,6 +307,63 @@ export const EVENT_CATALOGUE = {
     delivery: "status",
     description: "Dome azimuth and shutter, on change",
     schema: STATUS_EVENT_SCHEMAS.dome,
+  },
+  "system.time_set": {
+    delivery: "discrete",
+    description: "The box's clock was set from the phone's (it had no better source)",
+    schema: z.object({
+      time_ms: z.number(),
+      previous_ms: z.number().describe("the box's clock just before"),
+      source: z.literal("phone"),
+    }),
+  },
+  "system.power": {
+    delivery: "discrete",
+    description: "A shutdown or reboot was requested: the box parks (if configured), finishes " +
+      "the frame being written and closes the database, then goes down",
+    schema: z.object({ action: z.enum(POWER_ACTIONS) }),
+  },
+  "mosaic.saved": {
+    delivery: "discrete",
+    description: "A mosaic was saved",
+    schema: z.object({
+      id: z.string(),
+      name: z.string(),
+      rows: z.number(),
+      cols: z.number(),
+      panels: z.number(),
+    }),
+  },
+  "mosaic.deleted": {
+    delivery: "discrete",
+    description: "A saved mosaic was deleted",
+    schema: z.object({ id: z.string(), name: z.string() }),
+  },
+  "mosaic.planned": {
+    delivery: "discrete",
+    description: "A scheduler plan was made from a mosaic: one target per panel",
+    schema: z.object({
+      mosaic_id: z.string(),
+      plan_id: z.string(),
+      plan_name: z.string(),
+      targets: z.number(),
+    }),
+  },
+  "hips.prefetch_progress": {
+    delivery: "status",
+    description: "A HiPS prefetch job's progress, at most twice a second while it runs",
+    schema: PrefetchJobDto,
+  },
+  "hips.prefetch_finished": {
+    delivery: "discrete",
+    description: "A HiPS prefetch job completed, failed or was cancelled",
+    schema: PrefetchJobDto,
+  },
+  "hips.upstream_changed": {
+    delivery: "discrete",
+    description:
+      "A survey's upstream server became unreachable (tiles come from the cache) or back",
+    schema: UpstreamChangedDto,
   },
 } as const satisfies Record<
   string,

@@ -27,6 +27,10 @@ import type { Discovery } from "../devices/discovery.ts";
 import type { AutofocusService } from "./autofocus/service.ts";
 import type { SolverService } from "./solver/solver_service.ts";
 import type { SyncService } from "./sync/sync_service.ts";
+import type { SystemService } from "./system/system_service.ts";
+import type { LicenseService } from "./license/license_service.ts";
+import type { MosaicService } from "./mosaic/mosaic_service.ts";
+import type { HipsService } from "./hips/hips_service.ts";
 
 export interface Services {
   config: Config;
@@ -67,4 +71,12 @@ export interface Services {
   solver: SolverService;
   /** Cloud sync: frames and database backups to an S3-compatible store (core/sync/). */
   sync: SyncService;
+  /** The box itself: versions, clock, storage, first boot, shutdown and reboot (core/system/). */
+  system: SystemService;
+  /** The box's licence, its third-party components' and the system's Debian packages'. */
+  license: LicenseService;
+  /** Mosaic panels on the sphere, saved mosaics, and their scheduler plans (core/mosaic/). */
+  mosaic: MosaicService;
+  /** HiPS surveys: local mirror, upstream cache, the Tycho-2 catalogue, prefetch (core/hips/). */
+  hips: HipsService;
 }

@@ -18,6 +18,8 @@ export type ErrorCode =
   | "device_not_connected"
   | "device_timeout"
   | "unavailable"
+  | "upstream_error"
+  | "upstream_unavailable"
   | "internal";
 
 export class AppError extends Error {

@@ -30,13 +30,26 @@ export interface LogSinkOptions {
   /** Lowest level written to stderr (all levels are kept in the ring). */
   consoleLevel?: LogLevel | "silent";
   now?: () => number;
+  /**
+   * Prefix each stderr line with its syslog priority (`<3>` error … `<7>` debug), which the
+   * journal reads as the entry's level; set when systemd connects stderr to it ($JOURNAL_STREAM).
+   */
+  journal?: boolean;
 }
+
+const JOURNAL_PRIORITY: Record<LogLevel, string> = {
+  debug: "<7>",
+  info: "<6>",
+  warn: "<4>",
+  error: "<3>",
+};
 
 /** Owns the ring of recent entries; hands out Loggers that write into it. */
 export class LogSink {
   readonly #capacity: number;
   readonly #consoleRank: number;
   readonly #now: () => number;
+  readonly #journal: boolean;
   #ring: LogEntry[] = [];
   #next = 0;
 
@@ -45,6 +58,7 @@ export class LogSink {
     const level = options.consoleLevel ?? "info";
     this.#consoleRank = level === "silent" ? Infinity : LOG_LEVELS.indexOf(level);
     this.#now = options.now ?? Date.now;
+    this.#journal = options.journal ?? false;
   }
 
   logger(source: string): Logger {
@@ -64,7 +78,8 @@ export class LogSink {
     else this.#ring[this.#next] = entry;
     this.#next = (this.#next + 1) % this.#capacity;
     if (LOG_LEVELS.indexOf(entry.level) >= this.#consoleRank) {
-      console.error(JSON.stringify({ ...entry, ts: new Date(entry.ts).toISOString() }));
+      const line = JSON.stringify({ ...entry, ts: new Date(entry.ts).toISOString() });
+      console.error(this.#journal ? `${JOURNAL_PRIORITY[entry.level]}${line}` : line);
     }
   }
 

@@ -5,6 +5,10 @@
 import { systemClock } from "../lib/clock.ts";
 import { EventBus } from "../core/event_bus.ts";
 import { LogSink } from "../lib/log.ts";
+import { buildInfo } from "../core/system/build_info.ts";
+import { FirstBoot } from "../core/system/first_boot.ts";
+import { HostInfo } from "../core/system/host_info.ts";
+import { SystemService, type SystemServiceDeps } from "../core/system/system_service.ts";
 import type { DeviceKind } from "../devices/device.ts";
 import { DeviceHub } from "../devices/hub.ts";
 import { defaultRegistry, type DriverEntry } from "../devices/registry.ts";
@@ -19,6 +23,7 @@ import { guidingRoutes } from "./guiding.ts";
 import { healthRoutes } from "./health.ts";
 import { logsRoutes } from "./logs.ts";
 import { rotatorRoutes } from "./rotator.ts";
+import { systemRoutes } from "./system.ts";
 import { weatherRoutes } from "./weather.ts";
 import { WsHub } from "./ws.ts";
 
@@ -48,6 +53,8 @@ export interface RigOptions {
   options?: Partial<Record<DeviceKind, Record<string, unknown>>>;
   /** Capabilities to report instead of the simulator's, to reach "cannot do that" paths. */
   capabilities?: Partial<Record<DeviceKind, Record<string, unknown>>>;
+  /** The system service's dependencies to replace (its clock control never touches the host's). */
+  system?: Partial<SystemServiceDeps>;
 }
 
 /** The driver with some capabilities replaced; methods stay bound to the real object. */
@@ -65,7 +72,7 @@ export function withCapabilities<T extends object>(
   });
 }
 
-export async function rig({ options = {}, capabilities = {} }: RigOptions = {}) {
+export async function rig({ options = {}, capabilities = {}, system = {} }: RigOptions = {}) {
   const logs = new LogSink({ consoleLevel: "silent" });
   const log = logs.logger("test");
   const bus = new EventBus({ clock: systemClock, validate: true });
@@ -99,7 +106,25 @@ export async function rig({ options = {}, capabilities = {} }: RigOptions = {}) 
     roles,
   });
   // Only the groups these tests exercise, each built from what it uses.
-  const deps = { hub, bus, log, logs, clock: systemClock };
+  const deps = {
+    hub,
+    bus,
+    log,
+    logs,
+    clock: systemClock,
+    system: new SystemService({
+      clock: systemClock,
+      bus,
+      log: log.child("system"),
+      dataDir: Deno.cwd(),
+      build: buildInfo,
+      host: new HostInfo(),
+      clockControl: { probe: () => Promise.resolve({ synchronized: false, rtc: false }) },
+      firstBoot: await FirstBoot.load("/nonexistent", systemClock, log),
+      onPower: () => {},
+      ...system,
+    }),
+  };
   const ws = new WsHub(bus, log.child("ws"));
   const app = createApp({
     groups: [
@@ -114,6 +139,7 @@ export async function rig({ options = {}, capabilities = {} }: RigOptions = {}) 
       { prefix: "/weather", router: weatherRoutes(deps) },
       { prefix: "/guiding", router: guidingRoutes(deps) },
       { prefix: "/logs", router: logsRoutes(deps) },
+      { prefix: "/system", router: systemRoutes(deps) },
     ],
     log,
     token: "t",

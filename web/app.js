@@ -37,6 +37,7 @@ export const SCREENS = {
   site: { title: "Site & time", load: () => import("./screens/site.js") },
   frames: { title: "Frames", load: () => import("./screens/frames.js") },
   logs: { title: "Logs", load: () => import("./screens/logs.js") },
+  licenses: { title: "Licences", load: () => import("./screens/licenses.js") },
   settings: { title: "Settings", load: () => import("./screens/settings.js") },
   more: { title: "More", load: () => import("./screens/more.js") },
 };

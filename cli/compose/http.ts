@@ -23,8 +23,11 @@ import { frameViewRoutes } from "../../routes/frame_view.ts";
 import { pixelScaleArcsec } from "../../core/frames/frame_figures.ts";
 import { guidingRoutes } from "../../routes/guiding.ts";
 import { healthRoutes } from "../../routes/health.ts";
+import { licenseRoutes } from "../../routes/license.ts";
+import { hipsRoutes } from "../../routes/hips.ts";
 import { livestackRoutes } from "../../routes/livestack.ts";
 import { logsRoutes } from "../../routes/logs.ts";
+import { mosaicRoutes } from "../../routes/mosaic.ts";
 import { mountRoutes } from "../../routes/mount.ts";
 import { polarAlignmentRoutes } from "../../routes/polar_alignment.ts";
 import { profilesRoutes } from "../../routes/profiles.ts";
@@ -35,6 +38,7 @@ import { sequencerRoutes } from "../../routes/sequencer.ts";
 import { sequencesRoutes } from "../../routes/sequences.ts";
 import { solverRoutes } from "../../routes/solver.ts";
 import { syncRoutes } from "../../routes/sync.ts";
+import { systemRoutes } from "../../routes/system.ts";
 import { templatesRoutes } from "../../routes/templates.ts";
 import { weatherRoutes } from "../../routes/weather.ts";
 import { KvRepository } from "../../core/store/kv.ts";
@@ -92,6 +96,10 @@ export function apiGroups(s: Services, version: string): RouteGroup[] {
     { prefix: "/solver", router: solverRoutes(s) },
     { prefix: "/polar-alignment", router: polarAlignmentRoutes(s) },
     { prefix: "/sync", router: syncRoutes(s) },
+    { prefix: "/system", router: systemRoutes(s) },
+    { prefix: "/license", router: licenseRoutes(s) },
+    { prefix: "/mosaic", router: mosaicRoutes(s) },
+    { prefix: "/hips", router: hipsRoutes(s) },
   ];
 }
 

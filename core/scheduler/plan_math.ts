@@ -81,6 +81,7 @@ export function blockSequence(
       name: target.name,
       ra: target.ra,
       dec: target.dec,
+      ...(target.rotation_deg === undefined ? {} : { rotation_deg: target.rotation_deg }),
       groups: groupIndexes.map((k) => ({ ...target.groups[k]!, count: left[k]! })),
       loop: {
         repeat: 1,

@@ -56,6 +56,8 @@ export const SchedulerTarget = z.object({
   name: z.string().min(1).max(80).describe("a catalog designation may stand for ra/dec"),
   ra: raHours.optional().describe("J2000 hours; filled from the catalog at creation if absent"),
   dec: decDeg.optional().describe("J2000 degrees"),
+  rotation_deg: z.number().min(0).lt(360).optional()
+    .describe("sky position angle the rotator turns to before each block (a mosaic panel's)"),
   priority: z.number().int().min(1).max(10).default(5).describe("1 is the highest"),
   groups: z.array(ExposureGroup).min(1, "needs at least one exposure group").max(50)
     .describe("exposure groups; `count` is the number of frames wanted"),

@@ -15,7 +15,9 @@ import { scheduler } from "./migrations/006_scheduler.ts";
 import { autofocus } from "./migrations/007_autofocus.ts";
 import { camelCaseDriverOptions } from "./migrations/008_camel_case_driver_options.ts";
 import { sync } from "./migrations/009_sync.ts";
-import { frameSink } from "./migrations/010_frame_sink.ts";
+import { mosaics } from "./migrations/010_mosaics.ts";
+import { hips } from "./migrations/011_hips.ts";
+import { frameSink } from "./migrations/012_frame_sink.ts";
 import type { DB } from "./schema.ts";
 
 export interface Migration {
@@ -37,6 +39,8 @@ export const MIGRATIONS: readonly Migration[] = [
   autofocus,
   camelCaseDriverOptions,
   sync,
+  mosaics,
+  hips,
   frameSink,
 ];
 

@@ -101,6 +101,9 @@ export interface DB {
   sync_queue: SyncQueueTable;
   sync_parts: SyncPartsTable;
   sync_history: SyncHistoryTable;
+  mosaics: MosaicsTable;
+  hips_tiles: HipsTilesTable;
+  hips_prefetch_jobs: HipsPrefetchJobsTable;
   counters: CountersTable;
 }
 
@@ -249,4 +252,38 @@ export interface SyncHistoryTable {
   bytes: number | null;
   duration_ms: number | null;
   message: string | null;
+}
+
+/** A saved mosaic: its name beside the whole document as JSON, validated on every read. */
+export interface MosaicsTable {
+  id: string;
+  name: string;
+  data: string;
+  created_at: string;
+}
+
+/** One file of the HiPS cache; times in Unix ms. */
+export interface HipsTilesTable {
+  survey: string;
+  /** Relative to the survey's root, e.g. "Norder3/Dir0/Npix12.jpg" or "properties". */
+  path: string;
+  bytes: number;
+  content_type: string;
+  fetched_at: number;
+  last_used_at: number;
+}
+
+export interface HipsPrefetchJobsTable {
+  id: string;
+  survey: string;
+  /** The request as JSON (centre, radius, orders). */
+  request: string;
+  state: string;
+  total: number;
+  done: number;
+  failed: number;
+  bytes: number;
+  message: string | null;
+  created_at: string;
+  updated_at: string;
 }

@@ -15,7 +15,7 @@
 import { join } from "node:path";
 import type { Logger } from "../../lib/log.ts";
 import type { DriverContext } from "../device.ts";
-import { loadSkyCatalog, type SkyCatalog } from "./sky_catalog/catalog.ts";
+import { loadSkyCatalog, type SkyCatalog } from "../../lib/star_catalog/catalog.ts";
 import type { SimCameraSetup, SkyMode } from "./camera_options.ts";
 import type { MountReading, SimOpticsLink } from "./optics_link.ts";
 import type { Scene } from "./sky.ts";

@@ -15,7 +15,7 @@ import { SimCamera } from "./camera.ts";
 import { CameraSky } from "./camera_sky.ts";
 import { type MountReading, SimOpticsLink } from "./optics_link.ts";
 import { starField } from "./sky.ts";
-import { loadSkyCatalog } from "./sky_catalog/catalog.ts";
+import { loadSkyCatalog } from "../../lib/star_catalog/catalog.ts";
 import { trueSkyScene } from "./sky_true.ts";
 import { openRig, pointAt } from "../../tests/integration/_sky_rig.ts";
 

@@ -1,5 +1,5 @@
 /**
- * The simulator's Tycho-2 catalog (devices/sim/sky_catalog/): how long a cold build from the
+ * The Tycho-2 star catalog (lib/star_catalog/): how long a cold build from the
  * installed astrometry.net index files takes, how long a warm start from the cache file takes,
  * what the packed arrays cost in memory, and the time of a 2° cone (the field of a wide
  * simulated camera) at random pointings, median and p99. Build and load go through the
@@ -7,10 +7,10 @@
  * index files are installed the bench says so and prints nothing else.
  */
 import { join } from "node:path";
-import { DEFAULT_INDEX_DIR } from "../../devices/sim/sky_catalog/catalog.ts";
-import { CACHE_FILE_NAME } from "../../devices/sim/sky_catalog/cache_file.ts";
-import { buildOrLoadSkyCatalog } from "../../devices/sim/sky_catalog/load.ts";
-import { PackedSkyCatalog } from "../../devices/sim/sky_catalog/packed_catalog.ts";
+import { DEFAULT_INDEX_DIR } from "../../lib/star_catalog/catalog.ts";
+import { CACHE_FILE_NAME } from "../../lib/star_catalog/cache_file.ts";
+import { buildOrLoadSkyCatalog } from "../../lib/star_catalog/load.ts";
+import { PackedSkyCatalog } from "../../lib/star_catalog/packed_catalog.ts";
 import { percentile, report } from "./_util.ts";
 
 const ROUNDS = 3;

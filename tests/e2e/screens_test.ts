@@ -11,8 +11,8 @@ import { assert, assertEquals } from "../_assert.ts";
 import { useFastSimulators, withServer } from "../integration/_server.ts";
 import { assertOnlyBox, hasChromium, openPhone, until } from "./_phone.ts";
 
-/** Route → a name for the screenshot. */
-const SCREENS: [string, string][] = [
+/** Route → a name for the screenshot (and what to wait for when it loads more after showing). */
+const SCREENS: [string, string, string?][] = [
   ["", "home"],
   ["capture", "capture"],
   ["viewer", "viewer"],
@@ -33,6 +33,11 @@ const SCREENS: [string, string][] = [
   ["frames", "frames"],
   ["logs", "logs"],
   ["settings", "settings"],
+  ["licenses", "licenses", 'ul[aria-label="Components"] li'],
+  ["licenses?debian=show", "licenses-debian", 'ul[aria-label="Debian packages"] li'],
+  ["licenses/project", "licence-project", "main dl.facts"],
+  [`licenses/c/deno/${Deno.version.deno}`, "licence-deno", "pre.notice"],
+  ["licenses/deb/bash", "licence-debian-bash", "pre.notice"],
   ["more", "more"],
 ];
 
@@ -119,9 +124,10 @@ Deno.test({
             await page.getByRole("button", { name: "Switch to day mode" }).click();
             assertEquals(await page.evaluate(() => document.documentElement.dataset.theme), "day");
           }
-          for (const [route, name] of SCREENS) {
+          for (const [route, name, loaded] of SCREENS) {
             await page.goto(`${t.server.url}/#/${route}`);
             await page.waitForSelector('main[aria-busy="false"]');
+            if (loaded) await page.waitForSelector(loaded, { timeout: 20_000 });
             await page.waitForLoadState("networkidle").catch(() => {});
             await page.waitForTimeout(400);
             await phone.axe(`${name} (${theme})`);

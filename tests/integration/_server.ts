@@ -30,6 +30,10 @@ export async function withServer(
     alpacaDiscoveryPort?: number;
     /** A directory (config and data) kept afterwards, so a second server can start on it. */
     dir?: string;
+    /** A data dir of the test's own, kept afterwards (default: a fresh one, removed). */
+    dataDir?: string;
+    /** Prefix of the system paths GET /system reads (a fake /sys and /etc). */
+    hostRoot?: string;
   } = {},
 ): Promise<void> {
   const dir = options.dir ?? await Deno.makeTempDir({ prefix: "openskylab-test-" });
@@ -48,7 +52,7 @@ export async function withServer(
     }
   }
   config.alpaca.discovery_address = loopback;
-  const dataDir = join(dir, "data");
+  const dataDir = options.dataDir ?? join(dir, "data");
   const server = await startServer({
     config,
     port: 0,
@@ -59,6 +63,7 @@ export async function withServer(
     catalogDir: options.catalogDir,
     alpacaPort: 0,
     alpacaDiscoveryPort: options.alpacaDiscoveryPort ?? null,
+    hostRoot: options.hostRoot,
   });
   if (server.services.config.alpaca.discovery_address !== loopback) {
     await server.shutdown();

@@ -14,6 +14,7 @@ const ITEMS = [
   ["frames", "Frames", "Nights, downloads, zip"],
   ["logs", "Logs", "What the box did"],
   ["settings", "Settings", "Access, storage, system"],
+  ["licenses", "Licences", "OpenSkyLab and what it ships"],
 ];
 
 export default function More() {

@@ -116,8 +116,10 @@ export class MoonliteFocuser implements Focuser {
 
   async #poll(): Promise<void> {
     const generation = this.#generation;
-    const position = parsePosition(await this.#link.request(":GP#", HASH));
+    // "Moving?" before "where?": a move that ends between the two questions is then reported
+    // still moving at its last position, never stopped short of its target.
     const moving = parseMoving(await this.#link.request(":GI#", HASH));
+    const position = parsePosition(await this.#link.request(":GP#", HASH));
     const temperatureC = parseTemperatureC(await this.#link.request(":GT#", HASH));
     if (generation !== this.#generation) return; // a command overtook this poll
     const changed = position !== this.#status.position || moving !== this.#status.moving ||
