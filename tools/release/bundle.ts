@@ -23,6 +23,11 @@ export const WORKERS = [
     specifier: "./build_worker.ts",
     bundle: "sky_catalog_worker.js",
   },
+  {
+    source: "devices/sim/synth_worker.ts",
+    specifier: "./synth_worker.ts",
+    bundle: "sim_synth_worker.js",
+  },
 ] as const;
 
 /** URLs the bundle may resolve against itself: app/main.js sits one folder down, like routes/. */

@@ -5,6 +5,7 @@ import { pointWorkersAtBundles } from "./bundle.ts";
 const BUNDLE = [
   'this.#url = opts.workerUrl ?? new URL("./worker.ts", import.meta.url);',
   'const worker = new Worker(new URL("./build_worker.ts", import.meta.url).href, {});',
+  'const drawer = new Worker(new URL("./synth_worker.ts", import.meta.url).href, {});',
   'const WEB_ROOT = resolve(fileURLToPath(new URL("../web/", import.meta.url)));',
 ].join("\n");
 
@@ -13,6 +14,7 @@ Deno.test("each worker's URL is pointed at its bundle beside main.js", () => {
   assertEquals(out.split("\n"), [
     'this.#url = opts.workerUrl ?? new URL("./imaging_worker.js", import.meta.url);',
     'const worker = new Worker(new URL("./sky_catalog_worker.js", import.meta.url).href, {});',
+    'const drawer = new Worker(new URL("./sim_synth_worker.js", import.meta.url).href, {});',
     'const WEB_ROOT = resolve(fileURLToPath(new URL("../web/", import.meta.url)));',
   ]);
 });
