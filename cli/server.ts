@@ -14,6 +14,8 @@ import { rigOwner, type RigRoutine } from "../core/rig_owner.ts";
 import type { Services } from "../core/services.ts";
 import { fieldOfView } from "../core/solver/profile_scale.ts";
 import { StatusFeed } from "../core/status_feed.ts";
+import { GuideStepLog } from "../core/guiding/guide_steps.ts";
+import { CoolerService } from "../core/cooler/cooler_service.ts";
 import { CatalogRepository } from "../core/store/catalog.ts";
 import { openDatabase } from "../core/store/db.ts";
 import { applyStagedRestore } from "../core/sync/restore.ts";
@@ -124,8 +126,16 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     resolveTarget: (name) => catalog.resolveTarget(name),
     owner,
   });
+  const cooler = new CoolerService({
+    hub: rig.hub,
+    bus: ctx.bus,
+    clock,
+    log: logs.logger("cooler"),
+    stepMs: o.config.devices.cooler_ramp_step_s * 1000,
+  });
   const automation = composeAutomation(ctx, {
     hub: rig.hub,
+    cooler,
     imaging: imaging.imaging,
     exposures: imaging.exposures,
     sink: imaging.frameSink,
@@ -148,8 +158,11 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     scheduler: automation.scheduler,
     fetch: o.fetch,
   });
+  const guideSteps = new GuideStepLog({ hub: rig.hub, bus: ctx.bus, clock });
   const services: Services = box = {
     config: o.config,
+    guideSteps,
+    cooler,
     dataDir: o.dataDir,
     clock,
     bus: ctx.bus,
@@ -176,8 +189,8 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     ...framing,
   };
 
-  const feed = new StatusFeed(rig.hub, ctx.bus);
-  const ws = new WsHub(ctx.bus, logs.logger("ws"));
+  const feed = new StatusFeed(rig.hub, ctx.bus, { coolerRamp: cooler });
+  const ws = new WsHub(ctx.bus, logs.logger("ws"), {}, () => ctx.clock.now());
   const app = createApp({
     groups: apiGroups(services, version),
     log,
@@ -190,6 +203,8 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
 
   await rig.profiles.start();
   feed.start();
+  guideSteps.start();
+  cooler.start();
   if (o.config.safety.enabled) automation.safety.start();
   // Before listening, so no frame can arrive before the saved stack is back.
   await imaging.livestack.load();
@@ -249,6 +264,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       log.info("shutting down");
       ws.close();
       feed.stop();
+      guideSteps.stop();
       await alpaca?.close();
       // Aborts the request in flight; every confirmed step is already committed (resumable).
       await sync.stop();
@@ -264,6 +280,8 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       // The run stays resumable: its checkpoint is kept and it is marked interrupted.
       await automation.scheduler.stop();
       await automation.sequencer.stop();
+      // After the runs whose cool_down or warm_up may be ramping through it.
+      cooler.stop();
       await solving.polarAlignment.close();
       // After the sequencer (whose run may be centring): stops the slew, exposure and solve.
       await solving.centering.close();

@@ -131,6 +131,8 @@ export const ConfigFileSchema = z.object({
   devices: z.object({
     zwo_library_dir: z.string().min(1).optional()
       .describe("folder holding libASICamera2.so, libEAFFocuser.so, libEFWFilter.so"),
+    cooler_ramp_step_s: z.number().min(1).max(300).default(10)
+      .describe("how often a cooler ramp moves the camera's set point"),
   }).prefault({}),
   sequencer: z.object({
     auto_resume: z.boolean().default(false)
@@ -429,6 +431,8 @@ function defaultConfigText(token: string): string {
     "[devices]",
     "# Folder of the ZWO SDK libraries, when they are not on the loader's search path.",
     '# zwo_library_dir = "/usr/local/lib"',
+    "# A cooler ramp (ramp_c_per_min) moves the camera's set point this often.",
+    `# cooler_ramp_step_s = ${d.devices.cooler_ramp_step_s}`,
     "",
     "[sequencer]",
     "# Resume a sequence run interrupted by a crash or power cut when the box starts.",

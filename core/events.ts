@@ -16,6 +16,8 @@ import { STATUS_EVENT_SCHEMAS } from "./schemas/status_events.ts";
 import { SyncProgressDto, SyncState } from "./schemas/sync.ts";
 import { POWER_ACTIONS } from "./schemas/system.ts";
 import { PrefetchJobDto, UpstreamChangedDto } from "./schemas/hips.ts";
+import { GuideStepDto } from "./schemas/guider.ts";
+import { SequencerStatusDto } from "./schemas/sequencer_status.ts";
 
 export { ALERT_LEVELS } from "../devices/rig.ts";
 export type { AlertLevel } from "../devices/rig.ts";
@@ -78,6 +80,14 @@ export const EVENT_CATALOGUE = {
       star: z.object({ x: z.number(), y: z.number(), snr: z.number() }).nullable(),
     }),
   },
+  "guiding.step": {
+    delivery: "status",
+    // A phone that keeps up gets every step; a slow one the latest (it may drop steps, never
+    // stall). Not replayed: the graph's first paint comes from GET /guiding/history.
+    replay: false,
+    description: "One guide step (about 1 Hz while guiding): RA/Dec error, pulses, star",
+    schema: GuideStepDto,
+  },
   "guiding.state_changed": {
     delivery: "discrete",
     description: "Guiding, Paused, Lost, Calibrating …",
@@ -93,6 +103,13 @@ export const EVENT_CATALOGUE = {
       filter: z.string().nullable(),
       description: z.string(),
     }),
+  },
+  "sequencer.progress": {
+    delivery: "status",
+    description: "The sequence run's status as GET /sequencer/status gives it (state, current " +
+      "instruction and its frames, frame n of the plan, elapsed, ETA), on every change and at " +
+      "its end",
+    schema: SequencerStatusDto,
   },
   "sequencer.frame_saved": {
     delivery: "discrete",

@@ -31,6 +31,8 @@ import type { SystemService } from "./system/system_service.ts";
 import type { LicenseService } from "./license/license_service.ts";
 import type { MosaicService } from "./mosaic/mosaic_service.ts";
 import type { HipsService } from "./hips/hips_service.ts";
+import type { GuideStepLog } from "./guiding/guide_steps.ts";
+import type { CoolerService } from "./cooler/cooler_service.ts";
 
 export interface Services {
   config: Config;
@@ -79,4 +81,8 @@ export interface Services {
   mosaic: MosaicService;
   /** HiPS surveys: local mirror, upstream cache, the Tycho-2 catalogue, prefetch (core/hips/). */
   hips: HipsService;
+  /** The last hour of guide steps, published as `guiding.step` (core/guiding/). */
+  guideSteps: GuideStepLog;
+  /** The camera's cooler, set at once or ramped, for the API and the automation alike. */
+  cooler: CoolerService;
 }

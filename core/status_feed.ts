@@ -3,7 +3,8 @@
  * otherwise (as the reference's table says); the other devices publish `<kind>.status` when their
  * driver reports a change, at most 10 times a second each; `weather.update` goes out every 60 s
  * and at once when the safety verdict flips; `dome.shutter_changed` and `guiding.state_changed`
- * mark transitions; `guiding.stats_update` runs at 1 Hz while guiding.
+ * mark transitions; `guiding.stats_update` runs at 1 Hz while guiding. `camera.status` carries the
+ * box's cooler ramp when a source of it is given, and goes out again when the ramp changes.
  */
 import { DEVICE_KINDS } from "../devices/device.ts";
 import type { DeviceKind } from "../devices/device.ts";
@@ -18,18 +19,28 @@ import { toGuidingStatusDto } from "./schemas/guider.ts";
 import { toMountStatusDto } from "./schemas/mount.ts";
 import { toRotatorStatusDto } from "./schemas/rotator.ts";
 import { toWeatherStatusDto } from "./schemas/weather.ts";
+import type { CoolerRampDto } from "./schemas/cooler.ts";
+
+/** The box's cooler ramp (core/cooler/), shown in `camera.status`. */
+export interface CoolerRampSource {
+  ramp(): CoolerRampDto | null;
+  onChange(listener: () => void): () => void;
+}
 
 export interface StatusFeedOptions {
   mountFastMs?: number;
   mountSlowMs?: number;
   weatherEveryMs?: number;
   minGapMs?: number;
+  coolerRamp?: CoolerRampSource;
 }
 
 export class StatusFeed {
   #hub: Rig;
   #bus: EventBus;
-  #o: Required<StatusFeedOptions>;
+  #o: Required<Omit<StatusFeedOptions, "coolerRamp">>;
+  #coolerRamp: CoolerRampSource | null;
+  #stopRamp: (() => void) | null = null;
   #timers: ReturnType<typeof setTimeout>[] = [];
   #lastPublishMs = new Map<DeviceKind, number>();
   #deferred = new Map<DeviceKind, ReturnType<typeof setTimeout>>();
@@ -52,6 +63,7 @@ export class StatusFeed {
       weatherEveryMs: options.weatherEveryMs ?? 60_000,
       minGapMs: options.minGapMs ?? 100,
     };
+    this.#coolerRamp = options.coolerRamp ?? null;
   }
 
   start(): void {
@@ -63,6 +75,7 @@ export class StatusFeed {
     this.#stopBus = this.#bus.subscribe((event) => {
       if (event.type === "device.connected") this.#publishNow(event.data.role);
     });
+    this.#stopRamp = this.#coolerRamp?.onChange(() => this.#onChange("camera")) ?? null;
     for (const kind of DEVICE_KINDS) this.#publishNow(kind);
     this.#mountLoop();
     this.#timers.push(setInterval(() => this.#publishWeather(), this.#o.weatherEveryMs));
@@ -73,6 +86,7 @@ export class StatusFeed {
     this.#running = false;
     this.#stopHub?.();
     this.#stopBus?.();
+    this.#stopRamp?.();
     for (const t of this.#timers) clearTimeout(t);
     if (this.#mountTimer !== null) clearTimeout(this.#mountTimer);
     this.#mountTimer = null;
@@ -114,7 +128,8 @@ export class StatusFeed {
     }
     // Transitions are published at once; the status itself is rate-limited per device.
     this.#transitions(kind);
-    const sinceMs = Date.now() - (this.#lastPublishMs.get(kind) ?? 0);
+    // Pacing runs on the monotonic clock, like the timers that defer it.
+    const sinceMs = performance.now() - (this.#lastPublishMs.get(kind) ?? -Infinity);
     if (sinceMs >= this.#o.minGapMs) return this.#publishStatus(kind);
     if (this.#deferred.has(kind)) return;
     this.#deferred.set(
@@ -137,12 +152,15 @@ export class StatusFeed {
   }
 
   #publishStatus(kind: DeviceKind): void {
-    this.#lastPublishMs.set(kind, Date.now());
+    this.#lastPublishMs.set(kind, performance.now());
     const h = this.#hub;
     switch (kind) {
       case "camera": {
         const d = h.peek("camera");
-        if (d) this.#bus.publish("camera.status", toCameraStatusDto(d.capabilities, d.status()));
+        const ramp = this.#coolerRamp?.ramp() ?? null;
+        if (d) {
+          this.#bus.publish("camera.status", toCameraStatusDto(d.capabilities, d.status(), ramp));
+        }
         return;
       }
       case "focuser": {

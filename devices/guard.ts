@@ -20,7 +20,8 @@ import type { DeviceKind } from "./device.ts";
 import { type LaneRules, laneRules } from "./lanes.ts";
 import { deadlineFor } from "./timeouts.ts";
 
-const PASS_THROUGH = new Set(["onStatus", "onLost", "kind", "info", "capabilities"]);
+// `status` is not passed through: the guard's callers see it through the lanes' view.
+const PASS_THROUGH = new Set(["onStatus", "onLost", "onGuideStep", "kind", "info", "capabilities"]);
 /** How often a call waiting for an abandoned one looks at the device's status again. */
 const ABANDONED_POLL_MS = 25;
 /** Abandoned calls remembered per command; a driver that never settles must not grow a list. */

@@ -4,6 +4,7 @@
  */
 import { systemClock } from "../lib/clock.ts";
 import { EventBus } from "../core/event_bus.ts";
+import { GuideStepLog } from "../core/guiding/guide_steps.ts";
 import { LogSink } from "../lib/log.ts";
 import { buildInfo } from "../core/system/build_info.ts";
 import { FirstBoot } from "../core/system/first_boot.ts";
@@ -106,12 +107,15 @@ export async function rig({ options = {}, capabilities = {}, system = {} }: RigO
     roles,
   });
   // Only the groups these tests exercise, each built from what it uses.
+  const guideSteps = new GuideStepLog({ hub, bus, clock: systemClock });
+  guideSteps.start();
   const deps = {
     hub,
     bus,
     log,
     logs,
     clock: systemClock,
+    guideSteps,
     system: new SystemService({
       clock: systemClock,
       bus,
@@ -169,6 +173,7 @@ export async function rig({ options = {}, capabilities = {}, system = {} }: RigO
       return JSON.parse(text) as T;
     },
     async [Symbol.asyncDispose]() {
+      guideSteps.stop();
       ws.close();
       await hub.close();
     },

@@ -1,6 +1,7 @@
 /**
  * Builds the HTTP application: the API under /api/v1 (the routers it is given, one per group),
- * the event socket at /ws, the OpenAPI document and its page, and the web app at /. Each router
+ * the event socket at /ws, the OpenAPI document and its page, and the web app at /. Answers under
+ * /api are compressed for clients that accept it (routes/compress.ts). Each router
  * is built by the composition (cli/compose/http.ts) from only the services it uses, so a test
  * builds an app of just the groups it exercises. Building it starts nothing.
  */
@@ -8,6 +9,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { cors } from "hono/cors";
 import type { Logger } from "../lib/log.ts";
 import { requireAuth } from "./auth.ts";
+import { compress } from "./compress.ts";
 import { handleError, limitBody, refuseOtherMethods, validationError } from "./errors.ts";
 import { docsRoutes } from "./docs.ts";
 import { webRoutes } from "./web.ts";
@@ -50,6 +52,8 @@ export function createApp(options: AppOptions): OpenAPIHono {
       error: { code: "not_found", message: `No route for ${c.req.method} ${c.req.path}` },
     }, 404)
   );
+  // The API and its docs; the web app serves its own pre-compressed files, /ws is not HTTP.
+  app.use("/api/*", compress());
   if (options.corsOrigins.length > 0) {
     app.use(`${API_BASE}/*`, cors({ origin: options.corsOrigins, credentials: false }));
   }

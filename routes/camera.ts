@@ -27,7 +27,10 @@ const ExposeAccepted = z.object({
 });
 
 export function cameraRoutes(
-  s: Pick<Services, "dataDir" | "exposures" | "frameSink" | "frames" | "hub" | "imaging">,
+  s: Pick<
+    Services,
+    "cooler" | "dataDir" | "exposures" | "frameSink" | "frames" | "hub" | "imaging"
+  >,
 ) {
   const app = newRouter();
   const camera = () => s.hub.device("camera");
@@ -37,12 +40,12 @@ export function cameraRoutes(
       method: "get",
       path: "/status",
       tags,
-      summary: "Sensor info, cooler status, current exposure progress",
+      summary: "Sensor info, cooler status (and the box's ramp), current exposure progress",
       responses: { 200: json(CameraStatusDto), ...errors(READ_ERRORS) },
     }),
     (c) => {
       const cam = camera();
-      return c.json(toCameraStatusDto(cam.capabilities, cam.status()), 200);
+      return c.json(toCameraStatusDto(cam.capabilities, cam.status(), s.cooler.ramp()), 200);
     },
   );
 
@@ -155,13 +158,19 @@ export function cameraRoutes(
       method: "post",
       path: "/cooler",
       tags,
-      summary: "Set cooler on/off and target temperature",
+      summary: "Set cooler on/off and target temperature, at once or ramped",
+      description: "Without ramp_c_per_min the set point changes at once. With it the box moves " +
+        "the set point from the sensor's temperature to target_c at that rate (camera.status " +
+        "shows cooler.ramp with the set point and ETA); with enabled false it warms the sensor " +
+        "to target_c that way and then switches the cooler off. A new cooler request, the " +
+        "camera disconnecting or another program setting the cooler ends a ramp.",
       request: jsonBody(CoolerBody),
       responses: { 200: json(Ok), ...errors(DEVICE_ERRORS) },
     }),
     async (c) => {
-      const { enabled, target_c } = c.req.valid("json");
-      await camera().setCooler(enabled, target_c);
+      const { enabled, target_c, ramp_c_per_min } = c.req.valid("json");
+      camera(); // 503 when there is no camera, before anything else
+      await s.cooler.set({ enabled, targetC: target_c, rampCPerMin: ramp_c_per_min });
       return c.json({ ok: true as const }, 200);
     },
   );

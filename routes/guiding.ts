@@ -1,5 +1,6 @@
 /**
- * Guiding group (PHD2 behind the guider contract): status, start, stop and dither. Starting and
+ * Guiding group (PHD2 behind the guider contract): status, the recent guide steps (the phone's
+ * RA/Dec graph starts from them, then follows `guiding.step`), start, stop and dither. Starting and
  * dithering resolve at the guider only once the star has settled, which can take a minute, so
  * the handlers answer 202 as soon as the guider has accepted the command and let the settle run
  * in the background; a settle that fails is logged and raised as an `alert` event, because
@@ -10,6 +11,8 @@ import { createRoute } from "@hono/zod-openapi";
 import { Accepted, Ok } from "../core/schemas/common.ts";
 import {
   DitherBody,
+  GuideHistoryDto,
+  GuideHistoryQuery,
   GuideStartBody,
   GuidingStatusDto,
   toGuidingStatusDto,
@@ -22,7 +25,7 @@ import { newRouter } from "./app.ts";
 
 const tags = ["Guiding"];
 
-export function guidingRoutes(s: Pick<Services, "bus" | "hub" | "log">) {
+export function guidingRoutes(s: Pick<Services, "bus" | "guideSteps" | "hub" | "log">) {
   const app = newRouter();
   const guider = () => s.hub.device("guider");
   const log = s.log.child("guiding");
@@ -71,6 +74,24 @@ export function guidingRoutes(s: Pick<Services, "bus" | "hub" | "log">) {
       responses: { 200: json(GuidingStatusDto), ...errors(READ_ERRORS) },
     }),
     (c) => c.json(toGuidingStatusDto(guider().status()), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/history",
+      tags,
+      summary: "The guide steps of the last N seconds (at most an hour), oldest first",
+      description: "Each step as `guiding.step` carries it: the graph's first paint, after which " +
+        "the events follow. Kept while the box runs, whichever guider fills the role.",
+      request: { query: GuideHistoryQuery },
+      responses: { 200: json(GuideHistoryDto), ...errors([400, 401]) },
+    }),
+    (c) =>
+      c.json({
+        steps: s.guideSteps.history(c.req.valid("query").seconds),
+        pixel_scale: s.hub.peek("guider")?.status().pixelScaleArcsec ?? null,
+      }, 200),
   );
 
   app.openapi(

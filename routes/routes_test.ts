@@ -340,3 +340,38 @@ Deno.test("guiding: a settle that fails later raises an alert; stopping raises n
   await new Promise((resolve) => setTimeout(resolve, 50));
   assertEquals(none, []);
 });
+
+Deno.test("guiding: each guide step is a guiding.step event and /guiding/history has them all", async () => {
+  await using r = await rig();
+  const steps: Record<string, unknown>[] = [];
+  r.bus.subscribe((e) => {
+    if (e.type === "guiding.step") steps.push(e.data);
+  });
+  const start = { settle_pixels: 2, settle_time: 0.1, settle_timeout: 20 };
+  assertEquals((await r.call("POST", `${API}/guiding/start`, start)).status, 202);
+  await until(() => Promise.resolve(steps.length), (n) => n >= 5, 10_000);
+  await r.call("POST", `${API}/guiding/stop`);
+  const published = [...steps];
+  const history = await r.json<{ steps: Record<string, unknown>[]; pixel_scale: number }>(
+    "GET",
+    `${API}/guiding/history?seconds=60`,
+  );
+  assertEquals(history.steps, published, "the history is exactly the steps published");
+  assertEquals(history.pixel_scale, 1.5);
+  for (const step of history.steps) {
+    // The sim's camera is aligned with RA/Dec; arcsec is pixels × the guider's scale.
+    assertEquals(step.ra_arcsec, Math.round((step.ra_px as number) * 1.5 * 1000) / 1000);
+    assertEquals(step.dx_px, step.ra_px);
+    assert(typeof step.snr === "number" && step.snr > 0);
+  }
+  const frames = history.steps.map((s) => s.frame as number);
+  assert(frames.every((f, i) => i === 0 || f > frames[i - 1]!), `frames increase: ${frames}`);
+  // A window shorter than the run keeps only its end (the steps are 20 ms apart here).
+  await new Promise((resolve) => setTimeout(resolve, 1100));
+  const recent = await r.json<{ steps: unknown[] }>("GET", `${API}/guiding/history?seconds=1`);
+  assertEquals(recent.steps, []);
+
+  await expect400(await r.call("GET", `${API}/guiding/history?seconds=0`), "query.seconds");
+  await expect400(await r.call("GET", `${API}/guiding/history?seconds=3601`), "query.seconds");
+  await expect400(await r.call("GET", `${API}/guiding/history?seconds=soon`), "query.seconds");
+});

@@ -8,6 +8,7 @@ import type { ExposureService } from "../../core/camera/exposure_service.ts";
 import type { FrameSink } from "../../core/frames/frame_sink.ts";
 import type { CatalogService } from "../../core/catalog/catalog_service.ts";
 import type { CenteringService } from "../../core/centering/centering_service.ts";
+import type { CoolerControl } from "../../core/cooler/cooler_service.ts";
 import type { WorkerPool } from "../../core/imaging/worker_pool.ts";
 import type { RigRoutine } from "../../core/rig_owner.ts";
 import { SafetyMonitor } from "../../core/safety/safety_monitor.ts";
@@ -19,6 +20,8 @@ import { type BoxContext, CAMERA_DEFAULTS } from "./context.ts";
 
 export interface AutomationNeeds {
   hub: Rig;
+  /** The camera's cooler: cool_down, warm_up and the plans' procedures ramp through it. */
+  cooler: CoolerControl;
   imaging: WorkerPool;
   exposures: ExposureService;
   sink: FrameSink;
@@ -66,6 +69,7 @@ export function composeAutomation(ctx: BoxContext, needs: AutomationNeeds) {
     dataDir,
     sink,
     defaults: CAMERA_DEFAULTS,
+    cooler: needs.cooler,
     hooks: {
       resolveTarget,
       mayStart,
@@ -81,6 +85,7 @@ export function composeAutomation(ctx: BoxContext, needs: AutomationNeeds) {
     log: logs.logger("scheduler"),
     db,
     sequencer,
+    cooler: needs.cooler,
     resolveTarget,
     mayStart,
   });

@@ -120,7 +120,7 @@ export interface AlpacaOptions {
 export async function startAlpaca(ctx: BoxContext, o: AlpacaOptions) {
   const log = ctx.logs.logger("alpaca");
   return await AlpacaServer.start({
-    source: hubSource(o.hub),
+    source: hubSource(o.hub, ctx.clock),
     kv: new KvRepository(ctx.db),
     port: o.port ?? ctx.config.alpaca.port,
     hostname: o.hostname,

@@ -16,6 +16,7 @@ import { defaultRegistry } from "../../devices/registry.ts";
 import { FrameSink } from "../frames/frame_sink.ts";
 import { SequencerService } from "../sequencer/service.ts";
 import { SchedulerService } from "./scheduler_service.ts";
+import { CoolerService } from "../cooler/cooler_service.ts";
 
 export const RIG_START_MS = Date.UTC(2026, 0, 15, 22, 0);
 export const RIG_SITE = { latitudeDeg: 51.4769, longitudeDeg: -0.0005, elevationM: 46 };
@@ -27,6 +28,7 @@ export interface SchedulerRig {
   db: Database;
   sequencer: SequencerService;
   scheduler: SchedulerService;
+  cooler: CoolerService;
   of<T extends EventType>(type: T): EventPayload<T>[];
   /** Advances the clock in `stepMs` steps until `check` is true (at most `maxMs` of clock). */
   until(check: () => boolean | Promise<boolean>, maxMs?: number, stepMs?: number): Promise<void>;
@@ -42,10 +44,13 @@ export async function schedulerRig(): Promise<SchedulerRig> {
   const hub = new DeviceHub({ registry: defaultRegistry(), bus, clock, log: logs.logger("hub") });
   const dataDir = await Deno.makeTempDir({ prefix: "openskylab-sched-" });
   const db = await openDatabase(dataDir);
+  const cooler = new CoolerService({ hub, bus, clock, log: logs.logger("cooler") });
+  cooler.start();
   const sequencer = new SequencerService({
     hub,
     bus,
     clock,
+    cooler,
     log: logs.logger("sequencer"),
     db,
     dataDir,
@@ -68,6 +73,7 @@ export async function schedulerRig(): Promise<SchedulerRig> {
     log: logs.logger("scheduler"),
     db,
     sequencer,
+    cooler,
   });
   const sim = { driver: "sim", options: {} };
   const applied = hub.apply({
@@ -118,12 +124,14 @@ export async function schedulerRig(): Promise<SchedulerRig> {
     db,
     sequencer,
     scheduler,
+    cooler,
     of: <T extends EventType>(type: T) =>
       events.filter((e) => e.type === type).map((e) => e.data as EventPayload<T>),
     until,
     async close() {
       await scheduler.stop();
       await sequencer.stop();
+      cooler.stop();
       await hub.close();
       await db.close();
       await Deno.remove(dataDir, { recursive: true });

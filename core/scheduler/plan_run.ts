@@ -15,6 +15,7 @@ import { errorText } from "../sequencer/context.ts";
 import type { SequencerService } from "../sequencer/service.ts";
 import { type Choice, chooseTarget } from "./choose.ts";
 import type { ProcedureEnv, shutdown, startup } from "./procedures.ts";
+import type { CoolerControl } from "../cooler/cooler_service.ts";
 import { nap, prepareBlock } from "./block.ts";
 import { allDone, framesLeft, nightEndMs as nightEndOf, type Progress } from "./plan_math.ts";
 
@@ -37,6 +38,7 @@ export interface PlanRunContext {
   clock: Clock;
   log: Logger;
   sequencer: SequencerService;
+  cooler: CoolerControl;
   plans: SchedulerRepository;
   mayStart?: () => string | null;
   procedures: { startup: typeof startup; shutdown: typeof shutdown };
@@ -318,6 +320,7 @@ export class PlanRun {
     return {
       hub: this.#ctx.hub,
       clock: this.#ctx.clock,
+      cooler: this.#ctx.cooler,
       signal,
       describe: (text) => this.view.message = text,
       warn: (message) => this.#alert("warning", message),

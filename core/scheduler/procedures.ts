@@ -11,12 +11,15 @@ import type { SchedulerPlan } from "../schemas/scheduler.ts";
 import { errorText } from "../sequencer/context.ts";
 import { RigActions } from "../sequencer/rig.ts";
 import { waitForParked } from "../device_wait.ts";
+import type { CoolerControl } from "../cooler/cooler_service.ts";
 
 export const SHUTTER_TIMEOUT_MS = 5 * 60_000;
 
 export interface ProcedureEnv {
   hub: Rig;
   clock: Clock;
+  /** The box's cooler service: the same ramps as the API and the sequencer. */
+  cooler: CoolerControl;
   signal: AbortSignal;
   /** Says what is being done (status message). */
   describe(text: string): void;
@@ -27,7 +30,7 @@ export interface ProcedureEnv {
 /** Startup; a failure to unpark or open the dome throws (imaging would be pointless). */
 export async function startup(plan: SchedulerPlan, env: ProcedureEnv): Promise<void> {
   const { hub, signal } = env;
-  const rig = new RigActions(hub, env.clock);
+  const rig = new RigActions(hub, env.clock, env.cooler);
   const o = plan.startup;
   if (o.unpark && hub.peek("mount") !== null) {
     const mount = hub.device("mount");
@@ -52,7 +55,13 @@ export async function startup(plan: SchedulerPlan, env: ProcedureEnv): Promise<v
   }
   if (o.cool_to_c !== null && hub.peek("camera") !== null) {
     env.describe(`cooling the camera to ${o.cool_to_c} °C`);
-    if (!await rig.coolTo(o.cool_to_c, o.cool_timeout_s * 1000, signal)) {
+    const cooled = await rig.coolTo(
+      o.cool_to_c,
+      o.cool_timeout_s * 1000,
+      signal,
+      o.cool_ramp_c_per_min,
+    );
+    if (!cooled) {
       env.warn(
         `The camera did not reach ${o.cool_to_c} °C in ${o.cool_timeout_s} s; imaging anyway`,
       );
@@ -67,7 +76,7 @@ export async function shutdown(
   only?: { park: boolean; stopGuiding: boolean },
 ): Promise<string[]> {
   const { hub, signal } = env;
-  const rig = new RigActions(hub, env.clock);
+  const rig = new RigActions(hub, env.clock, env.cooler);
   const o = only
     ? { ...plan.shutdown, close_dome: false, warm_to_c: null, park: only.park }
     : plan.shutdown;
@@ -105,7 +114,7 @@ export async function shutdown(
   const warm = o.warm_to_c;
   if (warm !== null && hub.peek("camera")?.status().connected) {
     await attempt(`warming the camera to ${warm} °C`, async () => {
-      if (!await rig.warmUp(warm, o.warm_timeout_s * 1000, signal)) {
+      if (!await rig.warmUp(warm, o.warm_timeout_s * 1000, signal, o.warm_ramp_c_per_min)) {
         env.warn(`The camera did not reach ${warm} °C before its cooler was switched off`);
       }
     });

@@ -19,6 +19,7 @@ import type { SchedulerPlanDto, SchedulerStatusDto } from "../schemas/scheduler.
 import type { Database } from "../store/db.ts";
 import { SchedulerRepository } from "../store/scheduler.ts";
 import type { SequencerService } from "../sequencer/service.ts";
+import type { CoolerControl } from "../cooler/cooler_service.ts";
 import type { ResolveTarget } from "../sequencer/validate.ts";
 import { shutdown, startup } from "./procedures.ts";
 import { requireValidPlan } from "./validate.ts";
@@ -32,6 +33,8 @@ export interface SchedulerContext {
   log: Logger;
   db: Database;
   sequencer: SequencerService;
+  /** The box's cooler service, for the startup's cooling and the shutdown's warm-up. */
+  cooler: CoolerControl;
   resolveTarget?: ResolveTarget;
   /** Why nothing may start now (unsafe weather), or null. */
   mayStart?: () => string | null;

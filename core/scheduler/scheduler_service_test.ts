@@ -1,7 +1,7 @@
 /**
  * The scheduler's runner on a ManualClock with every simulator: a plan of two targets (and one
  * that never rises high enough) completes with exactly the wanted frames, in priority order, with
- * startup and shutdown; skip-target rests a target and comes back to it; abort parks; pause and
+ * startup and shutdown (the cooler ramped when asked); skip-target rests a target and comes back to it; abort parks; pause and
  * resume; the safety monitor interrupts and hands back; a restart continues where it stopped;
  * validation lists every problem at once.
  */
@@ -89,6 +89,41 @@ Deno.test("scheduler: two targets complete with exactly the wanted frames, by pr
     assertEquals(rig.hub.device("dome").status().shutter, "closed");
     assertEquals(rig.hub.device("camera").status().cooler.enabled, false);
     assertEquals((await rig.scheduler.plans.get(plan.id)).name, "two targets");
+  } finally {
+    await rig.close();
+  }
+});
+
+Deno.test("scheduler: startup and shutdown ramp the cooler at their rates through the cooler service", async () => {
+  const rig = await schedulerRig();
+  try {
+    // The camera's set point at each change of a ramp (a step, or its end).
+    const setpoints: number[] = [];
+    rig.cooler.onChange(() => {
+      const t = rig.hub.device("camera").status().cooler.targetC;
+      if (t !== null && t !== setpoints.at(-1)) setpoints.push(t);
+    });
+    const plan = await rig.scheduler.createPlan({
+      name: "ramped",
+      targets: [{
+        name: "A",
+        ra: 5.5,
+        dec: 45,
+        groups: [{ filter: "L", exposure_s: 5, count: 1 }],
+      }],
+      startup: { cool_to_c: -5, cool_ramp_c_per_min: 6 },
+      shutdown: { warm_to_c: 10, warm_ramp_c_per_min: 12 },
+    });
+    await rig.scheduler.start(plan.id);
+    await rig.until(() => stateIs(rig, "completed"), 3_600_000, 200);
+    assertEquals(await frames(rig), { "A/L": 1 });
+    // 6 °C/min in the service's 10 s steps: 1 °C a step from the sensor's 15 °C down to -5 …
+    const coldest = setpoints.indexOf(-5);
+    assertEquals(setpoints.slice(0, coldest + 1), Array.from({ length: 20 }, (_, i) => 14 - i));
+    // … then 2 °C a step up to 10 before the cooler is switched off.
+    assertEquals(setpoints.slice(coldest + 1), [-3, -1, 1, 3, 5, 7, 9, 10]);
+    assertEquals(rig.hub.device("camera").status().cooler.enabled, false);
+    assertEquals(rig.cooler.ramp(), null);
   } finally {
     await rig.close();
   }
@@ -261,6 +296,7 @@ Deno.test("scheduler: after a restart the plan continues where it stopped, each 
       log: new LogSink({ consoleLevel: "silent" }).logger("scheduler"),
       db: rig.db,
       sequencer: rig.sequencer,
+      cooler: rig.cooler,
     });
     await again.init();
     assertEquals(await rig.sequencer.sequences.latestRun(["interrupted"]), null);

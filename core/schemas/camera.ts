@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { BAYER_PATTERNS, FRAME_TYPES } from "../../devices/camera.ts";
 import type { CameraCapabilities, CameraStatus } from "../../devices/camera.ts";
+import { CoolerRampDto, RampRate } from "./cooler.ts";
 
 export const FrameTypeSchema = z.enum(FRAME_TYPES);
 
@@ -20,7 +21,12 @@ export type ExposureParams = z.infer<typeof ExposureParams>;
 
 export const CoolerBody = z.object({
   enabled: z.boolean(),
-  target_c: z.number().min(-50).max(40),
+  target_c: z.number().min(-50).max(40)
+    .describe("the set point; with enabled false and a ramp, the temperature to warm to first"),
+  ramp_c_per_min: RampRate.optional().describe(
+    "move the set point this fast (°C per minute) instead of at once; with enabled false the " +
+      "sensor is warmed to target_c at this rate, then the cooler is switched off",
+  ),
 });
 
 export const CameraStatusDto = z.object({
@@ -44,6 +50,8 @@ export const CameraStatusDto = z.object({
     power: z.number().describe("percent"),
     temp_c: z.number().nullable(),
     target_c: z.number().nullable(),
+    ramping: z.boolean().describe("the box is moving the set point (see ramp)"),
+    ramp: CoolerRampDto.nullable(),
   }),
   exposure: z.object({
     state: z.enum(["idle", "exposing", "reading", "downloading", "error"]),
@@ -55,7 +63,11 @@ export const CameraStatusDto = z.object({
 });
 export type CameraStatusDto = z.infer<typeof CameraStatusDto>;
 
-export function toCameraStatusDto(caps: CameraCapabilities, s: CameraStatus): CameraStatusDto {
+export function toCameraStatusDto(
+  caps: CameraCapabilities,
+  s: CameraStatus,
+  ramp: CoolerRampDto | null = null,
+): CameraStatusDto {
   return {
     connected: s.connected,
     sensor: {
@@ -77,6 +89,8 @@ export function toCameraStatusDto(caps: CameraCapabilities, s: CameraStatus): Ca
       power: s.cooler.powerPct,
       temp_c: s.cooler.tempC,
       target_c: s.cooler.targetC,
+      ramping: ramp !== null,
+      ramp,
     },
     exposure: {
       state: s.exposure.state,

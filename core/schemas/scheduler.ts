@@ -7,6 +7,7 @@
  * the defaults of every target; a target's own constraints override them key by key.
  */
 import { z } from "zod";
+import { RampRate } from "./cooler.ts";
 import { decDeg, raHours } from "./common.ts";
 import { ExposureGroup, SequenceOptions } from "./sequence.ts";
 
@@ -69,6 +70,8 @@ export const StartupProcedure = z.object({
   unpark: z.boolean().default(true),
   cool_to_c: z.number().min(-50).max(30).nullable().default(null),
   cool_timeout_s: z.number().positive().max(3600).default(600),
+  cool_ramp_c_per_min: RampRate.nullable().default(null)
+    .describe("ramp the set point at this rate; null: set it at once"),
   open_dome: z.boolean().default(true).describe("when the profile has a dome"),
   start_guiding: z.boolean().default(false)
     .describe("guide every block (guiding starts after each slew)"),
@@ -81,6 +84,8 @@ export const ShutdownProcedure = z.object({
   warm_to_c: z.number().min(-20).max(40).nullable().default(null)
     .describe("warm the camera to this temperature, then switch the cooler off"),
   warm_timeout_s: z.number().positive().max(3600).default(600),
+  warm_ramp_c_per_min: RampRate.nullable().default(null)
+    .describe("warm the set point at this rate before switching off; null: at once"),
 });
 
 /** Sequence options of each block; cooling, warming and parking belong to startup/shutdown. */

@@ -157,38 +157,7 @@ export const CheckpointDto = z.object({
 });
 export type CheckpointDto = z.infer<typeof CheckpointDto>;
 
-export const SEQUENCER_STATES = [
-  "idle",
-  "running",
-  "paused",
-  "completed",
-  "aborted",
-  /** Stopped with its checkpoint kept (shutdown, unsafe weather): resumable. */
-  "interrupted",
-  "failed",
-] as const;
-
-export const SequencerStatusDto = z.object({
-  state: z.enum(SEQUENCER_STATES),
-  run_id: z.string().nullable(),
-  sequence_id: z.string().nullable(),
-  sequence_name: z.string().nullable(),
-  step: z.object({
-    index: z.number().describe(
-      "0-based step: each frame-taking instruction, each time it runs, in plan order " +
-        "(for targets: target × repetition × group)",
-    ),
-    description: z.string(),
-    target: z.string().nullable(),
-    filter: z.string().nullable(),
-  }).nullable(),
-  frame: z.object({ n: z.number().describe("frames done"), of: z.number() }),
-  elapsed_s: z.number(),
-  eta_s: z.number().nullable().describe("seconds left by the plan with measured overheads"),
-  paused_reason: z.string().nullable(),
-  message: z.string().nullable(),
-});
-export type SequencerStatusDto = z.infer<typeof SequencerStatusDto>;
+export { SEQUENCER_STATES, SequencerStatusDto } from "./sequencer_status.ts";
 
 /** A template: a sequence's plan without its target, ready for another object. */
 export const TemplateContent = z.object({

@@ -8,6 +8,7 @@
 import { z } from "zod";
 import { decDeg, raHours } from "./common.ts";
 import { FrameTypeSchema, MAX_EXPOSURE_S } from "./camera.ts";
+import { RampRate } from "./cooler.ts";
 
 export const FilterName = z.string().min(1).max(40);
 
@@ -69,9 +70,13 @@ export const MERIDIAN_FLIP_FIELDS = {
 export const COOL_DOWN_FIELDS = {
   target_c: z.number().min(-50).max(30),
   timeout_s: z.number().positive().max(3600).default(600),
+  ramp_c_per_min: RampRate.optional()
+    .describe("move the set point this fast instead of at once (the box's cooler ramp)"),
 };
 
 export const WARM_UP_FIELDS = {
   target_c: z.number().min(-20).max(40).default(15),
   timeout_s: z.number().positive().max(3600).default(600),
+  ramp_c_per_min: RampRate.optional()
+    .describe("warm the set point this fast before switching the cooler off"),
 };

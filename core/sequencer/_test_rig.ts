@@ -21,6 +21,7 @@ import type { InstructionRegistry } from "./instructions/registry.ts";
 import { SequencerService } from "./service.ts";
 import { FrameSink } from "../frames/frame_sink.ts";
 import type { TaskRunner } from "../frames/frame_figures.ts";
+import { CoolerService } from "../cooler/cooler_service.ts";
 
 export class CountingGuider extends SimGuider {
   dithers = 0;
@@ -39,6 +40,7 @@ export interface TestRig {
   /** The frame sink the sequencer saves through (other routines of a test may share it). */
   sink: FrameSink;
   service: SequencerService;
+  cooler: CoolerService;
   events: WsEvent[];
   guider(): CountingGuider;
   of<T extends EventType>(type: T): EventPayload<T>[];
@@ -85,10 +87,13 @@ export async function testRig(
     filePattern: "{object}/{object}_{filter}_{seq}",
     analysis,
   });
+  const cooler = new CoolerService({ hub, bus, clock, log: logs.logger("cooler") });
+  cooler.start();
   const service = new SequencerService({
     hub,
     bus,
     clock,
+    cooler,
     log: logs.logger("sequencer"),
     db,
     dataDir,
@@ -132,6 +137,7 @@ export async function testRig(
     dataDir,
     sink,
     service,
+    cooler,
     events,
     guider: () => guider!,
     of: <T extends EventType>(type: T) =>
@@ -146,6 +152,7 @@ export async function testRig(
     async close() {
       await service.stop();
       await sink.close();
+      cooler.stop();
       await hub.close();
       await db.close();
       await Deno.remove(dataDir, { recursive: true });

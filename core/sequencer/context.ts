@@ -14,6 +14,7 @@ import type { Database } from "../store/db.ts";
 import type { FrameSink } from "../frames/frame_sink.ts";
 import type { ResolveTarget } from "./instructions/kind.ts";
 import type { InstructionRegistry } from "./instructions/registry.ts";
+import type { CoolerControl } from "../cooler/cooler_service.ts";
 
 export interface SequencerHooks {
   /** Catalog lookup of a target named without coordinates (J2000 hours / degrees). */
@@ -39,6 +40,8 @@ export interface SequencerContext {
   /** Keeps every frame: file pattern, frame number, frame_ready, then the star figures. */
   sink: FrameSink;
   defaults: { gain: number; offset: number };
+  /** The box's cooler service: cool_down and warm_up ramp through it, as the API does. */
+  cooler: CoolerControl;
   hooks: SequencerHooks;
   /** The instruction kinds the run knows (default: the box's registry). */
   instructions?: InstructionRegistry;

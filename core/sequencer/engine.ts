@@ -5,7 +5,9 @@
  * resumed run neither repeats finished work nor skips any. Pause takes effect between
  * instructions and frames, abort (the signal) stops the exposure now. A device that fails pauses
  * the run with an alert; resuming retries that instruction, after replaying what set up state.
- * The status — step, activity, frames, ETA — comes from the instructions themselves.
+ * The status — step, instruction, activity, frames, ETA — comes from the instructions
+ * themselves; the run tells its `onChange` listener whenever any of it moves (the service
+ * publishes `sequencer.progress` from it).
  */
 import type { RawFrame } from "../../devices/camera.ts";
 import type { Checkpoint, SequenceDto } from "../schemas/sequence.ts";
@@ -31,6 +33,14 @@ export interface RunStep {
   description: string;
   target: string | null;
   filter: string | null;
+}
+
+/** The instruction running now (any leaf, not only those that take frames). */
+export interface RunInstruction {
+  path: number[];
+  kind: string;
+  /** Frames of this instruction (this repetition) done and planned; null when it takes none. */
+  frames: { n: number; of: number } | null;
 }
 
 export class SequenceRun implements WalkHost {
@@ -59,21 +69,30 @@ export class SequenceRun implements WalkHost {
   #wake: (() => void) | null = null;
   #signal: AbortSignal = new AbortController().signal;
   #step: RunStep | null = null;
+  #instruction: RunInstruction | null = null;
+  readonly #onChange: () => void;
   /** What the run is doing right now (slewing, waiting for the flip, exposing frame n …). */
   #activity: string | null = null;
   #startedMs: number;
   #framesThisRun = 0;
   #skippedFrames = 0;
 
-  constructor(ctx: SequencerContext, sequence: SequenceDto, runId: string, checkpoint: Checkpoint) {
+  constructor(
+    ctx: SequencerContext,
+    sequence: SequenceDto,
+    runId: string,
+    checkpoint: Checkpoint,
+    onChange: () => void = () => {},
+  ) {
     this.#ctx = ctx;
+    this.#onChange = onChange;
     this.sequence = sequence;
     this.runId = runId;
     this.program = programOf(sequence, ctx.instructions ?? instructionRegistry);
     this.#checkpoint = structuredClone(checkpoint);
     this.#cursor = cursorOf(this.program, checkpoint);
     this.#savedCursor = JSON.stringify(this.#cursor);
-    this.#rig = new RigActions(ctx.hub, ctx.clock);
+    this.#rig = new RigActions(ctx.hub, ctx.clock, ctx.cooler);
     this.#repo = new SequenceRepository(ctx.db, { clock: ctx.clock });
     this.#startedMs = ctx.clock.now();
   }
@@ -86,6 +105,9 @@ export class SequenceRun implements WalkHost {
   }
   get step(): RunStep | null {
     return this.#step;
+  }
+  get instruction(): RunInstruction | null {
+    return this.#instruction && structuredClone(this.#instruction);
   }
   get activity(): string | null {
     return this.#activity;
@@ -149,6 +171,7 @@ export class SequenceRun implements WalkHost {
     this.#state = "paused";
     this.#pausedReason = reason ?? "paused by request";
     await this.#repo.setRunState(this.runId, "paused", this.#pausedReason);
+    this.#changed();
     while (this.#pauseRequested) {
       await new Promise<void>((resolve, reject) => {
         const onAbort = () => reject(signal.reason);
@@ -164,6 +187,7 @@ export class SequenceRun implements WalkHost {
     this.#state = "running";
     this.#pausedReason = null;
     await this.#repo.setRunState(this.runId, "running");
+    this.#changed();
   }
 
   envFor(scope: Scope, node: Node, progress: number): RunEnv {
@@ -175,7 +199,14 @@ export class SequenceRun implements WalkHost {
     if (JSON.stringify(cursor) !== this.#savedCursor) {
       await this.#store(movedTo(this.program, this.#checkpoint, cursor));
     }
-    if (node.framesPerRound === 0) return;
+    // The previous instruction's activity is over; this one says its own (or nothing).
+    this.#activity = null;
+    this.#instruction = {
+      path: [...node.path],
+      kind: node.kind.kind,
+      frames: node.framesPerRound === 0 ? null : { n: cursor.done, of: node.framesPerRound },
+    };
+    if (node.framesPerRound === 0) return this.#changed();
     const index = this.program.stepIndexAt(cursor);
     const description = node.kind.describe?.(node.params, env) ?? node.kind.kind;
     const step = {
@@ -195,6 +226,7 @@ export class SequenceRun implements WalkHost {
         description,
       });
     }
+    this.#changed();
   }
 
   blockEnded(scope: Scope, reason: string): Promise<void> {
@@ -234,6 +266,9 @@ export class SequenceRun implements WalkHost {
     this.#cursor = next.cursor ?? null;
     this.#savedCursor = JSON.stringify(this.#cursor);
     this.#framesThisRun++;
+    const frames = this.#instruction?.frames;
+    if (frames) frames.n = Math.min(frames.n + 1, frames.of);
+    this.#changed();
     return { dto, analyzed, index };
   }
 
@@ -256,12 +291,25 @@ export class SequenceRun implements WalkHost {
       memo: this.#memo,
       pausePoint: () => this.pausePoint(),
       alert: (level, message) => this.#alert(level, message),
-      describe: (text) => void (this.#activity = text),
+      describe: (text) => {
+        if (text === this.#activity) return;
+        this.#activity = text;
+        this.#changed();
+      },
       frameNumber: () => ({ index: program.frameIndexAt(at()), of: program.totalFrames }),
       saveFrame: (frame, scope) => this.#saveFrame(frame, scope),
       framesRemaining: () => program.totalFrames - program.frameIndexAt(at()),
       framesDone: () => this.#checkpoint.frames_done,
     };
+  }
+
+  /** Tells the listener the status moved; its failure must not stop the run. */
+  #changed(): void {
+    try {
+      this.#onChange();
+    } catch (err) {
+      this.#ctx.log.error("sequence progress listener failed", { error: errorText(err) });
+    }
   }
 
   #alert(level: "info" | "warning" | "error", message: string): void {

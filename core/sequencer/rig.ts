@@ -1,7 +1,8 @@
 /**
  * The device actions a sequence needs, through the hub's guarded contracts only: select a filter
  * and wait for it, move the focuser by a filter's offset, slew (unparking first) and wait for
- * arrival, cool or warm the camera and wait for the temperature, park. Contract commands resolve
+ * arrival, cool or warm the camera (through the box's one cooler service, ramped when asked) and
+ * wait for the temperature, park. Contract commands resolve
  * when accepted, so each action polls the cheap `status()` on the injected clock until done, with
  * a named deadline: a wait that never ends is a bug.
  */
@@ -10,6 +11,7 @@ import { filterNames, slotOfFilter } from "../../devices/filterwheel.ts";
 import type { Clock } from "../../lib/clock.ts";
 import { DeviceTimeoutError } from "../../lib/errors.ts";
 import { pollUntil, waitForParked, waitForSlew } from "../device_wait.ts";
+import type { CoolerControl } from "../cooler/cooler_service.ts";
 
 export const FILTER_TIMEOUT_MS = 60_000;
 export const FOCUS_TIMEOUT_MS = 120_000;
@@ -25,10 +27,12 @@ export class RigError extends Error {
 export class RigActions {
   readonly #hub: Rig;
   readonly #clock: Clock;
+  readonly #cooler: CoolerControl;
 
-  constructor(hub: Rig, clock: Clock) {
+  constructor(hub: Rig, clock: Clock, cooler: CoolerControl) {
     this.#hub = hub;
     this.#clock = clock;
+    this.#cooler = cooler;
   }
 
   /** Polls `done` every 100 ms of the clock until true; DeviceTimeoutError after `timeoutMs`. */
@@ -117,16 +121,26 @@ export class RigActions {
   }
 
   /**
-   * Sets the cooler and waits until the sensor is within 1 °C of the target; resolves false when
-   * the timeout passes first (the caller alerts and carries on: a warm frame beats no frame).
+   * Sets the cooler (ramping the set point at `rampCPerMin` when given) and waits until the sensor
+   * is within 1 °C of the target and the ramp has reached it (a sensor that follows closely is
+   * within 1 °C a step early); resolves false when the timeout passes first (the caller alerts
+   * and carries on: a warm frame beats no frame), and a ramp still under way then carries on.
+   * A ramp someone else replaced is not waited for: only the sensor is.
    */
-  async coolTo(targetC: number, timeoutMs: number, signal: AbortSignal): Promise<boolean> {
+  async coolTo(
+    targetC: number,
+    timeoutMs: number,
+    signal: AbortSignal,
+    rampCPerMin: number | null = null,
+  ): Promise<boolean> {
     const camera = this.#hub.device("camera");
-    await camera.setCooler(true, targetC);
+    await this.#cooler.set({ enabled: true, targetC, rampCPerMin });
     try {
       await this.waitUntil(
         "camera cooler",
         () => {
+          const ramp = this.#cooler.ramp();
+          if (ramp !== null && ramp.goal_c === targetC && !ramp.then_off) return false;
           const t = camera.status().cooler.tempC;
           return t !== null && Math.abs(t - targetC) <= 1;
         },
@@ -140,10 +154,36 @@ export class RigActions {
     }
   }
 
-  /** Raises the sensor to `targetC` gently, then switches the cooler off. */
-  async warmUp(targetC: number, timeoutMs: number, signal: AbortSignal): Promise<boolean> {
-    const reached = await this.coolTo(targetC, timeoutMs, signal);
-    await this.#hub.device("camera").setCooler(false, targetC);
-    return reached;
+  /**
+   * Raises the sensor to `targetC` gently, then switches the cooler off: with a rate, the cooler
+   * service's warm-up ramp; without, the target at once and a wait for the sensor. Resolves false
+   * when the sensor did not get there within the timeout (the cooler is switched off anyway).
+   */
+  async warmUp(
+    targetC: number,
+    timeoutMs: number,
+    signal: AbortSignal,
+    rampCPerMin: number | null = null,
+  ): Promise<boolean> {
+    if (rampCPerMin === null) {
+      const reached = await this.coolTo(targetC, timeoutMs, signal);
+      await this.#cooler.set({ enabled: false, targetC });
+      return reached;
+    }
+    const camera = this.#hub.device("camera");
+    await this.#cooler.set({ enabled: false, targetC, rampCPerMin });
+    const timer = new AbortController();
+    const outcome = await Promise.race([
+      this.#cooler.waitDone(signal),
+      this.#clock.sleep(timeoutMs, AbortSignal.any([signal, timer.signal]))
+        .then(() => "timeout" as const),
+    ]).finally(() => timer.abort());
+    const status = camera.status().cooler;
+    if (outcome === "timeout" || status.enabled) {
+      // Too slow, or another request took the cooler over: it goes off now as asked.
+      await this.#cooler.set({ enabled: false, targetC });
+      return false;
+    }
+    return status.tempC !== null && status.tempC >= targetC - 1;
   }
 }

@@ -1,7 +1,9 @@
 /**
  * The sequencer as the box sees it: one run at a time, started, paused, resumed and aborted
  * through the API or by a scheduler (`run(sequence, { signal })`), with its crash-recovery
- * record in the store. At start it marks runs a dead process left behind as interrupted, removes
+ * record in the store. Its status goes out as `sequencer.progress` whenever the run moves (an
+ * instruction, an activity, a frame, a pause) and once more when it ends, so a phone follows
+ * it without polling. At start it marks runs a dead process left behind as interrupted, removes
  * partly written frame files, and (with `[sequencer] auto_resume`) continues the latest one.
  */
 import { AppError, conflict, notFound } from "../../lib/errors.ts";
@@ -154,6 +156,7 @@ export class SequencerService {
         sequence_id: run.sequence.id,
         sequence_name: run.sequence.name,
         step: run.step,
+        instruction: run.instruction,
         frame: { n: run.checkpoint.frames_done, of: run.framesPlanned },
         elapsed_s: run.elapsedS,
         eta_s: run.etaS(),
@@ -168,6 +171,7 @@ export class SequencerService {
       sequence_id: last?.sequence_id ?? null,
       sequence_name: last?.sequence_name ?? null,
       step: null,
+      instruction: null,
       frame: last?.frame ?? { n: 0, of: 0 },
       elapsed_s: 0,
       eta_s: null,
@@ -230,7 +234,13 @@ export class SequencerService {
         emptyCheckpoint(programOf(sequence, this.#registry), Date.now()),
       );
     }
-    const run = new SequenceRun(this.#ctx, sequence, record.id, record.checkpoint);
+    const run = new SequenceRun(
+      this.#ctx,
+      sequence,
+      record.id,
+      record.checkpoint,
+      () => this.#publishProgress(),
+    );
     const controller = new AbortController();
     outer?.addEventListener(
       "abort",
@@ -239,6 +249,7 @@ export class SequencerService {
     );
     const done = this.#supervise(run, controller);
     this.#live = { run, controller, done };
+    this.#publishProgress();
     return { run, done };
   }
 
@@ -272,12 +283,17 @@ export class SequencerService {
       message: message ?? (outcome === "completed" ? "all planned frames taken" : null),
     };
     this.#live = null;
+    this.#publishProgress();
     this.#ctx.bus.publish("alert", {
       level: outcome === "completed" ? "info" : "warning",
       source: "sequencer",
       message: `Sequence "${run.sequence.name}" ${outcome}: ${run.checkpoint.frames_done} frames`,
     });
     return outcome;
+  }
+
+  #publishProgress(): void {
+    this.#ctx.bus.publish("sequencer.progress", this.status());
   }
 
   #requireLive(action: string): Live {

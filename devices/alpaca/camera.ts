@@ -159,7 +159,7 @@ export class AlpacaCamera extends AlpacaDriver<CameraStatus> implements Camera {
         remainingS: request.durationS,
         request: asked,
       };
-      const startedAtMs = Date.now();
+      const startedAtMs = this.ctx.clock.now();
       await this.http.put("startexposure", {
         Duration: request.durationS,
         Light: request.frameType === "light" || request.frameType === "flat",

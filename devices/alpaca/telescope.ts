@@ -111,14 +111,14 @@ export class AlpacaMount extends AlpacaDriver<MountStatus> implements Mount {
   #toRemote(j2000: EquatorialTarget): EquatorialCoord {
     switch (this.#system) {
       case EQU_J2000:
-        return toDeviceFrame(j2000, "J2000", Date.now());
+        return toDeviceFrame(j2000, "J2000", this.ctx.clock.now());
       case EQU_J2050:
         return precessFromJ2000(j2000, J2050_UNIX_MS);
       case EQU_B1950:
         // The mean place at B1950.0 by precession; the FK4 e-terms (≤ 0.35″) are left out.
         return precessFromJ2000(j2000, B1950_UNIX_MS);
       default:
-        return toDeviceFrame(j2000, "JNow", Date.now());
+        return toDeviceFrame(j2000, "JNow", this.ctx.clock.now());
     }
   }
 
@@ -126,13 +126,13 @@ export class AlpacaMount extends AlpacaDriver<MountStatus> implements Mount {
   #fromRemote(position: EquatorialCoord): EquatorialCoord {
     switch (this.#system) {
       case EQU_J2000:
-        return fromDeviceFrame(position, "J2000", Date.now());
+        return fromDeviceFrame(position, "J2000", this.ctx.clock.now());
       case EQU_J2050:
         return precessToJ2000(position, J2050_UNIX_MS);
       case EQU_B1950:
         return precessToJ2000(position, B1950_UNIX_MS);
       default:
-        return fromDeviceFrame(position, "JNow", Date.now());
+        return fromDeviceFrame(position, "JNow", this.ctx.clock.now());
     }
   }
 
@@ -154,7 +154,7 @@ export class AlpacaMount extends AlpacaDriver<MountStatus> implements Mount {
     s.pulseGuiding = bool(state.IsPulseGuiding, s.pulseGuiding);
     s.pierSide = PIER_SIDES[num(state.SideOfPier, -1)] ?? "unknown";
     if (s.parked) s.target = null;
-    const jnow = j2000ToJNow({ raHours: s.raHours, decDeg: s.decDeg }, Date.now());
+    const jnow = j2000ToJNow({ raHours: s.raHours, decDeg: s.decDeg }, this.ctx.clock.now());
     s.timeToFlipS = s.slewing || this.capabilities.alignment !== "germanPolar"
       ? null
       : timeToFlipS({

@@ -83,7 +83,7 @@ export class AlpacaWeather extends AlpacaDriver<WeatherStatus, AlpacaWeatherOpti
       const value = state[name];
       this.#s.conditions[key] = sensors.has(key) && typeof value === "number" ? value : null;
     }
-    this.#s.updatedAtMs = Date.now();
+    this.#s.updatedAtMs = this.ctx.clock.now();
   }
 
   protected snapshot(): WeatherStatus {

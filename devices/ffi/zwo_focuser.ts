@@ -131,9 +131,13 @@ export class ZwoFocuser implements Focuser {
     checkNumber("position", position, { min: 0, max: maxPosition, integer: true });
     if ((await this.#queue.run(() => sdk.isMoving(id))).moving) {
       await this.#queue.run(() => sdk.stop(id));
-      const settleByMs = Date.now() + STOP_SETTLE_MS;
+      // An I/O deadline runs on the monotonic clock: the phone setting the box's time must not
+      // cut it short or stretch it.
+      const settleByMs = performance.now() + STOP_SETTLE_MS;
       while ((await this.#queue.run(() => sdk.isMoving(id))).moving) {
-        if (Date.now() > settleByMs) throw new Error("the EAF did not stop for the new target");
+        if (performance.now() > settleByMs) {
+          throw new Error("the EAF did not stop for the new target");
+        }
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
     }

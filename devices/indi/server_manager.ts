@@ -147,8 +147,9 @@ function sameList(a: string[], b: string[]): boolean {
 
 /** Resolves once something accepts TCP connections on the loopback port. */
 export async function waitListening(port: number, timeoutMs: number): Promise<void> {
-  const deadlineMs = Date.now() + timeoutMs;
-  while (Date.now() < deadlineMs) {
+  // I/O deadlines run on the monotonic clock: setting the box's time must not cut them short.
+  const deadlineMs = performance.now() + timeoutMs;
+  while (performance.now() < deadlineMs) {
     try {
       const conn = await Deno.connect({ hostname: DEFAULT_INDI_HOST, port });
       conn.close();

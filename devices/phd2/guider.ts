@@ -9,14 +9,23 @@
  * shorter than asked. PHD2 refuses a guide or dither while its controller is busy, so a second one
  * is a 409 here before it is sent. An AbortSignal only ends the wait: PHD2's settle runs on and
  * its SettleDone is then ignored, and no waiter is left behind. A socket that drops without
- * `disconnect()` fails any pending settle and fires onLost; the hub reconnects.
+ * `disconnect()` fails any pending settle and fires onLost; the hub reconnects. Each GuideStep
+ * also goes to `onGuideStep` listeners as the contract's step (guide_step.ts).
  */
 import { conflict, DeviceNotConnectedError } from "../../lib/errors.ts";
 import type { Logger } from "../../lib/log.ts";
 import type { DeviceInfo, DriverContext } from "../device.ts";
 import { Emitter } from "../emitter.ts";
-import type { Guider, GuiderCapabilities, GuiderStatus, SettleParams } from "../guider.ts";
+import type { Clock } from "../../lib/clock.ts";
+import type {
+  Guider,
+  GuiderCapabilities,
+  GuiderStatus,
+  GuideStep,
+  SettleParams,
+} from "../guider.ts";
 import { type Phd2Connection, type Phd2Event, Phd2RpcError } from "./connection.ts";
+import { guideStepOf } from "./guide_step.ts";
 import { type Phd2Options, type Phd2Setup, phd2Setup } from "./options.ts";
 import { rmsArcsec } from "./rms.ts";
 import { Phd2StateTracker } from "./state_tracker.ts";
@@ -35,6 +44,8 @@ export class Phd2Guider implements Guider {
   readonly #log: Logger;
   readonly #statusEmitter = new Emitter<GuiderStatus>();
   readonly #lostEmitter = new Emitter<string>();
+  readonly #stepEmitter = new Emitter<GuideStep>();
+  readonly #clock: Clock;
   #session: Session | null = null;
   #tracker: Phd2StateTracker;
   #pixelScaleArcsec: number | null = null;
@@ -44,6 +55,7 @@ export class Phd2Guider implements Guider {
   constructor(ctx: DriverContext<Phd2Options>) {
     this.#options = phd2Setup(ctx.options);
     this.#log = ctx.log;
+    this.#clock = ctx.clock;
     this.#tracker = new Phd2StateTracker(this.#options.rmsWindowSteps);
     this.info = {
       name: `PHD2 at ${this.#options.host}:${this.#options.port}`,
@@ -99,6 +111,10 @@ export class Phd2Guider implements Guider {
 
   onLost(listener: (reason: string) => void): () => void {
     return this.#lostEmitter.on(listener);
+  }
+
+  onGuideStep(listener: (step: GuideStep) => void): () => void {
+    return this.#stepEmitter.on(listener);
   }
 
   async startGuiding(settle: SettleParams, signal?: AbortSignal): Promise<void> {
@@ -171,12 +187,19 @@ export class Phd2Guider implements Guider {
     if (session !== this.#session) return;
     const changed = this.#tracker.apply(event);
     if (event.Event === "SettleDone") this.#settleDone(event);
-    else if (event.Event === "GuideStep" && this.#pixelScaleArcsec === null) this.#warnNoScale();
+    else if (event.Event === "GuideStep") this.#guideStep(event);
     else if (event.Event === "ConfigurationChange") this.#refreshPixelScale(session);
     else if (event.Event === "Alert") {
       this.#log.info("PHD2 alert", { message: event.Msg, type: event.Type });
     }
     if (changed) this.#emit();
+  }
+
+  #guideStep(event: Phd2Event): void {
+    if (this.#pixelScaleArcsec === null) this.#warnNoScale();
+    const step = guideStepOf(event, this.#clock.now());
+    if (step) this.#stepEmitter.emit(step);
+    else this.#log.warn("PHD2 sent a GuideStep without its fields", { event });
   }
 
   #settleDone(event: Phd2Event): void {

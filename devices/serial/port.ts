@@ -165,10 +165,11 @@ export class SerialPort {
   }
 
   async #readSome(timeoutMs: number): Promise<string> {
-    const deadlineMs = Date.now() + timeoutMs;
+    // I/O deadlines run on the monotonic clock: setting the box's time must not cut them short.
+    const deadlineMs = performance.now() + timeoutMs;
     while (this.#received.length === 0) {
       this.#assertOpen();
-      const leftMs = deadlineMs - Date.now();
+      const leftMs = deadlineMs - performance.now();
       if (leftMs <= 0) return "";
       await this.#fill(Math.min(leftMs, POLL_SLICE_MS));
     }
@@ -195,7 +196,7 @@ export class SerialPort {
     this.#assertOpen();
     this.#discardInput();
     await this.write(command);
-    const deadlineMs = Date.now() + timeoutMs;
+    const deadlineMs = performance.now() + timeoutMs;
     while (true) {
       const length = reply(this.#received);
       if (length >= 0) {
@@ -203,7 +204,7 @@ export class SerialPort {
         this.#received = this.#received.slice(length);
         return answer;
       }
-      const leftMs = deadlineMs - Date.now();
+      const leftMs = deadlineMs - performance.now();
       if (leftMs <= 0) {
         const partial = this.#received;
         this.#received = "";

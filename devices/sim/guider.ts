@@ -6,16 +6,21 @@
  * dither) succeeds once the error stays under `pixels` for `timeS`, and fails at `timeoutS`, or at
  * once with option `failSettle`; its clock starts when guiding does, so calibration does not eat
  * it. A lost star (`loseStar()` or option `starLostAfterS`) shows "lostLock" and recovers after
- * `lostRecoverySeconds`. Noise is seeded (`seed`) so runs repeat.
+ * `lostRecoverySeconds`. Noise is seeded (`seed`) so runs repeat. Every guide step is reported to
+ * `onGuideStep` as PHD2 reports GuideStep: the error on each axis (the camera is aligned with RA
+ * and Dec, so dx/dy are the RA/Dec error), the correction pulse at half sidereal rate when it is
+ * above PHD2's usual minimum move, and the star's SNR.
  */
 import type { Clock } from "../../lib/clock.ts";
 import { conflict } from "../../lib/errors.ts";
 import type { DeviceInfo, DriverContext } from "../device.ts";
+import { Emitter } from "../emitter.ts";
 import type {
   Guider,
   GuiderCapabilities,
   GuiderStatus,
   GuideState,
+  GuideStep,
   SettleParams,
 } from "../guider.ts";
 import type { SimFaults, Simulated } from "./faults.ts";
@@ -32,6 +37,10 @@ import {
 
 /** PHD2 shows RMS over a sliding window; 50 steps is its default history. */
 const RMS_WINDOW_STEPS = 50;
+/** Guide pulses move the mount at half the sidereal rate, arcsec per second. */
+const GUIDE_RATE_ARCSEC_PER_S = 0.5 * 15.041;
+/** Corrections smaller than this are not sent (PHD2's default minimum move is about 0.15 px). */
+const MIN_MOVE_PX = 0.15;
 /** Where the guide star sits on a 1280×960 guide camera. */
 const LOCK_X_PX = 640;
 const LOCK_Y_PX = 480;
@@ -81,6 +90,8 @@ export class SimGuider implements Guider, Simulated {
   #snr = 0;
   #steps: { raPx: number; decPx: number }[] = [];
   #settle: PendingSettle | null = null;
+  #frameNumber = 0;
+  readonly #stepEmitter = new Emitter<GuideStep>();
 
   constructor(ctx: DriverContext<SimGuiderOptions>) {
     const o = ctx.options;
@@ -142,6 +153,10 @@ export class SimGuider implements Guider, Simulated {
     return this.#link.onLost(listener);
   }
 
+  onGuideStep(listener: (step: GuideStep) => void): () => void {
+    return this.#stepEmitter.on(listener);
+  }
+
   async startGuiding(settle: SettleParams, signal?: AbortSignal): Promise<void> {
     await this.#link.command("startGuiding");
     checkSettle(settle);
@@ -197,10 +212,15 @@ export class SimGuider implements Guider, Simulated {
   /** One guide-camera exposure: advances the state machine and emits. */
   #frame(): void {
     const nowMs = this.#clock.now();
+    this.#frameNumber++;
     this.#snr = 30 + 3 * gaussian(this.#random);
     if (this.#state === "looping") {
-      if (this.#calibrated) this.#enterGuiding();
-      else {
+      if (this.#calibrated) {
+        // Guiding starts now: PHD2's GuideStep Time and the lost-star timer count from here.
+        this.#guidingSinceMs = nowMs;
+        this.#starLostInjected = false;
+        this.#enterGuiding();
+      } else {
         this.#state = "calibrating";
         this.#phaseEndsMs = nowMs + this.#calibrationMs;
       }
@@ -220,7 +240,7 @@ export class SimGuider implements Guider, Simulated {
         else this.#state = "looping";
       }
     } else if (this.#state === "guiding" || this.#state === "settling") {
-      this.#guideStep();
+      this.#guideStep(nowMs);
       if (
         this.#starLostAfterMs !== null && !this.#starLostInjected &&
         nowMs - this.#guidingSinceMs >= this.#starLostAfterMs
@@ -234,13 +254,41 @@ export class SimGuider implements Guider, Simulated {
     this.#link.changed();
   }
 
-  #guideStep(): void {
+  #guideStep(nowMs: number): void {
     const keep = 1 - this.#correctionGain;
     this.#errorXPx = this.#errorXPx * keep + this.#noisePx * gaussian(this.#random);
     this.#errorYPx = this.#errorYPx * keep + this.#noisePx * gaussian(this.#random);
     // A camera aligned with RA/Dec: x is the RA error, y the Dec error.
     this.#steps.push({ raPx: this.#errorXPx, decPx: this.#errorYPx });
     if (this.#steps.length > RMS_WINDOW_STEPS) this.#steps.shift();
+    // This step's correction pulls the error back by the gain (what the next step shows).
+    const pulseMs = (errorPx: number) => {
+      const movePx = Math.abs(errorPx) * this.#correctionGain;
+      if (movePx < MIN_MOVE_PX) return null;
+      return Math.round((movePx * this.#pixelScaleArcsec / GUIDE_RATE_ARCSEC_PER_S) * 1000);
+    };
+    const raMs = pulseMs(this.#errorXPx);
+    const decMs = pulseMs(this.#errorYPx);
+    this.#stepEmitter.emit({
+      frame: this.#frameNumber,
+      atMs: nowMs,
+      sinceStartS: roundTo((nowMs - this.#guidingSinceMs) / 1000, 3),
+      raPx: roundTo(this.#errorXPx, 3),
+      decPx: roundTo(this.#errorYPx, 3),
+      dxPx: roundTo(this.#errorXPx, 3),
+      dyPx: roundTo(this.#errorYPx, 3),
+      // PHD2's convention: a positive RA error is corrected East, a positive Dec error South.
+      raPulse: raMs === null ? null : { ms: raMs, direction: this.#errorXPx > 0 ? "east" : "west" },
+      decPulse: decMs === null
+        ? null
+        : { ms: decMs, direction: this.#errorYPx > 0 ? "south" : "north" },
+      snr: roundTo(this.#snr, 1),
+      starMass: null,
+      hfdPx: null,
+      errorCode: 0,
+      raLimited: false,
+      decLimited: false,
+    });
   }
 
   /** Guiding proper: "settling" while a settle is pending, else "guiding". */

@@ -77,7 +77,7 @@ export async function startAlpacaRig(
   };
   await hub.apply(plan);
   const server = await AlpacaServer.start({
-    source: hubSource(hub),
+    source: hubSource(hub, systemClock),
     kv: options.kv ?? null,
     port: 0,
     hostname: "127.0.0.1",

@@ -123,7 +123,7 @@ export function cameraType(): DeviceType<"camera"> {
     const run: Exposure = {
       request,
       controller: new AbortController(),
-      startedAtMs: Date.now(),
+      startedAtMs: ctx.source.clock.now(),
       frame: null,
       error: null,
       done: false,

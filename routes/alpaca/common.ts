@@ -58,8 +58,9 @@ export function commonGet(version: string): Record<string, Common> {
     interfaceversion: (_ctx, t) => t.interfaceVersion,
     supportedactions: (_ctx, t) => Object.keys(t.actions ?? {}),
     devicestate: (ctx, t) => {
-      const entries = Object.entries(t.deviceState(ctx.device() as never));
-      entries.push(["TimeStamp", new Date().toISOString()]);
+      const nowMs = ctx.source.clock.now();
+      const entries = Object.entries(t.deviceState(ctx.device() as never, nowMs));
+      entries.push(["TimeStamp", new Date(nowMs).toISOString()]);
       return entries.map(([Name, Value]) => ({ Name, Value }));
     },
   };

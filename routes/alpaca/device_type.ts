@@ -7,6 +7,7 @@
 import type { ContractOf } from "../../devices/contracts.ts";
 import type { DeviceInfo, DeviceKind, Optics, Site } from "../../devices/device.ts";
 import type { RigControl } from "../../devices/rig.ts";
+import type { Clock } from "../../lib/clock.ts";
 import type { AlpacaParams } from "./request.ts";
 
 /** Where the bridge finds the box's devices: the hub in production, any rig in tests. */
@@ -20,9 +21,11 @@ export interface AlpacaDeviceSource {
   info(kind: DeviceKind): DeviceInfo | null;
   site(): Site | null;
   optics(): Optics | null;
+  /** The box's clock: UTCDate, TimeStamp, exposure starts and slew waits read it. */
+  clock: Clock;
 }
 
-export function hubSource(hub: RigControl): AlpacaDeviceSource {
+export function hubSource(hub: RigControl, clock: Clock): AlpacaDeviceSource {
   return {
     assigned: () => hub.roles().filter((r) => r.driver !== null).map((r) => r.role),
     device: (kind) => hub.device(kind),
@@ -30,6 +33,7 @@ export function hubSource(hub: RigControl): AlpacaDeviceSource {
     info: (kind) => hub.peek(kind)?.info ?? null,
     site: () => hub.site,
     optics: () => hub.optics,
+    clock,
   };
 }
 
@@ -55,7 +59,7 @@ export interface DeviceType<K extends DeviceKind = DeviceKind> {
   get: Record<string, Member<ContractOf[K]>>;
   put: Record<string, Member<ContractOf[K]>>;
   /** DeviceState entries (without TimeStamp) from one status snapshot. */
-  deviceState(device: ContractOf[K]): Record<string, unknown>;
+  deviceState(device: ContractOf[K], nowMs: number): Record<string, unknown>;
   /** Whether a 409 from the device should read "invalid while parked" (0x408). */
   parked?(device: ContractOf[K]): boolean;
   /** Custom actions this type supports: name → handler of the Parameters string. */

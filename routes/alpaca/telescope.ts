@@ -12,7 +12,6 @@ import { j2000ToJNow } from "../../lib/astro/precession.ts";
 import type { EquatorialTarget, GuideDirection, Mount, TrackingRate } from "../../devices/mount.ts";
 import { TRACKING_MODES } from "../../devices/mount.ts";
 import { waitForSlew } from "../../core/device_wait.ts";
-import { systemClock } from "../../lib/clock.ts";
 import type { DeviceType, Member, MemberContext } from "./device_type.ts";
 
 type Ctx = MemberContext<Mount>;
@@ -44,7 +43,7 @@ export function telescopeType(): DeviceType<"mount"> {
     await m.slewTo(goal);
     if (!wait) return;
     // A synchronous SlewToCoordinates answers when the mount stops, or with a timeout error.
-    await waitForSlew(m, systemClock);
+    await waitForSlew(m, ctx.source.clock);
   };
   const sync = async (ctx: Ctx, at: EquatorialTarget) => {
     const m = notParked(ctx.device(), "sync");
@@ -85,7 +84,7 @@ export function telescopeType(): DeviceType<"mount"> {
     kind: "mount",
     interfaceVersion: 4,
     parked: (m) => m.status().parked,
-    deviceState: (m) => {
+    deviceState: (m, nowMs) => {
       const s = m.status();
       return {
         Altitude: s.altDeg,
@@ -99,7 +98,7 @@ export function telescopeType(): DeviceType<"mount"> {
         SiderealTime: s.siderealTimeHours,
         Slewing: s.slewing,
         Tracking: s.tracking !== "off",
-        UTCDate: new Date().toISOString(),
+        UTCDate: new Date(nowMs).toISOString(),
       };
     },
     get: {
@@ -120,7 +119,7 @@ export function telescopeType(): DeviceType<"mount"> {
       athome: yes((m) => m.status().atHome),
       ispulseguiding: yes((m) => m.status().pulseGuiding),
       sideofpier: yes((m) => PIER[m.status().pierSide]),
-      utcdate: yes(() => new Date().toISOString()),
+      utcdate: (ctx) => (ctx.device(), new Date(ctx.source.clock.now()).toISOString()),
       equatorialsystem: yes(() => 2),
       canfindhome: yes(() => false),
       canpark: yes((m) => m.capabilities.canPark),
@@ -159,7 +158,7 @@ export function telescopeType(): DeviceType<"mount"> {
         const m = ctx.device();
         if (m.capabilities.alignment !== "germanPolar") return PIER.unknown;
         // The pier side follows the hour angle, which is of date (geometry, not a conversion).
-        const jnow = j2000ToJNow(goal, Date.now());
+        const jnow = j2000ToJNow(goal, ctx.source.clock.now());
         return PIER[
           pierSideForHourAngle(hourAngleHours(jnow.raHours, m.status().siderealTimeHours))
         ];

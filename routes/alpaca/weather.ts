@@ -89,7 +89,7 @@ export function observingConditionsType(): DeviceType<"weather"> {
       },
       timesincelastupdate: (ctx) => {
         sensorName(ctx);
-        return Math.max(0, (Date.now() - ctx.device().status().updatedAtMs) / 1000);
+        return Math.max(0, (ctx.source.clock.now() - ctx.device().status().updatedAtMs) / 1000);
       },
     },
     put: {

@@ -3,10 +3,16 @@
  * its harness. The harness supplies settle parameters its guider can meet quickly: PHD2 counts
  * whole seconds, a simulator can settle in a fraction of one. Cases: start → settled guiding
  * (through calibration when uncalibrated), dither → settling → guiding, stop, RMS in arcsec, bad
- * settle parameters refused, an AbortSignal honoured, and a dither while stopped is a 409.
+ * settle parameters refused, an AbortSignal honoured, a dither while stopped is a 409, and every
+ * guide step reported to onGuideStep (numbered, with its error and pulses) and none after a stop.
  */
 import assert from "node:assert/strict";
-import { GUIDE_STATES, type Guider, type SettleParams } from "../../devices/guider.ts";
+import {
+  GUIDE_STATES,
+  type Guider,
+  type GuideStep,
+  type SettleParams,
+} from "../../devices/guider.ts";
 import {
   assertConnectCycle,
   assertRejectsArgument,
@@ -165,4 +171,52 @@ export function guiderContractSuite(driverName: string, harness: GuiderHarness):
       await g.stopGuiding();
     }
   });
+
+  test(
+    "onGuideStep reports each guide step while guiding, and none once stopped",
+    async (g, timeoutMs) => {
+      const steps: GuideStep[] = [];
+      const stop = g.onGuideStep((step) => steps.push(step));
+      try {
+        await g.startGuiding(settle);
+        const seen = steps.length;
+        await waitFor(
+          () => steps.length >= seen + 3,
+          timeoutMs,
+          "three guide steps after settling",
+        );
+        for (const [i, step] of steps.entries()) {
+          for (const key of ["raPx", "decPx", "dxPx", "dyPx", "sinceStartS"] as const) {
+            assert.ok(Number.isFinite(step[key]), `step ${i}: ${key} ${step[key]}`);
+          }
+          assert.ok(
+            Number.isInteger(step.frame) && step.frame > 0,
+            `step ${i}: frame ${step.frame}`,
+          );
+          assert.ok(Math.abs(step.atMs - Date.now()) < 3_600_000, `step ${i}: atMs ${step.atMs}`);
+          assert.ok(step.snr === null || step.snr > 0, `step ${i}: snr ${step.snr}`);
+          if (step.raPulse) {
+            assert.ok(step.raPulse.ms > 0 && ["east", "west"].includes(step.raPulse.direction));
+          }
+          if (step.decPulse) {
+            assert.ok(step.decPulse.ms > 0 && ["north", "south"].includes(step.decPulse.direction));
+          }
+          if (i > 0) {
+            assert.ok(step.frame > steps[i - 1]!.frame, `frames increase: ${step.frame}`);
+            assert.ok(step.atMs >= steps[i - 1]!.atMs, "time increases");
+          }
+        }
+        // The status' RMS is the RMS of these steps' errors (over the guider's window).
+        assert.ok(steps.some((s) => s.raPx !== 0 || s.decPx !== 0), "errors are measured");
+        await g.stopGuiding();
+        await waitFor(() => g.status().state === "stopped", timeoutMs, "state stopped");
+        const atStop = steps.length;
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        assert.equal(steps.length, atStop, "no guide step after stopping");
+      } finally {
+        stop();
+        await g.stopGuiding();
+      }
+    },
+  );
 }

@@ -155,14 +155,15 @@ export class EventRecorder {
     timeoutMs = 10_000,
   ): Promise<WireEvent> {
     // Never sooner than MIN_DEADLINE_MS: a busy machine is not a hang.
-    const deadline = Date.now() + Math.max(timeoutMs, MIN_DEADLINE_MS);
+    const guardMs = Math.max(timeoutMs, MIN_DEADLINE_MS);
+    const deadline = Date.now() + guardMs;
     while (true) {
       const hit = this.events.find((e) =>
         e.type === type && predicate(e.data as Record<string, unknown>)
       );
       if (hit) return hit;
       const leftMs = deadline - Date.now();
-      if (leftMs <= 0) throw new Error(`no ${type} event matched within ${timeoutMs} ms`);
+      if (leftMs <= 0) throw new Error(`no ${type} event matched within ${guardMs} ms`);
       let timer: ReturnType<typeof setTimeout> | undefined;
       await new Promise<void>((resolve) => {
         this.#waiters.push(resolve);

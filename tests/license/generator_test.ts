@@ -190,7 +190,7 @@ Deno.test("module graph: main.ts with its workers; test-only packages never reac
     imports: config.imports,
   });
   assert(graph.roots.includes("core/imaging/worker.ts"), graph.roots.join(", "));
-  assert(graph.roots.includes("devices/sim/sky_catalog/build_worker.ts"), graph.roots.join(", "));
+  assert(graph.roots.includes("lib/star_catalog/build_worker.ts"), graph.roots.join(", "));
   const direct = graph.direct.map((id) => splitPackageId(id).name);
   for (const name of ["hono", "zod", "@libsql/client", "swagger-ui-dist", "jpeg-js"]) {
     assert(direct.includes(name), `${name} should be imported by the app: ${direct.join(", ")}`);

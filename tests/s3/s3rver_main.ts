@@ -7,7 +7,13 @@
  * `/<bucket>/<key>` (SigV2's rule) where AWS signs the path as sent (`/<key>`, see the AWS
  * examples in core/sync/s3/sigv4_test.ts), so only the virtual-host test uses it.
  */
-import S3rver from "@20minutes/s3rver";
+// Not in the app's import map: loaded at run time, with tests/s3/deno.lock, from Deno's global npm
+// cache (see S3RVER_RUN_FLAGS in store.ts). In the app's node_modules its package.json names a bin
+// file the package does not ship, and Deno warned about it on every start of every process.
+const S3RVER = "npm:@20minutes/s3rver@5.0.0";
+type S3rverServer = { run(): Promise<{ port: number }>; close(): Promise<void> };
+const S3rver: new (options: Record<string, unknown>) => S3rverServer =
+  (await import(S3RVER)).default;
 
 const [portArg = "0", directory, bucket = "frames", serviceEndpoint = "amazonaws.com", mode] =
   Deno.args;

@@ -17,6 +17,13 @@ export interface Store extends AsyncDisposable {
   stop(): Promise<void>;
 }
 
+/** s3rver runs apart from the app's dependencies: its own lock, Deno's global npm cache. */
+export const S3RVER_RUN_FLAGS = [
+  "--no-config",
+  "--node-modules-dir=none",
+  "--lock=tests/s3/deno.lock",
+];
+
 /** Starts s3rver on `port` (0: any free one) over `dir` (a new temporary folder by default). */
 export async function startStore(
   o: { port?: number; dir?: string; serviceEndpoint?: string; lenientSignatures?: boolean } = {},
@@ -26,6 +33,7 @@ export async function startStore(
     args: [
       "run",
       "-A",
+      ...S3RVER_RUN_FLAGS,
       "tests/s3/s3rver_main.ts",
       String(o.port ?? 0),
       dir,
