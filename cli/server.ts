@@ -32,12 +32,14 @@ import { createApp } from "../routes/app.ts";
 import { WsHub } from "../routes/ws.ts";
 import { composeAutomation } from "./compose/automation.ts";
 import type { BoxContext } from "./compose/context.ts";
-import { apiGroups, startAlpaca } from "./compose/http.ts";
+import { composeAlpaca } from "./compose/alpaca.ts";
+import { apiGroups, rootGroups } from "./compose/http.ts";
 import { composeImaging } from "./compose/imaging.ts";
 import { composeFraming } from "./compose/framing.ts";
 import { composeRig } from "./compose/rig.ts";
 import { composeSolving } from "./compose/solving.ts";
 import { composeSync } from "./compose/sync.ts";
+import { composeTelemetry, sequenceControl } from "./compose/telemetry.ts";
 
 export interface ServerOptions {
   config: Config;
@@ -69,8 +71,8 @@ export interface RunningServer {
   port: number;
   url: string;
   services: Services;
-  /** The Alpaca server's port, or null when it could not start. */
-  alpacaPort: number | null;
+  /** The Alpaca server's port while it listens (it can be switched off), else null. */
+  readonly alpacaPort: number | null;
   /** Stops accepting, parks if configured, finishes frames being written, closes the database. */
   shutdown(): Promise<void>;
   finished: Promise<void>;
@@ -108,7 +110,11 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   const power = Promise.withResolvers<PowerAction>();
 
   const rig = composeRig(ctx);
-  const imaging = composeImaging(ctx, rig.hub);
+  // First: every imaging part asks its disk guard before it starts a frame.
+  const { telemetry } = composeTelemetry(ctx, version);
+  const imaging = composeImaging(ctx, rig.hub, {
+    mayStartExposure: () => telemetry.guard.requireSpace(),
+  });
   const catalog = new CatalogService({
     repository: new CatalogRepository(ctx.db),
     dataDir: o.dataDir,
@@ -142,6 +148,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     catalog,
     centering: () => box!.centering,
     owner,
+    mayStart: () => telemetry.guard.refusal(),
   });
   const sync = composeSync(ctx, {
     hub: rig.hub,
@@ -159,6 +166,15 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     fetch: o.fetch,
   });
   const guideSteps = new GuideStepLog({ hub: rig.hub, bus: ctx.bus, clock });
+  telemetry.guard.setSequenceControl(sequenceControl(automation.sequencer));
+  const alpaca = composeAlpaca(ctx, {
+    hub: rig.hub,
+    profiles: rig.profiles,
+    hostname: o.hostname,
+    port: o.alpacaPort,
+    discoveryPort: o.alpacaDiscoveryPort,
+    version,
+  });
   const services: Services = box = {
     config: o.config,
     guideSteps,
@@ -171,6 +187,8 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     catalog,
     sync,
     license: new LicenseService(),
+    telemetry,
+    alpaca,
     ...rig,
     ...imaging,
     ...solving,
@@ -193,6 +211,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   const ws = new WsHub(ctx.bus, logs.logger("ws"), {}, () => ctx.clock.now());
   const app = createApp({
     groups: apiGroups(services, version),
+    rootGroups: rootGroups(services),
     log,
     token: o.config.auth.token,
     trustedNetworks: o.config.server.trusted_networks,
@@ -217,6 +236,10 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   // Reads the cache's totals and takes up interrupted prefetch jobs; the Tycho-2 catalogue
   // builds in the background.
   await framing.hips.start();
+  // A first sample before listening, so /telemetry and /metrics answer from the start.
+  await telemetry.start();
+  // On, off, open to the LAN or not, as last set (a busy port is reported, not fatal).
+  await alpaca.start();
 
   const server = Deno.serve({
     port: o.port,
@@ -240,13 +263,6 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     }
   });
   firstBoot.update("api", "done", `port ${port}`);
-  const alpaca = await startAlpaca(ctx, {
-    hub: rig.hub,
-    hostname: o.hostname,
-    port: o.alpacaPort,
-    discoveryPort: o.alpacaDiscoveryPort,
-    version,
-  });
   log.info("OpenSkyLab is ready", { url: `http://localhost:${port}/`, data_dir: o.dataDir });
   // The first import writes ~20 000 objects (~0.6 s here, seconds on a Pi) on a worker thread;
   // after listening, so the box answers at once while the catalog routes say 503 "being
@@ -265,7 +281,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       ws.close();
       feed.stop();
       guideSteps.stop();
-      await alpaca?.close();
+      await alpaca.stop();
       // Aborts the request in flight; every confirmed step is already committed (resumable).
       await sync.stop();
       await automation.safety.stop();
@@ -307,6 +323,8 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       await rig.indiServer.stop();
       await catalog.close();
       await firstBoot.flush();
+      // Writes the history's last minute; after everything that may still raise an alert.
+      await telemetry.stop();
       await ctx.db.close();
       log.info("stopped cleanly");
     })();
@@ -314,7 +332,9 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     port,
     url: `http://127.0.0.1:${port}`,
     services,
-    alpacaPort: alpaca?.port ?? null,
+    get alpacaPort() {
+      return alpaca.port;
+    },
     shutdown,
     finished: server.finished,
     powerRequested: power.promise,

@@ -111,6 +111,24 @@ const HipsSchema = z.object({
     .describe("upstream surveys served through the cache"),
 });
 
+const TelemetrySchema = z.object({
+  sample_interval_s: z.number().int().min(1).max(300).default(10)
+    .describe("seconds between health samples (the history keeps raw samples for 24 h)"),
+  disk_warn_mb: z.number().int().min(1).default(4096)
+    .describe("warn when the data disk has less free space than this"),
+  disk_reserve_mb: z.number().int().min(1).default(1024)
+    .describe("below this no new exposure or sequence frame starts; keep a few frames' worth"),
+  cpu_temp_warn_c: z.number().min(30).max(120).default(80)
+    .describe("warn when the CPU is this hot (a Raspberry Pi throttles from 80 °C)"),
+  vcgencmd: z.string().default("vcgencmd")
+    .describe('Raspberry Pi OS\'s vcgencmd, asked when sysfs has no get_throttled; "" = never'),
+  host_root: z.string().min(1).default("/")
+    .describe("where /proc and /sys are read from (tests point it at a recorded tree)"),
+}).refine((t) => t.disk_reserve_mb <= t.disk_warn_mb, {
+  message: "disk_reserve_mb must not be above disk_warn_mb",
+  path: ["disk_reserve_mb"],
+});
+
 /** The file as written: the token may be missing until `loadConfig` adds one. */
 export const ConfigFileSchema = z.object({
   server: ServerSchema.prefault({}),
@@ -190,6 +208,7 @@ export const ConfigFileSchema = z.object({
       .describe("how long a park at shutdown may take before the box goes down anyway"),
   }).prefault({}),
   hips: HipsSchema.prefault({}),
+  telemetry: TelemetrySchema.prefault({}),
 });
 
 /** The configuration the rest of the box sees: always with a token. */
@@ -457,6 +476,7 @@ function defaultConfigText(token: string): string {
     `# retry_base_s = ${d.sync.retry_base_s}  # doubles per failed attempt, up to retry_max_s`,
     `# retry_max_s = ${d.sync.retry_max_s}`,
     `# max_attempts = ${d.sync.max_attempts}  # then an upload the store refuses is marked failed`,
+    "",
     "[system]",
     "# Let POST /system/time set this machine's clock and /system/shutdown and /reboot power it",
     "# off or reboot it (the box image turns this on). Off, shutdown and reboot only stop OpenSkyLab.",
@@ -479,6 +499,14 @@ function defaultConfigText(token: string): string {
     "# [[hips.surveys]]",
     `# name = ${v(DEFAULT_HIPS_SURVEYS[0].name)}`,
     `# urls = ${v(DEFAULT_HIPS_SURVEYS[0].urls)}`,
+    "",
+    "[telemetry]",
+    `# sample_interval_s = ${d.telemetry.sample_interval_s}`,
+    "# Warn below this much free space on the data disk; below the reserve no new exposure or",
+    "# sequence frame starts (a running sequence pauses and resumes once space is freed).",
+    `# disk_warn_mb = ${d.telemetry.disk_warn_mb}`,
+    `# disk_reserve_mb = ${d.telemetry.disk_reserve_mb}`,
+    `# cpu_temp_warn_c = ${d.telemetry.cpu_temp_warn_c}`,
     "",
   ].join("\n");
 }

@@ -18,6 +18,8 @@ import { POWER_ACTIONS } from "./schemas/system.ts";
 import { PrefetchJobDto, UpstreamChangedDto } from "./schemas/hips.ts";
 import { GuideStepDto } from "./schemas/guider.ts";
 import { SequencerStatusDto } from "./schemas/sequencer_status.ts";
+import { TelemetryDto } from "./schemas/telemetry.ts";
+import { AlpacaStatusDto } from "./schemas/alpaca_bridge.ts";
 
 export { ALERT_LEVELS } from "../devices/rig.ts";
 export type { AlertLevel } from "../devices/rig.ts";
@@ -340,6 +342,11 @@ export const EVENT_CATALOGUE = {
       "the frame being written and closes the database, then goes down",
     schema: z.object({ action: z.enum(POWER_ACTIONS) }),
   },
+  "telemetry.update": {
+    delivery: "status",
+    description: "The box's health: temperature, throttling, memory, disk, Wi-Fi, every 10 s",
+    schema: TelemetryDto,
+  },
   "mosaic.saved": {
     delivery: "discrete",
     description: "A mosaic was saved",
@@ -381,6 +388,12 @@ export const EVENT_CATALOGUE = {
     description:
       "A survey's upstream server became unreachable (tiles come from the cache) or back",
     schema: UpstreamChangedDto,
+  },
+  "alpaca.changed": {
+    delivery: "discrete",
+    description: "The Alpaca bridge was switched on or off, opened or closed to the LAN, or " +
+      "its exposed devices or credentials changed",
+    schema: AlpacaStatusDto,
   },
 } as const satisfies Record<
   string,

@@ -33,6 +33,8 @@ import type { MosaicService } from "./mosaic/mosaic_service.ts";
 import type { HipsService } from "./hips/hips_service.ts";
 import type { GuideStepLog } from "./guiding/guide_steps.ts";
 import type { CoolerService } from "./cooler/cooler_service.ts";
+import type { TelemetryService } from "./telemetry/telemetry_service.ts";
+import type { AlpacaBridgeService } from "./alpaca/bridge_service.ts";
 
 export interface Services {
   config: Config;
@@ -85,4 +87,8 @@ export interface Services {
   guideSteps: GuideStepLog;
   /** The camera's cooler, set at once or ramped, for the API and the automation alike. */
   cooler: CoolerService;
+  /** The box's health, its history, /metrics and the disk guard (core/telemetry/). */
+  telemetry: TelemetryService;
+  /** The ASCOM Alpaca bridge: on/off, whom it serves, which devices (core/alpaca/). */
+  alpaca: AlpacaBridgeService;
 }

@@ -20,6 +20,7 @@ export type ErrorCode =
   | "unavailable"
   | "upstream_error"
   | "upstream_unavailable"
+  | "insufficient_storage"
   | "internal";
 
 export class AppError extends Error {

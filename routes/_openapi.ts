@@ -17,6 +17,7 @@ const ERROR_STATUSES = {
   502: "The device reported a fault",
   503: "The device is not connected",
   504: "The device did not answer in time",
+  507: "The data disk is below its reserve: free space before imaging again",
 } as const;
 
 export type ErrorStatus = keyof typeof ERROR_STATUSES;

@@ -36,6 +36,8 @@ export interface RouteGroup {
 
 export interface AppOptions {
   groups: RouteGroup[];
+  /** Routers mounted at the root instead of /api/v1, behind the same auth (e.g. /metrics). */
+  rootGroups?: RouteGroup[];
   log: Logger;
   token: string;
   trustedNetworks: string[];
@@ -66,8 +68,14 @@ export function createApp(options: AppOptions): OpenAPIHono {
   app.use(`${API_BASE}/*`, refuseOtherMethods(app, API_BASE));
   app.use(`${API_BASE}/*`, limitBody());
   app.use("/ws", auth);
+  for (const { prefix } of options.rootGroups ?? []) {
+    if (!/^\/[a-z]/.test(prefix)) throw new TypeError(`root group "${prefix}" needs a path`);
+    app.use(prefix, auth);
+    app.use(`${prefix}/*`, auth);
+  }
 
   for (const { prefix, router } of options.groups) app.route(`${API_BASE}${prefix}`, router);
+  for (const { prefix, router } of options.rootGroups ?? []) app.route(prefix, router);
 
   app.get("/ws", (c) => options.ws.upgrade(c));
   app.route("/", docsRoutes(app, options.version));

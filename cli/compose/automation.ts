@@ -29,6 +29,8 @@ export interface AutomationNeeds {
   /** Looked up at each run (the integration tests swap in a centring with their own solver). */
   centering: () => CenteringService;
   owner: (routine: RigRoutine) => () => string | null;
+  /** Why no sequence or plan may start now besides the weather (the disk guard), or null. */
+  mayStart?: () => string | null;
 }
 
 export function composeAutomation(ctx: BoxContext, needs: AutomationNeeds) {
@@ -43,7 +45,9 @@ export function composeAutomation(ctx: BoxContext, needs: AutomationNeeds) {
     weatherLostGraceMs: config.safety.weather_lost_grace_s * 1000,
   });
   const mayStart = () =>
-    safety.isSafe() ? null : `conditions are unsafe (${safety.status().reasons.join("; ")})`;
+    safety.isSafe()
+      ? needs.mayStart?.() ?? null
+      : `conditions are unsafe (${safety.status().reasons.join("; ")})`;
   // A catalog that is missing or still importing simply does not know the name.
   const resolveTarget = async (name: string) => {
     const hit = await catalog.resolveTarget(name).catch(() => null);

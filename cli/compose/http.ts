@@ -1,13 +1,11 @@
 /**
  * The box's faces to the network: the API routers, each built from only the services it uses,
- * the app around them (auth, errors, /ws, docs, the phone app), and the Alpaca bridge, which
- * listens on its own port because its /api/v1/... paths would collide with ours.
+ * the app around them (auth, errors, /ws, docs, the phone app), and the groups outside /api/v1
+ * (/metrics). The Alpaca bridge's own server is composed in alpaca.ts.
  */
 import type { Services } from "../../core/services.ts";
 import type { RouteGroup } from "../../routes/app.ts";
-import { AlpacaServer } from "../../routes/alpaca/server.ts";
-import { hubSource } from "../../routes/alpaca/device_type.ts";
-import { ALPACA_DISCOVERY_PORT } from "../../routes/alpaca/discovery.ts";
+import { alpacaBridgeRoutes } from "../../routes/alpaca_bridge.ts";
 import { autofocusRoutes } from "../../routes/autofocus.ts";
 import { calibrationRoutes } from "../../routes/calibration.ts";
 import { cameraRoutes } from "../../routes/camera.ts";
@@ -39,10 +37,10 @@ import { sequencesRoutes } from "../../routes/sequences.ts";
 import { solverRoutes } from "../../routes/solver.ts";
 import { syncRoutes } from "../../routes/sync.ts";
 import { systemRoutes } from "../../routes/system.ts";
+import { metricsRoutes } from "../../routes/metrics.ts";
+import { telemetryRoutes } from "../../routes/telemetry.ts";
 import { templatesRoutes } from "../../routes/templates.ts";
 import { weatherRoutes } from "../../routes/weather.ts";
-import { KvRepository } from "../../core/store/kv.ts";
-import type { BoxContext } from "./context.ts";
 
 /** Every API group of the box, in the order the OpenAPI document lists them. */
 export function apiGroups(s: Services, version: string): RouteGroup[] {
@@ -100,36 +98,12 @@ export function apiGroups(s: Services, version: string): RouteGroup[] {
     { prefix: "/license", router: licenseRoutes(s) },
     { prefix: "/mosaic", router: mosaicRoutes(s) },
     { prefix: "/hips", router: hipsRoutes(s) },
+    { prefix: "/telemetry", router: telemetryRoutes(s) },
+    { prefix: "/alpaca", router: alpacaBridgeRoutes(s) },
   ];
 }
 
-export interface AlpacaOptions {
-  hub: Services["hub"];
-  hostname: string;
-  /** The Alpaca server's port instead of config `alpaca.port` (tests: 0 = any free port). */
-  port?: number;
-  /** Alpaca UDP discovery port (32227 by default); null turns discovery off (tests). */
-  discoveryPort?: number | null;
-  version: string;
-}
-
-/**
- * Starts the Alpaca bridge. A port already taken must not stop the box, so a failure is logged
- * and the bridge stays off (null).
- */
-export async function startAlpaca(ctx: BoxContext, o: AlpacaOptions) {
-  const log = ctx.logs.logger("alpaca");
-  return await AlpacaServer.start({
-    source: hubSource(o.hub, ctx.clock),
-    kv: new KvRepository(ctx.db),
-    port: o.port ?? ctx.config.alpaca.port,
-    hostname: o.hostname,
-    discoveryPort: o.discoveryPort === undefined ? ALPACA_DISCOVERY_PORT : o.discoveryPort,
-    discoveryHostname: o.hostname,
-    version: o.version,
-    log,
-  }).catch((err) => {
-    log.error("the Alpaca server could not start", { err: String(err) });
-    return null;
-  });
+/** Groups outside /api/v1, behind the same auth: Prometheus scrapes /metrics by convention. */
+export function rootGroups(s: Services): RouteGroup[] {
+  return [{ prefix: "/metrics", router: metricsRoutes(s) }];
 }

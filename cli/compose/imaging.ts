@@ -14,7 +14,12 @@ import { FrameRepository } from "../../core/store/frames.ts";
 import type { Rig } from "../../devices/rig.ts";
 import { type BoxContext, CAMERA_DEFAULTS } from "./context.ts";
 
-export function composeImaging(ctx: BoxContext, hub: Rig) {
+/** What imaging asks before it starts a frame (the disk guard: 507 below its reserve). */
+export interface ImagingGates {
+  mayStartExposure?: () => void;
+}
+
+export function composeImaging(ctx: BoxContext, hub: Rig, gates: ImagingGates = {}) {
   const { config, dataDir, clock, logs, bus, db } = ctx;
   const frames = new FrameRepository(db);
   const imaging = new WorkerPool();
@@ -35,6 +40,7 @@ export function composeImaging(ctx: BoxContext, hub: Rig) {
     log: logs.logger("camera"),
     sink: frameSink,
     defaults: CAMERA_DEFAULTS,
+    mayStart: gates.mayStartExposure,
   });
   const calibration = new CalibrationService({
     repo: new CalibrationRepository(db),

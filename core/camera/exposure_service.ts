@@ -24,6 +24,8 @@ export interface ExposureServiceOptions {
   log: Logger;
   sink: FrameSink;
   defaults: { gain: number; offset: number };
+  /** Throws when no exposure may start now (the data disk below its reserve: 507). */
+  mayStart?: () => void;
 }
 
 interface Running {
@@ -48,6 +50,7 @@ export class ExposureService {
 
   /** Validates and starts an exposure; resolves with the id the frame will have. */
   start(params: ExposureParams): { frameId: string; done: Promise<void> } {
+    this.#o.mayStart?.();
     const camera = this.#o.hub.device("camera");
     if (camera.status().exposure.state !== "idle") {
       throw conflict("An exposure is already running; abort it first", {

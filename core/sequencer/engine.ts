@@ -66,6 +66,7 @@ export class SequenceRun implements WalkHost {
   #state: "running" | "paused" = "running";
   #pauseRequested = false;
   #pausedReason: string | null = null;
+  #requestedReason: string | null = null;
   #wake: (() => void) | null = null;
   #signal: AbortSignal = new AbortController().signal;
   #step: RunStep | null = null;
@@ -133,14 +134,19 @@ export class SequenceRun implements WalkHost {
     });
   }
 
-  /** Pause before the next instruction or frame (after the current exposure). */
-  pause(): void {
+  /**
+   * Pause before the next instruction or frame (after the current exposure); `reason` is shown
+   * while paused.
+   */
+  pause(reason?: string): void {
     this.#pauseRequested = true;
+    this.#requestedReason = reason ?? null;
   }
 
   /** Continue a paused run (after a pause or a device failure). */
   resume(): void {
     this.#pauseRequested = false;
+    this.#requestedReason = null;
     this.#wake?.();
   }
 
@@ -169,7 +175,7 @@ export class SequenceRun implements WalkHost {
     if (!this.#pauseRequested) return;
     const signal = this.#signal;
     this.#state = "paused";
-    this.#pausedReason = reason ?? "paused by request";
+    this.#pausedReason = reason ?? this.#requestedReason ?? "paused by request";
     await this.#repo.setRunState(this.runId, "paused", this.#pausedReason);
     this.#changed();
     while (this.#pauseRequested) {

@@ -104,10 +104,11 @@ export class SequencerService {
     return await done;
   }
 
-  pause(): void {
+  /** Pauses after the current exposure; `reason` is the status's paused_reason meanwhile. */
+  pause(reason?: string): void {
     const live = this.#requireLive("pause");
     if (live.run.state === "paused") throw conflict("The sequence is already paused");
-    live.run.pause();
+    live.run.pause(reason);
   }
 
   resume(): void {

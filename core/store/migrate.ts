@@ -17,7 +17,8 @@ import { camelCaseDriverOptions } from "./migrations/008_camel_case_driver_optio
 import { sync } from "./migrations/009_sync.ts";
 import { mosaics } from "./migrations/010_mosaics.ts";
 import { hips } from "./migrations/011_hips.ts";
-import { frameSink } from "./migrations/012_frame_sink.ts";
+import { telemetry } from "./migrations/012_telemetry.ts";
+import { frameSink } from "./migrations/013_frame_sink.ts";
 import type { DB } from "./schema.ts";
 
 export interface Migration {
@@ -41,6 +42,7 @@ export const MIGRATIONS: readonly Migration[] = [
   sync,
   mosaics,
   hips,
+  telemetry,
   frameSink,
 ];
 

@@ -104,6 +104,7 @@ export interface DB {
   mosaics: MosaicsTable;
   hips_tiles: HipsTilesTable;
   hips_prefetch_jobs: HipsPrefetchJobsTable;
+  telemetry_samples: TelemetrySamplesTable;
   counters: CountersTable;
 }
 
@@ -286,4 +287,16 @@ export interface HipsPrefetchJobsTable {
   message: string | null;
   created_at: string;
   updated_at: string;
+}
+
+/**
+ * A point of the telemetry history (migrations/012): a raw sample (tier 0) or the aggregate of a
+ * bucket of the tier below, `n` raw samples behind it; `data` is the JSON array of its figures
+ * (see store/telemetry_samples.ts).
+ */
+export interface TelemetrySamplesTable {
+  tier: number;
+  ts_ms: number;
+  n: number;
+  data: string;
 }

@@ -37,6 +37,14 @@ export function hubSource(hub: RigControl, clock: Clock): AlpacaDeviceSource {
   };
 }
 
+/** The same source showing only the roles `exposes` allows (the bridge's chosen devices). */
+export function exposedOnly(
+  source: AlpacaDeviceSource,
+  exposes: (kind: DeviceKind) => boolean,
+): AlpacaDeviceSource {
+  return { ...source, assigned: () => source.assigned().filter(exposes) };
+}
+
 export interface MemberContext<D> {
   params: AlpacaParams;
   /** The contract behind this Alpaca device; throws 0x407 when the bridge is not connected. */

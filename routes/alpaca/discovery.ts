@@ -21,6 +21,8 @@ export async function startDiscoveryResponder(options: {
   hostname: string;
   alpacaPort: number;
   log: Logger;
+  /** Whether to answer a probe from this address (the bridge's access rule); default: all. */
+  mayAnswer?: (address: string) => boolean;
 }): Promise<DiscoveryResponder> {
   const socket = dgram.createSocket({ type: "udp4", reuseAddr: true });
   await new Promise<void>((resolve, reject) => {
@@ -34,6 +36,8 @@ export async function startDiscoveryResponder(options: {
   socket.on("message", (message, remote) => {
     // Version 1 discovery: the message starts with the 16 bytes; later versions may append.
     if (!message.toString("ascii").startsWith(DISCOVERY_MESSAGE)) return;
+    // Where the server would refuse the client, it is not told the server exists.
+    if (options.mayAnswer && !options.mayAnswer(remote.address)) return;
     socket.send(answer, remote.port, remote.address, (err) => {
       if (err) options.log.warn("alpaca discovery answer failed", { err: String(err) });
     });

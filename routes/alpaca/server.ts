@@ -8,6 +8,8 @@
 import { AlpacaError, toAlpacaError } from "../../lib/alpaca/errors.ts";
 import { encodeImageBytesError, IMAGE_BYTES_MIME } from "../../lib/alpaca/image_bytes.ts";
 import type { Logger } from "../../lib/log.ts";
+import type { AlpacaGate } from "../../core/alpaca/bridge_service.ts";
+import { BASIC_REALM } from "../../core/alpaca/access_policy.ts";
 import type { KvRepository } from "../../core/store/kv.ts";
 import { BridgeState, COMMON_PUT, commonGet } from "./common.ts";
 import type { AlpacaDeviceSource, DeviceType, MemberContext } from "./device_type.ts";
@@ -30,6 +32,11 @@ export interface AlpacaServerOptions {
   version: string;
   log: Logger;
   location?: string;
+  /**
+   * Whom the server serves (core/alpaca/access_policy.ts): asked on every request and discovery
+   * probe. Without one every client is served (the bridge's own protocol tests).
+   */
+  gate?: AlpacaGate;
 }
 
 /** A hook for answers that are not JSON (ImageBytes). */
@@ -57,7 +64,7 @@ export class AlpacaServer {
     server.#uniqueIds = await loadUniqueIds(options.kv, server.#types);
     server.#http = Deno.serve(
       { port: options.port, hostname: options.hostname, onListen: () => {} },
-      (request) => server.handle(request),
+      (request, info) => server.handle(request, (info.remoteAddr as Deno.NetAddr).hostname),
     );
     try {
       if (options.discoveryPort !== null) {
@@ -66,6 +73,7 @@ export class AlpacaServer {
           hostname: options.discoveryHostname ?? "0.0.0.0",
           alpacaPort: server.port,
           log: options.log,
+          mayAnswer: options.gate && ((address) => options.gate!.mayAnswerDiscovery(address)),
         });
       }
     } catch (err) {
@@ -92,7 +100,26 @@ export class AlpacaServer {
     await this.#http?.shutdown();
   }
 
-  async handle(request: Request): Promise<Response> {
+  /** Answers one request from `address` (loopback when called in-process). */
+  async handle(request: Request, address = "127.0.0.1"): Promise<Response> {
+    const gate = this.#o.gate;
+    if (gate) {
+      const decision = await gate.decide(address, request.headers.get("authorization"));
+      if (!decision.ok) {
+        await request.body?.cancel();
+        gate.refused(address, decision.status, decision.reason);
+        // Plain text, as Alpaca's own 4xx answers; 401 carries the Basic challenge.
+        return new Response(decision.reason, {
+          status: decision.status,
+          headers: {
+            "content-type": "text/plain; charset=utf-8",
+            ...(decision.status === 401
+              ? { "www-authenticate": `Basic realm="${BASIC_REALM}", charset="UTF-8"` }
+              : {}),
+          },
+        });
+      }
+    }
     const url = new URL(request.url);
     if (request.method !== "GET" && request.method !== "PUT") {
       await request.body?.cancel();

@@ -15,6 +15,7 @@ import { starsBench } from "./stars_bench.ts";
 import { webBench } from "./web_bench.ts";
 import { solverBench } from "./solver_bench.ts";
 import { syncBench } from "./sync_bench.ts";
+import { telemetryBench } from "./telemetry_bench.ts";
 
 await fitsBench();
 await previewBench();
@@ -32,3 +33,4 @@ await webBench();
 await catalogImportBench();
 await syncBench();
 await hipsBench();
+await telemetryBench();

@@ -53,5 +53,7 @@
 /** @typedef {import("../../devices/discovery.ts").DiscoveryResult} Discovery */
 /** @typedef {import("../../devices/discovery.ts").Assignment} Assignment */
 /** @typedef {Infer<typeof import("../../core/profiles/schema.ts").Profile>} Profile */
+/** @typedef {import("../../core/schemas/telemetry.ts").TelemetryDto} Telemetry */
+/** @typedef {import("../../core/schemas/alpaca_bridge.ts").AlpacaStatusDto} AlpacaStatus */
 
 export {};

@@ -1,7 +1,8 @@
 // @ts-check
 /**
  * Settings: the remote-access token this phone sends (not needed on the box's own hotspot),
- * storage, the box's system (version, uptime, shutdown and reboot) and the Wi-Fi and update
+ * storage, the box's system (version, uptime, shutdown and reboot), its health (telemetry), its
+ * ASCOM Alpaca server, and the Wi-Fi and update
  * screens. The system, Wi-Fi and update groups come with later firmware: each part lights up
  * when the box answers its endpoint and says so plainly when it does not.
  */
@@ -11,6 +12,8 @@ import { Action, Card, Empty, Field, Pill, Row, Stats } from "../components/ui.j
 import { ApiError, get, hasEndpoint, post, setToken, token } from "../lib/api.js";
 import { duration, size } from "../lib/format.js";
 import { theme, toggleTheme } from "../lib/theme.js";
+import { Alpaca } from "./settings_alpaca.js";
+import { Health } from "./settings_health.js";
 
 function Access() {
   const [value, setValue] = useState(token.value);
@@ -131,6 +134,8 @@ export default function Settings() {
     <div class="grid">
       <${Access} />
       <${System} />
+      <${Health} />
+      <${Alpaca} />
       <${Later} title="Wi-Fi"
         probe="/wifi/status">The box's Wi-Fi settings come with a later firmware.<//>
         <${Later} title="Updates" probe="/update/status">Firmware updates from the phone come with a later firmware.<//>

@@ -24,7 +24,7 @@ const STATEMENTS = [
 ];
 
 export const frameSink: Migration = {
-  version: 12,
+  version: 13,
   name: "frame_sink",
   async up(trx) {
     for (const statement of STATEMENTS) await sql.raw(statement).execute(trx);

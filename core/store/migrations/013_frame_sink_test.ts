@@ -1,5 +1,5 @@
 /**
- * A database written before migration 12 (frames numbered per producer from 1 at every start, no
+ * A database written before migration 13 (frames numbered per producer from 1 at every start, no
  * counter) opens: its frames read back with no frame number, figures or WCS, and the first number
  * drawn comes after every frame already recorded, so no name given before can be given again.
  */
@@ -10,17 +10,17 @@ import { FrameNumbers } from "../frame_numbers.ts";
 import { FrameRepository } from "../frames.ts";
 import { MIGRATIONS } from "../migrate.ts";
 
-/** A frame row as firmware before migration 12 wrote it. */
+/** A frame row as firmware before migration 13 wrote it. */
 function oldRow(n: number): string {
   const seq = String(n).padStart(4, "0");
   return `('f${n}', 'M42/M42_LIGHT_${seq}.fits', 'light', 30, 100, 10, 1, 640, 480, 'L', 'M 42',
     '2026-01-0${n}T22:00:00.000Z', -10, 614400, 2.5, 120, NULL, '2026-01-0${n}T22:00:31.000Z')`;
 }
 
-Deno.test("migration 12: frames recorded before it keep their rows; numbers start after them", async () => {
+Deno.test("migration 13: frames recorded before it keep their rows; numbers start after them", async () => {
   const dir = await Deno.makeTempDir({ prefix: "osl_migrate9_" });
   try {
-    const before = await openDatabase(dir, { migrations: MIGRATIONS.slice(0, 11) });
+    const before = await openDatabase(dir, { migrations: MIGRATIONS.slice(0, 12) });
     await sql.raw(
       `INSERT INTO frames (id, path, frame_type, duration_s, gain, "offset", binning, width,
         height, "filter", object, started_at, sensor_temp_c, bytes, hfr, stars, sequence_id,
@@ -32,7 +32,7 @@ Deno.test("migration 12: frames recorded before it keep their rows; numbers star
     try {
       const versions = await db.kysely.selectFrom("schema_migrations").select(["version", "name"])
         .orderBy("version").execute();
-      assertEquals(versions.at(-1), { version: 12, name: "frame_sink" });
+      assertEquals(versions.at(-1), { version: 13, name: "frame_sink" });
       const frames = new FrameRepository(db);
       const first = await frames.get("f1");
       assertEquals(
