@@ -2,8 +2,10 @@
 /**
  * What the box is busy with, app-wide: the sequencer, the scheduler and the live stack. Home
  * shows it, and while any of them runs the screen is kept awake (Screen Wake Lock), so the phone
- * on the tripod keeps showing the night. Read on start, on every resync, on their events, and
- * every 15 s while visible (progress and ETA move without events).
+ * on the tripod keeps showing the night. The sequencer follows `sequencer.progress` (its status
+ * with the current instruction, frame n of N and ETA, replayed by the box on connect); the
+ * scheduler is read on start, on every resync, on its events and every 15 s while visible (its
+ * waits move without events); the live stack follows `livestack.updated`.
  */
 import { computed, effect, signal } from "@preact/signals";
 import { get } from "./api.js";
@@ -22,6 +24,18 @@ export const busy = computed(() =>
   livestack.value?.state === "running"
 );
 
+/**
+ * The instruction running now as a line: "capture · frame 2 of 3", "slew", or "–".
+ * @param {SequencerStatus} s
+ */
+export function instructionText(s) {
+  const i = s.instruction;
+  if (!i) return "–";
+  const kind = i.kind.replaceAll("_", " ");
+  return i.frames ? `${kind} · frame ${i.frames.n} of ${i.frames.of}` : kind;
+}
+
+/** Reads all three (on start and resync; the sequencer's events carry it from then on). */
 export async function refreshActivity() {
   const [seq, sch, ls] = await Promise.allSettled([
     get("/sequencer/status"),
@@ -31,6 +45,12 @@ export async function refreshActivity() {
   if (seq.status === "fulfilled") sequencer.value = seq.value;
   if (sch.status === "fulfilled") scheduler.value = sch.value;
   if (ls.status === "fulfilled") livestack.value = ls.value;
+}
+
+async function refreshScheduler() {
+  try {
+    scheduler.value = await get("/scheduler/status");
+  } catch { /* offline: the header says so; the last state stays */ }
 }
 
 /** @type {WakeLockSentinel | null} */
@@ -59,26 +79,21 @@ export function startActivity() {
   let timer = /** @type {ReturnType<typeof setTimeout> | undefined} */ (undefined);
   const soon = () => {
     clearTimeout(timer);
-    timer = setTimeout(refreshActivity, 300);
+    timer = setTimeout(refreshScheduler, 300);
   };
   effect(() => {
     void resync.value;
     refreshActivity();
   });
-  onEvent(
-    [
-      "sequencer.step_changed",
-      "sequencer.frame_saved",
-      "scheduler.target_started",
-      "scheduler.safety_alert",
-    ],
-    soon,
-  );
+  onEvent(["sequencer.progress"], (data) => {
+    sequencer.value = data;
+  });
+  onEvent(["scheduler.target_started", "scheduler.safety_alert"], soon);
   onEvent(["livestack.updated"], (data) => {
     livestack.value = data;
   });
   setInterval(() => {
-    if (document.visibilityState === "visible") refreshActivity();
+    if (document.visibilityState === "visible") refreshScheduler();
   }, 15_000);
   effect(() => {
     const want = busy.value;

@@ -2,9 +2,9 @@
 /**
  * The box's event stream: one WebSocket to /ws whose topics are exactly what the mounted screens
  * and components ask for (`useLatest`, `useEvent`, `useTopics`). When that set changes the app
- * opens a socket with the new topics and closes the old one once the new one is up, so there is
- * one socket and no gap. The latest event of each type is a signal (status events are replayed by
- * the box on connect, so a new screen draws at once). On reconnect and when the page becomes
+ * sends `subscribe` / `unsubscribe` on the same socket (routes/ws.ts), so a change of screen opens
+ * no socket and loses no event. The latest event of each type is a signal (status events are
+ * replayed by the box on connect and on subscribe, so a new screen draws at once). On reconnect and when the page becomes
  * visible again `resync` ticks and every screen re-reads what the socket does not replay. The last
  * status events are kept on the phone, so a page opened while the box is unreachable shows the
  * rig as it last was, and says since when.
@@ -125,9 +125,8 @@ export function useEvent(types, fn) {
 
 /** @type {WebSocket | null} */
 let socket = null;
-/** @type {WebSocket | null} */
-let opening = null;
-let socketTopics = "";
+/** The topics the box has for the socket: those in its URL, then as subscribed since. */
+let socketTopics = new Set(/** @type {string[]} */ ([]));
 let retryMs = 1000;
 /** @type {ReturnType<typeof setTimeout> | undefined} */
 let retryTimer;
@@ -138,48 +137,47 @@ let lastEventAt = 0;
 let started = false;
 
 function wantedTopics() {
-  return [...new Set([...BASE_TOPICS, ...topicCounts.keys()])].sort().join(",");
+  return new Set([...BASE_TOPICS, ...topicCounts.keys()]);
 }
 
 function scheduleReconfigure() {
   if (!started) return;
   clearTimeout(reconfigureTimer);
-  // Screens mount their components in one go: one socket for all their topics.
+  // Screens mount their components in one go: one message for all their topics.
   reconfigureTimer = setTimeout(reconfigure, 60);
 }
 
 function reconfigure() {
+  if (!socket) return open(); // the first screen said what it wants
+  if (socket.readyState !== WebSocket.OPEN) return; // sent from onopen once it is up
   const want = wantedTopics();
-  if (opening && opening.url.includes(`topics=${encodeURIComponent(want)}`)) return;
-  if (socket && socketTopics === want && socket.readyState === WebSocket.OPEN) return;
-  if (!socket && opening) opening.close(); // its topics are out of date: start over
-  open(want);
+  const add = [...want].filter((t) => !socketTopics.has(t));
+  const drop = [...socketTopics].filter((t) => !want.has(t));
+  // Subscribe first: a topic two screens share is never briefly off between them.
+  if (add.length > 0) socket.send(JSON.stringify({ op: "subscribe", topics: add }));
+  if (drop.length > 0) socket.send(JSON.stringify({ op: "unsubscribe", topics: drop }));
+  socketTopics = want;
 }
 
-/** @param {string} topics */
-function open(topics) {
+function open() {
   clearTimeout(retryTimer);
+  const want = wantedTopics();
   const scheme = location.protocol === "https:" ? "wss" : "ws";
-  const params = new URLSearchParams({ topics });
+  const params = new URLSearchParams({ topics: [...want].sort().join(",") });
   if (token.value) params.set("token", token.value);
   const ws = new WebSocket(`${scheme}://${location.host}/ws?${params}`);
-  opening = ws;
+  socket = ws;
+  socketTopics = want;
   ws.onopen = () => {
-    if (opening !== ws) return ws.close();
-    opening = null;
-    const old = socket;
-    socket = ws;
-    socketTopics = topics;
-    old?.close(1000, "topics changed");
     const wasDown = link.value !== "live";
     link.value = "live";
     snapshotAt.value = null;
     retryMs = 1000;
     if (wasDown && everLive) resync.value++;
     everLive = true;
+    reconfigure(); // topics asked for while it was connecting
   };
   ws.onmessage = (message) => {
-    if (ws !== socket) return; // the old socket, closing
     /** @type {{ type: string, ts: number, data: unknown }} */
     let event;
     try {
@@ -187,17 +185,17 @@ function open(topics) {
     } catch {
       return;
     }
+    if (event.type === "ws.error") console.warn("ws", event.data);
+    if (event.type.startsWith("ws.")) return; // acks and pongs: nothing for the screens
     deliver(event.type, event.data, event.ts);
   };
   ws.onclose = () => {
-    if (opening === ws) opening = null;
-    if (socket === ws) socket = null;
-    else if (socket) return; // an old socket replaced on purpose, or a superseded attempt
-    if (opening) return; // a replacement is on its way
-    // Nothing is connected: the box is unreachable or restarting. Keep showing the last state.
+    if (socket !== ws) return;
+    socket = null;
+    // The box is unreachable or restarting. Keep showing the last state.
     link.value = "offline";
     snapshotAt.value ??= lastEventAt || savedAt || null;
-    retryTimer = setTimeout(() => open(wantedTopics()), retryMs);
+    retryTimer = setTimeout(open, retryMs);
     retryMs = Math.min(retryMs * 2, 5000);
   };
 }
@@ -260,9 +258,9 @@ export function startLive() {
   scheduleReconfigure();
   const wake = () => {
     if (document.visibilityState !== "visible") return;
-    if (!socket && !opening) {
+    if (!socket) {
       retryMs = 1000;
-      open(wantedTopics());
+      open();
     }
     resync.value++;
   };

@@ -2,7 +2,8 @@
 /**
  * Capture: exposure settings (duration, gain, offset, binning, frame type, filter, object name),
  * a single frame or a looping preview until stopped, abort, and the cooler (on/off, target, and
- * a ramp rate). The settings are kept on the phone for the next time.
+ * a ramp rate: the box moves the set point itself, so the phone may sleep; the card shows the
+ * box's ramp with its ETA). The settings are kept on the phone for the next time.
  */
 import { html } from "htm/preact";
 import { useState } from "preact/hooks";
@@ -29,7 +30,6 @@ import {
   startLoop,
   stopLoop,
 } from "../lib/capture_loop.js";
-import { ramp, rampError, startRamp, stopRamp } from "../lib/cooler_ramp.js";
 import { useGet } from "../lib/data.js";
 import { duration, num } from "../lib/format.js";
 import { useEvent, useLatest } from "../lib/live.js";
@@ -180,10 +180,12 @@ function Cooler() {
         <//>
     `;
   }
-  const r = ramp.value;
+  const r = cooler?.ramp;
   return html`
     <${Card} title="Cooler" actions=${cooler &&
-      html`<${Pill} state="ok">${cooler.enabled ? "on" : "off"}<//>`}>
+      html`<${Pill} state=${cooler.ramping ? "busy" : "ok"}>${
+        cooler.ramping ? r?.direction : cooler.enabled ? "on" : "off"
+      }<//>`}>
       <${Stats} rows=${[
         ["Sensor", num(cooler?.temp_c, 1, "°C")],
         ["Target", num(cooler?.target_c, 1, "°C")],
@@ -191,27 +193,30 @@ function Cooler() {
       ]} />
       <${Row}>
           <${Field} label="Target" unit="°C" type="number" min=${-50} max=${40} value=${target} onInput=${setTarget} />
-          <${Field} label="Ramp" unit="°C/min" type="number" min=${0.5} max=${20} value=${rate} onInput=${setRate} />
+          <${Field} label="Ramp" unit="°C/min" type="number" min=${0.1} max=${30} value=${rate} onInput=${setRate} />
         <//>
         <${Toggle} label="Ramp to the target" checked=${useRamp} onChange=${setUseRamp} />
         ${r &&
-          html`<p class="small">Ramping: target now ${num(r.currentTargetC, 1, "°C")} → ${
-            num(r.goalC, 1, "°C")
-          }
-      at ${r.rateCPerMin} °C/min (keep this app open)</p>`}
-        ${rampError.value && html`<p class="err" role="alert">${rampError.value}</p>`}
+          html`<p class="small" data-testid="cooler-ramp">${
+            `${r.direction === "cooling" ? "Cooling" : "Warming"} to ${num(r.goal_c, 1, "°C")}` +
+            ` at ${r.rate_c_per_min} °C/min, set point now ${num(r.setpoint_c, 1, "°C")}` +
+            (r.state === "settling"
+              ? ", waiting for the sensor before switching off"
+              : `, there in ${duration(r.eta_s)}`) +
+            (r.then_off ? ", then off" : "")
+          }</p>`}
         <${Row}>
           <${Action} label="Cooler on" kind="primary" run=${() =>
-            useRamp
-              ? startRamp(Number(target), Number(rate))
-              : post("/camera/cooler", { enabled: true, target_c: Number(target) })} />
-          <${Action} label="Cooler off" run=${() => {
-            stopRamp();
-            return post("/camera/cooler", {
+            post("/camera/cooler", {
+              enabled: true,
+              target_c: Number(target),
+              ...(useRamp ? { ramp_c_per_min: Number(rate) } : {}),
+            })} />
+          <${Action} label="Cooler off" run=${() =>
+            post("/camera/cooler", {
               enabled: false,
               target_c: cooler?.target_c ?? Number(target),
-            });
-          }} />
+            })} />
         <//>
       <//>
   `;

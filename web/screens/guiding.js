@@ -1,7 +1,8 @@
 // @ts-check
 /**
- * Guiding: start, stop and dither; the guider's state and calibration; RMS in RA, Dec and total,
- * graphed over the last minutes (uPlot) from the box's 1 Hz `guiding.stats_update`.
+ * Guiding: start, stop and dither; the guider's state and calibration; RMS in RA, Dec and total
+ * from the box's 1 Hz `guiding.stats_update`; each guide step's RA and Dec error graphed over the
+ * last minutes (uPlot), from the box's history and then its `guiding.step` events.
  */
 import { html } from "htm/preact";
 import { useState } from "preact/hooks";
@@ -53,8 +54,8 @@ export default function Guiding() {
               post("/guiding/dither", { pixels: Number(pixels), settle_time: Number(settle) })} />
             <//>
             <//>
-            <${Card} title="RMS error">
-              <${Chart} label=${`Guiding RMS over the last ${history.length} seconds: RA ${
+            <${Card} title="Guide error">
+              <${Chart} label=${`RA and Dec error of the last ${history.length} guide steps; RMS RA ${
                 num(stats?.rms_ra, 2, "″")
               }, Dec ${num(stats?.rms_dec, 2, "″")}`}
                 height=${200} data=${[
@@ -63,8 +64,7 @@ export default function Guiding() {
                   history.map((h) => h.dec),
                 ]}
                 series=${[{ label: "RA (″)" }, { label: "Dec (″)" }]} />
-              <p
-                class="small dim">Seconds since the graph started; it fills while this screen or home is open.</p>
+              <p class="small dim">Seconds since the first step shown; the box keeps the last hour.</p>
               <//>
               </div>
   `;

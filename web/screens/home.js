@@ -10,7 +10,7 @@ import { Action, Card, Empty, Pill, Progress, Row, Stats } from "../components/u
 import { FrameImage } from "../components/frame_image.js";
 import { Sparkline } from "../components/sparkline.js";
 import { apiUrl, post } from "../lib/api.js";
-import { busy, livestack, scheduler, sequencer } from "../lib/activity.js";
+import { busy, instructionText, livestack, scheduler, sequencer } from "../lib/activity.js";
 import { alerts, markRead } from "../lib/alerts.js";
 import { useGet } from "../lib/data.js";
 import { clock, clockSeconds, dec, duration, num, ra } from "../lib/format.js";
@@ -29,14 +29,21 @@ function Activity() {
   }>
     ${
     seqActive && seq && html`
-      <div>
+      <div data-testid="home-sequence">
         <p><a href=${href("sequences")}><strong>${seq.sequence_name}</strong></a> · ${seq.state}</p>
-        <p class="small">${seq.step?.description ?? seq.message ?? ""}</p>
+        <p class="small">${seq.message ?? seq.step?.description ?? ""}</p>
         <${Progress} label="Sequence progress" value=${seq.frame.of
           ? seq.frame.n / seq.frame.of
           : 0}
-          text=${`${seq.frame.n}/${seq.frame.of}`} />
-        <${Stats} rows=${[["Elapsed", duration(seq.elapsed_s)], ["ETA", duration(seq.eta_s)]]} />
+          text=${`${seq.frame.n}/${seq.frame.of} frames`} />
+        <${Stats} rows=${[
+          [
+            "Now",
+            html`<span data-testid="home-sequence-instruction">${instructionText(seq)}</span>`,
+          ],
+          ["Elapsed", duration(seq.elapsed_s)],
+          ["ETA", duration(seq.eta_s)],
+        ]} />
       </div>
     `
   }
@@ -130,6 +137,12 @@ function Camera() {
             ? `${num(cooler.target_c, 0, "°C")} · ${Math.round(cooler.power)}%`
             : "off",
         ],
+        ...(cooler?.ramp
+          ? [[
+            cooler.ramp.direction === "cooling" ? "Cooling to" : "Warming to",
+            `${num(cooler.ramp.goal_c, 1, "°C")} in ${duration(cooler.ramp.eta_s)}`,
+          ]]
+          : []),
       ]} />
       <//>
   `;
@@ -143,7 +156,7 @@ function Guiding() {
   const g = /** @type {any} */ (status.data);
   useEvent(["guiding.state_changed"], () => status.reload());
   const state = changed?.data.state ?? g?.state;
-  const history = useGuideHistory();
+  const recent = useGuideHistory().slice(-120);
   return html`
     <${Card} title=${html`<a href=${href("guiding")}>Guiding</a>`}
       actions=${html`<${Pill} state="ok">${state ?? "–"}<//>`}>
@@ -154,10 +167,12 @@ function Guiding() {
           `${num(stats?.rms_ra ?? g?.rms_ra, 2)} / ${num(stats?.rms_dec ?? g?.rms_dec, 2, "″")}`,
         ],
       ]} />
-      <${Sparkline} label=${`Guiding RMS over the last ${history.length} seconds: ${
+      <${Sparkline} label=${`Guide error over the last ${recent.length} steps: RMS ${
         num(stats?.rms_total, 2, "″")
       } now`}
-        values=${history.slice(-120).map((h) => h.total)} />
+        values=${recent.map((h) =>
+          h.ra === null || h.dec === null ? null : Math.hypot(h.ra, h.dec)
+        )} />
       <//>
   `;
 }

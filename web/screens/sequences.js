@@ -21,10 +21,10 @@ import {
   Toggle,
 } from "../components/ui.js";
 import { api, ApiError, post } from "../lib/api.js";
-import { refreshActivity, sequencer } from "../lib/activity.js";
+import { instructionText, sequencer } from "../lib/activity.js";
 import { useGet } from "../lib/data.js";
 import { dateTime, duration } from "../lib/format.js";
-import { useEvent, useLatest } from "../lib/live.js";
+import { useLatest } from "../lib/live.js";
 import { href, navigate } from "../lib/router.js";
 
 /** @typedef {import("../lib/types.js").Sequence} Sequence */
@@ -34,7 +34,6 @@ import { href, navigate } from "../lib/router.js";
 function Running() {
   const s = sequencer.value;
   const checkpoint = useGet("/sequencer/checkpoint");
-  useEvent(["sequencer.step_changed", "sequencer.frame_saved"], () => refreshActivity());
   const last = useLatest("sequencer.frame_saved")?.data;
   /** @type {import("../lib/types.js").Checkpoint | null} */
   const cp = checkpoint.error instanceof ApiError && checkpoint.error.status === 404
@@ -53,10 +52,13 @@ function Running() {
       <${Progress} label="Sequence progress" value=${
       s.frame.of ? s.frame.n / s.frame.of : 0
     } text=${`${s.frame.n}/${s.frame.of} frames`} />
-      <${Stats} rows=${[["Elapsed", duration(s.elapsed_s)], ["ETA", duration(s.eta_s)], [
-      "Target",
-      s.step?.target ?? "–",
-    ], ["Filter", s.step?.filter ?? "–"]]} />
+      <${Stats} rows=${[
+      ["Now", html`<span data-testid="sequence-instruction">${instructionText(s)}</span>`],
+      ["Elapsed", duration(s.elapsed_s)],
+      ["ETA", duration(s.eta_s)],
+      ["Target", s.step?.target ?? "–"],
+      ["Filter", s.step?.filter ?? "–"],
+    ]} />
       ${s.paused_reason && html`<p class="small">Paused: ${s.paused_reason}</p>`}
       ${s.message && html`<p class="small">${s.message}</p>`}
       ${
@@ -74,27 +76,24 @@ function Running() {
         <p>“${cp.sequence_name}” stopped (${cp.state}) after ${cp.frames_done} of ${cp
           .frames_planned} frames.</p>
         <${Action} label="Resume where it stopped" kind="primary"
-          run=${() =>
-            post("/sequencer/start", { sequence_id: cp.sequence_id, resume: true }).then(
-              refreshActivity,
-            )} />
+          run=${() => post("/sequencer/start", { sequence_id: cp.sequence_id, resume: true })} />
       </div>
     `
   }
     <${Row}>
       ${
-    s?.state === "running" && html`<${Action} label="Pause" run=${() =>
-      post("/sequencer/pause").then(refreshActivity)} />`
+    s?.state === "running" &&
+    html`<${Action} label="Pause" run=${() => post("/sequencer/pause")} />`
   }
       ${
-    s?.state === "paused" && html`<${Action} label="Resume" run=${() =>
-      post("/sequencer/resume").then(refreshActivity)} />`
+    s?.state === "paused" &&
+    html`<${Action} label="Resume" run=${() => post("/sequencer/resume")} />`
   }
       ${
     active && html`
       <${Action} label="Abort sequence" kind="danger"
         confirm="Abort the sequence? Frames taken are kept."
-        run=${() => post("/sequencer/abort").then(refreshActivity)} />
+        run=${() => post("/sequencer/abort")} />
     `
   }
     <//>
@@ -122,7 +121,7 @@ function Saved() {
             )} frames · ${dateTime(q.created_at)}</span></p>
           <${Row}>
             <${Action} label=${`Run ${q.name}`} kind="primary" run=${() =>
-              post("/sequencer/start", { sequence_id: q.id }).then(refreshActivity)} />
+              post("/sequencer/start", { sequence_id: q.id })} />
             <${Action} label=${`Delete ${q.name}`} kind="danger" confirm=${`Delete the sequence “${q.name}”?`}
               run=${() => api("DELETE", `/sequences/${q.id}`).then(() => list.reload())} />
             <//>
@@ -227,7 +226,6 @@ function Builder({ initialTarget }) {
     const created = await post("/sequences", body());
     if (run) {
       await post("/sequencer/start", { sequence_id: created.id });
-      await refreshActivity();
     }
     navigate("sequences");
   };
