@@ -128,6 +128,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     hub: rig.hub,
     profiles: rig.profiles,
     frames: imaging.frames,
+    sink: imaging.frameSink,
     resolveTarget: (name) => catalog.resolveTarget(name),
     owner,
   });
@@ -143,6 +144,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     cooler,
     imaging: imaging.imaging,
     exposures: imaging.exposures,
+    sink: imaging.frameSink,
     catalog,
     centering: () => box!.centering,
     owner,
@@ -313,6 +315,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       await framing.hips.close();
       imaging.exposures.abort();
       await imaging.exposures.drain();
+      await imaging.frameSink.close();
       await solving.solver.close();
       await imaging.livestack.close();
       imaging.imaging.close();

@@ -10,7 +10,7 @@ import { dirname } from "node:path";
 import { parse, stringify, TomlError } from "smol-toml";
 import type { TomlTable } from "smol-toml";
 import { z } from "zod";
-import { KNOWN_TOKENS } from "./camera/file_name.ts";
+import { KNOWN_TOKENS } from "./frames/file_name.ts";
 import { LOG_LEVELS, type Logger, silentLogger } from "../lib/log.ts";
 import { isValidCidr } from "../lib/net/cidr.ts";
 import { RESERVED_SURVEY_NAMES, SURVEY_NAME } from "./schemas/hips.ts";

@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import { RIG_EVENT_SCHEMAS } from "../devices/rig.ts";
-import { FrameDto } from "./schemas/camera.ts";
+import { FrameDto, FrameFiguresDto } from "./schemas/camera.ts";
 import { CaptureStatusDto, MasterDto } from "./schemas/calibration.ts";
 import { LivestackStatusDto } from "./schemas/livestack.ts";
 import { MountStatusDto } from "./schemas/mount.ts";
@@ -43,8 +43,15 @@ export const EVENT_CATALOGUE = {
   },
   "camera.frame_ready": {
     delivery: "discrete",
-    description: "A frame was downloaded, saved durably and recorded",
+    description:
+      "A frame was downloaded, saved durably and recorded; its star figures follow in camera.frame_analyzed",
     schema: FrameDto,
+  },
+  "camera.frame_analyzed": {
+    delivery: "discrete",
+    description:
+      "A saved frame's star analysis ended: median HFR and FWHM (px), star count, eccentricity",
+    schema: FrameFiguresDto,
   },
   "camera.expose_progress": {
     delivery: "status",

@@ -15,6 +15,7 @@ import type { CenteringService } from "./centering/centering_service.ts";
 import type { FrameRepository } from "./store/frames.ts";
 import type { SafetyMonitor } from "./safety/safety_monitor.ts";
 import type { ExposureService } from "./camera/exposure_service.ts";
+import type { FrameSink } from "./frames/frame_sink.ts";
 import type { WorkerPool } from "./imaging/worker_pool.ts";
 import type { ProfileService } from "./profiles/profile_service.ts";
 import type { SequencerService } from "./sequencer/service.ts";
@@ -56,6 +57,8 @@ export interface Services {
   centering: CenteringService;
   profiles: ProfileService;
   exposures: ExposureService;
+  /** Where every frame is kept: the file pattern, the frame number, frame_ready and analysis. */
+  frameSink: FrameSink;
   /** Web Workers for CPU-heavy imaging (previews, analysis, stacking): see worker_tasks.ts. */
   imaging: WorkerPool;
   calibration: CalibrationService;

@@ -308,3 +308,78 @@ Deno.test({
     }
   },
 });
+
+/** A camera whose `expose` ignores its signal and ends only when the test settles it. */
+function stubbornCamera() {
+  let state: "idle" | "exposing" | "downloading" = "idle";
+  const calls: { request: ExposureRequest; resolve(frame: string): void }[] = [];
+  const camera = {
+    kind: "camera" as const,
+    status: () => ({
+      connected: true,
+      exposure: { state, progress: 0, remainingS: 0, request: null },
+      cooler: { enabled: false, powerPct: 0, tempC: null, targetC: null },
+    }),
+    onStatus: (_listener: (status: unknown) => void) => () => {},
+    expose(request: ExposureRequest, _signal?: AbortSignal): Promise<string> {
+      const { promise, resolve } = Promise.withResolvers<string>();
+      calls.push({ request, resolve });
+      return promise;
+    },
+  };
+  return { camera, calls, setState: (s: typeof state) => state = s };
+}
+
+Deno.test("guard: an abort answers at once though the driver hangs on; its late frame is dropped", async () => {
+  const { onFault, faults } = faultRecorder();
+  const { camera, calls, setState } = stubbornCamera();
+  const late: [string, string][] = [];
+  const guarded = guard("camera", camera, onFault, {
+    onAbandonedSettled: (what, outcome) => late.push([what, outcome]),
+  });
+  const first = new AbortController();
+  const pending = guarded.expose(EXPOSURE, first.signal).catch((err: unknown) => err);
+  // Accepted, not yet begun by the device: the camera reads as taken.
+  assertEquals(guarded.status().exposure.state, "exposing");
+  assertEquals(guarded.status().exposure.request, EXPOSURE);
+  await tick();
+  setState("downloading");
+  assertEquals(guarded.status().exposure.state, "downloading");
+  const reason = new DOMException("stopped by the user", "AbortError");
+  first.abort(reason);
+  assert((await pending) === reason, "the caller is answered with its reason at once");
+  assertEquals(calls.length, 1);
+  assertEquals(guarded.status().exposure.state, "idle", "the device is free for the next call");
+
+  // The device still downloads the abandoned frame: the next exposure waits for it.
+  const second = { ...EXPOSURE, durationS: 2, binning: 2 };
+  const next = guarded.expose(second);
+  for (let i = 0; i < 5; i++) await tick();
+  assertEquals(calls.length, 1, "not handed to the driver while it is busy with the old call");
+  assertEquals(guarded.status().exposure.state, "exposing");
+  assertEquals(guarded.status().exposure.request, second);
+  calls[0]!.resolve("the abandoned frame");
+  setState("idle");
+  while (calls.length < 2) await tick();
+  assertEquals(calls[1]!.request, second);
+  calls[1]!.resolve("the new frame");
+  assertEquals(await next, "the new frame");
+  assertEquals(late, [["camera.expose", "resolved"]]);
+  assertEquals(faults, []);
+});
+
+Deno.test("guard: an abandoned call that never ends does not hold an idle device", async () => {
+  const { onFault } = faultRecorder();
+  const { camera, calls } = stubbornCamera();
+  const guarded = guard("camera", camera, onFault);
+  const first = new AbortController();
+  const pending = guarded.expose(EXPOSURE, first.signal).catch(() => {});
+  await tick();
+  first.abort();
+  await pending;
+  // The driver never settles the first call but says it is idle: the next goes straight on.
+  const next = guarded.expose(EXPOSURE);
+  while (calls.length < 2) await tick();
+  calls[1]!.resolve("frame");
+  assertEquals(await next, "frame");
+});

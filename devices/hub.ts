@@ -89,9 +89,12 @@ export class DeviceHub implements RigControl {
     return slot.guarded as ContractOf[K];
   }
 
-  /** The device in the role whatever its state (for status reads), or null when unassigned. */
+  /**
+   * The device in the role whatever its state (for status reads), or null when unassigned. It is
+   * the guarded device, so its status agrees with what a command would find (see guard.ts).
+   */
   peek<K extends DeviceKind>(kind: K): ContractOf[K] | null {
-    return (this.#slots.get(kind)?.device as ContractOf[K] | undefined) ?? null;
+    return (this.#slots.get(kind)?.guarded as ContractOf[K] | undefined) ?? null;
   }
 
   /** The unguarded driver object (tests reach a simulator's own controls through it). */
@@ -207,20 +210,29 @@ export class DeviceHub implements RigControl {
       });
       return;
     }
+    const changed = () => {
+      for (const listener of this.#statusListeners) listener(kind, slot.guarded);
+    };
     const slot: Slot = {
       kind,
       driver: assignment.driver,
       device,
-      guarded: guard(kind, device, (what, error) => this.#onFault(slot, what, error)),
+      guarded: guard(kind, device, (what, error) => this.#onFault(slot, what, error), {
+        onChange: changed,
+        onAbandonedSettled: (what, outcome, afterMs) =>
+          log.warn("a command given up on by its caller ended late; its result was discarded", {
+            command: what,
+            outcome,
+            after_ms: Math.round(afterMs),
+          }),
+      }),
       state: "disconnected",
       lastError: null,
       unsubscribe: [],
       retry: new AbortController(),
     };
     slot.unsubscribe.push(
-      (device.onStatus as (l: () => void) => () => void)(() => {
-        for (const listener of this.#statusListeners) listener(kind, device);
-      }),
+      (device.onStatus as (l: () => void) => () => void)(changed),
       device.onLost((reason) => this.#onLost(slot, reason)),
     );
     this.#slots.set(kind, slot);

@@ -29,11 +29,12 @@ async function syncDirectory(dirPath: string): Promise<void> {
 /**
  * Writes `bytes` to `path` durably: temp file `path.tmp-<random>`, fsync, rename, fsync of the
  * directory. Overwrites an existing file atomically. Rejects (after removing the temporary)
- * when any step fails.
+ * when any step fails. The bytes may come as one array, chunks made on the fly, or chunks read
+ * from another file (an async iterable: a header rewrite streams the data unit across).
  */
 export async function writeFitsFileDurably(
   path: string,
-  bytes: Uint8Array | Iterable<Uint8Array>,
+  bytes: Uint8Array | Iterable<Uint8Array> | AsyncIterable<Uint8Array>,
 ): Promise<void> {
   const tempPath = `${path}.tmp-${randomSuffix()}`;
   let file: Deno.FsFile | undefined;
@@ -47,6 +48,8 @@ export async function writeFitsFileDurably(
     };
     if (bytes instanceof Uint8Array) {
       await writeAll(bytes);
+    } else if (Symbol.asyncIterator in bytes) {
+      for await (const chunk of bytes) await writeAll(chunk);
     } else {
       // Pull the next chunk while the previous one is being written: the producer's work
       // (e.g. byte swapping) overlaps the kernel's. A chunk's buffer is not touched again until

@@ -27,7 +27,10 @@ const ExposeAccepted = z.object({
 });
 
 export function cameraRoutes(
-  s: Pick<Services, "cooler" | "dataDir" | "exposures" | "frames" | "hub" | "imaging">,
+  s: Pick<
+    Services,
+    "cooler" | "dataDir" | "exposures" | "frameSink" | "frames" | "hub" | "imaging"
+  >,
 ) {
   const app = newRouter();
   const camera = () => s.hub.device("camera");

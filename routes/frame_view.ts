@@ -9,7 +9,7 @@ import { createRoute } from "@hono/zod-openapi";
 import { basename } from "node:path";
 import { z } from "zod";
 import { SavedFrames, type SavedFramesDeps } from "../core/camera/saved_frames.ts";
-import type { TaskRunner } from "../core/camera/frame_analysis.ts";
+import type { TaskRunner } from "../core/frames/frame_figures.ts";
 import { badRequest } from "../lib/errors.ts";
 import type { ViewStretch } from "../core/imaging/frame_view.ts";
 import { FrameDto } from "../core/schemas/camera.ts";

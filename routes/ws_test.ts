@@ -128,6 +128,7 @@ function alert(n: number): EventPayload<"alert"> {
 function frameReady(id: string): EventPayload<"camera.frame_ready"> {
   return {
     id,
+    frame_number: 1,
     path: `frames/${id}.fits`,
     frame_type: "light",
     duration_s: 2,
@@ -142,7 +143,10 @@ function frameReady(id: string): EventPayload<"camera.frame_ready"> {
     sensor_temp_c: -10,
     bytes: 614_400,
     hfr: null,
+    fwhm: null,
     stars: null,
+    eccentricity: null,
+    wcs: null,
   };
 }
 

@@ -4,8 +4,8 @@
  * resumes them — every planned frame still exactly once — once it has been safe long enough.
  */
 import { AutofocusService } from "../../core/autofocus/service.ts";
-import { frameFigures } from "../../core/camera/frame_analysis.ts";
 import type { ExposureService } from "../../core/camera/exposure_service.ts";
+import type { FrameSink } from "../../core/frames/frame_sink.ts";
 import type { CatalogService } from "../../core/catalog/catalog_service.ts";
 import type { CenteringService } from "../../core/centering/centering_service.ts";
 import type { CoolerControl } from "../../core/cooler/cooler_service.ts";
@@ -24,6 +24,7 @@ export interface AutomationNeeds {
   cooler: CoolerControl;
   imaging: WorkerPool;
   exposures: ExposureService;
+  sink: FrameSink;
   catalog: CatalogService;
   /** Looked up at each run (the integration tests swap in a centring with their own solver). */
   centering: () => CenteringService;
@@ -34,7 +35,7 @@ export interface AutomationNeeds {
 
 export function composeAutomation(ctx: BoxContext, needs: AutomationNeeds) {
   const { config, dataDir, clock, logs, bus, db } = ctx;
-  const { hub, imaging, exposures, catalog } = needs;
+  const { hub, imaging, exposures, sink, catalog } = needs;
   const safety = new SafetyMonitor({
     hub,
     bus,
@@ -59,6 +60,7 @@ export function composeAutomation(ctx: BoxContext, needs: AutomationNeeds) {
     log: logs.logger("autofocus"),
     runs: new AutofocusRunRepository(db),
     runner: imaging,
+    sink,
     // A sequence's own autofocus runs do not ask.
     otherOwner: needs.owner("autofocus"),
   });
@@ -69,15 +71,11 @@ export function composeAutomation(ctx: BoxContext, needs: AutomationNeeds) {
     log: logs.logger("sequencer"),
     db,
     dataDir,
-    filePattern: config.storage.file_pattern,
+    sink,
     defaults: CAMERA_DEFAULTS,
     cooler: needs.cooler,
     hooks: {
       resolveTarget,
-      analyzeFrame: async (frame) => {
-        const { hfr, stars } = await frameFigures(frame, hub, imaging);
-        return { hfr, stars };
-      },
       mayStart,
       autofocus: (signal) => autofocus.runAndWait(signal),
       // The sequence's centring uses the service defaults.

@@ -18,7 +18,7 @@ import { flatpanelRoutes } from "../../routes/flatpanel.ts";
 import { focuserRoutes } from "../../routes/focuser.ts";
 import { framesRoutes } from "../../routes/frames.ts";
 import { frameViewRoutes } from "../../routes/frame_view.ts";
-import { pixelScaleArcsec } from "../../core/camera/frame_analysis.ts";
+import { pixelScaleArcsec } from "../../core/frames/frame_figures.ts";
 import { guidingRoutes } from "../../routes/guiding.ts";
 import { healthRoutes } from "../../routes/health.ts";
 import { licenseRoutes } from "../../routes/license.ts";
@@ -60,7 +60,7 @@ export function apiGroups(s: Services, version: string): RouteGroup[] {
         imaging: s.imaging,
         siteLongitudeDeg: () => s.hub.site?.longitudeDeg ?? 0,
         inMemory: (id) => {
-          const latest = s.exposures.latest;
+          const latest = s.frameSink.latest;
           if (latest?.dto.id !== id) return null;
           const { pixels, widthPx, heightPx, bayerPattern, request } = latest.frame;
           return {

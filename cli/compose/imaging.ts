@@ -1,10 +1,11 @@
 /**
- * Taking and keeping frames: the imaging worker pool (previews, star analysis, stacking), single
- * exposures, the calibration library and live stacking. Workers start on first use, so a box that
- * renders no preview pays nothing for them.
+ * Taking and keeping frames: the imaging worker pool (previews, star analysis, stacking), the frame
+ * sink every producer saves through, single exposures, the calibration library and live stacking.
+ * Workers start on first use, so a box that renders no preview pays nothing for them.
  */
 import { CalibrationService } from "../../core/calibration/calibration_service.ts";
 import { ExposureService } from "../../core/camera/exposure_service.ts";
+import { FrameSink } from "../../core/frames/frame_sink.ts";
 import { WorkerPool } from "../../core/imaging/worker_pool.ts";
 import { libraryCalibration } from "../../core/livestack/calibration_hook.ts";
 import { LivestackService } from "../../core/livestack/livestack_service.ts";
@@ -22,17 +23,23 @@ export function composeImaging(ctx: BoxContext, hub: Rig, gates: ImagingGates = 
   const { config, dataDir, clock, logs, bus, db } = ctx;
   const frames = new FrameRepository(db);
   const imaging = new WorkerPool();
+  const frameSink = new FrameSink({
+    hub,
+    bus,
+    log: logs.logger("frames"),
+    db,
+    dataDir,
+    filePattern: config.storage.file_pattern,
+    // Star analysis of each saved frame runs in the imaging pool.
+    analysis: imaging,
+  });
   const exposures = new ExposureService({
     hub,
     bus,
     clock,
     log: logs.logger("camera"),
-    frames,
-    dataDir,
-    filePattern: config.storage.file_pattern,
+    sink: frameSink,
     defaults: CAMERA_DEFAULTS,
-    // Star analysis of each saved frame runs in the imaging pool.
-    analysis: imaging,
     mayStart: gates.mayStartExposure,
   });
   const calibration = new CalibrationService({
@@ -55,6 +62,7 @@ export function composeImaging(ctx: BoxContext, hub: Rig, gates: ImagingGates = 
   return {
     frames,
     imaging,
+    frameSink,
     exposures,
     calibration,
     livestack,

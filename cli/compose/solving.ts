@@ -16,6 +16,7 @@ import { profileScale } from "../../core/solver/profile_scale.ts";
 import { SolverService } from "../../core/solver/solver_service.ts";
 import { AlignmentRepository } from "../../core/store/alignment.ts";
 import type { FrameRepository } from "../../core/store/frames.ts";
+import type { FrameSink } from "../../core/frames/frame_sink.ts";
 import type { Rig } from "../../devices/rig.ts";
 import { type BoxContext, CAMERA_DEFAULTS } from "./context.ts";
 
@@ -23,6 +24,7 @@ export interface SolvingNeeds {
   hub: Rig;
   profiles: ProfileService;
   frames: FrameRepository;
+  sink: FrameSink;
   resolveTarget: CatalogService["resolveTarget"];
   /** Who holds the rig, as seen by `routine` (core/rig_owner.ts). */
   owner: (routine: RigRoutine) => () => string | null;
@@ -30,7 +32,7 @@ export interface SolvingNeeds {
 
 export function composeSolving(ctx: BoxContext, needs: SolvingNeeds) {
   const { config, dataDir, clock, logs, bus, db } = ctx;
-  const { hub, profiles, frames } = needs;
+  const { hub, profiles, frames, sink } = needs;
   const solver = new SolverService({
     bus,
     clock,
@@ -42,6 +44,7 @@ export function composeSolving(ctx: BoxContext, needs: SolvingNeeds) {
     concurrency: config.solver.concurrency,
     searchRadiusDeg: config.solver.search_radius_deg,
     indexMirror: config.solver.index_mirror,
+    frames,
     backends: {
       indexDir: config.solver.index_dir,
       astapDatabaseDir: config.solver.astap_database_dir,
@@ -55,7 +58,7 @@ export function composeSolving(ctx: BoxContext, needs: SolvingNeeds) {
     apply: config.pointing.apply,
     log: logs.logger("pointing"),
   });
-  const routine = { hub, bus, clock, frames, dataDir, filePattern: config.storage.file_pattern };
+  const routine = { hub, bus, clock, sink };
   const polarAlignment = new PolarAlignmentService({
     ...routine,
     log: logs.logger("polar"),

@@ -7,12 +7,14 @@
  * moves to the minimum with backlash compensation, and verifies with a final frame; if that frame
  * is worse than the start it goes back. Whenever it refuses, the focuser returns to where it
  * started and the result says why. Every point is reported through `onPoint` as it is measured.
+ * With a frame sink every frame is kept (OBJECT "autofocus", its figures in the frame list).
  */
 import type { Camera } from "../../devices/camera.ts";
 import type { Rig } from "../../devices/rig.ts";
 import { slotOfFilter } from "../../devices/filterwheel.ts";
 import type { Clock } from "../../lib/clock.ts";
-import { frameFigures, type TaskRunner } from "../camera/frame_analysis.ts";
+import { frameFigures, type TaskRunner } from "../frames/frame_figures.ts";
+import type { FrameSink } from "../frames/frame_sink.ts";
 import { type CurveFit, fitVCurve } from "./fit.ts";
 import { FocusMover } from "./mover.ts";
 import type { AutofocusSettings } from "./settings.ts";
@@ -48,6 +50,8 @@ export interface RoutineDeps {
   hub: Rig;
   clock: Clock;
   runner: TaskRunner | null;
+  /** Keeps every frame of the run (with its figures) where the user can look; absent: not kept. */
+  sink?: FrameSink;
 }
 
 /** A failure the routine explains; the run restores the start position and reports it. */
@@ -198,8 +202,9 @@ async function exposeAndMeasure(
     binning: settings.binning,
     frameType: "light",
   }, signal);
-  const { hfr, stars } = await frameFigures(frame, deps.hub, deps.runner);
-  return { hfr, stars };
+  const { analysis: _, ...figures } = await frameFigures(frame, deps.hub, deps.runner);
+  await deps.sink?.save(frame, { object: "autofocus", figures });
+  return { hfr: figures.hfr, stars: figures.stars };
 }
 
 /** Moves the wheel to the named filter; returns the focus offset change it brings (steps). */

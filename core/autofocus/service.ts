@@ -8,7 +8,8 @@
  */
 import type { Rig } from "../../devices/rig.ts";
 import { filterNames, slotOfFilter } from "../../devices/filterwheel.ts";
-import type { TaskRunner } from "../camera/frame_analysis.ts";
+import type { TaskRunner } from "../frames/frame_figures.ts";
+import type { FrameSink } from "../frames/frame_sink.ts";
 import type { Clock } from "../../lib/clock.ts";
 import { badRequest, conflict } from "../../lib/errors.ts";
 import type { EventBus } from "../event_bus.ts";
@@ -27,6 +28,8 @@ export interface AutofocusServiceOptions {
   log: Logger;
   runs: AutofocusRunRepository;
   runner: TaskRunner | null;
+  /** Keeps the run's frames (with the figures measured for the curve); absent: not kept. */
+  sink?: FrameSink;
   /** Temperature compensation check interval. */
   compensationIntervalMs?: number;
   /** Who else holds the rig (core/rig_owner.ts); asked by runs the API starts. */
@@ -116,7 +119,12 @@ export class AutofocusService {
     this.#done = (async () => {
       try {
         const outcome = await runAutofocus(
-          { hub: this.#opts.hub, clock: this.#opts.clock, runner: this.#opts.runner },
+          {
+            hub: this.#opts.hub,
+            clock: this.#opts.clock,
+            runner: this.#opts.runner,
+            sink: this.#opts.sink,
+          },
           settings,
           abort.signal,
           (p) => {

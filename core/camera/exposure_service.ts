@@ -1,8 +1,11 @@
 /**
  * Takes single exposures for the API: checks the request against the camera, runs it with a
- * 1 Hz progress event, and saves the frame durably (temp file → fsync → rename → database row →
- * `camera.frame_ready`). It owns "one exposure at a time" at the service level and keeps the
- * latest frame in memory for previews. `drain()` lets shutdown finish a frame being written.
+ * 1 Hz progress event, and hands the frame to the frame sink, which writes it durably, records it
+ * and announces it (`camera.frame_ready`) before its star analysis. Whether the camera is free
+ * has one answer, the guarded camera's status (devices/guard.ts): the same that `/camera/status`
+ * shows, so the status and the acceptance of a new exposure always agree. The camera is free the
+ * moment the frame is downloaded (saving does not hold it) or the exposure is aborted (a driver
+ * that hangs on is left behind by the guard).
  */
 import { join } from "node:path";
 import type { Camera, ExposureRequest, RawFrame } from "../../devices/camera.ts";
@@ -11,22 +14,16 @@ import type { Clock } from "../../lib/clock.ts";
 import { AppError, badRequest, conflict } from "../../lib/errors.ts";
 import type { EventBus } from "../event_bus.ts";
 import type { Logger } from "../../lib/log.ts";
-import type { ExposureParams, FrameDto } from "../schemas/camera.ts";
-import type { FrameRepository } from "../store/frames.ts";
-import { saveFrame } from "./save_frame.ts";
-import { analyzeSavedFrame, type TaskRunner } from "./frame_analysis.ts";
+import type { FrameSink } from "../frames/frame_sink.ts";
+import type { ExposureParams } from "../schemas/camera.ts";
 
 export interface ExposureServiceOptions {
   hub: Rig;
   bus: EventBus;
   clock: Clock;
   log: Logger;
-  frames: FrameRepository;
-  dataDir: string;
-  filePattern: string;
+  sink: FrameSink;
   defaults: { gain: number; offset: number };
-  /** Runs the star analysis of each saved frame (the imaging worker pool); absent: inline. */
-  analysis?: TaskRunner;
   /** Throws when no exposure may start now (the data disk below its reserve: 507). */
   mayStart?: () => void;
 }
@@ -41,27 +38,21 @@ export class ExposureService {
   #o: ExposureServiceOptions;
   #running: Running | null = null;
   #saving = new Set<Promise<unknown>>();
-  #latest: { frame: RawFrame; dto: FrameDto } | null = null;
-  #sequence = 0;
 
   constructor(options: ExposureServiceOptions) {
     this.#o = options;
   }
 
+  /** True while an exposure of this service holds the camera (saving does not). */
   get busy(): boolean {
     return this.#running !== null;
-  }
-
-  /** The last frame taken in this run of the process, with its pixels. */
-  get latest(): { frame: RawFrame; dto: FrameDto } | null {
-    return this.#latest;
   }
 
   /** Validates and starts an exposure; resolves with the id the frame will have. */
   start(params: ExposureParams): { frameId: string; done: Promise<void> } {
     this.#o.mayStart?.();
     const camera = this.#o.hub.device("camera");
-    if (this.#running || camera.status().exposure.state !== "idle") {
+    if (camera.status().exposure.state !== "idle") {
       throw conflict("An exposure is already running; abort it first", {
         frame_id: this.#running?.frameId ?? null,
       });
@@ -69,40 +60,41 @@ export class ExposureService {
     const request = resolveRequest(camera, params, this.#o.defaults);
     const frameId = crypto.randomUUID();
     const controller = new AbortController();
-    const done = this.#run(camera, request, params.object ?? null, frameId, controller.signal);
-    const running: Running = { frameId, controller, done };
+    const running: Running = { frameId, controller, done: Promise.resolve() };
     this.#running = running;
-    done.finally(() => {
-      if (this.#running === running) this.#running = null;
-    });
-    return { frameId, done };
+    running.done = this.#run(camera, request, params.object ?? null, running);
+    return { frameId, done: running.done };
   }
 
   /** Aborts the running exposure; nothing is saved. Returns false when none was running. */
   abort(): boolean {
-    if (!this.#running) return false;
-    this.#running.controller.abort(new AppError(409, "conflict", "exposure aborted by request"));
+    const running = this.#running;
+    if (!running) return false;
+    // Free at once: the guard answers the abort whether or not the driver lets go.
+    this.#running = null;
+    running.controller.abort(new AppError(409, "conflict", "exposure aborted by request"));
     return true;
   }
 
-  /** Waits for frames being written to reach the disk and the database. */
+  /** Waits for the running exposure to end and its frame to reach the disk and the database. */
   async drain(): Promise<void> {
-    await Promise.allSettled([...this.#saving, this.#running?.done]);
+    await Promise.allSettled([this.#running?.done, ...this.#saving]);
   }
 
   async #run(
     camera: Camera,
     request: ExposureRequest,
     object: string | null,
-    frameId: string,
-    signal: AbortSignal,
+    running: Running,
   ): Promise<void> {
+    const { frameId, controller: { signal } } = running;
     const startedMs = this.#o.clock.now();
     const progress = setInterval(() => this.#publishProgress(camera, frameId, startedMs), 1000);
-    this.#publishProgress(camera, frameId, startedMs);
     let frame: RawFrame;
     try {
-      frame = await camera.expose(request, signal);
+      const exposing = camera.expose(request, signal);
+      this.#publishProgress(camera, frameId, startedMs);
+      frame = await exposing;
     } catch (err) {
       const aborted = signal.aborted;
       const reason = err instanceof Error ? err.message : String(err);
@@ -111,6 +103,8 @@ export class ExposureService {
       return;
     } finally {
       clearInterval(progress);
+      // The camera is free once the frame is in hand: saving it does not hold it.
+      if (this.#running === running) this.#running = null;
     }
     const saving = this.#save(frameId, frame, object);
     this.#saving.add(saving);
@@ -123,34 +117,13 @@ export class ExposureService {
 
   async #save(frameId: string, frame: RawFrame, object: string | null): Promise<void> {
     try {
-      const dto = await saveFrame({
-        frameId,
-        frame,
-        object,
-        sequence: ++this.#sequence,
-        hub: this.#o.hub,
-        dataDir: this.#o.dataDir,
-        filePattern: this.#o.filePattern,
-        frames: this.#o.frames,
-      });
-      this.#latest = { frame, dto };
-      // The file is durable and recorded; the figures are added to the row, never at its cost.
-      const analysed = await analyzeSavedFrame({
-        frame,
-        dto,
-        hub: this.#o.hub,
-        frames: this.#o.frames,
-        log: this.#o.log,
-        runner: this.#o.analysis ?? null,
-      });
-      if (this.#latest.dto.id === analysed.id) this.#latest = { frame, dto: analysed };
-      this.#o.bus.publish("camera.frame_ready", analysed);
+      await this.#o.sink.save(frame, { frameId, object, announce: true });
     } catch (err) {
       // The frame could not be kept: say so loudly, it is the one thing the box must not do.
       const message = `Frame ${frameId} could not be saved: ${
         err instanceof Error ? err.message : err
       }`;
-      this.#o.log.error(message, { data_dir: join(this.#o.dataDir) });
+      this.#o.log.error(message, { data_dir: join(this.#o.sink.dataDir) });
       this.#o.bus.publish("alert", { level: "critical", source: "camera", message });
     }
   }

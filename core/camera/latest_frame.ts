@@ -18,7 +18,7 @@ export interface FrameImage {
 }
 
 export async function latestFrameImage(
-  s: Pick<Services, "exposures" | "frames" | "dataDir" | "imaging">,
+  s: Pick<Services, "frameSink" | "frames" | "dataDir" | "imaging">,
   format: "fits" | "jpeg",
   maxSizePx: number,
 ): Promise<FrameImage | null> {
@@ -49,8 +49,8 @@ export async function latestFrameImage(
 }
 
 /** The latest frame's pixels when it was taken in this run (cloned to the worker, not moved). */
-function inMemoryFrame(s: Pick<Services, "exposures">, frameId: string): PreviewFrame | null {
-  const latest = s.exposures.latest;
+function inMemoryFrame(s: Pick<Services, "frameSink">, frameId: string): PreviewFrame | null {
+  const latest = s.frameSink.latest;
   if (latest?.dto.id !== frameId) return null;
   const { pixels, widthPx, heightPx, bayerPattern } = latest.frame;
   return { pixels, widthPx, heightPx, bayerPattern };
@@ -69,7 +69,7 @@ async function fromFile<T>(
 
 /** Per-channel histogram (counts, median, MAD) of the most recent frame; null before any. */
 export async function latestFrameHistogram(
-  s: Pick<Services, "exposures" | "frames" | "dataDir" | "imaging">,
+  s: Pick<Services, "frameSink" | "frames" | "dataDir" | "imaging">,
   bins: number,
 ): Promise<{ frameId: string; histogram: ImageHistogram } | null> {
   const dto = await s.frames.latest();

@@ -17,7 +17,7 @@ import type {
 import type { ImageHistogram } from "../imaging/histogram.ts";
 import type { FrameDto } from "../schemas/camera.ts";
 import type { FrameRepository } from "../store/frames.ts";
-import type { TaskRunner } from "./frame_analysis.ts";
+import type { TaskRunner } from "../frames/frame_figures.ts";
 
 export interface SavedFramesDeps {
   frames: Pick<FrameRepository, "get">;

@@ -12,7 +12,7 @@ import type { EventBus } from "../event_bus.ts";
 import type { Logger } from "../../lib/log.ts";
 import type { PointingService } from "../pointing/pointing_service.ts";
 import type { CenterBody, CenteringStatusDto, CenterOptions } from "../schemas/centering.ts";
-import type { FrameRepository } from "../store/frames.ts";
+import type { FrameSink } from "../frames/frame_sink.ts";
 import { attemptDto, centeredDto, idleStatus } from "./dto.ts";
 import { runCentering } from "./loop.ts";
 import {
@@ -29,9 +29,8 @@ export interface CenteringServiceOptions {
   bus: EventBus;
   clock: Clock;
   log: Logger;
-  frames: FrameRepository;
-  dataDir: string;
-  filePattern: string;
+  /** Keeps the frames; told the target once centred, so the lights that follow carry its name. */
+  sink: FrameSink;
   pointing: Pick<PointingService, "demandFor">;
   solve: CenteringSolveFn;
   cameraDefaults: { gain: number; offset: number };
@@ -66,7 +65,6 @@ export class CenteringService {
   readonly #o: CenteringServiceOptions;
   #status: CenteringStatusDto = idleStatus();
   #run: Run | null = null;
-  #frameNumber = 0;
 
   constructor(options: CenteringServiceOptions) {
     this.#o = options;
@@ -166,7 +164,7 @@ export class CenteringService {
       started_at: new Date(this.#o.clock.now()).toISOString(),
     };
     const ports = rigPorts(
-      { ...this.#o, nextFrameNumber: () => ++this.#frameNumber },
+      this.#o,
       {
         exposureS: options.exposure_s,
         binning: options.binning,
@@ -242,6 +240,10 @@ export class CenteringService {
       finished_at: new Date(this.#o.clock.now()).toISOString(),
     };
     const dto = centeredDto(id, target, options, outcome, state, this.#status.attempts.length);
+    // The frames that follow show this target: they carry its name while the mount stays there.
+    if (outcome.success && target.name) {
+      this.#o.sink.aimedAt({ name: target.name, raHours: target.ra, decDeg: target.dec });
+    }
     this.#o.bus.publish("mount.centered", dto);
     if (state === "failed") {
       const name = target.name ?? `RA ${target.ra.toFixed(4)} h, Dec ${target.dec.toFixed(3)}°`;

@@ -13,7 +13,6 @@ import type { SequenceInput } from "../schemas/sequence.ts";
 import { testRig } from "../sequencer/_test_rig.ts";
 import type { SequencerHooks } from "../sequencer/context.ts";
 import { LogSink } from "../../lib/log.ts";
-import { FrameRepository } from "../store/frames.ts";
 import { CenteringService } from "./centering_service.ts";
 import type { SimMount } from "../../devices/sim/mount.ts";
 
@@ -38,9 +37,7 @@ Deno.test("after a meridian flip the sequence re-centres through the centring se
       bus: rig.bus,
       clock: rig.clock,
       log: new LogSink({ consoleLevel: "silent" }).logger("centering"),
-      frames: new FrameRepository(rig.db),
-      dataDir: rig.dataDir,
-      filePattern: "{object}/{object}_{seq}",
+      sink: rig.sink,
       pointing: { demandFor: (target) => Promise.resolve(target) },
       solve: async (path) => {
         await Deno.stat(path);

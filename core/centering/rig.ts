@@ -7,25 +7,21 @@
 import type { Rig } from "../../devices/rig.ts";
 import type { EquatorialCoord } from "../../lib/astro/coords.ts";
 import { resolveRequest } from "../camera/exposure_service.ts";
-import { saveFrame } from "../camera/save_frame.ts";
 import type { Clock } from "../../lib/clock.ts";
 import type { PointingService } from "../pointing/pointing_service.ts";
 import type { CenteringState } from "../schemas/centering.ts";
-import type { FrameRepository } from "../store/frames.ts";
+import type { FrameSink } from "../frames/frame_sink.ts";
 import { waitForSlew } from "../device_wait.ts";
 import type { CapturedFrame, CenteringPorts, CenteringSolveFn } from "./types.ts";
 
 export interface RigPortsOptions {
   hub: Rig;
   clock: Clock;
-  frames: FrameRepository;
-  dataDir: string;
-  filePattern: string;
+  /** Where the frames are kept (their number and name come from it). */
+  sink: FrameSink;
   pointing: Pick<PointingService, "demandFor">;
   solve: CenteringSolveFn;
   cameraDefaults: { gain: number; offset: number };
-  /** The sequence number of the next saved frame (the file pattern's {seq}). */
-  nextFrameNumber: () => number;
 }
 
 export interface FrameSettings {
@@ -97,17 +93,7 @@ async function capture(
     gain: settings.gain,
   }, o.cameraDefaults);
   const raw = await camera.expose(request, signal);
-  const frameId = crypto.randomUUID();
-  const dto = await saveFrame({
-    frameId,
-    frame: raw,
-    object: settings.object,
-    sequence: o.nextFrameNumber(),
-    hub: o.hub,
-    dataDir: o.dataDir,
-    filePattern: o.filePattern,
-    frames: o.frames,
-  });
+  const { dto } = await o.sink.save(raw, { object: settings.object });
   signal.throwIfAborted();
-  return { frameId, relativePath: dto.path, absolutePath: `${o.dataDir}/${dto.path}` };
+  return { frameId: dto.id, relativePath: dto.path, absolutePath: o.sink.pathOf(dto) };
 }

@@ -6,17 +6,17 @@
  * again while the user turns the knobs, each solve updating the axis (three_point.ts) and
  * publishing `polar_alignment.error_computed`, until stopped. One run at a time.
  */
+import { untilAborted } from "../../lib/abort.ts";
 import type { Rig } from "../../devices/rig.ts";
 import { wrapHours, wrapHours12 } from "../../lib/astro/coords.ts";
 import { j2000ToJNow, jnowToJ2000 } from "../../lib/astro/precession.ts";
 import { resolveRequest } from "../camera/exposure_service.ts";
-import { saveFrame } from "../camera/save_frame.ts";
 import type { Clock } from "../../lib/clock.ts";
 import { AppError, conflict } from "../../lib/errors.ts";
 import type { EventBus } from "../event_bus.ts";
 import type { Logger } from "../../lib/log.ts";
 import type { PolarErrorDto, PolarStartBody, PolarStatusDto } from "../schemas/polar_alignment.ts";
-import type { FrameRepository } from "../store/frames.ts";
+import type { FrameSink } from "../frames/frame_sink.ts";
 import { waitForSlew } from "../device_wait.ts";
 import {
   adjustedAxis,
@@ -38,9 +38,8 @@ export interface PolarAlignmentOptions {
   bus: EventBus;
   clock: Clock;
   log: Logger;
-  frames: FrameRepository;
-  dataDir: string;
-  filePattern: string;
+  /** Where the frames are kept (their number and name come from it). */
+  sink: FrameSink;
   solve: SolveFn;
   cameraDefaults: { gain: number; offset: number };
   /** Who else holds the rig (core/rig_owner.ts), or null when polar alignment may start. */
@@ -58,7 +57,6 @@ export class PolarAlignmentService {
   #status: PolarStatusDto = idleStatus();
   #controller: AbortController | null = null;
   #run: Promise<void> | null = null;
-  #sequence = 0;
 
   constructor(options: PolarAlignmentOptions) {
     this.#o = options;
@@ -207,20 +205,11 @@ export class PolarAlignmentService {
     const mount = this.#o.hub.device("mount");
     const request = resolveRequest(camera, { duration: exposureS }, this.#o.cameraDefaults);
     const frame = await camera.expose(request, signal);
-    const dto = await saveFrame({
-      frameId: crypto.randomUUID(),
-      frame,
-      object: "polar alignment",
-      sequence: ++this.#sequence,
-      hub: this.#o.hub,
-      dataDir: this.#o.dataDir,
-      filePattern: this.#o.filePattern,
-      frames: this.#o.frames,
-    });
+    const { dto } = await this.#o.sink.save(frame, { object: "polar alignment" });
     signal.throwIfAborted();
     const status = mount.status();
     const solved = await untilAborted(
-      this.#o.solve(`${this.#o.dataDir}/${dto.path}`, {
+      this.#o.solve(this.#o.sink.pathOf(dto), {
         raHours: status.raHours,
         decDeg: status.decDeg,
       }),
@@ -255,16 +244,6 @@ export class PolarAlignmentService {
     this.#o.bus.publish("polar_alignment.error_computed", dto);
     return dto;
   }
-}
-
-/** A solve cannot be cancelled from here: stop waiting for it at once when the run stops. */
-function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  signal.throwIfAborted();
-  return new Promise((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-    work.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
-  });
 }
 
 function idleStatus(): PolarStatusDto {

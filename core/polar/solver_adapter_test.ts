@@ -13,6 +13,7 @@ function fakeSolver(outcome: Partial<SolveJob>) {
     error: null,
     durationMs: null,
     createdAt: 0,
+    frameId: null,
     ...outcome,
   });
   return {
@@ -30,6 +31,17 @@ Deno.test("solveWithService: passes the hint, converts RA degrees to hours", asy
   const solver = fakeSolver({
     status: "solved",
     solution: {
+      wcs: {
+        crval1Deg: 150,
+        crval2Deg: 20,
+        crpix1Px: 1,
+        crpix2Px: 1,
+        cd11: -1.5 / 3600,
+        cd12: 0,
+        cd21: 0,
+        cd22: 1.5 / 3600,
+      },
+      solverVersion: null,
       raDeg: 150,
       decDeg: 20,
       positionAngleDeg: 12,

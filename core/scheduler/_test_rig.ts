@@ -13,6 +13,7 @@ import { openDatabase } from "../store/db.ts";
 import type { Database } from "../store/db.ts";
 import { DeviceHub } from "../../devices/hub.ts";
 import { defaultRegistry } from "../../devices/registry.ts";
+import { FrameSink } from "../frames/frame_sink.ts";
 import { SequencerService } from "../sequencer/service.ts";
 import { SchedulerService } from "./scheduler_service.ts";
 import { CoolerService } from "../cooler/cooler_service.ts";
@@ -53,7 +54,15 @@ export async function schedulerRig(): Promise<SchedulerRig> {
     log: logs.logger("sequencer"),
     db,
     dataDir,
-    filePattern: "{object}/{object}_{filter}_{seq}",
+    sink: new FrameSink({
+      hub,
+      bus,
+      log: logs.logger("frames"),
+      db,
+      dataDir,
+      filePattern: "{object}/{object}_{filter}_{seq}",
+      analysis: null,
+    }),
     defaults: { gain: 100, offset: 10 },
     hooks: {},
   });

@@ -102,9 +102,35 @@ export function toCameraStatusDto(
   };
 }
 
+/**
+ * The plate solution written into a frame's FITS header (standard TAN WCS keywords, FITS pixel
+ * convention: (1, 1) is the centre of the first pixel), with the figures read off it.
+ */
+export const FrameWcsDto = z.object({
+  ra: z.number().describe("frame centre, J2000 hours"),
+  dec: z.number().describe("frame centre, J2000 degrees"),
+  position_angle: z.number().describe("of the image's +y axis, degrees east of north"),
+  pixel_scale: z.number().describe("arcsec per pixel"),
+  mirrored: z.boolean(),
+  crval1: z.number(),
+  crval2: z.number(),
+  crpix1: z.number(),
+  crpix2: z.number(),
+  cd1_1: z.number(),
+  cd1_2: z.number(),
+  cd2_1: z.number(),
+  cd2_2: z.number(),
+  solver: z.string(),
+  solver_version: z.string().nullable(),
+  solved_at: z.string().describe("ISO 8601 UTC"),
+});
+export type FrameWcsDto = z.infer<typeof FrameWcsDto>;
+
 /** What `camera.frame_ready` carries, and a row of the frames table at the API. */
 export const FrameDto = z.object({
   id: z.string(),
+  frame_number: z.number().int().nullable()
+    .describe("the file pattern's {seq}: never reused, survives restarts; null for old frames"),
   path: z.string().describe("relative to the data directory"),
   frame_type: FrameTypeSchema,
   duration_s: z.number(),
@@ -119,6 +145,22 @@ export const FrameDto = z.object({
   sensor_temp_c: z.number().nullable(),
   bytes: z.number(),
   hfr: z.number().nullable().describe("median half-flux radius, px; null until analysed"),
+  fwhm: z.number().nullable().describe("median FWHM, px; null until analysed"),
   stars: z.number().nullable().describe("star count; null until analysed"),
+  eccentricity: z.number().nullable()
+    .describe("of the median star shape, 0 round … 1 a line; null until analysed"),
+  wcs: FrameWcsDto.nullable().describe("the plate solution; null until solved"),
 });
 export type FrameDto = z.infer<typeof FrameDto>;
+
+/** What `camera.frame_analyzed` carries: a saved frame's star figures, once measured. */
+export const FrameFiguresDto = z.object({
+  id: z.string(),
+  path: z.string(),
+  hfr: z.number().nullable().describe("median half-flux radius, px"),
+  fwhm: z.number().nullable().describe("median FWHM, px"),
+  stars: z.number().nullable(),
+  eccentricity: z.number().nullable(),
+  error: z.string().nullable().describe("why the frame has no figures, when it has none"),
+});
+export type FrameFiguresDto = z.infer<typeof FrameFiguresDto>;

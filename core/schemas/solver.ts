@@ -27,6 +27,9 @@ export const SolveResultDto = z.object({
   field_height: z.number().nullable().describe("degrees"),
   mirrored: z.boolean().nullable(),
   solver: z.enum(["astap", "astrometry.net"]).nullable(),
+  solver_version: z.string().nullable(),
+  frame_id: z.string().nullable()
+    .describe("the recorded frame whose FITS header and row now carry the solution (WCS)"),
   duration_ms: z.number().nullable().describe("solving time, queueing excluded"),
   error: z.string().nullable(),
 });
@@ -46,6 +49,8 @@ export function toSolveResultDto(job: SolveJob): SolveResultDto {
     field_height: s?.fieldHeightDeg ?? null,
     mirrored: s?.mirrored ?? null,
     solver: s?.solver ?? null,
+    solver_version: s?.solverVersion ?? null,
+    frame_id: job.frameId,
     duration_ms: job.durationMs,
     error: job.error,
   };

@@ -19,6 +19,8 @@ import type { SettleParams } from "../../devices/guider.ts";
 import type { SequencerHooks } from "./context.ts";
 import type { InstructionRegistry } from "./instructions/registry.ts";
 import { SequencerService } from "./service.ts";
+import { FrameSink } from "../frames/frame_sink.ts";
+import type { TaskRunner } from "../frames/frame_figures.ts";
 import { CoolerService } from "../cooler/cooler_service.ts";
 
 export class CountingGuider extends SimGuider {
@@ -35,6 +37,8 @@ export interface TestRig {
   hub: DeviceHub;
   db: Database;
   dataDir: string;
+  /** The frame sink the sequencer saves through (other routines of a test may share it). */
+  sink: FrameSink;
   service: SequencerService;
   cooler: CoolerService;
   events: WsEvent[];
@@ -53,6 +57,8 @@ export async function testRig(
   extraRoles: RigPlan["roles"] = {},
   /** The instruction kinds the sequencer knows (default: the box's). */
   instructions?: InstructionRegistry,
+  /** Where the sink's star analysis runs (default: inline, the real analysis). */
+  analysis: TaskRunner | null = null,
 ): Promise<TestRig> {
   const clock = new ManualClock(Date.UTC(2026, 0, 15, 22, 0));
   const bus = new EventBus({ clock, validate: true });
@@ -72,6 +78,15 @@ export async function testRig(
   const hub = new DeviceHub({ registry, bus, clock, log: logs.logger("hub") });
   const dataDir = await Deno.makeTempDir({ prefix: "openskylab-seq-" });
   const db = await openDatabase(dataDir);
+  const sink = new FrameSink({
+    hub,
+    bus,
+    log: logs.logger("frames"),
+    db,
+    dataDir,
+    filePattern: "{object}/{object}_{filter}_{seq}",
+    analysis,
+  });
   const cooler = new CoolerService({ hub, bus, clock, log: logs.logger("cooler") });
   cooler.start();
   const service = new SequencerService({
@@ -82,7 +97,7 @@ export async function testRig(
     log: logs.logger("sequencer"),
     db,
     dataDir,
-    filePattern: "{object}/{object}_{filter}_{seq}",
+    sink,
     defaults: { gain: 100, offset: 10 },
     hooks,
     instructions,
@@ -120,6 +135,7 @@ export async function testRig(
     hub,
     db,
     dataDir,
+    sink,
     service,
     cooler,
     events,
@@ -135,6 +151,7 @@ export async function testRig(
     },
     async close() {
       await service.stop();
+      await sink.close();
       cooler.stop();
       await hub.close();
       await db.close();

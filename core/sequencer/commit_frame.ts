@@ -1,11 +1,11 @@
 /**
- * Keeping one sequence frame: the FITS file written durably first, then the frame row and the
- * run's checkpoint in ONE transaction, so a crash at any instant leaves both or neither and the
- * resumed run takes every planned frame exactly once.
+ * Keeping one sequence frame through the frame sink: the FITS file written durably first, then
+ * the frame row and the run's checkpoint in ONE transaction, so a crash at any instant leaves both
+ * or neither and the resumed run takes every planned frame exactly once. The sink announces the
+ * frame (`camera.frame_ready`) once committed; its star figures follow.
  */
 import type { RawFrame } from "../../devices/camera.ts";
-import { saveFrame } from "../camera/save_frame.ts";
-import type { FrameDto } from "../schemas/camera.ts";
+import type { SavedFrame } from "../frames/frame_sink.ts";
 import type { Checkpoint } from "../schemas/sequence.ts";
 import { FrameRepository } from "../store/frames.ts";
 import { SequenceRepository } from "../store/sequences.ts";
@@ -13,28 +13,20 @@ import type { SequencerContext } from "./context.ts";
 
 export interface CommitInput {
   frame: RawFrame;
-  /** OBJECT: the enclosing target's name (null: the frame type names it). */
+  /** OBJECT: the enclosing target's name (null: the centred target, else the frame type). */
   object: string | null;
   sequenceId: string;
   runId: string;
-  /** The frame's 0-based index in the plan; {seq} in the file name is index + 1. */
-  index: number;
   /** The checkpoint once this frame is kept. */
   checkpoint: Checkpoint;
 }
 
-/** Saves the frame; resolves with its row once the row and the checkpoint are committed. */
-export async function commitFrame(ctx: SequencerContext, input: CommitInput): Promise<FrameDto> {
+/** Saves the frame; resolves once its row and the checkpoint are committed (figures to follow). */
+export async function commitFrame(ctx: SequencerContext, input: CommitInput): Promise<SavedFrame> {
   const { checkpoint } = input;
-  return await saveFrame({
-    frameId: crypto.randomUUID(),
-    frame: input.frame,
+  return await ctx.sink.save(input.frame, {
     object: input.object,
-    sequence: input.index + 1,
-    hub: ctx.hub,
-    dataDir: ctx.dataDir,
-    filePattern: ctx.filePattern,
-    frames: new FrameRepository(ctx.db, { clock: ctx.clock }),
+    announce: true,
     sequenceId: input.sequenceId,
     record: (frameRow) =>
       ctx.db.kysely.transaction().execute(async (trx) => {

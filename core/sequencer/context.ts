@@ -1,16 +1,17 @@
 /**
- * What a sequence run is given: the hub, bus, clock, store, where frames go, and the hooks that
- * later features plug in (catalog lookup, autofocus, plate-solve centring, frame analysis). Each
- * hook is optional; without it the run does the honest fallback (coordinates required, an alert
- * that autofocus is unavailable, no centring, null HFR) instead of pretending. A registry with
- * more instruction kinds may be given (a test adds one without touching the engine).
+ * What a sequence run is given: the hub, bus, clock, store, the frame sink that keeps (and
+ * measures) its frames, and the hooks that later features plug in (catalog lookup, autofocus,
+ * plate-solve centring). Each hook is optional; without it the run does the honest fallback
+ * (coordinates required, an alert that autofocus is unavailable, no centring) instead of
+ * pretending. A registry with more instruction kinds may be given (a test adds one without
+ * touching the engine).
  */
-import type { RawFrame } from "../../devices/camera.ts";
 import type { Rig } from "../../devices/rig.ts";
 import type { Clock } from "../../lib/clock.ts";
 import type { EventBus } from "../event_bus.ts";
 import type { Logger } from "../../lib/log.ts";
 import type { Database } from "../store/db.ts";
+import type { FrameSink } from "../frames/frame_sink.ts";
 import type { ResolveTarget } from "./instructions/kind.ts";
 import type { InstructionRegistry } from "./instructions/registry.ts";
 import type { CoolerControl } from "../cooler/cooler_service.ts";
@@ -20,17 +21,13 @@ export interface SequencerHooks {
   resolveTarget?: ResolveTarget;
   /** Runs a full autofocus; rejects when it fails. */
   autofocus?: (signal: AbortSignal) => Promise<void>;
-  /** Plate-solves and re-points until the target is centred (J2000). */
-  centerOnTarget?: (target: { raHours: number; decDeg: number }, signal: AbortSignal) => Promise<
-    void
-  >;
+  /** Plate-solves and re-points until the target is centred (J2000); `name` names its frames. */
+  centerOnTarget?: (
+    target: { raHours: number; decDeg: number; name?: string },
+    signal: AbortSignal,
+  ) => Promise<void>;
   /** Why starting is refused right now (e.g. unsafe weather), or null when it may start. */
   mayStart?: () => string | null;
-  /** Median HFR and star count of a frame (null when it cannot say). */
-  analyzeFrame?: (
-    frame: RawFrame,
-    signal: AbortSignal,
-  ) => Promise<{ hfr: number | null; stars: number | null }>;
 }
 
 export interface SequencerContext {
@@ -40,7 +37,8 @@ export interface SequencerContext {
   log: Logger;
   db: Database;
   dataDir: string;
-  filePattern: string;
+  /** Keeps every frame: file pattern, frame number, frame_ready, then the star figures. */
+  sink: FrameSink;
   defaults: { gain: number; offset: number };
   /** The box's cooler service: cool_down and warm_up ramp through it, as the API does. */
   cooler: CoolerControl;

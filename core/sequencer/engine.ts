@@ -261,12 +261,11 @@ export class SequenceRun implements WalkHost {
     if (cursor === null) throw new TypeError("a frame was taken outside any instruction");
     const index = this.program.frameIndexAt(cursor);
     const next = afterFrame(this.program, this.#checkpoint, cursor);
-    const dto = await commitFrame(this.#ctx, {
+    const { dto, analyzed } = await commitFrame(this.#ctx, {
       frame,
       object: scope.target?.name ?? null,
       sequenceId: this.sequence.id,
       runId: this.runId,
-      index,
       checkpoint: next,
     });
     this.#checkpoint = next;
@@ -276,7 +275,7 @@ export class SequenceRun implements WalkHost {
     const frames = this.#instruction?.frames;
     if (frames) frames.n = Math.min(frames.n + 1, frames.of);
     this.#changed();
-    return { dto, index };
+    return { dto, analyzed, index };
   }
 
   async #store(checkpoint: Checkpoint): Promise<void> {

@@ -6,6 +6,7 @@
  */
 import { join } from "node:path";
 import { firstExisting, runProcess } from "./run_process.ts";
+import { solverVersion } from "./solver_version.ts";
 import type { BackendOutcome, SolveRequest } from "./types.ts";
 
 export const ASTAP_CANDIDATES = [
@@ -36,7 +37,10 @@ export function parseAstapIni(text: string): Map<string, string> {
 }
 
 /** The solution of a parsed `.ini`, or null when PLTSOLVD is not T. */
-export function astapSolution(ini: Map<string, string>): BackendOutcome {
+export function astapSolution(
+  ini: Map<string, string>,
+  version: string | null = null,
+): BackendOutcome {
   if (ini.get("PLTSOLVD") !== "T") {
     return { kind: "failed", reason: `ASTAP: ${ini.get("ERROR") || "no solution"}` };
   }
@@ -57,6 +61,7 @@ export function astapSolution(ini: Map<string, string>): BackendOutcome {
       cd21: n("CD2_1"),
       cd22: n("CD2_2"),
     },
+    version,
   };
 }
 
@@ -102,7 +107,9 @@ export async function runAstap(
       return { kind: "unavailable", reason: `ASTAP: ${EXIT_REASONS[r.code] ?? EXIT_REASONS[32]}` };
     }
     const ini = await Deno.readTextFile(`${base}.ini`).catch(() => null);
-    if (r.code === 0 && ini) return astapSolution(parseAstapIni(ini));
+    if (r.code === 0 && ini) {
+      return astapSolution(parseAstapIni(ini), await solverVersion("astap", exe));
+    }
     return {
       kind: "failed",
       reason: `ASTAP exited with ${r.code}: ${EXIT_REASONS[r.code] ?? "unknown error"}`,

@@ -9,6 +9,7 @@ import { fitsHdus } from "../../lib/fits/mod.ts";
 import type { FitsValue } from "../../lib/fits/mod.ts";
 import { ASTROMETRY_INDEX_DIR } from "./indexes.ts";
 import { runProcess } from "./run_process.ts";
+import { solverVersion } from "./solver_version.ts";
 import type { TanWcs } from "../../lib/astro/wcs.ts";
 import type { BackendOutcome, SolveRequest } from "./types.ts";
 
@@ -92,9 +93,10 @@ export async function runSolveField(
   signal: AbortSignal,
 ): Promise<BackendOutcome> {
   const outDir = await Deno.makeTempDir({ prefix: "openskylab-solve-" });
+  const executable = req.solveFieldPath ?? SOLVE_FIELD;
   try {
     const r = await runProcess(
-      req.solveFieldPath ?? SOLVE_FIELD,
+      executable,
       solveFieldArgs(req, outDir, blind),
       {
         timeoutMs: req.timeoutMs,
@@ -115,7 +117,8 @@ export async function runSolveField(
           : `solve-field exited with ${r.code}: ${tail}`,
       };
     }
-    return { kind: "solved", wcs: parseWcsHeader(wcsBytes) };
+    const wcs = parseWcsHeader(wcsBytes);
+    return { kind: "solved", wcs, version: await solverVersion("astrometry.net", executable) };
   } finally {
     await Deno.remove(outDir, { recursive: true }).catch(() => {});
   }

@@ -7,9 +7,13 @@
 import { runAstap } from "./astap.ts";
 import { runSolveField } from "./astrometry_net.ts";
 import type { BackendOutcome, SolveRequest, SolverName } from "./types.ts";
-import { pixelToSky, wcsFigures } from "../../lib/astro/wcs.ts";
+import { pixelToSky, type TanWcs, wcsFigures } from "../../lib/astro/wcs.ts";
 
 export interface Solution {
+  /** The solution as found, in the solved file's pixels (FITS convention). */
+  wcs: TanWcs;
+  /** The solver program's version, when it says. */
+  solverVersion: string | null;
   raDeg: number;
   decDeg: number;
   positionAngleDeg: number;
@@ -39,7 +43,7 @@ export async function plateSolve(req: SolveRequest, signal: AbortSignal): Promis
     for (const blind of hinted ? [false, true] : [true]) {
       if (signal.aborted) throw new SolveFailedError("the solve was cancelled");
       const out = await backend(req, blind, signal);
-      if (out.kind === "solved") return solutionOf(req, out.wcs, name);
+      if (out.kind === "solved") return solutionOf(req, out.wcs, name, out.version);
       reasons.push(out.reason);
       if (out.kind === "killed") throw new SolveFailedError(reasons.join("; "));
       if (out.kind === "unavailable") break;
@@ -50,12 +54,15 @@ export async function plateSolve(req: SolveRequest, signal: AbortSignal): Promis
 
 function solutionOf(
   req: SolveRequest,
-  wcs: Parameters<typeof pixelToSky>[0],
+  wcs: TanWcs,
   solver: SolverName,
+  solverVersion: string | null,
 ): Solution {
   const centre = pixelToSky(wcs, (req.widthPx + 1) / 2, (req.heightPx + 1) / 2);
   const f = wcsFigures(wcs);
   return {
+    wcs,
+    solverVersion,
     raDeg: centre.raDeg,
     decDeg: centre.decDeg,
     positionAngleDeg: f.positionAngleDeg,

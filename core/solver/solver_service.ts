@@ -1,8 +1,10 @@
 /**
  * Plate-solve jobs: each POST becomes an in-memory job with an id, run under a concurrency limit
  * (solvers are CPU-bound; one at a time on a 2-core box) and a per-job deadline. Aborting a job or
- * closing the service kills its child processes. The finished job publishes `solver.result`.
- * Jobs are kept in memory only (the newest `maxJobs`): a solve is cheap to repeat after a restart.
+ * closing the service kills its child processes. A solved frame of the box's own gets the
+ * solution written into its FITS header and its row (frame_wcs.ts) before the finished job
+ * publishes `solver.result`. Jobs are kept in memory only (the newest `maxJobs`): a solve is cheap
+ * to repeat after a restart.
  */
 import type { Clock } from "../../lib/clock.ts";
 import type { EventBus } from "../event_bus.ts";
@@ -13,6 +15,8 @@ import { ASTROMETRY_INDEX_DIR, listAstapDatabases, listIndexFiles } from "./inde
 import { plateSolve, type Solution } from "./solve.ts";
 import { IndexDownloader } from "./download.ts";
 import type { SolveRequest } from "./types.ts";
+import type { FrameRepository } from "../store/frames.ts";
+import { writeSolutionToFrame } from "./frame_wcs.ts";
 
 export interface SolverOptions {
   bus: EventBus;
@@ -31,6 +35,8 @@ export interface SolverOptions {
   maxJobs?: number;
   /** Base URL of the database mirror (config `[solver] index_mirror`); "" = not configured. */
   indexMirror?: string;
+  /** The frame catalogue: a solved frame gets its WCS in its header and row. Absent: untouched. */
+  frames?: FrameRepository;
 }
 
 export type JobStatus = "pending" | "solved" | "failed";
@@ -44,6 +50,8 @@ export interface SolveJob {
   /** Wall time from start of solving (not queueing) to the answer. */
   durationMs: number | null;
   createdAt: number;
+  /** The recorded frame the solution was written into, or null. */
+  frameId: string | null;
 }
 
 export class SolverService {
@@ -96,6 +104,7 @@ export class SolverService {
       error: null,
       durationMs: null,
       createdAt: this.#o.clock.now(),
+      frameId: null,
     };
     this.#remember(job);
     const controller = new AbortController();
@@ -148,17 +157,20 @@ export class SolverService {
   async #run(job: SolveJob, req: SolveRequest, signal: AbortSignal): Promise<void> {
     await this.#slot();
     const started = performance.now();
+    let solution: Solution | null = null;
     try {
       if (signal.aborted) throw new Error("the solve was cancelled");
-      job.solution = await plateSolve(req, signal);
-      job.status = "solved";
+      solution = await plateSolve(req, signal);
     } catch (err) {
-      job.status = "failed";
       job.error = err instanceof Error ? err.message : String(err);
     } finally {
       job.durationMs = performance.now() - started;
       this.#release();
     }
+    // The job reads as solved once the frame carries the solution too.
+    if (solution) await this.#keepInFrame(job, req.imagePath, solution);
+    job.solution = solution;
+    job.status = solution ? "solved" : "failed";
     const s = job.solution;
     this.#o.log.info(`solve ${job.status}`, { id: job.id, ms: Math.round(job.durationMs) });
     this.#o.bus.publish("solver.result", {
@@ -171,6 +183,26 @@ export class SolverService {
       solver: s?.solver ?? null,
       error: job.error,
     });
+  }
+
+  /** Writes the solution into the frame's header and row; a failure costs only the WCS. */
+  async #keepInFrame(job: SolveJob, imagePath: string, solution: Solution): Promise<void> {
+    if (!this.#o.frames) return;
+    try {
+      const frame = await writeSolutionToFrame(
+        { dataDir: this.#o.dataDir, frames: this.#o.frames },
+        imagePath,
+        solution,
+        this.#o.clock.now(),
+      );
+      job.frameId = frame?.id ?? null;
+    } catch (err) {
+      this.#o.log.warn("the solution could not be written into the frame", {
+        id: job.id,
+        path: job.imagePath,
+        error: err instanceof Error ? err.message : String(err),
+      });
+    }
   }
 
   #slot(): Promise<void> {

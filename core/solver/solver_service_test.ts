@@ -70,13 +70,21 @@ Deno.test("a solve that outlives its deadline is killed with its whole process g
   }
 });
 
-/** A stand-in astap_cli that answers like ASTAP: writes `<-o>.ini` and exits with `code`. */
+/**
+ * A stand-in astap_cli that answers like ASTAP: `-h` prints the help (its first line names the
+ * version, which the solved frame's HISTORY card quotes); a solve writes `<-o>.ini` and exits with
+ * `code`. Without an output base it writes nothing (the version query must leave no `.ini` in the
+ * working directory, the repository when tests run).
+ */
 async function fakeAstap(dir: string, ini: string, code: number): Promise<string> {
   const path = join(dir, `astap-${code}.sh`);
   await Deno.writeTextFile(
     path,
-    `#!/bin/sh\nwhile [ $# -gt 0 ]; do [ "$1" = "-o" ] && out="$2"; shift; done\n` +
-      `printf '%s' '${ini}' > "$out.ini"\necho "$@" > /dev/null\nexit ${code}\n`,
+    `#!/bin/sh\n` +
+      `if [ "$1" = "-h" ]; then echo "ASTAP astrometric solver version CLI-test"; exit 0; fi\n` +
+      `out=""\nwhile [ $# -gt 0 ]; do [ "$1" = "-o" ] && out="$2"; shift; done\n` +
+      `[ -n "$out" ] || exit 16\n` +
+      `printf '%s' '${ini}' > "$out.ini"\nexit ${code}\n`,
   );
   await Deno.chmod(path, 0o755);
   return path;
@@ -116,6 +124,7 @@ Deno.test("ASTAP goes first; when it fails, solve-field is asked; the answer nam
     assertEquals(a?.solution?.solver, "astap");
     assertEquals(a?.solution?.raDeg, 83.8);
     assertEquals(a?.solution?.positionAngleDeg, 0);
+    assertEquals(a?.solution?.solverVersion, "CLI-test", "from the first line of `-h`");
     await ok.close();
     const bad = make(await fakeAstap(dir, "PLTSOLVD=F\nERROR=No solution\n", 1));
     const b = await bad.wait((await bad.submit("f.fits", { raHours: 5.5, decDeg: -5 })).id);

@@ -23,7 +23,8 @@ export interface SolveRequest {
 }
 
 export type BackendOutcome =
-  | { kind: "solved"; wcs: TanWcs }
+  /** `version`: the solver program's own, when it says (for the frame's HISTORY). */
+  | { kind: "solved"; wcs: TanWcs; version: string | null }
   | { kind: "failed"; reason: string }
   /** The backend cannot run at all (not installed, no database): go to the next one. */
   | { kind: "unavailable"; reason: string }

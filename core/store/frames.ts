@@ -10,7 +10,7 @@ import { type Kysely, sql } from "kysely";
 import { systemClock } from "../../lib/clock.ts";
 import type { Clock } from "../../lib/clock.ts";
 import { conflict, notFound } from "../../lib/errors.ts";
-import { FrameDto } from "../schemas/camera.ts";
+import { FrameDto, FrameWcsDto } from "../schemas/camera.ts";
 import { Database } from "./db.ts";
 import type { DB, FramesTable } from "./schema.ts";
 
@@ -73,6 +73,7 @@ export class FrameRepository {
     // One textual format for every row, so ORDER BY started_at is chronological.
     const row: FramesTable = {
       ...dto,
+      wcs: dto.wcs === null ? null : JSON.stringify(dto.wcs),
       started_at: new Date(startedMs).toISOString(),
       sequence_id: sequenceId,
       created_at: new Date(this.#clock.now()).toISOString(),
@@ -89,6 +90,13 @@ export class FrameRepository {
       throw err;
     }
     return toDto(row);
+  }
+
+  /** The frame recorded at `path` (relative to the data dir), or null. */
+  async byPath(path: string): Promise<FrameDto | null> {
+    const row = await this.#db.selectFrom("frames").selectAll().where("path", "=", path)
+      .executeTakeFirst();
+    return row === undefined ? null : toDto(row);
   }
 
   /** The frame, or a 404 AppError. */
@@ -197,12 +205,21 @@ export class FrameRepository {
     }));
   }
 
-  /** Stores what star analysis found; until then both are null. */
+  /** Stores what star analysis found; until then the figures are null. */
   async setAnalysis(
     id: string,
-    result: { hfr: number | null; stars: number | null },
+    result: Pick<FrameDto, "hfr" | "fwhm" | "stars" | "eccentricity">,
   ): Promise<void> {
-    const done = await this.#db.updateTable("frames").set({ hfr: result.hfr, stars: result.stars })
+    const { hfr, fwhm, stars, eccentricity } = result;
+    const done = await this.#db.updateTable("frames").set({ hfr, fwhm, stars, eccentricity })
+      .where("id", "=", id).executeTakeFirst();
+    if (done.numUpdatedRows === 0n) throw notFound(`No frame with id ${id}`);
+  }
+
+  /** Records the plate solution now in the frame's header, and the file's new size. */
+  async setWcs(id: string, wcs: FrameWcsDto, bytes: number): Promise<void> {
+    const text = JSON.stringify(FrameWcsDto.parse(wcs));
+    const done = await this.#db.updateTable("frames").set({ wcs: text, bytes })
       .where("id", "=", id).executeTakeFirst();
     if (done.numUpdatedRows === 0n) throw notFound(`No frame with id ${id}`);
   }
@@ -210,7 +227,7 @@ export class FrameRepository {
 
 /** The row's bookkeeping columns are dropped by the schema; a corrupt row fails loudly here. */
 function toDto(row: FramesTable): FrameDto {
-  return FrameDto.parse(row);
+  return FrameDto.parse({ ...row, wcs: row.wcs === null ? null : JSON.parse(row.wcs) });
 }
 
 function isUniqueViolation(err: unknown): boolean {

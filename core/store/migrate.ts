@@ -18,6 +18,7 @@ import { sync } from "./migrations/009_sync.ts";
 import { mosaics } from "./migrations/010_mosaics.ts";
 import { hips } from "./migrations/011_hips.ts";
 import { telemetry } from "./migrations/012_telemetry.ts";
+import { frameSink } from "./migrations/013_frame_sink.ts";
 import type { DB } from "./schema.ts";
 
 export interface Migration {
@@ -42,6 +43,7 @@ export const MIGRATIONS: readonly Migration[] = [
   mosaics,
   hips,
   telemetry,
+  frameSink,
 ];
 
 /** The database was written by software that knows a schema this build does not. */

@@ -24,12 +24,20 @@ export interface ProfilesTable {
   updated_at: string;
 }
 
-/** A frame row: the API's FrameDto plus bookkeeping the API does not show. */
-export type FramesTable = FrameDto & {
+/** A frame row: the API's FrameDto (its WCS as JSON text) plus bookkeeping the API does not show. */
+export type FramesTable = Omit<FrameDto, "wcs"> & {
+  /** JSON of FrameDto["wcs"]; null until the frame is plate-solved. */
+  wcs: string | null;
   /** The sequence that took the frame; null for frames taken by hand. */
   sequence_id: string | null;
   created_at: string;
 };
+
+/** Named counters that must survive restarts and never repeat (the frame number). */
+export interface CountersTable {
+  name: string;
+  value: number;
+}
 
 export interface KvTable {
   key: string;
@@ -97,6 +105,7 @@ export interface DB {
   hips_tiles: HipsTilesTable;
   hips_prefetch_jobs: HipsPrefetchJobsTable;
   telemetry_samples: TelemetrySamplesTable;
+  counters: CountersTable;
 }
 
 /** A sequence: its name beside the whole document as JSON, validated on every read. */

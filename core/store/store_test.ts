@@ -26,6 +26,7 @@ async function withDatabase(fn: (db: Database, dir: string) => Promise<void>): P
 function frame(n: number, overrides: Partial<FrameDto> = {}): FrameDto {
   return {
     id: `f${String(n).padStart(3, "0")}`,
+    frame_number: n,
     path: `M31/2026-01-01/M31_LIGHT_L_120s_g100_-10C_${String(n).padStart(4, "0")}.fits`,
     frame_type: "light",
     duration_s: 120,
@@ -40,7 +41,10 @@ function frame(n: number, overrides: Partial<FrameDto> = {}): FrameDto {
     sensor_temp_c: -10.1,
     bytes: 23_396_160,
     hfr: null,
+    fwhm: null,
     stars: null,
+    eccentricity: null,
+    wcs: null,
     ...overrides,
   };
 }
@@ -154,8 +158,9 @@ Deno.test("FrameRepository: insert, get, latest, list with cursor and type", asy
     } while (before !== undefined);
     assert.deepEqual(all, ["f006", "f005", "f004", "f003", "f002", "f007", "f001"]);
 
-    await frames.setAnalysis("f003", { hfr: 2.31, stars: 412 });
-    assert.deepEqual(await frames.get("f003"), { ...frame(3), hfr: 2.31, stars: 412 });
+    const figures = { hfr: 2.31, fwhm: 4.5, stars: 412, eccentricity: 0.31 };
+    await frames.setAnalysis("f003", figures);
+    assert.deepEqual(await frames.get("f003"), { ...frame(3), ...figures });
   });
 });
 

@@ -1,6 +1,6 @@
 /** Key layout: target and night folders, the noon-to-noon night at the site, safe segments. */
 import { assertEquals, assertThrows } from "../../tests/_assert.ts";
-import { frameFileName } from "../camera/file_name.ts";
+import { frameFileName } from "../frames/file_name.ts";
 import {
   alternateKey,
   backupKey,
@@ -42,7 +42,7 @@ Deno.test("keys: the night matches the {date} token of frame file names", () => 
         offset: 0,
         binning: 1,
         sensorTempC: null,
-        sequence: 1,
+        frameNumber: 1,
         camera: "c",
       });
       assertEquals(`${nightDate(ms, lon)}.fits`, name);

@@ -183,6 +183,42 @@ Deno.test("ZwoCamera: a 1 s exposure and a slow download never block the event l
   }
 });
 
+Deno.test("ZwoCamera behind the guard: an abort mid-download answers at once; the next frame is its own", async () => {
+  const cam = await camera();
+  const { asi } = await buildStubs();
+  const switches = asiSwitches(asi);
+  // 4.2 MB at 4 MB/s: a second inside ASIGetDataAfterExp, which nothing can interrupt.
+  switches.symbols.asi_stub_set_transfer_rate(4e6);
+  const late: string[] = [];
+  const guarded = guard("camera", cam, () => {}, {
+    onAbandonedSettled: (what, outcome) => late.push(`${what} ${outcome}`),
+  });
+  try {
+    await cam.connect();
+    const caller = new AbortController();
+    const first = guarded.expose(REQUEST, caller.signal).catch((err: unknown) => err);
+    while (cam.status().exposure.state !== "downloading") await delay(5);
+    const reason = new DOMException("aborted by the user", "AbortError");
+    caller.abort(reason);
+    assert.equal(await first, reason, "the caller gets its own abort");
+    // Answered while the driver is still stuck in the download: the abort did not wait for it.
+    assert.equal(cam.status().exposure.state, "downloading");
+    assert.equal(guarded.status().exposure.state, "idle", "the camera reads as free");
+    // The next exposure is taken at once and waits for the device, never getting the old frame.
+    const next = await guarded.expose({ ...REQUEST, binning: 2 });
+    assert.deepEqual([next.widthPx, next.heightPx, next.request.binning], [968, 548, 2]);
+    assert.deepEqual(late, ["camera.expose rejected"], "the abandoned frame was discarded");
+  } finally {
+    switches.symbols.asi_stub_set_transfer_rate(40e6);
+    switches.close();
+    await cam.disconnect();
+  }
+});
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
 Deno.test("ZwoCamera: a missing library is a clear 503 naming the path and the option", async () => {
   const cam = new ZwoCamera(cameraContext(systemClock, { library: "/nonexistent/libASI.so" }));
   const err = await cam.connect().catch((e) => e);

@@ -1,9 +1,10 @@
 /**
  * Camera over INDI's CCD properties. An exposure applies binning, frame type, gain and offset
  * (only those that differ), starts CCD_EXPOSURE, and resolves with the next CCD1 BLOB decoded to
- * 16-bit pixels (blob_frame.ts). Progress is timed locally from the start, because drivers
- * update CCD_EXPOSURE's countdown only once per poll. Aborting sends CCD_ABORT_EXPOSURE; a lost
- * session fails the exposure at once. The cooler uses CCD_TEMPERATURE (and CCD_COOLER when the
+ * 16-bit pixels (blob_frame.ts) — the next one after the driver took the request, so a late frame
+ * of an aborted exposure is never taken for the new one. Progress is timed locally from the
+ * start, because drivers update CCD_EXPOSURE's countdown only once per poll. Aborting sends
+ * CCD_ABORT_EXPOSURE; a lost session fails the exposure at once. The cooler uses CCD_TEMPERATURE (and CCD_COOLER when the
  * camera has the switch).
  */
 import { conflict } from "../../lib/errors.ts";
@@ -149,14 +150,27 @@ export class IndiCamera extends IndiDevice<CameraStatus> implements Camera {
     signal?.throwIfAborted();
     const client = this.session();
     const device = this.options.device;
-    const blobBefore = this.vector(BLOB)?.revision ?? 0;
+    const exposureBefore = this.vector(EXPOSURE)?.revision ?? 0;
     const timeoutMs = request.durationS * 1000 + DOWNLOAD_TIMEOUT_MS;
     const failed = new AbortController();
     const both = signal ? AbortSignal.any([signal, failed.signal]) : failed.signal;
+    // A frame is ours only once the driver has answered our request (CCD_EXPOSURE Busy, or Ok
+    // when an exposure aborted just before ours completes): the BLOB of that earlier exposure may
+    // still be on the wire, and drivers send a BLOB before its exposure's Ok and before they take
+    // the next request, so everything up to the answer is an earlier frame.
+    let blobFloor: number | null = null;
+    const answered = client.waitFor(
+      device,
+      EXPOSURE,
+      (v) => v.revision > exposureBefore && (v.state === "Busy" || v.state === "Ok"),
+      timeoutMs,
+      `${EXPOSURE} to take the exposure`,
+      both,
+    ).then(() => void (blobFloor = this.vector(BLOB)?.revision ?? 0));
     const frameArrived = client.waitFor(
       device,
       BLOB,
-      (v) => v.revision > blobBefore,
+      (v) => blobFloor !== null && v.revision > blobFloor,
       timeoutMs,
       `the frame on ${BLOB}`,
       both,
@@ -190,6 +204,7 @@ export class IndiCamera extends IndiDevice<CameraStatus> implements Camera {
       };
     } finally {
       failed.abort(new Error("exposure settled"));
+      answered.catch(() => {});
       frameArrived.catch(() => {});
       exposureAlert.catch(() => {});
     }

@@ -10,6 +10,7 @@ import { IndiOptions } from "./options.ts";
 
 const indiContext = contextFor(IndiOptions);
 import { indiFixture, stopFixtureTest } from "../../tests/indi/harness.ts";
+import { guard } from "../guard.ts";
 import { IndiCamera } from "./camera.ts";
 import { IndiFocuser } from "./focuser.ts";
 
@@ -43,6 +44,36 @@ Deno.test({
       await camera.connect();
       const frame = await camera.expose({ ...request, durationS: 0.1 });
       assert.equal(frame.pixels.length, frame.widthPx * frame.heightPx);
+    } finally {
+      await camera.disconnect();
+    }
+  },
+});
+
+Deno.test({
+  name: "indi: an exposure aborted as it ends is answered at once; the next frame is the next one",
+  ignore,
+  async fn() {
+    const camera = guard("camera", new IndiCamera(fixture.context("CCD Simulator")), () => {});
+    await camera.connect();
+    try {
+      for (let round = 0; round < 3; round++) {
+        const caller = new AbortController();
+        const first = camera.expose({ ...request, durationS: 0.3 }, caller.signal)
+          .catch((err: unknown) => err);
+        // Abort just as the shutter closes, when the driver is sending the frame.
+        while (camera.status().exposure.state !== "downloading") await delay(5);
+        caller.abort(new Error("stopped"));
+        assert.match(String(await first), /stopped/);
+        assert.equal(camera.status().exposure.state, "idle");
+        const binned = await camera.expose({ ...request, durationS: 0.2, binning: 2 });
+        const full = camera.capabilities;
+        assert.deepEqual(
+          [binned.widthPx, binned.heightPx],
+          [Math.floor(full.widthPx / 2), Math.floor(full.heightPx / 2)],
+          `round ${round}: the binned frame, not the aborted full one`,
+        );
+      }
     } finally {
       await camera.disconnect();
     }

@@ -2,9 +2,10 @@
  * The simulated camera: the camera contract with no hardware, so the whole box — sequencer,
  * previews, FITS files, the Alpaca bridge — runs on a laptop and in CI. Exposures follow the
  * injected clock through exposing → reading → downloading, honour their AbortSignal, and end
- * with a frame from sky.ts; the cooler follows camera_cooler.ts and reports about once a second
- * while its temperature moves. Every command passes the fault switchboard first, so tests can
- * make it hang, fail or drop the connection. Through the registry's optics link (optics_link.ts)
+ * with a frame from sky.ts, drawn on a worker thread while connected (synth_off_loop.ts); the
+ * cooler follows camera_cooler.ts and reports about once a second while its temperature moves.
+ * Every command passes the fault switchboard first, so tests can make it hang, fail or drop the
+ * connection. Through the registry's optics link (optics_link.ts)
  * its lights show the true sky at the simulated mount's pointing, turned by the simulated rotator
  * (camera_sky.ts), and with a `focus` option its star size follows the simulated focuser along a
  * V-curve.
@@ -30,7 +31,8 @@ import {
   simCameraSetup,
 } from "./camera_options.ts";
 import { SimFaults, type Simulated } from "./faults.ts";
-import { type Scene, synthesizeFrame } from "./sky.ts";
+import type { Scene } from "./sky.ts";
+import { FrameDrawer } from "./synth_off_loop.ts";
 import { CameraSky, cameraSkyFor } from "./camera_sky.ts";
 import { simCameraCapabilities } from "./camera_request.ts";
 import { checkExposureRequest } from "../exposure_check.ts";
@@ -65,6 +67,7 @@ export class SimCamera implements Camera, Simulated {
   readonly #optics: SimOpticsLink | null;
   readonly #focusModel: FocusModel | null;
   readonly #sky: CameraSky;
+  readonly #drawer: FrameDrawer;
   readonly #sensorText: string;
 
   /** `optics`: the registry's link to the simulated focuser (see optics_link.ts). */
@@ -78,6 +81,12 @@ export class SimCamera implements Camera, Simulated {
     this.#cooler = new CoolerModel(ctx.clock, options.ambientC, options.coolerRateCPerMin);
     this.faults = new SimFaults((reason) => this.#lose(reason));
     this.#sky = cameraSkyFor(ctx, options, optics, this.#log);
+    this.#drawer = new FrameDrawer({
+      widthPx: options.widthPx,
+      heightPx: options.heightPx,
+      bayerPattern: options.bayerPattern,
+      seed: options.seed,
+    });
     this.#sensorText = `Synthetic ${options.widthPx}×${options.heightPx} CMOS sensor with noise, ` +
       "dark current and hot pixels; lights show ";
     this.info = {
@@ -116,6 +125,8 @@ export class SimCamera implements Camera, Simulated {
     signal?.throwIfAborted();
     if (this.#connected) return;
     this.#connected = true;
+    // Started now: starting a worker blocks this thread for tens of milliseconds.
+    this.#drawer.start();
     this.#log.info("sim camera connected", { model: this.#options.model });
     this.#emitStatus();
     this.#startCoolerTicks();
@@ -125,6 +136,7 @@ export class SimCamera implements Camera, Simulated {
   // catalogue still loading for an aborted light is waited for, so nothing outlives the camera.
   async disconnect(): Promise<void> {
     if (this.#connected) this.#release("was disconnected during the exposure");
+    this.#drawer.close();
     await this.#sky.settled();
   }
 
@@ -198,13 +210,8 @@ export class SimCamera implements Camera, Simulated {
       const shown: Scene | null = await scene;
       this.info.description = this.#sensorText + this.#sky.note;
       stop.throwIfAborted();
-      const frame = synthesizeFrame(
-        {
-          widthPx: this.#options.widthPx,
-          heightPx: this.#options.heightPx,
-          bayerPattern: this.#options.bayerPattern,
-          seed: this.#options.seed,
-        },
+      // Drawn off the event loop (synth_off_loop.ts).
+      const frame = await this.#drawer.draw(
         {
           ...exposure.request,
           exposureS: request.durationS,
@@ -212,7 +219,8 @@ export class SimCamera implements Camera, Simulated {
           focusBlurPx,
           noiseSeed: (this.#options.seed * 7919 + ++this.#framesTaken) >>> 0,
         },
-        shown ?? undefined,
+        shown,
+        stop,
       );
       stop.throwIfAborted();
       return {
@@ -284,6 +292,7 @@ export class SimCamera implements Camera, Simulated {
     this.#coolerTicks?.abort();
     this.#coolerTicks = null;
     this.#exposure?.abort.abort(new DeviceNotConnectedError("camera", exposureReason));
+    this.#drawer.close();
     this.#cooler.set(false, this.#cooler.targetC);
     this.#emitStatus();
   }

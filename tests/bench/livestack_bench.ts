@@ -229,6 +229,7 @@ async function apiLatencyInjected(frames: number): Promise<void> {
     for (let k = 0; k < frames; k++) {
       server.services.bus.publish("camera.frame_ready", {
         id: `bench-${k}`,
+        frame_number: k + 1,
         path: "frames/bench.fits",
         frame_type: "light",
         duration_s: 60,
@@ -243,7 +244,10 @@ async function apiLatencyInjected(frames: number): Promise<void> {
         sensor_temp_c: null,
         bytes: 0,
         hfr: null,
+        fwhm: null,
         stars: null,
+        eccentricity: null,
+        wcs: null,
       });
     }
     let done = false;

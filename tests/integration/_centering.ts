@@ -4,7 +4,10 @@
  * (by default the simulator's true pointing plus a little noise — what a good plate solve finds),
  * installed as `services.centering` so both the endpoint and the sequencer's hook use it.
  */
-import { CenteringService } from "../../core/centering/centering_service.ts";
+import {
+  CenteringService,
+  type CenteringServiceOptions,
+} from "../../core/centering/centering_service.ts";
 import { rigOwner } from "../../core/rig_owner.ts";
 import type { CenteringSolveFn } from "../../core/centering/types.ts";
 import type { CenterOptions } from "../../core/schemas/centering.ts";
@@ -70,6 +73,7 @@ export function installCentering(
   t: TestServer,
   solve: CenteringSolveFn,
   sequenceDefaults: Partial<CenterOptions> = { exposure_s: 0.05, settle_s: 0 },
+  extra: Partial<CenteringServiceOptions> = {},
 ): CenteringService {
   const s = t.server.services;
   const service = new CenteringService({
@@ -77,14 +81,13 @@ export function installCentering(
     bus: s.bus,
     clock: s.clock,
     log: s.log.child("centering"),
-    frames: s.frames,
-    dataDir: s.dataDir,
-    filePattern: s.config.storage.file_pattern,
+    sink: s.frameSink,
     pointing: s.pointing,
     solve,
     cameraDefaults: { gain: 100, offset: 10 },
     otherOwner: rigOwner(() => s, "centring"),
     sequenceDefaults,
+    ...extra,
   });
   s.centering = service;
   return service;

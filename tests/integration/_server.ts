@@ -28,13 +28,15 @@ export async function withServer(
     catalogDir?: string;
     /** Turn the Alpaca discovery responder on, on this UDP port (off by default). */
     alpacaDiscoveryPort?: number;
+    /** A directory (config and data) kept afterwards, so a second server can start on it. */
+    dir?: string;
     /** A data dir of the test's own, kept afterwards (default: a fresh one, removed). */
     dataDir?: string;
     /** Prefix of the system paths GET /system reads (a fake /sys and /etc). */
     hostRoot?: string;
   } = {},
 ): Promise<void> {
-  const dir = await Deno.makeTempDir({ prefix: "openskylab-test-" });
+  const dir = options.dir ?? await Deno.makeTempDir({ prefix: "openskylab-test-" });
   const configPath = join(dir, "config.toml");
   if (options.configToml) await Deno.writeTextFile(configPath, options.configToml);
   const logs = new LogSink({ consoleLevel: "silent" });
@@ -111,7 +113,7 @@ export async function withServer(
   } finally {
     for (const r of recorders) await r.close();
     await server.shutdown();
-    await Deno.remove(dir, { recursive: true });
+    if (options.dir === undefined) await Deno.remove(dir, { recursive: true });
   }
 }
 

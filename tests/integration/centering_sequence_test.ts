@@ -2,7 +2,9 @@
  * The sequencer centres through the box's hook: a sequence with `center_on_target` slews, centres
  * (the `mount.centered` event, a success, comes before its first frame) and then images; when
  * centring fails the sequence says so in an alert and images where the mount points, because an
- * off-centre frame is still a frame.
+ * off-centre frame is still a frame. The sequence frames are announced by `camera.frame_ready`
+ * before their star figures, which `sequencer.frame_saved` then carries (HFR and star count, as
+ * the API reference says); the centring frames carry the target's name.
  */
 import { assert, assertEquals } from "../_assert.ts";
 import { eastTarget, installCentering, truthSolve, useErrorSimulators } from "./_centering.ts";
@@ -35,7 +37,9 @@ Deno.test("a sequence with center_on_target centres before its first frame", asy
   await withServer(async (t) => {
     await useErrorSimulators(t);
     installCentering(t, truthSolve(t));
-    const ws = await t.events("mount.centering,mount.centered,sequencer.frame_saved,alert");
+    const ws = await t.events(
+      "mount.centering,mount.centered,sequencer.frame_saved,camera.frame_ready,alert",
+    );
     await runSequence(t, await eastTarget(t));
     assertEquals(await finished(t), "completed");
     await ws.waitFor("sequencer.frame_saved", (d) => d.frame_index === 1);
@@ -49,6 +53,18 @@ Deno.test("a sequence with center_on_target centres before its first frame", asy
     assert(ws.ofType("mount.centering").length >= 2, "the mount was off: at least one correction");
     const warnings = ws.ofType("alert").filter((a) => /[Cc]entring/.test(a.data.message as string));
     assertEquals(warnings, []);
+    for (const saved of ws.ofType("sequencer.frame_saved")) {
+      const { id, stars, hfr, object } = saved.data;
+      assert((stars as number) > 0 && (hfr as number) > 0, `figures: ${stars} stars, HFR ${hfr}`);
+      assertEquals(object, "Field");
+      const ready = ws.events.findIndex((e) => e.type === "camera.frame_ready" && e.data.id === id);
+      assert(ready >= 0 && ready < ws.events.indexOf(saved), "frame_ready came first");
+    }
+    const { frames } = await t.json<{ frames: { object: string | null }[] }>(
+      "GET",
+      "/camera/frames?limit=50",
+    );
+    assert(frames.some((f) => f.object === "centring Field"), "centring frames are named");
   });
 });
 

@@ -21,6 +21,7 @@ async function addFrame(
   await Deno.writeFile(join(t.dataDir, path), bytes);
   const frame: FrameDto = {
     id: crypto.randomUUID(),
+    frame_number: null,
     path,
     frame_type: "light",
     duration_s: 60,
@@ -35,7 +36,10 @@ async function addFrame(
     sensor_temp_c: -10,
     bytes: bytes.length,
     hfr: null,
+    fwhm: null,
     stars: null,
+    eccentricity: null,
+    wcs: null,
     ...over,
   };
   return await t.server.services.frames.insert(frame);

@@ -22,15 +22,17 @@ interface Frame {
   started_at: string;
 }
 
+/** A frame taken and measured: its row once `camera.frame_analyzed` has brought the figures. */
 async function takeFrame(t: TestServer, object: string): Promise<Frame> {
-  const ws = await t.events("camera.frame_ready");
+  const ws = await t.events("camera.frame_analyzed");
   const { frame_id } = await t.json<{ frame_id: string }>("POST", "/camera/expose", {
     duration: 0.5,
     object,
   });
-  const event = await ws.waitFor("camera.frame_ready", (d) => d.id === frame_id, 20_000);
+  const event = await ws.waitFor("camera.frame_analyzed", (d) => d.id === frame_id, 60_000);
   await ws.close();
-  return event.data as unknown as Frame;
+  assertEquals(event.data.error, null, "the frame was measured");
+  return await t.json<Frame>("GET", `/frames/${frame_id}`);
 }
 
 async function jpegOf(t: TestServer, path: string) {

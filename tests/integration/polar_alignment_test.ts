@@ -41,9 +41,7 @@ function polarService(t: TestServer): PolarAlignmentService {
     bus: s.bus,
     clock: s.clock,
     log: s.log.child("polar"),
-    frames: s.frames,
-    dataDir: s.dataDir,
-    filePattern: s.config.storage.file_pattern,
+    sink: s.frameSink,
     solve: async (path) => {
       await Deno.stat(path); // the frame really was written
       const truth = await mount.trueSkyPosition();

@@ -80,7 +80,11 @@ export async function recordFrame(
     sensor_temp_c: -10,
     bytes,
     hfr: null,
+    fwhm: null,
     stars: null,
+    eccentricity: null,
+    frame_number: null,
+    wcs: null,
   });
   return { path: `frames/${relative}`, bytes };
 }

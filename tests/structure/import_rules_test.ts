@@ -99,8 +99,8 @@ Deno.test("import rules: the rule table itself", () => {
   assertEquals(violation("lib/fits/read.ts", "lib/fits/hdu.ts"), null);
   assertEquals(violation("lib/astro/time.ts", "devices/mount.ts") !== null, true);
   assertEquals(violation("devices/sim/mount.ts", "core/events.ts") !== null, true);
-  assertEquals(violation("core/camera/save_frame.ts", "devices/camera.ts"), null);
-  assertEquals(violation("core/camera/save_frame.ts", "devices/hub.ts") !== null, true);
+  assertEquals(violation("core/frames/_write_frame.ts", "devices/camera.ts"), null);
+  assertEquals(violation("core/frames/_write_frame.ts", "devices/hub.ts") !== null, true);
   assertEquals(violation("routes/devices.ts", "devices/sim/faults.ts") !== null, true);
   assertEquals(violation("core/services.ts", "routes/app.ts") !== null, true);
   assertEquals(violation("cli/server.ts", "devices/registry.ts"), null);

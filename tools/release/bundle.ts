@@ -28,6 +28,11 @@ export const WORKERS = [
     specifier: "./import_worker.ts",
     bundle: "catalog_import_worker.js",
   },
+  {
+    source: "devices/sim/synth_worker.ts",
+    specifier: "./synth_worker.ts",
+    bundle: "sim_synth_worker.js",
+  },
 ] as const;
 
 /** URLs the bundle may resolve against itself: app/main.js sits one folder down, like routes/. */

@@ -6,6 +6,7 @@ const BUNDLE = [
   'this.#url = opts.workerUrl ?? new URL("./worker.ts", import.meta.url);',
   'const worker = new Worker(new URL("./build_worker.ts", import.meta.url).href, {});',
   'const importer = new Worker(new URL("./import_worker.ts", import.meta.url).href, {});',
+  'const drawer = new Worker(new URL("./synth_worker.ts", import.meta.url).href, {});',
   'const WEB_ROOT = resolve(fileURLToPath(new URL("../web/", import.meta.url)));',
 ].join("\n");
 
@@ -15,6 +16,7 @@ Deno.test("each worker's URL is pointed at its bundle beside main.js", () => {
     'this.#url = opts.workerUrl ?? new URL("./imaging_worker.js", import.meta.url);',
     'const worker = new Worker(new URL("./sky_catalog_worker.js", import.meta.url).href, {});',
     'const importer = new Worker(new URL("./catalog_import_worker.js", import.meta.url).href, {});',
+    'const drawer = new Worker(new URL("./sim_synth_worker.js", import.meta.url).href, {});',
     'const WEB_ROOT = resolve(fileURLToPath(new URL("../web/", import.meta.url)));',
   ]);
 });

@@ -142,7 +142,8 @@ function Exposure() {
 
 function Latest() {
   const frames = useGet("/frames?limit=1");
-  useEvent(["camera.frame_ready"], () => frames.reload());
+  // The row first, then again once its star figures are measured (they follow frame_ready).
+  useEvent(["camera.frame_ready", "camera.frame_analyzed"], () => frames.reload());
   /** @type {import("../lib/types.js").Frame | undefined} */
   const f = /** @type {any} */ (frames.data)?.frames?.[0];
   return html`

@@ -179,8 +179,14 @@ function Guiding() {
 
 function LastFrame() {
   const frames = useGet(/** @type {string} */ ("/frames?limit=1"));
+  // camera.frame_analyzed: the HFR and star count arrive after the frame itself.
   useEvent(
-    ["camera.frame_ready", "mount.centered", "polar_alignment.error_computed"],
+    [
+      "camera.frame_ready",
+      "camera.frame_analyzed",
+      "mount.centered",
+      "polar_alignment.error_computed",
+    ],
     () => frames.reload(),
   );
   /** @type {import("../lib/types.js").Frame | undefined} */

@@ -8,8 +8,29 @@ import { assert, assertEquals } from "../../../tests/_assert.ts";
 import { testRig } from "../_test_rig.ts";
 import { autofocusTrigger } from "./autofocus_trigger.ts";
 import { estimateEnv, runProgram } from "./_test_kit.ts";
+import type { TaskRunner } from "../../frames/frame_figures.ts";
+import type { FrameAnalysis } from "../../imaging/stars/types.ts";
 
 const frames = (count: number) => ({ kind: "capture", exposure_s: 10, count });
+
+/** A star analysis of 50 stars at `hfrPx`. */
+function analysisWith(hfrPx: number): FrameAnalysis {
+  return {
+    widthPx: 64,
+    heightPx: 64,
+    stars: [],
+    starCount: 50,
+    medianHfrPx: hfrPx,
+    medianFwhmPx: hfrPx * 2,
+    medianHfrArcsec: null,
+    medianFwhmArcsec: null,
+    medianEccentricity: 0.2,
+    backgroundAdu: 1000,
+    noiseAdu: 10,
+    rejected: { hotPixels: 0, cosmicRays: 0, saturated: 0, edge: 0 },
+    elapsedMs: 1,
+  };
+}
 
 Deno.test("autofocus: runs the routine once; without one, or failing, it warns and goes on", async () => {
   let runs = 0;
@@ -43,11 +64,22 @@ Deno.test("autofocus_trigger: every N frames, and when the HFR rises past the li
   const focusedAt: number[] = [];
   let hfr = 2;
   let before = 0;
-  const rig = await testRig({
-    autofocus: () =>
-      Promise.resolve(void focusedAt.push(rig.of("sequencer.frame_saved").length - before)),
-    analyzeFrame: () => Promise.resolve({ hfr: hfr += 0.3, stars: 50 }),
-  });
+  // The frame sink's analysis reports a rising HFR: the trigger is under test, not the analysis.
+  const risingHfr: TaskRunner = {
+    run: <T>(task: string) => {
+      assertEquals(task, "analyzeFrame");
+      return Promise.resolve(analysisWith(hfr += 0.3) as T);
+    },
+  };
+  const rig = await testRig(
+    {
+      autofocus: () =>
+        Promise.resolve(void focusedAt.push(rig.of("sequencer.frame_saved").length - before)),
+    },
+    {},
+    undefined,
+    risingHfr,
+  );
   try {
     assertEquals(
       await runProgram(rig, [{ kind: "autofocus_trigger", every_frames: 3 }, frames(7)]),

@@ -47,7 +47,7 @@ Deno.test("target: a name is resolved when the block starts; its frames carry it
   try {
     const program = [{ kind: "target", name: "M 42", instructions: [{ kind: "center" }, ONE] }];
     assertEquals(await runProgram(rig, program), "completed");
-    assertEquals(centred, [{ raHours: M42.ra, decDeg: M42.dec }]);
+    assertEquals(centred, [{ raHours: M42.ra, decDeg: M42.dec, name: "M 42" }]);
     assertEquals(rig.of("sequencer.frame_saved").map((f) => f.object), ["M 42"]);
   } finally {
     await rig.close();

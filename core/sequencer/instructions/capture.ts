@@ -2,13 +2,14 @@
  * `capture`: takes `count` frames with the filter in the path. Before each frame the block's
  * stop conditions and triggers run (pause, limits, autofocus, the meridian flip); each frame is
  * exposed through the camera contract (gain and offset default to the box's, clamped to the
- * camera), saved with the run's checkpoint in one transaction, analysed, announced, and then the
- * triggers that follow a frame run (dither). A resumed run continues at the frame it stopped at.
+ * camera), saved through the frame sink with the run's checkpoint in one transaction (the sink
+ * announces it at once), and once the sink has measured it `sequencer.frame_saved` carries its
+ * HFR and star count and the triggers that follow a frame run (dither, HFR-based autofocus). A
+ * resumed run continues at the frame it stopped at.
  */
+import { untilAborted } from "../../../lib/abort.ts";
 import type { CameraCapabilities, ExposureRequest } from "../../../devices/camera.ts";
 import { EXPOSURE_FIELDS } from "../../schemas/sequence_parts.ts";
-import { FrameRepository } from "../../store/frames.ts";
-import { errorText } from "../context.ts";
 import { defineKind, type Issue, type ParamsOf, type RunEnv } from "./kind.ts";
 
 type Params = ParamsOf<"capture", typeof EXPOSURE_FIELDS>;
@@ -61,22 +62,15 @@ async function oneFrame(p: Params, env: RunEnv): Promise<void> {
   const startMs = ctx.clock.now();
   const raw = await camera.expose(request, env.signal);
   env.measure("download", ctx.clock.now() - startMs - request.durationS * 1000);
-  const { dto } = await env.saveFrame(raw);
-  const analysis = ctx.hooks.analyzeFrame
-    ? await ctx.hooks.analyzeFrame(raw, env.signal).catch((err) => {
-      ctx.log.warn("frame analysis failed", { frame_id: dto.id, error: errorText(err) });
-      return { hfr: null, stars: null };
-    })
-    : { hfr: null, stars: null };
-  if (ctx.hooks.analyzeFrame) await new FrameRepository(ctx.db).setAnalysis(dto.id, analysis);
-  const saved = { ...dto, ...analysis };
-  ctx.bus.publish("camera.frame_ready", saved);
+  // camera.frame_ready is out (the sink announced the frame); its figures decide the triggers.
+  const saved = await env.saveFrame(raw);
+  const analysed = await untilAborted(saved.analyzed, env.signal);
   ctx.bus.publish("sequencer.frame_saved", {
-    ...saved,
+    ...analysed,
     sequence_id: env.sequenceId,
     frame_index: index,
   });
-  await env.afterFrame({ ...frameInfo, hfr: analysis.hfr });
+  await env.afterFrame({ ...frameInfo, hfr: analysed.hfr });
 }
 
 /** The group's settings; gain and offset default to the box's, clamped to this camera. */

@@ -31,7 +31,10 @@ export async function centerOn(env: RunEnv, target: TargetRef): Promise<void> {
   env.describe(`centring on ${target.name}`);
   const startMs = env.ctx.clock.now();
   try {
-    await hook({ raHours: target.raHours, decDeg: target.decDeg }, env.signal);
+    await hook(
+      { raHours: target.raHours, decDeg: target.decDeg, name: target.name },
+      env.signal,
+    );
   } catch (err) {
     if (env.signal.aborted) throw err;
     env.alert(

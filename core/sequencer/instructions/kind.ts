@@ -75,7 +75,10 @@ export interface Session {
 }
 
 export interface SavedFrame {
+  /** The committed row (figures still null); `camera.frame_ready` has announced it. */
   dto: FrameDto;
+  /** The row with its star figures once measured (null figures when that failed or was skipped). */
+  analyzed: Promise<FrameDto>;
   /** 0-based index of the frame in the whole plan. */
   index: number;
 }

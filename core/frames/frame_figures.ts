@@ -1,10 +1,9 @@
 /**
- * Every saved frame is analysed: once its file is durable and its row recorded, the star
- * analysis runs (in the imaging worker pool when one is given, else inline) and the median HFR
- * and star count go into the row and into the DTO that `camera.frame_ready` carries. The pixel
- * scale comes from the rig: 206.265 × pixel µm × binning / focal length mm. Analysis is a bonus
- * on a frame that is already safe: if it fails the frame keeps null figures and a warning is
- * logged — it never costs the frame.
+ * The star figures of a frame — median HFR and FWHM (px), star count, eccentricity of the median
+ * star shape — measured in the imaging worker pool when one is given, else inline. The pixel
+ * scale comes from the rig: 206.265 × pixel µm × binning / focal length mm. For a saved frame the
+ * figures are recorded in its row once measured; analysis is a bonus on a frame that is already
+ * safe, so a failure leaves the frame with null figures and a warning — it never costs the frame.
  */
 import type { RawFrame } from "../../devices/camera.ts";
 import type { Rig } from "../../devices/rig.ts";
@@ -19,15 +18,10 @@ export interface TaskRunner {
   run<T>(task: string, args: unknown, transfer?: Transferable[]): Promise<T>;
 }
 
-export interface AnalyzeSavedFrameInput {
-  frame: RawFrame;
-  dto: FrameDto;
-  hub: Rig;
-  frames: FrameRepository;
-  log: Logger;
-  /** Null: analyse inline on this thread. */
-  runner: TaskRunner | null;
-}
+/** The figures a frame row and `camera.frame_analyzed` carry. */
+export type FrameFigures = Pick<FrameDto, "hfr" | "fwhm" | "stars" | "eccentricity">;
+
+export const NO_FIGURES: FrameFigures = { hfr: null, fwhm: null, stars: null, eccentricity: null };
 
 /** Arcsec per pixel, or null when the focal length or the pixel size is unknown. */
 export function pixelScaleArcsec(
@@ -39,12 +33,12 @@ export function pixelScaleArcsec(
   return (206.265 * pixelSizeUm * binning) / focalLengthMm;
 }
 
-/** Median HFR (px) and star count of a frame, from the pool when there is one. */
+/** The star figures of a frame (and the whole analysis), from the pool when there is one. */
 export async function frameFigures(
   frame: RawFrame,
   hub: Rig,
   runner: TaskRunner | null,
-): Promise<{ hfr: number | null; stars: number; analysis: FrameAnalysis }> {
+): Promise<FrameFigures & { stars: number; analysis: FrameAnalysis }> {
   const job: AnalysisJob = {
     frame: {
       pixels: frame.pixels,
@@ -66,29 +60,47 @@ export async function frameFigures(
   const analysis = runner
     ? await runner.run<FrameAnalysis>("analyzeFrame", job)
     : analyzeFrameTask(job);
-  return { hfr: analysis.medianHfrPx, stars: analysis.starCount, analysis };
+  return {
+    hfr: analysis.medianHfrPx,
+    fwhm: analysis.medianFwhmPx,
+    stars: analysis.starCount,
+    eccentricity: analysis.medianEccentricity,
+    analysis,
+  };
 }
 
-/** Analyses the frame, records the figures, and returns the DTO with them (nulls on failure). */
-export async function analyzeSavedFrame(input: AnalyzeSavedFrameInput): Promise<FrameDto> {
+export interface AnalyzeSavedFrameInput {
+  frame: RawFrame;
+  dto: FrameDto;
+  hub: Rig;
+  frames: FrameRepository;
+  log: Logger;
+  /** Null: analyse inline on this thread. */
+  runner: TaskRunner | null;
+}
+
+/** Measures a saved frame and records its figures; null figures and the reason on failure. */
+export async function analyzeSavedFrame(
+  input: AnalyzeSavedFrameInput,
+): Promise<{ figures: FrameFigures; error: string | null }> {
   const { frame, dto } = input;
   try {
-    const { hfr, stars, analysis: result } = await frameFigures(frame, input.hub, input.runner);
-    const figures = { hfr, stars };
+    const { analysis, ...figures } = await frameFigures(frame, input.hub, input.runner);
     await input.frames.setAnalysis(dto.id, figures);
     input.log.debug("frame analysed", {
       frame_id: dto.id,
-      stars: result.starCount,
-      hfr_px: result.medianHfrPx,
-      hfr_arcsec: result.medianHfrArcsec,
-      elapsed_ms: Math.round(result.elapsedMs),
+      stars: analysis.starCount,
+      hfr_px: analysis.medianHfrPx,
+      hfr_arcsec: analysis.medianHfrArcsec,
+      elapsed_ms: Math.round(analysis.elapsedMs),
     });
-    return { ...dto, ...figures };
+    return { figures, error: null };
   } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
     input.log.warn("star analysis failed; the frame is kept without figures", {
       frame_id: dto.id,
-      reason: err instanceof Error ? err.message : String(err),
+      reason,
     });
-    return dto;
+    return { figures: NO_FIGURES, error: `star analysis failed: ${reason}` };
   }
 }

@@ -3,7 +3,8 @@
  * and made safe for every filesystem a user might copy frames to (FAT on a USB stick included).
  *
  * Tokens: {object} {date} (local night, YYYY-MM-DD) {time} (HHMMSS UTC) {frame_type} {filter}
- * {exposure} (seconds) {gain} {offset} {binning} {temp} (sensor °C, rounded) {seq} (4 digits)
+ * {exposure} (seconds) {gain} {offset} {binning} {temp} (sensor °C, rounded) {seq} (the frame
+ * number, at least 4 digits: one counter for every frame the box saves, kept in the database)
  * {camera}. A "/" in the pattern makes folders.
  */
 
@@ -19,7 +20,7 @@ export interface FileNameFields {
   offset: number;
   binning: number;
   sensorTempC: number | null;
-  sequence: number;
+  frameNumber: number;
   camera: string;
 }
 
@@ -55,7 +56,7 @@ export function frameFileName(pattern: string, f: FileNameFields): string {
     offset: String(f.offset),
     binning: `${f.binning}x${f.binning}`,
     temp: f.sensorTempC === null ? "NA" : String(Math.round(f.sensorTempC)),
-    seq: String(f.sequence).padStart(4, "0"),
+    seq: String(f.frameNumber).padStart(4, "0"),
     camera: f.camera,
   };
   const rendered = pattern.replace(/\{([a-z_]+)\}/g, (whole, token: string) => {

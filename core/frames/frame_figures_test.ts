@@ -1,7 +1,7 @@
 /**
- * The wiring of star analysis into saving: the pixel scale formula, figures recorded and
- * returned on success, and a failing analysis that leaves the frame with null figures and a
- * warning instead of an error.
+ * The wiring of star analysis into saving: the pixel scale formula, figures (HFR, FWHM, stars,
+ * eccentricity) recorded and returned on success, and a failing analysis that leaves the frame
+ * with null figures, the reason and a warning instead of an error.
  */
 import { assert, assertAlmostEquals, assertEquals } from "../../tests/_assert.ts";
 import { renderStarfield } from "../../tests/fixtures/starfield.ts";
@@ -10,7 +10,7 @@ import type { DeviceHub } from "../../devices/hub.ts";
 import type { Logger } from "../../lib/log.ts";
 import type { FrameDto } from "../schemas/camera.ts";
 import type { FrameRepository } from "../store/frames.ts";
-import { analyzeSavedFrame, pixelScaleArcsec } from "./frame_analysis.ts";
+import { analyzeSavedFrame, pixelScaleArcsec } from "./frame_figures.ts";
 
 Deno.test("pixel scale: 206.265 × µm × binning / mm, null when unknown", () => {
   assertAlmostEquals(pixelScaleArcsec(3.76, 1, 800)!, 0.96945, 1e-5);
@@ -58,9 +58,13 @@ Deno.test("analysed inline: figures recorded and returned, pixel scale from the 
     },
   };
   for (const r of [null, runner]) {
-    const out = await analyzeSavedFrame({ ...s, runner: r });
+    const { figures: out, error } = await analyzeSavedFrame({ ...s, runner: r });
+    assertEquals(error, null);
     assert(out.stars! >= 20 && out.stars! <= 25, `stars ${out.stars}`);
     assert(Math.abs(out.hfr! / s.field.hfrPx - 1) < 0.05, `hfr ${out.hfr}`);
+    // A Gaussian's FWHM is about twice its HFR; these stars are round.
+    assert(out.fwhm! > 1.6 * out.hfr! && out.fwhm! < 2.4 * out.hfr!, `fwhm ${out.fwhm}`);
+    assert(out.eccentricity! >= 0 && out.eccentricity! < 0.5, `ecc ${out.eccentricity}`);
   }
   assertAlmostEquals(options.pixelScaleArcsec!, 0.96945, 1e-5);
   assertEquals(s.recorded.length, 2);
@@ -69,8 +73,9 @@ Deno.test("analysed inline: figures recorded and returned, pixel scale from the 
 Deno.test("a failing analysis keeps the frame with null figures and warns", async () => {
   const s = setup();
   const runner = { run: () => Promise.reject(new Error("worker crashed")) };
-  const out = await analyzeSavedFrame({ ...s, runner });
-  assertEquals([out.hfr, out.stars], [null, null]);
+  const { figures: out, error } = await analyzeSavedFrame({ ...s, runner });
+  assertEquals([out.hfr, out.fwhm, out.stars, out.eccentricity], [null, null, null, null]);
+  assertEquals(error, "star analysis failed: worker crashed");
   assertEquals(s.recorded.length, 0);
   assertEquals(s.warnings.length, 1);
 });

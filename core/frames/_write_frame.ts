@@ -1,8 +1,9 @@
 /**
- * Keeps one frame: gathers its metadata from the rig (filter in the path, where the mount points,
- * the site and the optics), encodes the FITS file, writes it durably (temp → fsync → rename), and
- * only then records its row. A crash at any instant leaves either no file and no row, or a whole
- * file — never a row pointing at a partial file.
+ * Writes one frame for the frame sink (frame_sink.ts, the only caller): gathers its metadata from
+ * the rig (filter in the path, where the mount points, the site and the optics), encodes the FITS
+ * file, writes it durably (temp → fsync → rename), and only then records its row. A crash at any
+ * instant leaves either no file and no row, or a whole file — never a row pointing at a partial
+ * file.
  */
 import { dirname, join } from "node:path";
 import type { RawFrame } from "../../devices/camera.ts";
@@ -15,11 +16,12 @@ import type { FrameDto } from "../schemas/camera.ts";
 import type { FrameRepository } from "../store/frames.ts";
 import { frameFileName } from "./file_name.ts";
 
-export interface SaveFrameInput {
+export interface WriteFrameInput {
   frameId: string;
   frame: RawFrame;
   object: string | null;
-  sequence: number;
+  /** The frame number, the pattern's {seq}. */
+  frameNumber: number;
   hub: Rig;
   dataDir: string;
   filePattern: string;
@@ -33,7 +35,7 @@ export interface SaveFrameInput {
   record?: (dto: FrameDto) => Promise<void>;
 }
 
-export async function saveFrame(input: SaveFrameInput): Promise<FrameDto> {
+export async function writeFrame(input: WriteFrameInput): Promise<FrameDto> {
   const { frame, hub } = input;
   const meta = frameMetadata(frame, input.object, hub);
   const chunks = encodeFitsChunks(frame, buildFrameHeader(meta));
@@ -50,7 +52,7 @@ export async function saveFrame(input: SaveFrameInput): Promise<FrameDto> {
       offset: frame.request.offset,
       binning: frame.request.binning,
       sensorTempC: frame.sensorTempC,
-      sequence: input.sequence,
+      frameNumber: input.frameNumber,
       camera: meta.cameraName ?? "camera",
     }),
   );
@@ -60,6 +62,7 @@ export async function saveFrame(input: SaveFrameInput): Promise<FrameDto> {
   await writeFitsFileDurably(absolutePath, counted(chunks, (n) => bytes += n));
   const dto: FrameDto = {
     id: input.frameId,
+    frame_number: input.frameNumber,
     path: absolutePath.slice(input.dataDir.length + 1),
     frame_type: frame.request.frameType,
     duration_s: frame.request.durationS,
@@ -74,7 +77,10 @@ export async function saveFrame(input: SaveFrameInput): Promise<FrameDto> {
     sensor_temp_c: frame.sensorTempC,
     bytes,
     hfr: null,
+    fwhm: null,
     stars: null,
+    eccentricity: null,
+    wcs: null,
   };
   if (input.record) await input.record(dto);
   else await input.frames.insert(dto, input.sequenceId ?? null);
