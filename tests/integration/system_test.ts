@@ -158,7 +158,7 @@ Deno.test("reboot from the API: 202, then the mount parks and frames are whole b
     await t.json("POST", "/mount/goto", { ra: (lst + 1) % 24, dec: Math.min(dec, 60) - 20 });
     await t.json("POST", "/camera/expose", { duration: 1 });
     const res = await t.api("POST", "/system/reboot");
-    assertEquals(res.status, 202);
+    assertEquals(res.status, 202, await res.text());
     await ws.waitFor("system.power", (d) => d.action === "reboot");
     assertEquals(await t.server.powerRequested, "reboot");
     assertEquals(mount.status().parked, false);
