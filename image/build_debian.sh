@@ -183,7 +183,9 @@ cp "$kernel" "$out/vmlinuz.part"
 cp "$initrd" "$out/initrd.img.part"
 
 used_mb=$(du -sm "$ROOTFS_DIR" | cut -f1)
-size_mb=$((used_mb + used_mb / 5 + 1024))
+# Spare room: the box keeps a 1 GiB disk reserve ([telemetry] disk_reserve_mb) below which it
+# refuses sequences, and the VM test takes frames above it.
+size_mb=$((used_mb + used_mb / 5 + 2560))
 log "making a ${size_mb} MB ext4 image of ${used_mb} MB"
 rm -f "$out/rootfs.img.part"
 mkfs.ext4 -q -F -L openskylab -d "$ROOTFS_DIR" -E root_owner=0:0 "$out/rootfs.img.part" "${size_mb}M"
