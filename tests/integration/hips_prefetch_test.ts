@@ -8,12 +8,11 @@
  */
 import { join } from "node:path";
 import { assert, assertEquals, assertMatch } from "../_assert.ts";
-import { freePort } from "../bench/_util.ts";
+import { type ChildBox, startChildBox } from "./_child_box.ts";
 import { hipsUpstream } from "./_hips_upstream.ts";
 import { withServer } from "./_server.ts";
 
 const CENTRE = { raDeg: 83.82, decDeg: -5.39 }; // M 42
-const ROOT = new URL("../../", import.meta.url).pathname;
 // Generous: the box and the loopback upstream share the test's event loop (see hips_test.ts).
 const config = (url: string) =>
   `[hips]\nupstream_timeout_s = 30\noffline_retry_s = 0\nprefetch_max_files = 2000\n` +
@@ -205,44 +204,8 @@ Deno.test("hips prefetch: a queued job and a running one are cancelled; the next
   }, { configToml: config(upstream.url) });
 });
 
-interface Box {
-  child: Deno.ChildProcess;
-  url: string;
-}
-
-async function startBox(dataDir: string, configPath: string): Promise<Box> {
-  const port = freePort();
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      "main.ts",
-      "serve",
-      "--port",
-      String(port),
-      "--data-dir",
-      dataDir,
-      "--config",
-      configPath,
-    ],
-    cwd: ROOT,
-    stdout: "null",
-    stderr: "null",
-  }).spawn();
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    const ok = await fetch(`${url}/api/v1/health`).then(async (r) => {
-      await r.body?.cancel();
-      return r.ok;
-    }, () => false);
-    if (ok) return { child, url };
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  child.kill("SIGKILL");
-  await child.status;
-  throw new Error("the box did not answer /health within 30 s");
-}
+type Box = ChildBox;
+const startBox = startChildBox;
 
 async function job(box: Box, id: string): Promise<Job> {
   const res = await fetch(`${box.url}/api/v1/hips/prefetch/${id}`);

@@ -11,52 +11,17 @@
 import { join } from "node:path";
 import { createHash } from "node:crypto";
 import { assert, assertEquals } from "../_assert.ts";
-import { freePort } from "../bench/_util.ts";
+import { type ChildBox, startChildBox } from "./_child_box.ts";
 import { openDatabase } from "../../core/store/db.ts";
 import { FrameRepository } from "../../core/store/frames.ts";
 import { FAST_SYNC_TOML, recordFrame, syncConfig } from "../s3/box.ts";
 import { FaultyProxy } from "../s3/faulty_proxy.ts";
 import { listStore, readObject, startStore } from "../s3/store.ts";
 
-const ROOT = new URL("../../", import.meta.url).pathname;
+type Box = ChildBox;
 
-interface Box {
-  child: Deno.ChildProcess;
-  url: string;
-}
-
-async function startBox(dir: string): Promise<Box> {
-  const port = freePort();
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      "main.ts",
-      "serve",
-      "--port",
-      String(port),
-      "--data-dir",
-      join(dir, "data"),
-      "--config",
-      join(dir, "config.toml"),
-    ],
-    cwd: ROOT,
-    stdout: "null",
-    stderr: "null",
-  }).spawn();
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    const ok = await fetch(`${url}/api/v1/health`).then(async (r) => {
-      await r.body?.cancel();
-      return r.ok;
-    }, () => false);
-    if (ok) return { child, url };
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  child.kill("SIGKILL");
-  await child.status;
-  throw new Error("the box did not answer /health within 30 s");
+function startBox(dir: string): Promise<Box> {
+  return startChildBox(join(dir, "data"), join(dir, "config.toml"));
 }
 
 async function api<T>(box: Box, method: string, path: string, body?: unknown): Promise<T> {
