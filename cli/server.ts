@@ -29,6 +29,9 @@ import { HostInfo } from "../core/system/host_info.ts";
 import { parkForShutdown } from "../core/system/park.ts";
 import { SystemService } from "../core/system/system_service.ts";
 import { createApp } from "../routes/app.ts";
+import { captiveRoutes } from "../routes/captive.ts";
+import { Nmcli } from "../core/wifi/nmcli.ts";
+import { WifiManager } from "../core/wifi/wifi_manager.ts";
 import { WsHub } from "../routes/ws.ts";
 import { composeAutomation } from "./compose/automation.ts";
 import type { BoxContext } from "./compose/context.ts";
@@ -175,6 +178,15 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     discoveryPort: o.alpacaDiscoveryPort,
     version,
   });
+  const host = new HostInfo(o.hostRoot);
+  const wifi = new WifiManager({
+    nm: new Nmcli(),
+    bus: ctx.bus,
+    log: logs.logger("wifi"),
+    clock,
+    dataDir: o.dataDir,
+    serial: () => host.serial(),
+  });
   const services: Services = box = {
     config: o.config,
     guideSteps,
@@ -199,12 +211,13 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       log: logs.logger("system"),
       dataDir: o.dataDir,
       build: buildInfo,
-      host: new HostInfo(o.hostRoot),
+      host,
       clockControl: o.clockControl ?? systemClockControl(o.config.system.os_control),
       firstBoot,
       onPower: (action) => power.resolve(action),
     }),
     ...framing,
+    wifi,
   };
 
   const feed = new StatusFeed(rig.hub, ctx.bus, { coolerRamp: cooler });
@@ -218,6 +231,9 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     corsOrigins: o.config.server.cors_origins,
     ws,
     version,
+    rootRoutes: [captiveRoutes({
+      phase: () => wifi.unavailableReason !== null ? null : wifi.setupComplete ? "done" : "setup",
+    })],
   });
 
   await rig.profiles.start();
@@ -268,6 +284,10 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   // after listening, so the box answers at once while the catalog routes say 503 "being
   // imported" until it is done.
   void catalog.start();
+  // NetworkManager may still be starting at boot: the Wi-Fi manager finds it after listening.
+  const wifiStarted = wifi.start().catch((err) =>
+    log.error("the Wi-Fi manager did not start", { err: String(err) })
+  );
   void catalog.settled().then(() => {
     const { state, message } = catalog.status();
     const outcome = state === "ready" ? "done" : state === "missing" ? "skipped" : "failed";
@@ -281,6 +301,8 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       ws.close();
       feed.stop();
       guideSteps.stop();
+      await wifiStarted;
+      await wifi.stop();
       await alpaca.stop();
       // Aborts the request in flight; every confirmed step is already committed (resumable).
       await sync.stop();

@@ -20,6 +20,7 @@ import { GuideStepDto } from "./schemas/guider.ts";
 import { SequencerStatusDto } from "./schemas/sequencer_status.ts";
 import { TelemetryDto } from "./schemas/telemetry.ts";
 import { AlpacaStatusDto } from "./schemas/alpaca_bridge.ts";
+import { JoinAttemptDto, WifiStatusDto } from "./schemas/wifi.ts";
 
 export { ALERT_LEVELS } from "../devices/rig.ts";
 export type { AlertLevel } from "../devices/rig.ts";
@@ -394,6 +395,17 @@ export const EVENT_CATALOGUE = {
     description: "The Alpaca bridge was switched on or off, opened or closed to the LAN, or " +
       "its exposed devices or credentials changed",
     schema: AlpacaStatusDto,
+  },
+  "wifi.status": {
+    delivery: "status",
+    description: "The radio changed: hotspot or home network, its name and the box's address",
+    schema: WifiStatusDto,
+  },
+  "wifi.join": {
+    delivery: "discrete",
+    description: "A join of a home network started, succeeded or failed (with nmcli's reason; " +
+      "the box is back on its hotspot then); trigger watchdog is the box going home by itself",
+    schema: JoinAttemptDto,
   },
 } as const satisfies Record<
   string,

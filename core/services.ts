@@ -35,6 +35,7 @@ import type { GuideStepLog } from "./guiding/guide_steps.ts";
 import type { CoolerService } from "./cooler/cooler_service.ts";
 import type { TelemetryService } from "./telemetry/telemetry_service.ts";
 import type { AlpacaBridgeService } from "./alpaca/bridge_service.ts";
+import type { WifiManager } from "./wifi/wifi_manager.ts";
 
 export interface Services {
   config: Config;
@@ -91,4 +92,6 @@ export interface Services {
   telemetry: TelemetryService;
   /** The ASCOM Alpaca bridge: on/off, whom it serves, which devices (core/alpaca/). */
   alpaca: AlpacaBridgeService;
+  /** The radio: hotspot, home networks, captive portal phase (core/wifi/). */
+  wifi: WifiManager;
 }

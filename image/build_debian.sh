@@ -165,6 +165,12 @@ install -m 0644 "$here/debian/files/openskylab-vm-setup.service" "$ROOTFS_DIR/us
 install -D -m 0644 "$here/debian/files/watchdog-under-emulation.conf" \
 	"$ROOTFS_DIR/etc/systemd/system/openskylab.service.d/watchdog-under-emulation.conf"
 install -m 0755 "$here/debian/files/vm-setup" "$ROOTFS_DIR/usr/lib/openskylab/vm-setup"
+install -D -m 0644 "$here/debian/files/hwsim-modules.conf" "$ROOTFS_DIR/etc/modules-load.d/openskylab-vm-hwsim.conf"
+install -D -m 0644 "$here/debian/files/hwsim-options.conf" "$ROOTFS_DIR/etc/modprobe.d/openskylab-vm-hwsim.conf"
+install -D -m 0644 "$here/debian/files/nm-hwsim-unmanaged.conf" \
+	"$ROOTFS_DIR/etc/NetworkManager/conf.d/openskylab-vm-hwsim.conf"
+# The VM test's "home" access point and "phone" are started by the test, not at boot.
+on_chroot <<<"systemctl disable hostapd.service wpa_supplicant.service 2>/dev/null || true; systemctl mask hostapd.service" >&2
 on_chroot <<<"systemctl enable openskylab-vm-setup.service" >&2
 
 log "finishing the root file system"

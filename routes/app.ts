@@ -11,6 +11,7 @@ import type { Logger } from "../lib/log.ts";
 import { requireAuth } from "./auth.ts";
 import { compress } from "./compress.ts";
 import { handleError, limitBody, refuseOtherMethods, validationError } from "./errors.ts";
+import type { Hono } from "hono";
 import { docsRoutes } from "./docs.ts";
 import { webRoutes } from "./web.ts";
 import type { WsHub } from "./ws.ts";
@@ -44,6 +45,8 @@ export interface AppOptions {
   corsOrigins: string[];
   ws: WsHub;
   version: string;
+  /** Routers mounted at / before the web app (the captive portal's probe answers). */
+  rootRoutes?: Hono[];
 }
 
 export function createApp(options: AppOptions): OpenAPIHono {
@@ -79,6 +82,7 @@ export function createApp(options: AppOptions): OpenAPIHono {
 
   app.get("/ws", (c) => options.ws.upgrade(c));
   app.route("/", docsRoutes(app, options.version));
+  for (const router of options.rootRoutes ?? []) app.route("/", router);
   app.route("/", webRoutes({ version: options.version }));
   return app;
 }

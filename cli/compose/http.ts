@@ -41,6 +41,7 @@ import { metricsRoutes } from "../../routes/metrics.ts";
 import { telemetryRoutes } from "../../routes/telemetry.ts";
 import { templatesRoutes } from "../../routes/templates.ts";
 import { weatherRoutes } from "../../routes/weather.ts";
+import { wifiRoutes } from "../../routes/wifi.ts";
 
 /** Every API group of the box, in the order the OpenAPI document lists them. */
 export function apiGroups(s: Services, version: string): RouteGroup[] {
@@ -100,6 +101,7 @@ export function apiGroups(s: Services, version: string): RouteGroup[] {
     { prefix: "/hips", router: hipsRoutes(s) },
     { prefix: "/telemetry", router: telemetryRoutes(s) },
     { prefix: "/alpaca", router: alpacaBridgeRoutes(s) },
+    { prefix: "/wifi", router: wifiRoutes(s) },
   ];
 }
 

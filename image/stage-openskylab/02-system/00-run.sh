@@ -11,6 +11,9 @@ install -D -m 0644 files/openskylab.sysusers "${ROOTFS_DIR}/usr/lib/sysusers.d/o
 install -D -m 0644 files/50-openskylab.rules "${ROOTFS_DIR}/etc/polkit-1/rules.d/50-openskylab.rules"
 install -D -m 0644 files/avahi-openskylab.service "${ROOTFS_DIR}/etc/avahi/services/openskylab.service"
 install -D -m 0600 files/config.toml "${ROOTFS_DIR}/etc/openskylab/config.toml"
+install -D -m 0644 files/nm-captive-dnsmasq.conf \
+	"${ROOTFS_DIR}/etc/NetworkManager/dnsmasq-shared.d/openskylab.conf"
+install -D -m 0644 files/openskylab-wifi.tmpfiles "${ROOTFS_DIR}/usr/lib/tmpfiles.d/openskylab-wifi.conf"
 
 # avahi answers openskylab.local whatever the hostname's serial suffix; a second box on the same
 # network is renamed openskylab-2.local by avahi's own conflict handling.

@@ -1,0 +1,475 @@
+/**
+ * The Wi-Fi manager: the box's one radio, through NetworkManager (nmcli). It keeps the hotspot
+ * defined, the captive-DNS phase written, answers status/scan/saved networks, joins a home network
+ * with a bounded verification (falling back to the hotspot with nmcli's reason), forgets networks,
+ * changes the hotspot, and runs the return-home watchdog: NetworkManager falls back to the
+ * hotspot by itself when home disappears (~20 s) but never leaves the hotspot when home returns,
+ * so while on the hotspot the box rescans and activates the best known network in range.
+ * Changes are published as `wifi.status`, joins as `wifi.join`. Without NetworkManager (a dev
+ * machine, CI host) every call throws a 503 with the reason: nothing is pretended.
+ */
+import { join } from "node:path";
+import type { Clock } from "../../lib/clock.ts";
+import { AppError } from "../../lib/errors.ts";
+import type { Logger } from "../../lib/log.ts";
+import type { EventBus } from "../event_bus.ts";
+import {
+  type ConnectRequest,
+  HOTSPOT_IPV4,
+  type HotspotRequest,
+  type JoinAttempt,
+  type WifiStatus,
+} from "../schemas/wifi.ts";
+import { writeCaptiveSnippet } from "./captive_dns.ts";
+import {
+  DEFAULT_HOME_PRIORITY,
+  DEFAULT_HOTSPOT_PASSWORD,
+  HOTSPOT_ID,
+  hotspotAddArgs,
+  hotspotSsid,
+} from "./hotspot.ts";
+import { networkManagerUnavailable, type NmcliRunner } from "./nmcli.ts";
+import {
+  CONNECTION_FIELDS,
+  DEVICE_FIELDS,
+  parseConnections,
+  parseDevices,
+  parseValues,
+  parseWifiList,
+  type VisibleNetwork,
+  WIFI_LIST_FIELDS,
+} from "./terse.ts";
+
+export interface WifiManagerOptions {
+  nm: NmcliRunner;
+  bus: EventBus;
+  log: Logger;
+  clock: Clock;
+  dataDir: string;
+  serial: () => Promise<string>;
+  /** How often the watchdog looks for a known network while on the hotspot. */
+  watchdogEveryMs?: number;
+  /** How often the radio's state is read for `wifi.status`. */
+  pollEveryMs?: number;
+  /** A join waits this long before it starts, so the phone receives the answer first. */
+  joinStartDelayMs?: number;
+  /** A join is verified (connected, with an address) or given up within this time. */
+  joinVerifyMs?: number;
+}
+
+export interface SavedNetwork {
+  uuid: string;
+  ssid: string;
+  priority: number;
+  active: boolean;
+}
+
+interface Persisted {
+  setup_complete: boolean;
+}
+
+export class WifiManager {
+  readonly #o: Required<WifiManagerOptions>;
+  #unavailable: string | null = "the Wi-Fi manager has not started";
+  #stop = new AbortController();
+  #joining: Promise<void> | null = null;
+  #lastJoin: JoinAttempt | null = null;
+  #lastStatus = "";
+  #state: Persisted = { setup_complete: false };
+  #hotspotSsid = "";
+  #loops: Promise<void>[] = [];
+
+  constructor(o: WifiManagerOptions) {
+    this.#o = {
+      watchdogEveryMs: 30_000,
+      pollEveryMs: 5_000,
+      joinStartDelayMs: 2_000,
+      joinVerifyMs: 45_000,
+      ...o,
+    };
+  }
+
+  get #statePath() {
+    return join(this.#o.dataDir, "wifi.json");
+  }
+
+  /** Why there is no Wi-Fi manager on this machine, or null. */
+  get unavailableReason(): string | null {
+    return this.#unavailable;
+  }
+
+  /** False while the hotspot is a captive portal (setup), true once setup ended. */
+  get setupComplete(): boolean {
+    return this.#state.setup_complete;
+  }
+
+  /** Finds NetworkManager, makes sure the hotspot exists, writes the DNS phase, starts watching. */
+  async start(): Promise<void> {
+    this.#unavailable = await networkManagerUnavailable(this.#o.nm);
+    if (this.#unavailable) {
+      this.#o.log.info("Wi-Fi is not managed here", { reason: this.#unavailable });
+      return;
+    }
+    try {
+      this.#state = JSON.parse(await Deno.readTextFile(this.#statePath)) as Persisted;
+    } catch { /* first start: in setup */ }
+    await this.#ensureHotspot();
+    if (await writeCaptiveSnippet(this.#o.dataDir, this.#state.setup_complete)) {
+      await this.#restartHotspotIfActive("the captive-DNS phase changed");
+    }
+    this.#loops.push(this.#every(this.#o.pollEveryMs, () => this.#publishStatus()));
+    this.#loops.push(this.#every(this.#o.watchdogEveryMs, () => this.#watchdog()));
+  }
+
+  async stop(): Promise<void> {
+    this.#stop.abort();
+    await Promise.allSettled([...this.#loops, this.#joining]);
+  }
+
+  #available(): void {
+    if (this.#unavailable) throw new AppError(503, "unavailable", this.#unavailable);
+  }
+
+  async status(): Promise<WifiStatus> {
+    this.#available();
+    const nm = this.#o.nm;
+    const device = await this.#wifiDevice();
+    let mode: WifiStatus["mode"] = "disconnected";
+    let ipv4: string | null = null;
+    let ssid: string | null = null;
+    if (device) {
+      if (device.state.startsWith("connecting")) mode = "connecting";
+      else if (device.state === "connected") {
+        mode = device.connection === HOTSPOT_ID ? "hotspot" : "client";
+      }
+      if (device.state === "connected") {
+        const shown = await nm.run(["-g", "IP4.ADDRESS", "device", "show", device.device]);
+        ipv4 = shown.split(/[\n|]/)[0]?.trim().replace(/\/\d+$/, "") || null;
+        ssid = mode === "hotspot" ? this.#hotspotSsid : await this.#ssidOf(device.connection);
+      }
+    }
+    return {
+      mode,
+      device: device?.device ?? null,
+      ssid,
+      ipv4,
+      hotspot: {
+        ssid: this.#hotspotSsid,
+        ipv4: HOTSPOT_IPV4,
+        active: mode === "hotspot",
+        default_password: await this.#hotspotPassword() === DEFAULT_HOTSPOT_PASSWORD,
+      },
+      setup_complete: this.#state.setup_complete,
+      last_join: this.#lastJoin,
+    };
+  }
+
+  /** Networks in range, after a scan that waits for its results (~8 s). */
+  async scan(): Promise<
+    { networks: (VisibleNetwork & { known: boolean })[] }
+  > {
+    this.#available();
+    const [visible, saved] = await Promise.all([this.#scan(), this.savedNetworks()]);
+    const known = new Set(saved.map((n) => n.ssid));
+    return {
+      networks: visible.filter((n) => n.ssid !== this.#hotspotSsid).map((n) => ({
+        ...n,
+        known: known.has(n.ssid),
+      })),
+    };
+  }
+
+  /** Saved home networks (every Wi-Fi client connection), the highest priority first. */
+  async savedNetworks(): Promise<SavedNetwork[]> {
+    this.#available();
+    const rows = parseConnections(
+      await this.#o.nm.run(["-f", CONNECTION_FIELDS.join(","), "connection", "show"]),
+    ).filter((r) => r.type === "802-11-wireless" && r.name !== HOTSPOT_ID);
+    const saved: SavedNetwork[] = [];
+    for (const row of rows) {
+      const v = parseValues(
+        await this.#o.nm.run([
+          "-g",
+          "802-11-wireless.ssid,802-11-wireless.mode",
+          "connection",
+          "show",
+          "uuid",
+          row.uuid,
+        ]),
+        ["ssid", "mode"] as const,
+      );
+      if (v.mode === "ap") continue;
+      saved.push({ uuid: row.uuid, ssid: v.ssid, priority: row.priority, active: row.active });
+    }
+    return saved.sort((a, b) => b.priority - a.priority);
+  }
+
+  /**
+   * Accepts a join and says what it will do to the phone's connection; the join itself starts
+   * after a short delay (so this answer arrives) and ends in a `wifi.join` event.
+   */
+  async connect(request: ConnectRequest) {
+    this.#available();
+    if (this.#joining) {
+      throw new AppError(409, "conflict", "A join is already under way", {
+        ssid: this.#lastJoin?.ssid,
+      });
+    }
+    const saved = (await this.savedNetworks()).find((n) => n.ssid === request.ssid);
+    const security = (await this.#scan()).find((n) => n.ssid === request.ssid)?.security;
+    if (!saved && request.password === undefined && security) {
+      throw new AppError(400, "validation_failed", `password: "${request.ssid}" needs one`, {
+        field: "password",
+        reason: `the network uses ${security}`,
+      });
+    }
+    const onHotspot = (await this.#wifiDevice())?.connection === HOTSPOT_ID;
+    const verifyS = this.#o.joinVerifyMs / 1000;
+    const startsS = this.#o.joinStartDelayMs / 1000;
+    this.#joining = (async () => {
+      await this.#o.clock.sleep(this.#o.joinStartDelayMs, this.#stop.signal).catch(() => {});
+      await this.#join("user", request);
+    })().finally(() => this.#joining = null);
+    return {
+      accepted: true as const,
+      ssid: request.ssid,
+      drops_your_connection: onHotspot,
+      starts_in_s: startsS,
+      verify_within_s: verifyS,
+      message: onHotspot
+        ? `In ${startsS} s the box leaves its hotspot "${this.#hotspotSsid}" to join ` +
+          `"${request.ssid}" (one radio cannot do both): your phone loses this connection. ` +
+          `Join "${request.ssid}" yourself and open http://openskylab.local/. If the box cannot ` +
+          `join within ${verifyS} s, its hotspot comes back with the reason.`
+        : `In ${startsS} s the box switches to "${request.ssid}"; within ${verifyS} s it is ` +
+          `there (http://openskylab.local/) or back on its hotspot "${this.#hotspotSsid}".`,
+    };
+  }
+
+  /** Forgets a saved network; when it is the one in use, the box goes back to its hotspot. */
+  async forget(ssid: string): Promise<{ ssid: string; was_active: boolean }> {
+    this.#available();
+    const matches = (await this.savedNetworks()).filter((n) => n.ssid === ssid);
+    if (matches.length === 0) {
+      throw new AppError(404, "not_found", `No saved network "${ssid}"`, { field: "ssid" });
+    }
+    for (const n of matches) await this.#o.nm.run(["connection", "delete", "uuid", n.uuid]);
+    const wasActive = matches.some((n) => n.active);
+    if (wasActive) await this.#o.nm.run(["connection", "up", "id", HOTSPOT_ID], 40_000);
+    void this.#publishStatus();
+    return { ssid, was_active: wasActive };
+  }
+
+  /** Renames the hotspot, changes its password or ends setup; the hotspot restarts if up. */
+  async setHotspot(request: HotspotRequest): Promise<WifiStatus> {
+    this.#available();
+    const changes: string[] = [];
+    if (request.ssid !== undefined) changes.push("802-11-wireless.ssid", request.ssid);
+    if (request.password !== undefined) changes.push("wifi-sec.psk", request.password);
+    if (changes.length > 0) {
+      await this.#o.nm.run(["connection", "modify", "id", HOTSPOT_ID, ...changes]);
+      if (request.ssid !== undefined) this.#hotspotSsid = request.ssid;
+    }
+    let dnsChanged = false;
+    if (request.setup_complete !== undefined) {
+      this.#state = { ...this.#state, setup_complete: request.setup_complete };
+      await Deno.writeTextFile(this.#statePath, JSON.stringify(this.#state));
+      dnsChanged = await writeCaptiveSnippet(this.#o.dataDir, this.#state.setup_complete);
+    }
+    if (changes.length > 0 || dnsChanged) {
+      // After the answer: the phone on the hotspot loses it for a few seconds.
+      setTimeout(() => void this.#restartHotspotIfActive("the hotspot's settings changed"), 1000);
+    }
+    return await this.status();
+  }
+
+  // ---- internals ----
+
+  async #wifiDevice() {
+    const rows = parseDevices(
+      await this.#o.nm.run(["-f", DEVICE_FIELDS.join(","), "device", "status"]),
+    );
+    return rows.find((r) => r.type === "wifi" && r.state !== "unmanaged") ?? null;
+  }
+
+  async #ssidOf(connection: string): Promise<string | null> {
+    if (!connection) return null;
+    const out = await this.#o.nm.run([
+      "-g",
+      "802-11-wireless.ssid",
+      "connection",
+      "show",
+      "id",
+      connection,
+    ])
+      .catch(() => "");
+    return out.trim() || null;
+  }
+
+  async #hotspotPassword(): Promise<string> {
+    return (await this.#o.nm.run(
+      ["-s", "-g", "802-11-wireless-security.psk", "connection", "show", "id", HOTSPOT_ID],
+    ).catch(() => "")).trim();
+  }
+
+  async #scan(): Promise<VisibleNetwork[]> {
+    return parseWifiList(
+      await this.#o.nm.run(
+        ["-f", WIFI_LIST_FIELDS.join(","), "device", "wifi", "list", "--rescan", "yes"],
+        40_000,
+      ),
+    );
+  }
+
+  async #ensureHotspot(): Promise<void> {
+    const existing = (await this.#o.nm.run(["-g", "NAME", "connection", "show"])).split("\n");
+    if (existing.includes(HOTSPOT_ID)) {
+      this.#hotspotSsid = (await this.#ssidOf(HOTSPOT_ID)) ?? "";
+      return;
+    }
+    this.#hotspotSsid = hotspotSsid(await this.#o.serial());
+    await this.#o.nm.run(hotspotAddArgs(this.#hotspotSsid, DEFAULT_HOTSPOT_PASSWORD));
+    this.#o.log.info("hotspot defined", { ssid: this.#hotspotSsid });
+  }
+
+  async #restartHotspotIfActive(why: string): Promise<void> {
+    const device = await this.#wifiDevice().catch(() => null);
+    if (device?.connection !== HOTSPOT_ID) return;
+    this.#o.log.info("restarting the hotspot", { why });
+    await this.#o.nm.run(["connection", "up", "id", HOTSPOT_ID], 40_000).catch((err) =>
+      this.#o.log.warn("the hotspot did not come back up", { err: String(err) })
+    );
+  }
+
+  async #join(
+    trigger: JoinAttempt["trigger"],
+    request: { ssid: string; password?: string; priority?: number },
+  ): Promise<void> {
+    const { nm, clock, log } = this.#o;
+    const startedMs = clock.now();
+    const report = (outcome: JoinAttempt["outcome"], reason: string | null) => {
+      this.#lastJoin = {
+        ssid: request.ssid,
+        trigger,
+        outcome,
+        reason,
+        elapsed_s: Math.round((clock.now() - startedMs) / 100) / 10,
+        at_ms: clock.now(),
+      };
+      this.#o.bus.publish("wifi.join", this.#lastJoin);
+    };
+    report("started", null);
+    let created: string | null = null;
+    try {
+      // From AP mode NetworkManager finds no network until a scan that waits has run.
+      const visible = await this.#scan();
+      if (!visible.some((n) => n.ssid === request.ssid)) {
+        throw new Error(`"${request.ssid}" is not in range`);
+      }
+      let saved = (await this.savedNetworks()).find((n) => n.ssid === request.ssid);
+      if (!saved) {
+        const args = [
+          "connection",
+          "add",
+          "type",
+          "wifi",
+          "ifname",
+          "*",
+          "con-name",
+          request.ssid,
+          "ssid",
+          request.ssid,
+          "connection.autoconnect-priority",
+          String(request.priority ?? DEFAULT_HOME_PRIORITY),
+        ];
+        if (request.password !== undefined) {
+          args.push("wifi-sec.key-mgmt", "wpa-psk", "wifi-sec.psk", request.password);
+        }
+        const out = await nm.run(args);
+        created = /\(([0-9a-f-]{36})\)/.exec(out)?.[1] ?? null;
+        saved = (await this.savedNetworks()).find((n) => n.ssid === request.ssid);
+        if (!saved) throw new Error("NetworkManager did not keep the new network");
+        created = saved.uuid;
+      } else {
+        const changes: string[] = [];
+        if (request.password !== undefined) {
+          changes.push("wifi-sec.key-mgmt", "wpa-psk", "wifi-sec.psk", request.password);
+        }
+        if (request.priority !== undefined) {
+          changes.push("connection.autoconnect-priority", String(request.priority));
+        }
+        if (changes.length > 0) {
+          await nm.run(["connection", "modify", "uuid", saved.uuid, ...changes]);
+        }
+      }
+      const waitS = Math.max(5, Math.round(this.#o.joinVerifyMs / 1000));
+      await nm.run(
+        ["--wait", String(waitS), "connection", "up", "uuid", saved.uuid],
+        (waitS + 10) * 1000,
+      );
+      // Activated is not yet usable: an address on that network is.
+      const deadline = startedMs + this.#o.joinVerifyMs;
+      while (true) {
+        const s = await this.status();
+        if (s.mode === "client" && s.ssid === request.ssid && s.ipv4) break;
+        if (clock.now() > deadline) {
+          throw new Error(`no address on "${request.ssid}" within ${waitS} s`);
+        }
+        await clock.sleep(1000, this.#stop.signal);
+      }
+      report("joined", null);
+      log.info("joined a home network", { ssid: request.ssid, trigger });
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      // A network that never worked (a wrong password) is not remembered.
+      if (created) await nm.run(["connection", "delete", "uuid", created]).catch(() => {});
+      await nm.run(["connection", "up", "id", HOTSPOT_ID], 40_000).catch((e) =>
+        log.error("the hotspot did not come back after a failed join", { err: String(e) })
+      );
+      report("failed", reason);
+      log.warn("join failed, back on the hotspot", { ssid: request.ssid, reason, trigger });
+    }
+    await this.#publishStatus();
+  }
+
+  /** While on the hotspot: a known network in range → go home. Radio idle → hotspot. */
+  async #watchdog(): Promise<void> {
+    if (this.#joining) return;
+    const device = await this.#wifiDevice();
+    if (!device) return;
+    if (device.state === "disconnected") {
+      this.#o.log.info("the radio is idle: raising the hotspot");
+      await this.#o.nm.run(["connection", "up", "id", HOTSPOT_ID], 40_000);
+      return;
+    }
+    if (device.connection !== HOTSPOT_ID) return;
+    const saved = await this.savedNetworks();
+    if (saved.length === 0) return;
+    const visible = new Set((await this.#scan()).map((n) => n.ssid));
+    const home = saved.find((n) => visible.has(n.ssid));
+    if (!home || this.#joining) return;
+    this.#o.log.info("a known network is back in range: going home", { ssid: home.ssid });
+    this.#joining = this.#join("watchdog", { ssid: home.ssid }).finally(() => this.#joining = null);
+    await this.#joining;
+  }
+
+  async #publishStatus(): Promise<void> {
+    const status = await this.status();
+    const key = JSON.stringify({ ...status, last_join: null });
+    if (key === this.#lastStatus) return;
+    this.#lastStatus = key;
+    this.#o.bus.publish("wifi.status", status);
+  }
+
+  async #every(ms: number, tick: () => Promise<void>): Promise<void> {
+    const signal = this.#stop.signal;
+    while (!signal.aborted) {
+      try {
+        await tick();
+      } catch (err) {
+        if (!signal.aborted) this.#o.log.warn("Wi-Fi check failed", { err: String(err) });
+      }
+      await this.#o.clock.sleep(ms, signal).catch(() => {});
+    }
+  }
+}
