@@ -39,6 +39,7 @@ export const SCREENS = {
   logs: { title: "Logs", load: () => import("./screens/logs.js") },
   licenses: { title: "Licences", load: () => import("./screens/licenses.js") },
   settings: { title: "Settings", load: () => import("./screens/settings.js") },
+  wifi: { title: "Wi-Fi", load: () => import("./screens/wifi.js") },
   more: { title: "More", load: () => import("./screens/more.js") },
 };
 

@@ -38,6 +38,7 @@ const SCREENS: [string, string, string?][] = [
   ["licenses/project", "licence-project", "main dl.facts"],
   [`licenses/c/deno/${Deno.version.deno}`, "licence-deno", "pre.notice"],
   ["licenses/deb/bash", "licence-debian-bash", "pre.notice"],
+  ["wifi", "wifi"],
   ["more", "more"],
 ];
 

@@ -13,6 +13,7 @@ const ITEMS = [
   ["site", "Site & time", "Location, the phone's clock"],
   ["frames", "Frames", "Nights, downloads, zip"],
   ["logs", "Logs", "What the box did"],
+  ["wifi", "Wi-Fi", "Hotspot, home networks"],
   ["settings", "Settings", "Access, storage, system"],
   ["licenses", "Licences", "OpenSkyLab and what it ships"],
 ];

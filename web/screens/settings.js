@@ -136,9 +136,11 @@ export default function Settings() {
       <${System} />
       <${Health} />
       <${Alpaca} />
-      <${Later} title="Wi-Fi"
-        probe="/wifi/status">The box's Wi-Fi settings come with a later firmware.<//>
-        <${Later} title="Updates" probe="/update/status">Firmware updates from the phone come with a later firmware.<//>
+      <${Card} title="Wi-Fi">
+        <p><a class="button" href="#/wifi">Hotspot and home networks</a></p>
+        <//>
+        <${Later} title="Updates"
+          probe="/update/status">Firmware updates from the phone come with a later firmware.<//>
         <${App} />
       </div>
   `;
