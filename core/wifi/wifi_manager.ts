@@ -216,7 +216,8 @@ export class WifiManager {
       });
     }
     const saved = (await this.savedNetworks()).find((n) => n.ssid === request.ssid);
-    const security = (await this.#scan()).find((n) => n.ssid === request.ssid)?.security;
+    // The last scan's results: the answer must not wait for a new scan (~8 s).
+    const security = (await this.#scan("no")).find((n) => n.ssid === request.ssid)?.security;
     if (!saved && request.password === undefined && security) {
       throw new AppError(400, "validation_failed", `password: "${request.ssid}" needs one`, {
         field: "password",
@@ -312,10 +313,11 @@ export class WifiManager {
     ).catch(() => "")).trim();
   }
 
-  async #scan(): Promise<VisibleNetwork[]> {
+  /** `rescan` "yes" waits for a fresh scan; "no" gives NetworkManager's last results. */
+  async #scan(rescan: "yes" | "no" = "yes"): Promise<VisibleNetwork[]> {
     return parseWifiList(
       await this.#o.nm.run(
-        ["-f", WIFI_LIST_FIELDS.join(","), "device", "wifi", "list", "--rescan", "yes"],
+        ["-f", WIFI_LIST_FIELDS.join(","), "device", "wifi", "list", "--rescan", rescan],
         40_000,
       ),
     );
@@ -385,11 +387,11 @@ export class WifiManager {
         if (request.password !== undefined) {
           args.push("wifi-sec.key-mgmt", "wpa-psk", "wifi-sec.psk", request.password);
         }
+        // "Connection 'Observatory' (8c9cd8c9-…) successfully added."
         const out = await nm.run(args);
         created = /\(([0-9a-f-]{36})\)/.exec(out)?.[1] ?? null;
-        saved = (await this.savedNetworks()).find((n) => n.ssid === request.ssid);
-        if (!saved) throw new Error("NetworkManager did not keep the new network");
-        created = saved.uuid;
+        if (!created) throw new Error(`NetworkManager did not say what it added: ${out.trim()}`);
+        saved = { uuid: created, ssid: request.ssid, priority: 0, active: false };
       } else {
         const changes: string[] = [];
         if (request.password !== undefined) {
