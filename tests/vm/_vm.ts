@@ -240,3 +240,49 @@ async function withDeadline<T>(promise: Promise<T>, deadline: number, what: stri
     clearTimeout(timer);
   }
 }
+
+/** What a VM test needs on the host; empty when it can run. */
+export async function missingVmTools(): Promise<string[]> {
+  const missing: string[] = [];
+  for (const tool of ["qemu-system-x86_64", "debootstrap", "mkfs.ext4"]) {
+    const found = await new Deno.Command("sh", { args: ["-c", `command -v ${tool}`] }).output();
+    if (!found.success) missing.push(tool);
+  }
+  if (Deno.uid() !== 0) missing.push("root (debootstrap, chroot)");
+  return missing;
+}
+
+/** Polls `read` until `done` (a hang guard, not a speed requirement); throws with the last value. */
+export async function until<T>(
+  what: string,
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  timeoutMs: number,
+  everyMs = 1000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T | undefined;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      last = await read();
+      if (done(last)) return last;
+    } catch (err) {
+      lastError = err;
+    }
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+  throw new Error(
+    `timed out after ${timeoutMs / 1000} s waiting for ${what}; last: ${
+      JSON.stringify(last) ?? String(lastError)
+    }`,
+  );
+}
+
+/** A guest command's stdout; a non-zero exit fails with its output. */
+export function ok(result: ExecResult, what: string): string {
+  if (result.code !== 0) {
+    throw new Error(`${what}: exit ${result.code}: ${result.stdout}${result.stderr}`);
+  }
+  return result.stdout.trim();
+}
