@@ -180,7 +180,8 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   });
   const host = new HostInfo(o.hostRoot);
   const wifi = new WifiManager({
-    nm: new Nmcli(),
+    // Only on the box: a developer's own NetworkManager is never touched.
+    nm: o.config.system.os_control ? new Nmcli() : null,
     bus: ctx.bus,
     log: logs.logger("wifi"),
     clock,

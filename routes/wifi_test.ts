@@ -123,3 +123,19 @@ Deno.test("captive probes: the setup page during setup, 'no internet' after, not
   assertEquals(res.status, 404);
   await res.body?.cancel();
 });
+
+Deno.test("a machine that is not a box (os_control false) never runs nmcli: 503 saying so", async () => {
+  const wifi = new WifiManager({
+    nm: null,
+    bus: new EventBus({ clock: systemClock, validate: true }),
+    log: silentLogger,
+    clock: systemClock,
+    dataDir: "/nonexistent",
+    serial: () => Promise.resolve("0"),
+  });
+  await wifi.start();
+  assertMatch(wifi.unavailableReason ?? "", /only on the box/);
+  const err = await wifi.status().then(() => null, (e) => e);
+  assertEquals(err?.status, 503);
+  await wifi.stop();
+});

@@ -41,7 +41,8 @@ import {
 } from "./terse.ts";
 
 export interface WifiManagerOptions {
-  nm: NmcliRunner;
+  /** null: this machine's Wi-Fi is not the app's to manage (not a box); the reason says so. */
+  nm: NmcliRunner | null;
   bus: EventBus;
   log: Logger;
   clock: Clock;
@@ -69,7 +70,8 @@ interface Persisted {
 }
 
 export class WifiManager {
-  readonly #o: Required<WifiManagerOptions>;
+  readonly #o: Required<WifiManagerOptions> & { nm: NmcliRunner };
+  readonly #notABox: boolean;
   #unavailable: string | null = "the Wi-Fi manager has not started";
   #stop = new AbortController();
   #joining: Promise<void> | null = null;
@@ -77,6 +79,8 @@ export class WifiManager {
   #lastStatus = "";
   #state: Persisted = { setup_complete: false };
   #hotspotSsid = "";
+  /** Read at start and after a change (each nmcli call is one more process on a small box). */
+  #defaultPassword = false;
   #loops: Promise<void>[] = [];
 
   constructor(o: WifiManagerOptions) {
@@ -86,7 +90,10 @@ export class WifiManager {
       joinStartDelayMs: 2_000,
       joinVerifyMs: 45_000,
       ...o,
+      // Never called when null: start() stops at the reason first.
+      nm: o.nm ?? { run: () => Promise.reject(new Error("not a box")) },
     };
+    this.#notABox = o.nm === null;
   }
 
   get #statePath() {
@@ -105,7 +112,9 @@ export class WifiManager {
 
   /** Finds NetworkManager, makes sure the hotspot exists, writes the DNS phase, starts watching. */
   async start(): Promise<void> {
-    this.#unavailable = await networkManagerUnavailable(this.#o.nm);
+    this.#unavailable = this.#notABox
+      ? "Wi-Fi is managed only on the box itself ([system] os_control = true in its config)"
+      : await networkManagerUnavailable(this.#o.nm);
     if (this.#unavailable) {
       this.#o.log.info("Wi-Fi is not managed here", { reason: this.#unavailable });
       return;
@@ -114,6 +123,7 @@ export class WifiManager {
       this.#state = JSON.parse(await Deno.readTextFile(this.#statePath)) as Persisted;
     } catch { /* first start: in setup */ }
     await this.#ensureHotspot();
+    this.#defaultPassword = await this.#hotspotPassword() === DEFAULT_HOTSPOT_PASSWORD;
     if (await writeCaptiveSnippet(this.#o.dataDir, this.#state.setup_complete)) {
       await this.#restartHotspotIfActive("the captive-DNS phase changed");
     }
@@ -157,7 +167,7 @@ export class WifiManager {
         ssid: this.#hotspotSsid,
         ipv4: HOTSPOT_IPV4,
         active: mode === "hotspot",
-        default_password: await this.#hotspotPassword() === DEFAULT_HOTSPOT_PASSWORD,
+        default_password: this.#defaultPassword,
       },
       setup_complete: this.#state.setup_complete,
       last_join: this.#lastJoin,
@@ -270,6 +280,9 @@ export class WifiManager {
     if (changes.length > 0) {
       await this.#o.nm.run(["connection", "modify", "id", HOTSPOT_ID, ...changes]);
       if (request.ssid !== undefined) this.#hotspotSsid = request.ssid;
+      if (request.password !== undefined) {
+        this.#defaultPassword = request.password === DEFAULT_HOTSPOT_PASSWORD;
+      }
     }
     let dnsChanged = false;
     if (request.setup_complete !== undefined) {
