@@ -31,6 +31,7 @@ import { SystemService } from "../core/system/system_service.ts";
 import { createApp } from "../routes/app.ts";
 import { captiveRoutes } from "../routes/captive.ts";
 import { Nmcli } from "../core/wifi/nmcli.ts";
+import { SystemdApScanner } from "../core/wifi/ap_scan.ts";
 import { WifiManager } from "../core/wifi/wifi_manager.ts";
 import { WsHub } from "../routes/ws.ts";
 import { composeAutomation } from "./compose/automation.ts";
@@ -182,6 +183,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   const wifi = new WifiManager({
     // Only on the box: a developer's own NetworkManager is never touched.
     nm: o.config.system.os_control ? new Nmcli() : null,
+    apScanner: o.config.system.os_control ? new SystemdApScanner() : null,
     bus: ctx.bus,
     log: logs.logger("wifi"),
     clock,

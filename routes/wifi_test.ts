@@ -23,6 +23,7 @@ async function app(phase: () => "setup" | "done" | null = () => null) {
   const wifi = new WifiManager({
     // A path that cannot exist: the test never drives a developer's own NetworkManager.
     nm: new Nmcli("/nonexistent/nmcli"),
+    apScanner: null,
     bus,
     log: silentLogger,
     clock: systemClock,
@@ -127,6 +128,7 @@ Deno.test("captive probes: the setup page during setup, 'no internet' after, not
 Deno.test("a machine that is not a box (os_control false) never runs nmcli: 503 saying so", async () => {
   const wifi = new WifiManager({
     nm: null,
+    apScanner: null,
     bus: new EventBus({ clock: systemClock, validate: true }),
     log: silentLogger,
     clock: systemClock,

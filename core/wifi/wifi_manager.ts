@@ -4,7 +4,8 @@
  * with a bounded verification (falling back to the hotspot with nmcli's reason), forgets networks,
  * changes the hotspot, and runs the return-home watchdog: NetworkManager falls back to the
  * hotspot by itself when home disappears (~20 s) but never leaves the hotspot when home returns,
- * so while on the hotspot the box rescans and activates the best known network in range.
+ * and never scans while the hotspot runs: so the box scans then itself (ap_scan.ts) and
+ * activates the best known network in range.
  * Changes are published as `wifi.status`, joins as `wifi.join`. Without NetworkManager (a dev
  * machine, CI host) every call throws a 503 with the reason: nothing is pretended.
  */
@@ -20,6 +21,7 @@ import {
   type JoinAttempt,
   type WifiStatus,
 } from "../schemas/wifi.ts";
+import type { ApScanner } from "./ap_scan.ts";
 import { writeCaptiveSnippet } from "./captive_dns.ts";
 import {
   DEFAULT_HOME_PRIORITY,
@@ -43,6 +45,11 @@ import {
 export interface WifiManagerOptions {
   /** null: this machine's Wi-Fi is not the app's to manage (not a box); the reason says so. */
   nm: NmcliRunner | null;
+  /**
+   * Scans while the hotspot runs (NetworkManager does not); null: NetworkManager's list is used
+   * as it is, and a network coming back in range is not seen until the hotspot stops.
+   */
+  apScanner: ApScanner | null;
   bus: EventBus;
   log: Logger;
   clock: Clock;
@@ -82,6 +89,8 @@ export class WifiManager {
   /** Read at start and after a change (each nmcli call is one more process on a small box). */
   #defaultPassword = false;
   #loops: Promise<void>[] = [];
+  /** The hotspot's last scan, for the answers that must not wait for a new one. */
+  #lastApScan: VisibleNetwork[] | null = null;
 
   constructor(o: WifiManagerOptions) {
     this.#o = {
@@ -328,6 +337,16 @@ export class WifiManager {
 
   /** `rescan` "yes" waits for a fresh scan; "no" gives NetworkManager's last results. */
   async #scan(rescan: "yes" | "no" = "yes"): Promise<VisibleNetwork[]> {
+    const scanner = this.#o.apScanner;
+    if (scanner) {
+      const device = await this.#wifiDevice();
+      if (device?.connection === HOTSPOT_ID) {
+        if (rescan === "yes" || this.#lastApScan === null) {
+          this.#lastApScan = await scanner.scan(device.device);
+        }
+        return this.#lastApScan;
+      }
+    }
     return parseWifiList(
       await this.#o.nm.run(
         ["-f", WIFI_LIST_FIELDS.join(","), "device", "wifi", "list", "--rescan", rescan],

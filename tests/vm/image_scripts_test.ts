@@ -55,6 +55,7 @@ Deno.test("shellcheck: every script of the image and the release is clean", asyn
       "image/build_debian.sh",
       "image/stage-openskylab/01-release/files/install-release",
       "image/stage-openskylab/02-system/files/first-boot",
+      "image/stage-openskylab/02-system/files/wifi-scan",
       "tools/release/launcher.sh",
     ]
   ) assert(scripts.includes(expected), `${expected} is checked`);
@@ -93,10 +94,22 @@ Deno.test("systemd units verify against an installed tree; the service's sandbox
     await Deno.mkdir(units, { recursive: true });
     const copy = await run("cp", ["-a", "/lib/systemd/system/.", units]);
     assertEquals(copy.code, 0, copy.stderr);
-    for (const name of ["openskylab.service", "openskylab-firstboot.service"]) {
+    for (
+      const name of [
+        "openskylab.service",
+        "openskylab-firstboot.service",
+        "openskylab-wifi-scan@.service",
+      ]
+    ) {
       await Deno.copyFile(join(REPO_DIR, "systemd", name), join(units, name));
     }
-    for (const exe of ["opt/openskylab/current/bin/openskylab", "usr/lib/openskylab/first-boot"]) {
+    for (
+      const exe of [
+        "opt/openskylab/current/bin/openskylab",
+        "usr/lib/openskylab/first-boot",
+        "usr/lib/openskylab/wifi-scan",
+      ]
+    ) {
       await Deno.mkdir(join(root, exe, ".."), { recursive: true });
       await Deno.writeTextFile(join(root, exe), "#!/bin/sh\n");
       await Deno.chmod(join(root, exe), 0o755);
@@ -106,6 +119,7 @@ Deno.test("systemd units verify against an installed tree; the service's sandbox
       `--root=${root}`,
       "openskylab.service",
       "openskylab-firstboot.service",
+      "openskylab-wifi-scan@wlan0.service",
     ]);
     assertEquals(verify.code, 0, verify.stdout + verify.stderr);
 

@@ -7,6 +7,7 @@ for unit in "${repo}"/systemd/*.service; do
 	install -D -m 0644 "${unit}" "${ROOTFS_DIR}/usr/lib/systemd/system/$(basename "${unit}")"
 done
 install -D -m 0755 files/first-boot "${ROOTFS_DIR}/usr/lib/openskylab/first-boot"
+install -D -m 0755 files/wifi-scan "${ROOTFS_DIR}/usr/lib/openskylab/wifi-scan"
 install -D -m 0644 files/openskylab.sysusers "${ROOTFS_DIR}/usr/lib/sysusers.d/openskylab.conf"
 install -D -m 0644 files/50-openskylab.rules "${ROOTFS_DIR}/etc/polkit-1/rules.d/50-openskylab.rules"
 install -D -m 0644 files/avahi-openskylab.service "${ROOTFS_DIR}/etc/avahi/services/openskylab.service"
