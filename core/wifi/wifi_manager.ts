@@ -378,6 +378,8 @@ export class WifiManager {
   async #join(
     trigger: JoinAttempt["trigger"],
     request: { ssid: string; password?: string; priority?: number },
+    /** The caller has just seen it in a scan (the watchdog): no second scan. */
+    inRange = false,
   ): Promise<void> {
     const { nm, clock, log } = this.#o;
     const startedMs = clock.now();
@@ -395,9 +397,8 @@ export class WifiManager {
     report("started", null);
     let created: string | null = null;
     try {
-      // From AP mode NetworkManager finds no network until a scan that waits has run.
-      const visible = await this.#scan();
-      if (!visible.some((n) => n.ssid === request.ssid)) {
+      // Refused before the hotspot goes down: a network out of range is not worth the phone.
+      if (!inRange && !(await this.#scan()).some((n) => n.ssid === request.ssid)) {
         throw new Error(`"${request.ssid}" is not in range`);
       }
       let saved = (await this.savedNetworks()).find((n) => n.ssid === request.ssid);
@@ -483,7 +484,9 @@ export class WifiManager {
     const home = saved.find((n) => visible.has(n.ssid));
     if (!home || this.#joining) return;
     this.#o.log.info("a known network is back in range: going home", { ssid: home.ssid });
-    this.#joining = this.#join("watchdog", { ssid: home.ssid }).finally(() => this.#joining = null);
+    this.#joining = this.#join("watchdog", { ssid: home.ssid }, true).finally(() =>
+      this.#joining = null
+    );
     await this.#joining;
   }
 
