@@ -252,6 +252,19 @@ export async function missingVmTools(): Promise<string[]> {
   return missing;
 }
 
+/**
+ * Whether a VM test can run here: CI must run it (a silent skip there would let the box break
+ * unnoticed), so a missing tool fails there; elsewhere the test is skipped with the reason.
+ */
+export async function vmTestCanRun(): Promise<boolean> {
+  const missing = await missingVmTools();
+  if (missing.length === 0) return true;
+  const message = `needs ${missing.join(", ")} (.ci/run installs qemu-system-x86, debootstrap)`;
+  if (Deno.env.get("CI")) throw new Error(message);
+  console.warn(`SKIPPED: ${message}`);
+  return false;
+}
+
 /** Polls `read` until `done` (a hang guard, not a speed requirement); throws with the last value. */
 export async function until<T>(
   what: string,

@@ -19,64 +19,15 @@ import { assert, assertEquals, assertMatch } from "../_assert.ts";
 import { freePort } from "../bench/_util.ts";
 import { testReleases } from "../release/_release.ts";
 import { FirstBootDto, SystemInfoDto } from "../../core/schemas/system.ts";
-import { type ExecResult, Vm } from "./_vm.ts";
+import { ok, until, Vm, vmTestCanRun } from "./_vm.ts";
 
-const NEEDED = ["qemu-system-x86_64", "debootstrap", "mkfs.ext4"];
 const FRAMES_PLANNED = 6;
-
-async function missingTools(): Promise<string[]> {
-  const missing: string[] = [];
-  for (const tool of NEEDED) {
-    const found = await new Deno.Command("sh", { args: ["-c", `command -v ${tool}`] }).output();
-    if (!found.success) missing.push(tool);
-  }
-  if (Deno.uid() !== 0) missing.push("root (debootstrap, chroot)");
-  return missing;
-}
-
-async function until<T>(
-  what: string,
-  read: () => Promise<T>,
-  done: (value: T) => boolean,
-  timeoutMs: number,
-  everyMs = 1000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: T | undefined;
-  let lastError: unknown;
-  while (Date.now() < deadline) {
-    try {
-      last = await read();
-      if (done(last)) return last;
-    } catch (err) {
-      lastError = err;
-    }
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-  throw new Error(
-    `timed out after ${timeoutMs / 1000} s waiting for ${what}; last: ${
-      JSON.stringify(last) ?? String(lastError)
-    }`,
-  );
-}
-
-function ok(result: ExecResult, what: string): string {
-  assertEquals(result.code, 0, `${what}: ${result.stdout}${result.stderr}`);
-  return result.stdout.trim();
-}
 
 Deno.test({
   name:
     "VM: the image boots, serves, survives kills, a frozen loop and a power cut, reboots and powers off",
   async fn(t) {
-    const missing = await missingTools();
-    if (missing.length > 0) {
-      const message = `needs ${missing.join(", ")} (.ci/run installs qemu-system-x86, debootstrap)`;
-      // CI must run it: a silent skip there would let the box break unnoticed.
-      if (Deno.env.get("CI")) throw new Error(message);
-      console.warn(`SKIPPED: ${message}`);
-      return;
-    }
+    if (!await vmTestCanRun()) return;
     const started = performance.now();
     const figures: Record<string, string> = {};
     const [image, releases] = await Promise.all([ensureTestImage(), testReleases()]);

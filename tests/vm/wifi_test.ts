@@ -18,7 +18,7 @@ import { freePort } from "../bench/_util.ts";
 import { testReleases } from "../release/_release.ts";
 import { type WifiStatus } from "../../core/schemas/wifi.ts";
 import { PORTAL_URL } from "../../routes/captive.ts";
-import { missingVmTools, ok, until, Vm } from "./_vm.ts";
+import { ok, until, Vm, vmTestCanRun } from "./_vm.ts";
 
 /** curl's view of a probe sent to the portal (it may drop the URL's fragment). */
 const PORTAL_REDIRECT = new RegExp(`^302 ${PORTAL_URL.split("#")[0]!.replace(/\./g, "\\.")}`);
@@ -100,13 +100,7 @@ async function recordNmcli(vm: Vm, phase: string): Promise<void> {
 Deno.test({
   name: "VM Wi-Fi: hotspot, captive portal, joining home, fallback and return (hwsim radios)",
   async fn(t) {
-    const missing = await missingVmTools();
-    if (missing.length > 0) {
-      const message = `needs ${missing.join(", ")} (.ci/run installs qemu-system-x86, debootstrap)`;
-      if (Deno.env.get("CI")) throw new Error(message);
-      console.warn(`SKIPPED: ${message}`);
-      return;
-    }
+    if (!await vmTestCanRun()) return;
     const started = performance.now();
     const figures: Record<string, string> = {};
     const [image, releases] = await Promise.all([ensureTestImage(), testReleases()]);
