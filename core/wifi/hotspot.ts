@@ -19,8 +19,8 @@ export function hotspotSsid(serial: string): string {
   return `OpenSkyLab-${serial.toLowerCase().slice(-4)}`;
 }
 
-/** `nmcli connection add` arguments of the hotspot (the same settings as first-boot's keyfile). */
-export function hotspotAddArgs(ssid: string, password: string): string[] {
+/** `nmcli connection add` of a Wi-Fi connection on whichever radio, then its `settings`. */
+export function wifiAddArgs(name: string, ssid: string, settings: readonly string[]): string[] {
   return [
     "connection",
     "add",
@@ -29,9 +29,16 @@ export function hotspotAddArgs(ssid: string, password: string): string[] {
     "ifname",
     "*",
     "con-name",
-    HOTSPOT_ID,
+    name,
     "ssid",
     ssid,
+    ...settings,
+  ];
+}
+
+/** `nmcli connection add` arguments of the hotspot (the same settings as first-boot's keyfile). */
+export function hotspotAddArgs(ssid: string, password: string): string[] {
+  return wifiAddArgs(HOTSPOT_ID, ssid, [
     "connection.autoconnect",
     "yes",
     "connection.autoconnect-priority",
@@ -58,5 +65,5 @@ export function hotspotAddArgs(ssid: string, password: string): string[] {
     "10.42.0.1/24",
     "ipv6.method",
     "disabled",
-  ];
+  ]);
 }

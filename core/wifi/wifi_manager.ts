@@ -29,6 +29,7 @@ import {
   HOTSPOT_ID,
   hotspotAddArgs,
   hotspotSsid,
+  wifiAddArgs,
 } from "./hotspot.ts";
 import { networkManagerUnavailable, type NmcliRunner } from "./nmcli.ts";
 import {
@@ -403,20 +404,10 @@ export class WifiManager {
       }
       let saved = (await this.savedNetworks()).find((n) => n.ssid === request.ssid);
       if (!saved) {
-        const args = [
-          "connection",
-          "add",
-          "type",
-          "wifi",
-          "ifname",
-          "*",
-          "con-name",
-          request.ssid,
-          "ssid",
-          request.ssid,
+        const args = wifiAddArgs(request.ssid, request.ssid, [
           "connection.autoconnect-priority",
           String(request.priority ?? DEFAULT_HOME_PRIORITY),
-        ];
+        ]);
         if (request.password !== undefined) {
           args.push("wifi-sec.key-mgmt", "wpa-psk", "wifi-sec.psk", request.password);
         }
