@@ -15,7 +15,12 @@ import type { FrameRepository } from "../store/frames.ts";
 
 /** The worker pool's `run`, or anything that runs a registered task the same way. */
 export interface TaskRunner {
-  run<T>(task: string, args: unknown, transfer?: Transferable[]): Promise<T>;
+  run<T>(
+    task: string,
+    args: unknown,
+    transfer?: Transferable[],
+    opts?: { urgent?: boolean },
+  ): Promise<T>;
 }
 
 /** The figures a frame row and `camera.frame_analyzed` carry. */

@@ -1,6 +1,8 @@
 /**
  * A pool of imaging Web Workers, so a 24-megapixel preview, analysis or stack never blocks the
  * event loop that answers the API. Tasks wait in one FIFO queue and go to the first idle worker;
+ * an urgent task (a picture a person is waiting to see) goes ahead of every queued task that is
+ * not urgent — never ahead of one already running, and in order among urgent ones;
  * workers start lazily (a box that never renders a preview never pays for one) up to
  * `max(1, hardwareConcurrency − 1)`, leaving a core for the control loop. Buffers listed in
  * `transfer` move to the worker instead of being copied (the caller's view is detached); results
@@ -22,6 +24,8 @@ export interface WorkerPoolOptions {
 export interface RunOptions {
   /** This task's deadline, replacing the pool's default. */
   timeoutMs?: number;
+  /** Queue ahead of the tasks that are not urgent (background analysis, stacking). */
+  urgent?: boolean;
 }
 
 /** A task threw in its worker; `errorName` and the message are the original error's. */
@@ -46,6 +50,7 @@ interface Job {
   args: unknown;
   transfer: Transferable[];
   timeoutMs: number;
+  urgent: boolean;
   resolve(value: unknown): void;
   reject(error: Error): void;
 }
@@ -110,15 +115,19 @@ export class WorkerPool {
       return Promise.reject(new RangeError(`timeoutMs must be > 0, got ${timeoutMs}`));
     }
     return new Promise<T>((resolve, reject) => {
-      this.#queue.push({
+      const job: Job = {
         id: this.#nextId++,
         task,
         args,
         transfer,
         timeoutMs,
+        urgent: opts.urgent ?? false,
         resolve: resolve as (value: unknown) => void,
         reject,
-      });
+      };
+      const behind = job.urgent ? this.#queue.findIndex((queued) => !queued.urgent) : -1;
+      if (behind < 0) this.#queue.push(job);
+      else this.#queue.splice(behind, 0, job);
       this.#dispatch();
     });
   }

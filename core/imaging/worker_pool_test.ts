@@ -46,6 +46,31 @@ Deno.test("worker pool: one worker runs queued tasks in FIFO order", async () =>
   });
 });
 
+Deno.test("worker pool: urgent tasks go ahead of queued background tasks, not of running ones", async () => {
+  await withPool(1, async (pool) => {
+    const order: string[] = [];
+    const run = (name: string, urgent: boolean) =>
+      pool.run("test.spin", { ms: 5 }, [], { urgent }).then(() => order.push(name));
+    // "running" is taken by the worker at once; the rest wait in the queue.
+    await Promise.all([
+      run("running", false),
+      run("background 1", false),
+      run("background 2", false),
+      run("urgent 1", true),
+      run("urgent 2", true),
+      run("background 3", false),
+    ]);
+    assert.deepEqual(order, [
+      "running",
+      "urgent 1",
+      "urgent 2",
+      "background 1",
+      "background 2",
+      "background 3",
+    ]);
+  });
+});
+
 Deno.test("worker pool: transferred buffers are detached in the caller, results come back", async () => {
   await withPool(1, async (pool) => {
     const values = Float64Array.from({ length: 1000 }, (_, i) => i);
