@@ -17,6 +17,7 @@ import type { SafetyMonitor } from "./safety/safety_monitor.ts";
 import type { ExposureService } from "./camera/exposure_service.ts";
 import type { FrameSink } from "./frames/frame_sink.ts";
 import type { WorkerPool } from "./imaging/worker_pool.ts";
+import type { FramePreviews } from "./frames/frame_previews.ts";
 import type { ProfileService } from "./profiles/profile_service.ts";
 import type { SequencerService } from "./sequencer/service.ts";
 import type { SchedulerService } from "./scheduler/scheduler_service.ts";
@@ -60,6 +61,8 @@ export interface Services {
   exposures: ExposureService;
   /** Where every frame is kept: the file pattern, the frame number, frame_ready and analysis. */
   frameSink: FrameSink;
+  /** The screen preview of recent frames, rendered ahead when they are saved (core/frames/). */
+  framePreviews: FramePreviews;
   /** Web Workers for CPU-heavy imaging (previews, analysis, stacking): see worker_tasks.ts. */
   imaging: WorkerPool;
   calibration: CalibrationService;

@@ -39,6 +39,8 @@ export interface FrameViewDeps {
   siteLongitudeDeg: () => number;
   /** The frame just taken, when `id` is it (see SavedFramesDeps). */
   inMemory?: SavedFramesDeps["inMemory"];
+  /** Screen previews rendered ahead of the first request (see SavedFramesDeps). */
+  previews?: SavedFramesDeps["previews"];
 }
 
 /** [from, to) in Unix ms of a night named by its evening's date at `longitudeDeg`. */

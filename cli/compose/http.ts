@@ -60,6 +60,7 @@ export function apiGroups(s: Services, version: string): RouteGroup[] {
         dataDir: s.dataDir,
         imaging: s.imaging,
         siteLongitudeDeg: () => s.hub.site?.longitudeDeg ?? 0,
+        previews: s.framePreviews,
         inMemory: (id) => {
           const latest = s.frameSink.latest;
           if (latest?.dto.id !== id) return null;

@@ -5,6 +5,7 @@
  */
 import { CalibrationService } from "../../core/calibration/calibration_service.ts";
 import { ExposureService } from "../../core/camera/exposure_service.ts";
+import { FramePreviews } from "../../core/frames/frame_previews.ts";
 import { FrameSink } from "../../core/frames/frame_sink.ts";
 import { WorkerPool } from "../../core/imaging/worker_pool.ts";
 import { libraryCalibration } from "../../core/livestack/calibration_hook.ts";
@@ -23,6 +24,7 @@ export function composeImaging(ctx: BoxContext, hub: Rig, gates: ImagingGates = 
   const { config, dataDir, clock, logs, bus, db } = ctx;
   const frames = new FrameRepository(db);
   const imaging = new WorkerPool();
+  const framePreviews = new FramePreviews({ runner: imaging, log: logs.logger("frames") });
   const frameSink = new FrameSink({
     hub,
     bus,
@@ -32,6 +34,8 @@ export function composeImaging(ctx: BoxContext, hub: Rig, gates: ImagingGates = 
     filePattern: config.storage.file_pattern,
     // Star analysis of each saved frame runs in the imaging pool.
     analysis: imaging,
+    // The screen preview of each frame a person takes is ready before the phone asks for it.
+    previews: framePreviews,
   });
   const exposures = new ExposureService({
     hub,
@@ -63,6 +67,7 @@ export function composeImaging(ctx: BoxContext, hub: Rig, gates: ImagingGates = 
     frames,
     imaging,
     frameSink,
+    framePreviews,
     exposures,
     calibration,
     livestack,

@@ -18,6 +18,7 @@ import type { ImageHistogram } from "../imaging/histogram.ts";
 import type { FrameDto } from "../schemas/camera.ts";
 import type { FrameRepository } from "../store/frames.ts";
 import type { TaskRunner } from "../frames/frame_figures.ts";
+import { type FramePreviews, isScreenPreview } from "../frames/frame_previews.ts";
 
 export interface SavedFramesDeps {
   frames: Pick<FrameRepository, "get">;
@@ -28,6 +29,8 @@ export interface SavedFramesDeps {
    * file (a 24-megapixel FITS is ~48 MB), which is most of the wait on a Pi.
    */
   inMemory?: (id: string) => KnownFrame | null;
+  /** Screen previews rendered ahead (or earlier on request): the first look is not a render. */
+  previews?: Pick<FramePreviews, "get" | "keep">;
 }
 
 export class SavedFrames {
@@ -50,12 +53,29 @@ export class SavedFrames {
   }
 
   async region(id: string, job: Omit<RegionJob, "path">): Promise<RegionResult> {
-    const { path } = await this.locate(id);
+    const { dto, path } = await this.locate(id);
+    const screen = this.#d.previews && isScreenPreview(job) ? this.#d.previews : null;
+    const ready = await screen?.get(id);
+    if (ready) {
+      return {
+        jpeg: ready.jpeg,
+        region: { x: 0, y: 0, w: dto.width, h: dto.height },
+        widthPx: ready.widthPx,
+        heightPx: ready.heightPx,
+        frameWidthPx: dto.width,
+        frameHeightPx: dto.height,
+      };
+    }
     const known = this.#d.inMemory?.(id) ?? undefined;
-    return this.#d.imaging.run<RegionResult>(
+    // Someone is looking at the screen for this picture: ahead of background analyses.
+    const result = await this.#d.imaging.run<RegionResult>(
       "frameRegion",
       { ...job, path, known } satisfies RegionJob,
+      [],
+      { urgent: true },
     );
+    screen?.keep(id, { jpeg: result.jpeg, widthPx: result.widthPx, heightPx: result.heightPx });
+    return result;
   }
 
   /** The frame's stars and figures; `analysis` is null for a colour image. */

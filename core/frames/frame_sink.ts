@@ -9,6 +9,10 @@
  * and its figures go into the row and out in `camera.frame_analyzed`. Analyses run one at a time
  * and at most MAX_WAITING wait: frames that arrive faster than they can be measured (a framing
  * loop of short exposures) skip the analysis, and say so, rather than pile up in memory.
+ * Frames that are announced also get their screen preview rendered ahead (frame_previews.ts), so
+ * the phone's first look at a frame is not a wait: before the analysis for a frame a person took,
+ * after it for a sequence's frame (the sequence waits for the figures before its next exposure,
+ * and the preview must not stand in that path).
  *
  * A light taken with no object named gets the name of the target the box last centred on, as long
  * as the mount still points there: "centre on M 42, then expose" gives frames of M 42.
@@ -22,6 +26,7 @@ import type { Database } from "../store/db.ts";
 import { FrameNumbers } from "../store/frame_numbers.ts";
 import { FrameRepository } from "../store/frames.ts";
 import { writeFrame } from "./_write_frame.ts";
+import type { FramePreviews } from "./frame_previews.ts";
 import {
   analyzeSavedFrame,
   type FrameFigures,
@@ -42,6 +47,8 @@ export interface FrameSinkOptions {
   filePattern: string;
   /** Runs the star analysis (the imaging worker pool); null analyses inline on this thread. */
   analysis: TaskRunner | null;
+  /** Renders the screen preview of each announced frame ahead of the first request; null: none. */
+  previews?: FramePreviews | null;
 }
 
 export interface SaveOptions {
@@ -114,8 +121,13 @@ export class FrameSink {
     try {
       const dto = await saving;
       this.#latest = { frame, dto };
-      if (options.announce) this.#o.bus.publish("camera.frame_ready", dto);
-      return { dto, analyzed: this.#measure(frame, dto, options.figures) };
+      if (!options.announce) return { dto, analyzed: this.#measure(frame, dto, options.figures) };
+      this.#o.bus.publish("camera.frame_ready", dto);
+      const inSequence = (options.sequenceId ?? null) !== null;
+      if (!inSequence) this.#o.previews?.render(dto.id, frame);
+      const analyzed = this.#measure(frame, dto, options.figures);
+      if (inSequence) this.#o.previews?.render(dto.id, frame, analyzed);
+      return { dto, analyzed };
     } finally {
       this.#saving.delete(saving);
     }
@@ -134,7 +146,7 @@ export class FrameSink {
     this.#closed = true;
     for (const job of this.#waiting.splice(0)) job.done(NO_FIGURES, "skipped: the box shut down");
     await Promise.allSettled([...this.#saving]);
-    await this.#analysing;
+    await Promise.all([this.#analysing, this.#o.previews?.close()]);
   }
 
   async #write(frame: RawFrame, options: SaveOptions): Promise<FrameDto> {

@@ -8,6 +8,7 @@
  */
 import { decodeFits } from "../../lib/fits/mod.ts";
 import { histogram, type ImageHistogram } from "./histogram.ts";
+import { jpegSize } from "./jpeg_size.ts";
 import type { RgbImage } from "./image.ts";
 import { frameStretchParams, type PreviewFrame, renderPreviewJpeg } from "./preview.ts";
 import { renderRgbPreviewJpeg, rgbStretchParams } from "./preview_rgb.ts";
@@ -208,24 +209,6 @@ export async function frameRegionTask(job: RegionJob): Promise<RegionResult> {
     frameWidthPx: widthPx,
     frameHeightPx: heightPx,
   };
-}
-
-/** Width and height from a baseline JPEG's SOF0 marker. */
-function jpegSize(jpeg: Uint8Array): { widthPx: number; heightPx: number } {
-  let i = 2;
-  while (i + 9 < jpeg.length) {
-    if (jpeg[i] !== 0xff) break;
-    const marker = jpeg[i + 1]!;
-    const length = (jpeg[i + 2]! << 8) | jpeg[i + 3]!;
-    if (marker >= 0xc0 && marker <= 0xc2) {
-      return {
-        heightPx: (jpeg[i + 5]! << 8) | jpeg[i + 6]!,
-        widthPx: (jpeg[i + 7]! << 8) | jpeg[i + 8]!,
-      };
-    }
-    i += 2 + length;
-  }
-  throw new Error("the encoded JPEG has no frame header");
 }
 
 export interface StarsResult {

@@ -5,6 +5,7 @@
  * the browser can cache and an `<img>` can show.
  */
 import { z } from "zod";
+import { SCREEN_PREVIEW } from "../frames/frame_previews.ts";
 import { FrameDto, FrameTypeSchema } from "./camera.ts";
 
 const NIGHT = /^\d{4}-\d{2}-\d{2}$/;
@@ -61,14 +62,18 @@ export const FramePreviewQuery = z.object({
   y: z.coerce.number().int().min(0).optional().describe("region top, frame pixels"),
   w: z.coerce.number().int().min(1).optional().describe("region width, frame pixels"),
   h: z.coerce.number().int().min(1).optional().describe("region height, frame pixels"),
-  max_px: z.coerce.number().int().min(16).max(8192).default(1280)
-    .describe("longest side of the JPEG; the region is averaged down to fit"),
+  max_px: z.coerce.number().int().min(16).max(8192).default(SCREEN_PREVIEW.maxSizePx)
+    .describe(
+      "longest side of the JPEG; the region is averaged down to fit. The whole frame at the " +
+        "default size with the auto stretch and default quality is the screen preview, " +
+        "rendered when a frame is taken so the first look at it is immediate",
+    ),
   stretch: z.enum(["auto", "manual"]).default("auto")
     .describe("auto: the whole frame's screen stretch; manual: black, mid, white"),
   black: unit.default(0).describe("manual: normalised black point"),
   white: unit.default(1).describe("manual: normalised white point"),
   mid: z.coerce.number().gt(0).lt(1).default(0.5).describe("manual: midtones balance"),
-  quality: z.coerce.number().int().min(1).max(100).default(80),
+  quality: z.coerce.number().int().min(1).max(100).default(SCREEN_PREVIEW.quality),
 }).superRefine((q, ctx) => {
   const given = [q.x, q.y, q.w, q.h].filter((v) => v !== undefined).length;
   if (given !== 0 && given !== 4) {

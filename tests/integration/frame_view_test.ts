@@ -183,3 +183,40 @@ Deno.test("frames: browse, detail, region JPEG, stars, histogram, file", async (
     assertMatch((await gone.json()).error.message, /missing from the data directory/);
   });
 });
+
+Deno.test("screen preview: rendered when a frame is taken, the same JPEG as rendered on request, kept after a restart's first request", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "openskylab-screen-preview-" });
+  try {
+    let id = "";
+    let asTaken = new Uint8Array();
+    await withServer(async (t) => {
+      await useFastSimulators(t, { sky: "random", widthPx: 800, heightPx: 600 });
+      const previews = t.server.services.framePreviews;
+      id = (await takeFrame(t, "M 42")).id;
+      // Rendered ahead: the frame sink asked for it when it saved the frame, before the figures.
+      const kept = await previews.get(id);
+      assert(kept, "the screen preview was rendered when the frame was saved");
+      const res = await t.api("GET", `/frames/${id}/preview`);
+      assertEquals(res.headers.get("x-region"), "0,0,800,600");
+      assertEquals(res.headers.get("x-frame-size"), "800x600");
+      asTaken = new Uint8Array(await res.arrayBuffer());
+      assertEquals(asTaken, kept.jpeg, "the answer is the preview rendered ahead");
+      // The same picture as the workers render for the whole frame given as a region.
+      const rendered = await t.api("GET", `/frames/${id}/preview?x=0&y=0&w=800&h=600`);
+      assertEquals(new Uint8Array(await rendered.arrayBuffer()), asTaken);
+      const decoded = jpeg.decode(asTaken, { useTArray: true });
+      assertEquals([decoded.width, decoded.height], [800, 600]);
+    }, { dir });
+    await withServer(async (t) => {
+      const previews = t.server.services.framePreviews;
+      assertEquals(previews.get(id), null, "a new process has no previews yet");
+      const res = await t.api("GET", `/frames/${id}/preview?max_px=1280&quality=80`);
+      assertEquals(res.status, 200);
+      const fromFile = new Uint8Array(await res.arrayBuffer());
+      assertEquals(fromFile, asTaken, "read back from the FITS file: the same picture");
+      assertEquals((await previews.get(id))?.jpeg, fromFile, "kept for the next request");
+    }, { dir });
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
