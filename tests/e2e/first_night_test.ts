@@ -12,7 +12,7 @@
  * tests/e2e/artefacts/; no request leaves the box.
  */
 import type { Page } from "playwright-core";
-import { assert, assertMatch } from "../_assert.ts";
+import { assert, assertEquals, assertMatch } from "../_assert.ts";
 import { type Box, newBox } from "./_box.ts";
 import { assertOnlyBox, hasChromium, openPhone, until } from "./_phone.ts";
 
@@ -164,8 +164,28 @@ Deno.test({
           phone.requests.filter((u) =>
             u.includes(`/frames/${frameId}/preview`) && u.includes("&x=")
           );
+        // The first look is the screen preview the box rendered when it saved the frame, and at
+        // fit on this screen it is all the viewer needs: no second picture of the whole frame.
+        const asked = phone.requests.filter((u) => u.includes(`/frames/${frameId}/preview`));
+        assert(
+          asked.some((u) => /\?max_px=1280&stretch=auto$/.test(u)),
+          `the screen preview first: ${asked.join(" ")}`,
+        );
+        assertEquals(regions(), [], "nothing more fetched at fit");
         await page.getByRole("button", { name: "Zoom to 1:1" }).click();
         await until("a region fetched at 1:1", () => regions().length > 0, 30_000);
+        // Only the region on screen, not the frame.
+        const { width, height } = await box.json<{ width: number; height: number }>(
+          "GET",
+          `/frames/${frameId}`,
+        );
+        for (const u of regions()) {
+          const q = new URL(u).searchParams;
+          assert(
+            Number(q.get("w")) < width && Number(q.get("h")) < height,
+            `a region of the ${width}×${height} frame: ${u}`,
+          );
+        }
         await page.getByRole("button", { name: "Stars" }).click();
         await page.waitForTimeout(1500);
         await shot("viewer-1to1-stars");

@@ -1,16 +1,17 @@
 // @ts-check
 /**
- * The zoomable frame. It first shows the whole frame at the screen's resolution (one JPEG of
- * about the screen's size), then, whenever a pan or pinch settles and the screen shows more
- * detail than that image holds, asks the box for just the visible region at the screen's
- * resolution — never the 20-50 MB frame. Pinch and drag with fingers, wheel and drag with a
+ * The zoomable frame. It first shows the frame's screen preview (the whole frame at about a
+ * phone screen's resolution, which the box renders as soon as it saves a frame, so it comes at
+ * once), then, whenever the view settles and the screen shows more detail than the images it has
+ * — a larger screen at fit, or a pan or pinch into the frame — asks the box for just the visible
+ * region at the screen's resolution — never the 20-50 MB frame. Pinch and drag with fingers, wheel and drag with a
  * mouse, double tap toggles fit and 1:1 (one frame pixel per device pixel). Star markers circle
  * the measured stars with their HFR. In night mode the images are mapped to red once per image,
  * not per redraw, so panning stays smooth.
  */
 import { html } from "htm/preact";
 import { useEffect, useRef } from "preact/hooks";
-import { apiUrl } from "../lib/api.js";
+import { apiUrl, SCREEN_PREVIEW_PX, screenPreviewUrl } from "../lib/api.js";
 import { theme } from "../lib/theme.js";
 import { toNightRed } from "./frame_image.js";
 
@@ -40,6 +41,24 @@ async function decode(blob, night) {
   return canvas;
 }
 
+/** The screen preview asked for before the stage could ask (prefetchScreenPreview): one at most. */
+const early = new Map(/** @type {[string, Promise<Response>][]} */ ([]));
+
+/**
+ * Starts fetching a frame's screen preview as soon as the viewer knows which frame it shows,
+ * while its list of frames (the frame's size, which the stage needs) is still on the way; the
+ * stage then takes this answer instead of asking again.
+ * @param {string} frameId
+ */
+export function prefetchScreenPreview(frameId) {
+  const url = screenPreviewUrl(frameId);
+  if (early.has(url)) return;
+  early.clear();
+  const pending = fetch(url);
+  pending.catch(() => {}); // a failure is reported when the stage takes it
+  early.set(url, pending);
+}
+
 /** "x,y,w,h" from X-Region. @param {string | null} header @param {Rect} fallback */
 function parseRegion(header, fallback) {
   const parts = (header ?? "").split(",").map(Number);
@@ -60,6 +79,8 @@ export function ViewerStage(props) {
     /** @type {View} */ view: { scale: 1, cx: props.widthPx / 2, cy: props.heightPx / 2 },
     fit: 1,
     /** @type {Layer | null} */ base: null,
+    /** max_px the base was asked with: the box has no more of the whole frame below it */
+    baseMaxPx: 0,
     /** @type {Layer | null} */ detail: null,
     /** @type {Map<number, { x: number, y: number }>} */ pointers: new Map(),
     /** @type {{ dist: number, scale: number, mid: { x: number, y: number }, cx: number, cy: number } | null} */
@@ -166,7 +187,10 @@ export function ViewerStage(props) {
     const url = apiUrl(
       `/frames/${encodeURIComponent(p.frameId)}/preview?max_px=${maxPx}&${query}${region}`,
     );
-    const res = await fetch(url, { signal });
+    const prefetched = early.get(url);
+    early.delete(url);
+    const res = await (prefetched ?? fetch(url, { signal }));
+    signal.throwIfAborted();
     if (!res.ok) throw new Error(`the box answered ${res.status} for the frame's image`);
     const full = { x: 0, y: 0, w: p.widthPx, h: p.heightPx };
     const got = parseRegion(res.headers.get("x-region"), rect ?? full);
@@ -199,6 +223,17 @@ export function ViewerStage(props) {
     };
     rect.w = Math.min(p.widthPx - rect.x, Math.ceil(vw * 1.1));
     rect.h = Math.min(p.heightPx - rect.y, Math.ceil(vh * 1.1));
+    const maxPx = Math.max(16, Math.min(4096, Math.ceil(Math.max(rect.w, rect.h) * k)));
+    // The whole frame again at a size no larger than the base was asked at: the box would send
+    // the same picture (it downscales by whole factors), so there is nothing more to see.
+    const whole = rect.w >= p.widthPx && rect.h >= p.heightPx;
+    if (whole && maxPx <= s.baseMaxPx) {
+      if (s.detail) {
+        s.detail = null;
+        redraw();
+      }
+      return;
+    }
     const d = s.detail;
     if (
       d && d.key.startsWith(`${p.frameId}|${p.query}|`) && d.rect.x <= rect.x &&
@@ -210,7 +245,6 @@ export function ViewerStage(props) {
     s.loading?.abort();
     const controller = new AbortController();
     s.loading = controller;
-    const maxPx = Math.max(16, Math.min(4096, Math.ceil(Math.max(rect.w, rect.h) * k)));
     try {
       s.detail = await fetchLayer(p.query, maxPx, rect, controller.signal);
       redraw();
@@ -219,7 +253,8 @@ export function ViewerStage(props) {
     }
   };
 
-  // A new frame, stretch or theme: fetch the whole frame at screen size, keep the view.
+  // A new frame, stretch or theme: show the whole frame (its screen preview when the stretch is
+  // the automatic one), keep the view; a screen that needs more detail gets it in loadDetail.
   useEffect(() => {
     const p = props;
     s.started = performance.now();
@@ -236,10 +271,14 @@ export function ViewerStage(props) {
       redraw();
     }
     const controller = new AbortController();
-    // The frame as big as it is drawn when fitted, in device pixels: no more.
-    const maxPx = Math.max(16, Math.ceil(Math.max(p.widthPx, p.heightPx) * s.fit * dpr));
+    // The screen preview, rendered ahead by the box; with a manual stretch, the frame as big as
+    // it is drawn when fitted, in device pixels.
+    const maxPx = p.query === "stretch=auto"
+      ? SCREEN_PREVIEW_PX
+      : Math.max(16, Math.ceil(Math.max(p.widthPx, p.heightPx) * s.fit * dpr));
     fetchLayer(p.query, maxPx, null, controller.signal).then((layer) => {
       s.base = layer;
+      s.baseMaxPx = maxPx;
       s.detail = null;
       redraw();
       loadDetail();

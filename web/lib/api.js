@@ -64,6 +64,23 @@ export function apiUrl(path) {
 }
 
 /**
+ * The longest side of a frame's screen preview: the box renders it as soon as it saves a frame
+ * (core/frames/frame_previews.ts, SCREEN_PREVIEW), so asking for exactly this is answered at once.
+ */
+export const SCREEN_PREVIEW_PX = 1280;
+
+/**
+ * The query of a frame's screen preview (the whole frame, auto stretch). Every screen asks for it
+ * by this one URL, so the browser and the service worker keep one copy for all of them.
+ */
+export const SCREEN_PREVIEW_QUERY = `max_px=${SCREEN_PREVIEW_PX}&stretch=auto`;
+
+/** The screen preview of a frame, as a URL for `<img>` or fetch. @param {string} frameId */
+export function screenPreviewUrl(frameId) {
+  return apiUrl(`/frames/${encodeURIComponent(frameId)}/preview?${SCREEN_PREVIEW_QUERY}`);
+}
+
+/**
  * @param {string} method
  * @param {string} path under /api/v1
  * @param {unknown} [body] sent as JSON

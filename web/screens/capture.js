@@ -20,7 +20,7 @@ import {
   Stats,
   Toggle,
 } from "../components/ui.js";
-import { apiUrl, post } from "../lib/api.js";
+import { post, screenPreviewUrl } from "../lib/api.js";
 import {
   exposeOnce,
   lastStarted,
@@ -152,7 +152,7 @@ function Latest() {
       <a href=${f
         ? href("viewer", f.id)
         : href("viewer")} aria-label="Open the latest frame in the viewer">
-        <${FrameImage} src=${f ? apiUrl(`/frames/${f.id}/preview?max_px=800`) : null}
+        <${FrameImage} src=${f ? screenPreviewUrl(f.id) : null}
           alt=${f ? `Latest frame, ${f.object ?? f.frame_type}` : "No frame yet"} aspect=${f
             ? f.width / f.height
             : 1.5} />

@@ -9,7 +9,7 @@ import { html } from "htm/preact";
 import { Action, Card, Empty, Pill, Progress, Row, Stats } from "../components/ui.js";
 import { FrameImage } from "../components/frame_image.js";
 import { Sparkline } from "../components/sparkline.js";
-import { apiUrl, post } from "../lib/api.js";
+import { post, screenPreviewUrl } from "../lib/api.js";
 import { busy, instructionText, livestack, scheduler, sequencer } from "../lib/activity.js";
 import { alerts, markRead } from "../lib/alerts.js";
 import { useGet } from "../lib/data.js";
@@ -196,7 +196,7 @@ function LastFrame() {
       <a href=${f
         ? href("viewer", f.id)
         : href("viewer")} aria-label="Open the last frame in the viewer">
-        <${FrameImage} src=${f ? apiUrl(`/frames/${f.id}/preview?max_px=640`) : null}
+        <${FrameImage} src=${f ? screenPreviewUrl(f.id) : null}
           alt=${f ? `Last frame: ${f.object ?? f.frame_type}, ${f.duration_s} s` : "No frame yet"}
           aspect=${f ? f.width / f.height : 3 / 2} />
       </a>

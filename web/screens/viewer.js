@@ -9,7 +9,7 @@
 import { html } from "htm/preact";
 import { useEffect, useMemo, useState } from "preact/hooks";
 import { HistogramPanel } from "../components/histogram.js";
-import { ViewerStage } from "../components/viewer_stage.js";
+import { prefetchScreenPreview, ViewerStage } from "../components/viewer_stage.js";
 import { ErrorLine } from "../components/ui.js";
 import { apiUrl, get } from "../lib/api.js";
 import { useGet } from "../lib/data.js";
@@ -74,6 +74,8 @@ export default function Viewer({ params }) {
     /** @type {import("../lib/types.js").Histogram | null} */ (null),
   );
   const [error, setError] = useState(/** @type {unknown} */ (null));
+  // The picture first: its request need not wait for the list that gives the frame's size.
+  useMemo(() => id && stretch.mode === "auto" && prefetchScreenPreview(id), [id]);
 
   useEffect(() => {
     setDetails(null);
