@@ -6,8 +6,10 @@
  * shift as data arrives; the viewer draws a frame's brightness as red on black in night mode
  * (not a tint) and in grey in day mode; the app's scripts come from versioned URLs; nothing is
  * requested from outside the box. Screenshots of every screen go to tests/e2e/artefacts/.
+ * The framing view draws the mosaic panels the box computes, shows the box's refusal of a bad
+ * layout where it was typed, saves the mosaic and turns it into a plan of one target per panel.
  */
-import { assert, assertEquals } from "../_assert.ts";
+import { assert, assertAlmostEquals, assertEquals } from "../_assert.ts";
 import { useFastSimulators, withServer } from "../integration/_server.ts";
 import { assertOnlyBox, hasChromium, openPhone, until } from "./_phone.ts";
 
@@ -182,6 +184,121 @@ Deno.test({
         for (const u of assets) {
           assert(/\/app\/[^/]+-[0-9a-f]{10}\//.test(u), `unversioned asset ${u}`);
         }
+        assertOnlyBox(phone.requests, t.server.url);
+        assertEquals(errors, []);
+      } finally {
+        await phone.close();
+      }
+    });
+  },
+});
+
+interface MosaicPanel {
+  name: string;
+  order: number;
+  ra: number;
+  dec: number;
+  rotation_deg: number;
+}
+
+Deno.test({
+  name: "phone app: framing draws the box's mosaic panels, saves the mosaic and plans it",
+  ignore: !hasChromium(),
+  async fn() {
+    await withServer(async (t) => {
+      await useFastSimulators(t, { sky: "random" });
+      const phone = await openPhone();
+      const { page } = phone;
+      try {
+        const errors: string[] = [];
+        page.on("pageerror", (e) => errors.push(e.message));
+        await page.goto(`${t.server.url}/#/targets/M31/framing`);
+        await page.waitForSelector('svg.framing[data-panels="1"]', { timeout: 20_000 });
+
+        // A 2 × 3 layout: the panels drawn are the box's answer to POST /mosaic/preview.
+        await page.getByRole("spinbutton", { name: "Rows" }).fill("2");
+        await page.getByRole("spinbutton", { name: "Columns" }).fill("3");
+        await page.getByRole("spinbutton", { name: "Position angle" }).fill("30");
+        await page.waitForSelector('svg.framing[data-panels="6"]', { timeout: 20_000 });
+        assert(
+          phone.requests.some((u) => u.endsWith("/api/v1/mosaic/preview")),
+          "the panels come from the box",
+        );
+        const rows = page.getByRole("table", { name: "Mosaic panels in imaging order" })
+          .locator("tbody tr");
+        await until("six panels listed", async () => (await rows.count()) === 6, 10_000);
+
+        // A layout the box refuses: its message, where it was typed; nothing to save.
+        await page.getByRole("spinbutton", { name: "Overlap" }).fill("95");
+        const refusal = page.locator(".card").filter({ hasText: "Framing M31" })
+          .getByRole("alert");
+        await refusal.waitFor({ timeout: 10_000 });
+        assert(/overlap_pct/.test(await refusal.innerText()), await refusal.innerText());
+        assert(await page.getByRole("button", { name: "Save mosaic" }).isDisabled());
+        await page.getByRole("spinbutton", { name: "Overlap" }).fill("20");
+        await refusal.waitFor({ state: "detached", timeout: 10_000 });
+        await page.waitForSelector('svg.framing[aria-busy="false"][data-panels="6"]');
+        await until("the box's overlaps drawn", async () => {
+          const text = await page.locator(".card").filter({ hasText: "Framing M31" }).innerText();
+          return /Overlap\s+20\.0 %/.test(text);
+        }, 10_000);
+        await phone.shot("framing-mosaic-m31");
+
+        // Save, then make a plan of it: the app goes to the Plans screen.
+        await page.getByRole("textbox", { name: "Mosaic name" }).fill("M31 e2e mosaic");
+        await page.getByRole("button", { name: "Save mosaic" }).click();
+        await page.getByRole("status").filter({ hasText: "Saved" }).waitFor({ timeout: 10_000 });
+        await page.getByRole("spinbutton", { name: "Exposure" }).fill("60");
+        await page.getByRole("spinbutton", { name: "Frames" }).fill("4");
+        await page.getByRole("button", { name: "Make a plan of it" }).click();
+        await page.waitForURL(/#\/plans$/, { timeout: 20_000 });
+        await page.getByText("M31 e2e mosaic", { exact: true }).waitFor({ timeout: 20_000 });
+        await phone.shot("framing-mosaic-plan");
+
+        // The plan, read back from the box: one target per panel of the saved mosaic, each at
+        // the panel's centre with its rotator angle and the exposures chosen on the phone.
+        const { mosaics } = await t.json<
+          {
+            mosaics: {
+              id: string;
+              name: string;
+              rows: number;
+              cols: number;
+              overlap_pct: number;
+              rotation_deg: number;
+              panels: MosaicPanel[];
+            }[];
+          }
+        >("GET", "/mosaic");
+        assertEquals(mosaics.length, 1);
+        const saved = mosaics[0]!;
+        assertEquals(
+          [saved.name, saved.rows, saved.cols, saved.overlap_pct, saved.rotation_deg],
+          ["M31 e2e mosaic", 2, 3, 20, 30],
+        );
+        const { plans } = await t.json<
+          {
+            plans: {
+              name: string;
+              targets: (MosaicPanel & { groups: { exposure_s: number; count: number }[] })[];
+            }[];
+          }
+        >("GET", "/scheduler/plans");
+        const plan = plans.find((p) => p.name === "M31 e2e mosaic");
+        assert(plan, `the plan exists: ${plans.map((p) => p.name).join(", ")}`);
+        assertEquals(plan.targets.length, 6, "one target per panel");
+        // Matched by position: the names carry the imaging order, worked out again for the plan.
+        const unmatched = [...saved.panels];
+        for (const target of plan.targets) {
+          const i = unmatched.findIndex((p) =>
+            Math.abs(p.ra - target.ra) < 1e-9 && Math.abs(p.dec - target.dec) < 1e-9
+          );
+          assert(i >= 0, `${target.name} is at a panel's centre`);
+          const [panel] = unmatched.splice(i, 1);
+          assertAlmostEquals(target.rotation_deg, panel!.rotation_deg % 360, 1e-6);
+          assertEquals(target.groups.map((g) => [g.exposure_s, g.count]), [[60, 4]]);
+        }
+        assertEquals(unmatched, [], "every panel has its target");
         assertOnlyBox(phone.requests, t.server.url);
         assertEquals(errors, []);
       } finally {

@@ -45,6 +45,9 @@
 /** @typedef {Infer<typeof import("../../core/schemas/scheduler.ts").SchedulerStatusDto>} SchedulerStatus */
 /** @typedef {Infer<typeof import("../../core/schemas/scheduler.ts").SchedulerPlanDto>} Plan */
 /** @typedef {Infer<typeof import("../../core/schemas/catalog.ts").CatalogObjectDto>} CatalogObject */
+/** @typedef {import("../../core/schemas/mosaic.ts").MosaicDto} Mosaic */
+/** @typedef {import("../../core/schemas/mosaic.ts").MosaicRequestInput} MosaicRequest */
+/** @typedef {import("../../core/schemas/mosaic.ts").MosaicStatusDto} MosaicStatus */
 /** @typedef {Infer<typeof import("../../core/schemas/catalog.ts").TonightDto>} Tonight */
 /** @typedef {Infer<typeof import("../../core/schemas/catalog.ts").TonightObjectDto>} TonightObject */
 /** @typedef {Infer<typeof import("../../core/schemas/livestack.ts").LivestackStatusDto>} LivestackStatus */
