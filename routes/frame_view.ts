@@ -41,6 +41,8 @@ export interface FrameViewDeps {
   inMemory?: SavedFramesDeps["inMemory"];
   /** Screen previews rendered ahead of the first request (see SavedFramesDeps). */
   previews?: SavedFramesDeps["previews"];
+  /** The frame sink's analysis of recent frames (see SavedFramesDeps). */
+  measured?: SavedFramesDeps["measured"];
 }
 
 /** [from, to) in Unix ms of a night named by its evening's date at `longitudeDeg`. */
@@ -99,7 +101,7 @@ export function frameViewRoutes(d: FrameViewDeps) {
       responses: { 200: json(FrameDetailDto), ...errors([401, 404]) },
     }),
     async (c) => {
-      const { dto, analysis: a, pixelScaleArcsec } = await saved.analysis(c.req.valid("param").id);
+      const { dto, analysis: a, pixelScaleArcsec } = await saved.figures(c.req.valid("param").id);
       const figures = a === null ? null : {
         star_count: a.starCount,
         median_hfr_px: a.medianHfrPx,

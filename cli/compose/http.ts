@@ -61,6 +61,7 @@ export function apiGroups(s: Services, version: string): RouteGroup[] {
         imaging: s.imaging,
         siteLongitudeDeg: () => s.hub.site?.longitudeDeg ?? 0,
         previews: s.framePreviews,
+        measured: (id) => s.frameSink.measured(id),
         inMemory: (id) => {
           const latest = s.frameSink.latest;
           if (latest?.dto.id !== id) return null;

@@ -202,7 +202,11 @@ async function exposeAndMeasure(
     binning: settings.binning,
     frameType: "light",
   }, signal);
-  const { analysis: _, ...figures } = await frameFigures(frame, deps.hub, deps.runner);
+  const { analysis: _, pixelScaleArcsec: _scale, ...figures } = await frameFigures(
+    frame,
+    deps.hub,
+    deps.runner,
+  );
   await deps.sink?.save(frame, { object: "autofocus", figures });
   return { hfr: figures.hfr, stars: figures.stars };
 }

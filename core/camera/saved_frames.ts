@@ -17,7 +17,7 @@ import type {
 import type { ImageHistogram } from "../imaging/histogram.ts";
 import type { FrameDto } from "../schemas/camera.ts";
 import type { FrameRepository } from "../store/frames.ts";
-import type { TaskRunner } from "../frames/frame_figures.ts";
+import type { MeasuredFrame, TaskRunner } from "../frames/frame_figures.ts";
 import { type FramePreviews, isScreenPreview } from "../frames/frame_previews.ts";
 
 export interface SavedFramesDeps {
@@ -31,6 +31,11 @@ export interface SavedFramesDeps {
   inMemory?: (id: string) => KnownFrame | null;
   /** Screen previews rendered ahead (or earlier on request): the first look is not a render. */
   previews?: Pick<FramePreviews, "get" | "keep">;
+  /**
+   * The frame sink's own analysis of a recent frame (waited for while it runs): the figures of a
+   * frame just taken without a second analysis of 24 megapixels in the worker.
+   */
+  measured?: (id: string) => Promise<MeasuredFrame | null> | null;
 }
 
 export class SavedFrames {
@@ -86,6 +91,19 @@ export class SavedFrames {
       { path } satisfies StarsJob,
     );
     return { dto, ...result };
+  }
+
+  /**
+   * The frame's figures (no star list): the frame sink's analysis when it made one, else the
+   * worker's, as `analysis` gives it.
+   */
+  async figures(id: string): Promise<{ dto: FrameDto } & StarsResult> {
+    const measured = await this.#d.measured?.(id);
+    if (measured) {
+      const { dto } = await this.locate(id);
+      return { dto, analysis: measured.analysis, pixelScaleArcsec: measured.pixelScaleArcsec };
+    }
+    return await this.analysis(id);
   }
 
   async histogram(id: string, bins: number): Promise<ImageHistogram> {

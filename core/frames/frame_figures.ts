@@ -43,7 +43,9 @@ export async function frameFigures(
   frame: RawFrame,
   hub: Rig,
   runner: TaskRunner | null,
-): Promise<FrameFigures & { stars: number; analysis: FrameAnalysis }> {
+): Promise<
+  FrameFigures & { stars: number; analysis: FrameAnalysis; pixelScaleArcsec: number | null }
+> {
   const job: AnalysisJob = {
     frame: {
       pixels: frame.pixels,
@@ -71,7 +73,14 @@ export async function frameFigures(
     stars: analysis.starCount,
     eccentricity: analysis.medianEccentricity,
     analysis,
+    pixelScaleArcsec: job.options?.pixelScaleArcsec ?? null,
   };
+}
+
+/** A saved frame's whole analysis (its star list left out) and the pixel scale it used. */
+export interface MeasuredFrame {
+  analysis: FrameAnalysis;
+  pixelScaleArcsec: number | null;
 }
 
 export interface AnalyzeSavedFrameInput {
@@ -87,10 +96,14 @@ export interface AnalyzeSavedFrameInput {
 /** Measures a saved frame and records its figures; null figures and the reason on failure. */
 export async function analyzeSavedFrame(
   input: AnalyzeSavedFrameInput,
-): Promise<{ figures: FrameFigures; error: string | null }> {
+): Promise<{ figures: FrameFigures; error: string | null; measured: MeasuredFrame | null }> {
   const { frame, dto } = input;
   try {
-    const { analysis, ...figures } = await frameFigures(frame, input.hub, input.runner);
+    const { analysis, pixelScaleArcsec, ...figures } = await frameFigures(
+      frame,
+      input.hub,
+      input.runner,
+    );
     await input.frames.setAnalysis(dto.id, figures);
     input.log.debug("frame analysed", {
       frame_id: dto.id,
@@ -99,13 +112,13 @@ export async function analyzeSavedFrame(
       hfr_arcsec: analysis.medianHfrArcsec,
       elapsed_ms: Math.round(analysis.elapsedMs),
     });
-    return { figures, error: null };
+    return { figures, error: null, measured: { analysis, pixelScaleArcsec } };
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
     input.log.warn("star analysis failed; the frame is kept without figures", {
       frame_id: dto.id,
       reason,
     });
-    return { figures: NO_FIGURES, error: `star analysis failed: ${reason}` };
+    return { figures: NO_FIGURES, error: `star analysis failed: ${reason}`, measured: null };
   }
 }

@@ -30,6 +30,7 @@ import type { FramePreviews } from "./frame_previews.ts";
 import {
   analyzeSavedFrame,
   type FrameFigures,
+  type MeasuredFrame,
   NO_FIGURES,
   type TaskRunner,
 } from "./frame_figures.ts";
@@ -37,6 +38,9 @@ import { type AimedTarget, objectAtPointing } from "./object_name.ts";
 
 /** Analyses waiting behind the running one before the oldest is skipped. */
 export const MAX_WAITING = 2;
+
+/** Recent frames whose whole analysis is kept for the viewer (a few hundred bytes each). */
+export const MEASURED_KEPT = 64;
 
 export interface FrameSinkOptions {
   hub: Rig;
@@ -79,7 +83,7 @@ export interface SavedFrame {
 interface Analysis {
   frame: RawFrame;
   dto: FrameDto;
-  done(figures: FrameFigures, error: string | null): void;
+  done(figures: FrameFigures, error: string | null, measured?: MeasuredFrame | null): void;
 }
 
 export class FrameSink {
@@ -90,6 +94,8 @@ export class FrameSink {
   #latest: { frame: RawFrame; dto: FrameDto } | null = null;
   #aimed: AimedTarget | null = null;
   #waiting: Analysis[] = [];
+  /** Oldest first; null once known to have no analysis (skipped, failed, figures given). */
+  readonly #measured = new Map<string, Promise<MeasuredFrame | null>>();
   #analysing: Promise<void> | null = null;
   #closed = false;
 
@@ -133,6 +139,14 @@ export class FrameSink {
     }
   }
 
+  /**
+   * The analysis this sink made of a recent frame (waiting for it while it runs), so the viewer's
+   * figures need not analyse the frame a second time; null when there is none to wait for.
+   */
+  measured(id: string): Promise<MeasuredFrame | null> | null {
+    return this.#measured.get(id) ?? null;
+  }
+
   /** Absolute path of a saved frame. */
   pathOf(dto: FrameDto): string {
     return `${this.#o.dataDir}/${dto.path}`;
@@ -172,7 +186,14 @@ export class FrameSink {
 
   #measure(frame: RawFrame, dto: FrameDto, given: FrameFigures | undefined): Promise<FrameDto> {
     const { promise, resolve } = Promise.withResolvers<FrameDto>();
-    const done = (figures: FrameFigures, error: string | null) => {
+    const measured = Promise.withResolvers<MeasuredFrame | null>();
+    this.#measured.set(dto.id, measured.promise);
+    for (const id of this.#measured.keys()) {
+      if (this.#measured.size <= MEASURED_KEPT) break;
+      this.#measured.delete(id);
+    }
+    const done = (figures: FrameFigures, error: string | null, kept?: MeasuredFrame | null) => {
+      measured.resolve(kept ?? null);
       const analysed = { ...dto, ...figures };
       if (this.#latest?.dto.id === dto.id) this.#latest = { frame, dto: analysed };
       this.#o.bus.publish("camera.frame_analyzed", {
@@ -207,7 +228,7 @@ export class FrameSink {
     await Promise.resolve();
     try {
       for (let job = this.#waiting.shift(); job; job = this.#waiting.shift()) {
-        const { figures, error } = await analyzeSavedFrame({
+        const { figures, error, measured } = await analyzeSavedFrame({
           frame: job.frame,
           dto: job.dto,
           hub: this.#o.hub,
@@ -215,7 +236,7 @@ export class FrameSink {
           log: this.#o.log,
           runner: this.#o.analysis,
         });
-        job.done(figures, error);
+        job.done(figures, error, measured);
       }
     } finally {
       this.#analysing = null;

@@ -184,7 +184,7 @@ Deno.test("frames: browse, detail, region JPEG, stars, histogram, file", async (
   });
 });
 
-Deno.test("screen preview: rendered when a frame is taken, the same JPEG as rendered on request, kept after a restart's first request", async () => {
+Deno.test("screen preview and figures: made when a frame is taken, the same as made on request, kept after a restart's first request", async () => {
   const dir = await Deno.makeTempDir({ prefix: "openskylab-screen-preview-" });
   try {
     let id = "";
@@ -206,6 +206,15 @@ Deno.test("screen preview: rendered when a frame is taken, the same JPEG as rend
       assertEquals(new Uint8Array(await rendered.arrayBuffer()), asTaken);
       const decoded = jpeg.decode(asTaken, { useTArray: true });
       assertEquals([decoded.width, decoded.height], [800, 600]);
+      // The figures the viewer shows are the frame sink's analysis, not a second one.
+      const measured = await t.server.services.frameSink.measured(id);
+      assert(measured, "the sink keeps its analysis of the frame");
+      const detail = await t.json<{ stars: number; figures: { star_count: number } }>(
+        "GET",
+        `/frames/${id}`,
+      );
+      assertEquals(detail.figures.star_count, measured.analysis.starCount);
+      assertEquals(detail.figures.star_count, detail.stars);
     }, { dir });
     await withServer(async (t) => {
       const previews = t.server.services.framePreviews;
