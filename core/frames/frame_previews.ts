@@ -70,6 +70,7 @@ export class FramePreviews {
   readonly #kept = new Map<string, ScreenPreview>();
   readonly #pending = new Map<string, Promise<ScreenPreview | null>>();
   #bytes = 0;
+  #lastRenderMs: number | null = null;
   #waiting: Waiting[] = [];
   #rendering: Promise<void> | null = null;
   #closed = false;
@@ -79,6 +80,15 @@ export class FramePreviews {
     if (!(maxBytes > 0)) throw new RangeError(`maxBytes must be > 0, got ${maxBytes}`);
     this.#o = options;
     this.#maxBytes = maxBytes;
+  }
+
+  /**
+   * Whether a render would be over within `durationMs` of other work (the next exposure) with
+   * room to spare: twice the last render's time (in the pool, waiting included), or true before
+   * any render has been timed.
+   */
+  hiddenBy(durationMs: number): boolean {
+    return this.#lastRenderMs === null || durationMs >= 2 * this.#lastRenderMs;
   }
 
   /** Previews kept and the bytes they take. */
@@ -177,9 +187,10 @@ export class FramePreviews {
         [],
         { urgent: true },
       );
+      this.#lastRenderMs = performance.now() - started;
       this.#o.log.debug("screen preview rendered", {
         frame_id: job.id,
-        elapsed_ms: Math.round(performance.now() - started),
+        elapsed_ms: Math.round(this.#lastRenderMs),
       });
       return { jpeg, ...jpegSize(jpeg) };
     } catch (err) {

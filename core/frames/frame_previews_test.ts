@@ -174,3 +174,17 @@ Deno.test("screen preview: the phone asks for it at the size the box renders ahe
     "the phone's query is the whole frame, auto stretch, default quality",
   );
 });
+
+Deno.test("screen preview: hidden by an exposure at least twice as long as the last render", async () => {
+  const slow: TaskRunner = {
+    run: async <T>(task: string, args: unknown) => {
+      await new Promise((r) => setTimeout(r, 100));
+      return workerTasks[task]!(args) as T;
+    },
+  };
+  const previews = new FramePreviews({ runner: slow, log: silentLogger });
+  assert(previews.hiddenBy(0), "not timed yet: rendered");
+  assert(await previews.render("f1", starfield(200, 100)));
+  assert(!previews.hiddenBy(150), "a 150 ms exposure does not hide a render of ≥ 100 ms");
+  assert(previews.hiddenBy(60_000));
+});

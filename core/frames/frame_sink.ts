@@ -10,9 +10,11 @@
  * and at most MAX_WAITING wait: frames that arrive faster than they can be measured (a framing
  * loop of short exposures) skip the analysis, and say so, rather than pile up in memory.
  * Frames that are announced also get their screen preview rendered ahead (frame_previews.ts), so
- * the phone's first look at a frame is not a wait: before the analysis for a frame a person took,
- * after it for a sequence's frame (the sequence waits for the figures before its next exposure,
- * and the preview must not stand in that path).
+ * the phone's first look at a frame is not a wait: before the analysis for a frame a person took;
+ * for a sequence's frame after it (the sequence waits for the figures before its next exposure,
+ * and the preview must not stand in that path) and only when the next exposure is long enough to
+ * hide the render — with flats, biases or short lights it would hold up the next frame's figures
+ * and so the sequence; their previews are rendered when someone asks.
  *
  * A light taken with no object named gets the name of the target the box last centred on, as long
  * as the mount still points there: "centre on M 42, then expose" gives frames of M 42.
@@ -132,7 +134,9 @@ export class FrameSink {
       const inSequence = (options.sequenceId ?? null) !== null;
       if (!inSequence) this.#o.previews?.render(dto.id, frame);
       const analyzed = this.#measure(frame, dto, options.figures);
-      if (inSequence) this.#o.previews?.render(dto.id, frame, analyzed);
+      if (inSequence && this.#o.previews?.hiddenBy(frame.request.durationS * 1000)) {
+        this.#o.previews.render(dto.id, frame, analyzed);
+      }
       return { dto, analyzed };
     } finally {
       this.#saving.delete(saving);
