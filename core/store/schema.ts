@@ -31,6 +31,8 @@ export type FramesTable = Omit<FrameDto, "wcs"> & {
   /** The sequence that took the frame; null for frames taken by hand. */
   sequence_id: string | null;
   created_at: string;
+  /** How many times the file was rewritten in place since it was recorded (a solve's WCS). */
+  file_revision: Generated<number>;
 };
 
 /** Named counters that must survive restarts and never repeat (the frame number). */
