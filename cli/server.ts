@@ -161,6 +161,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     sequencer: () => automation.sequencer,
     calibration: imaging.calibration,
     solver: solving.solver,
+    frameFiles: imaging.frameFiles,
     version,
   });
   const framing = composeFraming(ctx, {

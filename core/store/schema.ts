@@ -234,6 +234,10 @@ export interface SyncQueueTable {
   created_at: string;
   updated_at: string;
   uploaded_at: string | null;
+  /** The frame's `file_revision` this row was (re)queued for; a row behind it is queued again. */
+  file_revision: number;
+  /** The file's size, mtime and inode when the digests were taken (uploader.ts `fileStamp`). */
+  file_stamp: string | null;
 }
 
 /** A part of a multipart upload that the store confirmed. */
