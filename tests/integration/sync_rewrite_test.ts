@@ -9,7 +9,9 @@
  * - a rewrite the box is not told about, to the same size (the cards fit in the header's padding),
  *   in the middle of a multipart upload: the item ends with the new content, not failed;
  * - the notice landing while that frame's multipart upload is in flight, and while the store is
- *   completing it: the item is queued again, not lost, and ends with the new content.
+ *   completing it: the item is queued again, not lost, and ends with the new content;
+ * - an object at the key that names another frame (another box's, same file name) stays foreign:
+ *   ours goes beside it, and theirs is untouched.
  *
  * The solution written is the test's own (these tests are about the rewrite racing the upload;
  * sync_solve_test.ts solves a frame for real and checks the same replacement).
@@ -23,7 +25,7 @@ import { rewritePrimaryHeader } from "../../lib/fits/header_rewrite.ts";
 import { tanWcsCards } from "../../lib/fits/wcs_cards.ts";
 import { FAST_SYNC_TOML, recordFrame, syncConfig } from "../s3/box.ts";
 import { FaultyProxy, type SeenRequest } from "../s3/faulty_proxy.ts";
-import { listStore, readObject, startStore } from "../s3/store.ts";
+import { BUCKET, listStore, rclone, readObject, startStore } from "../s3/store.ts";
 import { type TestServer, withServer } from "./_server.ts";
 
 const sha256 = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
@@ -288,3 +290,48 @@ for (const at of ["part 1", "the Complete"] as const) {
     }, { configToml: FAST_SYNC_TOML });
   });
 }
+
+Deno.test("sync rewrite: an object naming another frame at the key is not ours: ours goes beside it", async () => {
+  await using store = await startStore();
+  const theirs = new TextEncoder().encode("SIMPLE  = T / another box's frame\n");
+  const key = `${NIGHT_KEY}/shared-name.fits`;
+  const src = await Deno.makeTempFile({ suffix: ".fits" });
+  try {
+    await Deno.writeFile(src, theirs);
+    await rclone(
+      store,
+      "copyto",
+      src,
+      `store:${BUCKET}/${key}`,
+      "--metadata",
+      "--metadata-set",
+      "openskylab-kind=frame",
+      "--metadata-set",
+      "openskylab-frame-id=other-box-frame",
+      "--metadata-set",
+      `sha256=${sha256(theirs)}`,
+    );
+  } finally {
+    await Deno.remove(src);
+  }
+  assertEquals((await listStore(store))[0]?.Metadata?.["openskylab-frame-id"], "other-box-frame");
+  await withServer(async (t) => {
+    const f = await recordFrame(t.server.services.frames, t.dataDir, {
+      id: "shared-name",
+      object: "M 42",
+      widthPx: 300,
+      heightPx: 200,
+      startedAt: "2026-01-05T22:30:00.000Z",
+    });
+    const events = await t.events("sync.*");
+    await t.json("PUT", "/sync/config", syncConfig(store.endpoint, NO_BACKUP));
+    const up = await events.waitFor("sync.uploaded", (d) => d.frame_id === "shared-name", 30_000);
+    assertEquals(up.data.key, `${NIGHT_KEY}/shared-name~shared-name.fits`);
+    assertEquals(up.data.replaced, false);
+    assertEquals(sha256(await readObject(store, key)), sha256(theirs), "theirs untouched");
+    assertEquals(
+      sha256(await readObject(store, String(up.data.key))),
+      sha256(await Deno.readFile(join(t.dataDir, f.path))),
+    );
+  }, { configToml: FAST_SYNC_TOML });
+});
