@@ -132,6 +132,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     hub: rig.hub,
     profiles: rig.profiles,
     frames: imaging.frames,
+    frameFiles: imaging.frameFiles,
     sink: imaging.frameSink,
     resolveTarget: (name) => catalog.resolveTarget(name),
     owner,
@@ -160,6 +161,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     sequencer: () => automation.sequencer,
     calibration: imaging.calibration,
     solver: solving.solver,
+    frameFiles: imaging.frameFiles,
     version,
   });
   const framing = composeFraming(ctx, {

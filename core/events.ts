@@ -254,6 +254,9 @@ export const EVENT_CATALOGUE = {
       duration_ms: z.number(),
       already_present: z.boolean().describe("an earlier run had put it there; nothing was sent"),
       resumed_parts: z.number().describe("parts confirmed before a restart, not sent again"),
+      replaced: z.boolean().describe(
+        "it overwrote our own older copy at the key (the frame's file changed since, e.g. solved)",
+      ),
     }),
   },
   "sync.failed": {

@@ -16,6 +16,7 @@ import type { FrameRepository } from "./store/frames.ts";
 import type { SafetyMonitor } from "./safety/safety_monitor.ts";
 import type { ExposureService } from "./camera/exposure_service.ts";
 import type { FrameSink } from "./frames/frame_sink.ts";
+import type { FrameFileChanges } from "./frames/file_changes.ts";
 import type { WorkerPool } from "./imaging/worker_pool.ts";
 import type { FramePreviews } from "./frames/frame_previews.ts";
 import type { ProfileService } from "./profiles/profile_service.ts";
@@ -63,6 +64,8 @@ export interface Services {
   frameSink: FrameSink;
   /** The screen preview of recent frames, rendered ahead when they are saved (core/frames/). */
   framePreviews: FramePreviews;
+  /** Who rewrites a recorded frame's file says so here; cloud sync listens (replaces its copy). */
+  frameFiles: FrameFileChanges;
   /** Web Workers for CPU-heavy imaging (previews, analysis, stacking): see worker_tasks.ts. */
   imaging: WorkerPool;
   calibration: CalibrationService;

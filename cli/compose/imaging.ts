@@ -1,11 +1,13 @@
 /**
  * Taking and keeping frames: the imaging worker pool (previews, star analysis, stacking), the frame
- * sink every producer saves through, single exposures, the calibration library and live stacking.
+ * sink every producer saves through, the notice of a frame file rewritten after it was recorded,
+ * single exposures, the calibration library and live stacking.
  * Workers start on first use, so a box that renders no preview pays nothing for them.
  */
 import { CalibrationService } from "../../core/calibration/calibration_service.ts";
 import { ExposureService } from "../../core/camera/exposure_service.ts";
 import { FramePreviews } from "../../core/frames/frame_previews.ts";
+import { FrameFileChanges } from "../../core/frames/file_changes.ts";
 import { FrameSink } from "../../core/frames/frame_sink.ts";
 import { WorkerPool } from "../../core/imaging/worker_pool.ts";
 import { libraryCalibration } from "../../core/livestack/calibration_hook.ts";
@@ -23,6 +25,7 @@ export interface ImagingGates {
 export function composeImaging(ctx: BoxContext, hub: Rig, gates: ImagingGates = {}) {
   const { config, dataDir, clock, logs, bus, db } = ctx;
   const frames = new FrameRepository(db);
+  const frameFiles = new FrameFileChanges();
   const imaging = new WorkerPool();
   const framePreviews = new FramePreviews({ runner: imaging, log: logs.logger("frames") });
   const frameSink = new FrameSink({
@@ -65,6 +68,7 @@ export function composeImaging(ctx: BoxContext, hub: Rig, gates: ImagingGates = 
   });
   return {
     frames,
+    frameFiles,
     imaging,
     frameSink,
     framePreviews,

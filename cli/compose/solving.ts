@@ -17,6 +17,7 @@ import { SolverService } from "../../core/solver/solver_service.ts";
 import { AlignmentRepository } from "../../core/store/alignment.ts";
 import type { FrameRepository } from "../../core/store/frames.ts";
 import type { FrameSink } from "../../core/frames/frame_sink.ts";
+import type { FrameFileChanges } from "../../core/frames/file_changes.ts";
 import type { Rig } from "../../devices/rig.ts";
 import { type BoxContext, CAMERA_DEFAULTS } from "./context.ts";
 
@@ -24,6 +25,7 @@ export interface SolvingNeeds {
   hub: Rig;
   profiles: ProfileService;
   frames: FrameRepository;
+  frameFiles: FrameFileChanges;
   sink: FrameSink;
   resolveTarget: CatalogService["resolveTarget"];
   /** Who holds the rig, as seen by `routine` (core/rig_owner.ts). */
@@ -45,6 +47,7 @@ export function composeSolving(ctx: BoxContext, needs: SolvingNeeds) {
     searchRadiusDeg: config.solver.search_radius_deg,
     indexMirror: config.solver.index_mirror,
     frames,
+    frameFiles: needs.frameFiles,
     backends: {
       indexDir: config.solver.index_dir,
       astapDatabaseDir: config.solver.astap_database_dir,

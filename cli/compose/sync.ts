@@ -1,11 +1,13 @@
 /**
  * Cloud sync: the queue over the database, the settings file in the data dir, the pacing from
  * config.toml's [sync], and what the worker must know of the rest of the box — the site (the
- * night of a frame is local), plate solutions (into each frame's sidecar), and which frames must
+ * night of a frame is local), plate solutions (into each frame's sidecar), frame files rewritten
+ * after they were recorded (uploaded again, replacing the copy), and which frames must
  * stay on disk whatever delete-after-upload says: a running sequence's, every light while the live
  * stack runs or has frames queued, a calibration capture's until its master is built.
  */
 import { join } from "node:path";
+import type { FrameFileChanges } from "../../core/frames/file_changes.ts";
 import type { CalibrationService } from "../../core/calibration/calibration_service.ts";
 import type { LivestackService } from "../../core/livestack/livestack_service.ts";
 import type { SequencerService } from "../../core/sequencer/service.ts";
@@ -25,6 +27,7 @@ export interface SyncParts {
   sequencer: () => Pick<SequencerService, "status">;
   calibration: Pick<CalibrationService, "capture">;
   solver: Pick<SolverService, "get">;
+  frameFiles: Pick<FrameFileChanges, "listen">;
   version: string;
 }
 
@@ -57,6 +60,7 @@ export function composeSync(ctx: BoxContext, p: SyncParts): SyncService {
         return job ? { imagePath: job.imagePath, solution: job.solution } : undefined;
       },
     },
+    frameFiles: p.frameFiles,
     version: p.version,
   });
 }

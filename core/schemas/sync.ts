@@ -183,6 +183,11 @@ export const HISTORY_KINDS = [
   "restore_cancelled",
   "restore_applied",
   "upload_aborted",
+  // The local file changed after it was queued or uploaded (a plate solve wrote its WCS): the
+  // item is digested and uploaded again.
+  "file_changed",
+  // An upload overwrote our own older object at the key (an earlier version of the same frame).
+  "replaced",
 ] as const;
 
 export const HistoryEntryDto = z.object({

@@ -3,13 +3,15 @@
  * standard WCS keywords (lib/fits/wcs_cards.ts) and a HISTORY card naming the solver and its
  * version go into its FITS header — an earlier solution's keywords replaced — by a durable header
  * rewrite that leaves the pixels as they were (lib/fits/header_rewrite.ts), and the frame's row
- * records the solution and the file's new size. Stacking and annotation tools then find the
- * frame's sky position in the file itself.
+ * records the solution and the file's new size (with the next file revision), then says the
+ * file changed (core/frames/file_changes.ts), so a copy already in the cloud is replaced.
+ * Stacking and annotation tools then find the frame's sky position in the file itself.
  */
 import { relative } from "node:path";
 import { wcsFigures } from "../../lib/astro/wcs.ts";
 import { rewritePrimaryHeader } from "../../lib/fits/header_rewrite.ts";
 import { isWcsRecord, tanWcsCards } from "../../lib/fits/wcs_cards.ts";
+import type { FrameFileChanges } from "../frames/file_changes.ts";
 import type { FrameDto, FrameWcsDto } from "../schemas/camera.ts";
 import type { FrameRepository } from "../store/frames.ts";
 import type { Solution } from "./solve.ts";
@@ -17,6 +19,8 @@ import type { Solution } from "./solve.ts";
 export interface FrameWcsOptions {
   dataDir: string;
   frames: FrameRepository;
+  /** Told once the rewrite is recorded. */
+  changes?: Pick<FrameFileChanges, "changed">;
 }
 
 /**
@@ -46,6 +50,7 @@ export async function writeSolutionToFrame(
   });
   const wcs = wcsDto(solution, solvedAt);
   await o.frames.setWcs(frame.id, wcs, bytes);
+  o.changes?.changed(frame.id);
   return { ...frame, wcs, bytes };
 }
 

@@ -17,6 +17,7 @@ import { IndexDownloader } from "./download.ts";
 import type { SolveRequest } from "./types.ts";
 import type { FrameRepository } from "../store/frames.ts";
 import { writeSolutionToFrame } from "./frame_wcs.ts";
+import type { FrameFileChanges } from "../frames/file_changes.ts";
 
 export interface SolverOptions {
   bus: EventBus;
@@ -37,6 +38,8 @@ export interface SolverOptions {
   indexMirror?: string;
   /** The frame catalogue: a solved frame gets its WCS in its header and row. Absent: untouched. */
   frames?: FrameRepository;
+  /** Told when a solve rewrote a recorded frame's file (cloud sync replaces its copy). */
+  frameFiles?: Pick<FrameFileChanges, "changed">;
 }
 
 export type JobStatus = "pending" | "solved" | "failed";
@@ -190,7 +193,7 @@ export class SolverService {
     if (!this.#o.frames) return;
     try {
       const frame = await writeSolutionToFrame(
-        { dataDir: this.#o.dataDir, frames: this.#o.frames },
+        { dataDir: this.#o.dataDir, frames: this.#o.frames, changes: this.#o.frameFiles },
         imagePath,
         solution,
         this.#o.clock.now(),

@@ -14,6 +14,9 @@ import { FrameDto, FrameWcsDto } from "../schemas/camera.ts";
 import { Database } from "./db.ts";
 import type { DB, FramesTable } from "./schema.ts";
 
+/** A frame row as inserted: its revision starts at 0 (the column default). */
+type NewFrameRow = Omit<FramesTable, "file_revision">;
+
 export type FrameType = FrameDto["frame_type"];
 
 export interface FrameListQuery {
@@ -71,7 +74,7 @@ export class FrameRepository {
       throw new RangeError(`frame ${dto.id}: started_at "${dto.started_at}" is not an ISO date`);
     }
     // One textual format for every row, so ORDER BY started_at is chronological.
-    const row: FramesTable = {
+    const row: NewFrameRow = {
       ...dto,
       wcs: dto.wcs === null ? null : JSON.stringify(dto.wcs),
       started_at: new Date(startedMs).toISOString(),
@@ -216,17 +219,34 @@ export class FrameRepository {
     if (done.numUpdatedRows === 0n) throw notFound(`No frame with id ${id}`);
   }
 
-  /** Records the plate solution now in the frame's header, and the file's new size. */
+  /**
+   * Records the plate solution now in the frame's header, and the file's new size: the file was
+   * rewritten, so its revision moves too (see fileRewritten).
+   */
   async setWcs(id: string, wcs: FrameWcsDto, bytes: number): Promise<void> {
     const text = JSON.stringify(FrameWcsDto.parse(wcs));
-    const done = await this.#db.updateTable("frames").set({ wcs: text, bytes })
+    await this.#rewritten(id, { wcs: text, bytes });
+  }
+
+  /**
+   * Records that the frame's file was rewritten in place (its new size), in one commit with the
+   * next file revision: whoever copied the file (cloud sync) sees from the row alone that its copy
+   * is outdated, even if it was not running or not told. Call it once the new file is on disk.
+   */
+  async fileRewritten(id: string, bytes: number): Promise<void> {
+    await this.#rewritten(id, { bytes });
+  }
+
+  async #rewritten(id: string, changes: { bytes: number; wcs?: string }): Promise<void> {
+    const done = await this.#db.updateTable("frames")
+      .set({ ...changes, file_revision: sql`file_revision + 1` })
       .where("id", "=", id).executeTakeFirst();
     if (done.numUpdatedRows === 0n) throw notFound(`No frame with id ${id}`);
   }
 }
 
 /** The row's bookkeeping columns are dropped by the schema; a corrupt row fails loudly here. */
-function toDto(row: FramesTable): FrameDto {
+function toDto(row: NewFrameRow): FrameDto {
   return FrameDto.parse({ ...row, wcs: row.wcs === null ? null : JSON.parse(row.wcs) });
 }
 

@@ -19,6 +19,7 @@ import { mosaics } from "./migrations/010_mosaics.ts";
 import { hips } from "./migrations/011_hips.ts";
 import { telemetry } from "./migrations/012_telemetry.ts";
 import { frameSink } from "./migrations/013_frame_sink.ts";
+import { frameFileRevision } from "./migrations/014_frame_file_revision.ts";
 import type { DB } from "./schema.ts";
 
 export interface Migration {
@@ -44,6 +45,7 @@ export const MIGRATIONS: readonly Migration[] = [
   hips,
   telemetry,
   frameSink,
+  frameFileRevision,
 ];
 
 /** The database was written by software that knows a schema this build does not. */

@@ -31,6 +31,8 @@ export type FramesTable = Omit<FrameDto, "wcs"> & {
   /** The sequence that took the frame; null for frames taken by hand. */
   sequence_id: string | null;
   created_at: string;
+  /** How many times the file was rewritten in place since it was recorded (a solve's WCS). */
+  file_revision: Generated<number>;
 };
 
 /** Named counters that must survive restarts and never repeat (the frame number). */
@@ -232,6 +234,10 @@ export interface SyncQueueTable {
   created_at: string;
   updated_at: string;
   uploaded_at: string | null;
+  /** The frame's `file_revision` this row was (re)queued for; a row behind it is queued again. */
+  file_revision: number;
+  /** The file's size, mtime and inode when the digests were taken (uploader.ts `fileStamp`). */
+  file_stamp: string | null;
 }
 
 /** A part of a multipart upload that the store confirmed. */

@@ -4,7 +4,9 @@
  * created, each part once the store answered for it, the item once verified — so a crash or a
  * power cut at any instant leaves a state the worker resumes without sending a confirmed byte
  * again. Frames are queued from the frames table itself (those not yet queued), not from events,
- * so a frame recorded while the box was busy or just before a crash is never skipped.
+ * so a frame recorded while the box was busy or just before a crash is never skipped — and queued
+ * again the same way when the frame's file revision moves past the row's (the file was rewritten
+ * after it was queued or uploaded, e.g. by a plate solve).
  */
 import { type Kysely, sql } from "kysely";
 import type { Clock } from "../../lib/clock.ts";
@@ -26,7 +28,12 @@ export interface NewItem {
   path: string;
   key: string;
   bytes: number;
+  /** The frame's file revision when it was queued (0 for a backup). */
+  fileRevision?: number;
 }
+
+/** A frame row's file moved past its queue row's revision: the new revision and size. */
+export type ChangedRow = QueueRow & { frame_revision: number; frame_bytes: number };
 
 export class SyncRepository {
   readonly #db: Kysely<DB>;
@@ -44,7 +51,7 @@ export class SyncRepository {
   /** Frames started at or after `sinceIso` of the given types that have no queue row yet. */
   async unqueuedFrames(
     o: { sinceIso: string; frameTypes: readonly FrameDto["frame_type"][]; limit: number },
-  ): Promise<FrameDto[]> {
+  ): Promise<(FrameDto & { file_revision: number })[]> {
     if (o.frameTypes.length === 0) return [];
     const rows = await this.#db.selectFrom("frames")
       .leftJoin("sync_queue", "sync_queue.frame_id", "frames.id")
@@ -55,7 +62,7 @@ export class SyncRepository {
       .orderBy("frames.started_at").orderBy("frames.id")
       .limit(o.limit)
       .execute();
-    return rows as unknown as FrameDto[];
+    return rows as unknown as (FrameDto & { file_revision: number })[];
   }
 
   /** Queues items; a frame already queued is left as it is. Returns how many were added. */
@@ -83,6 +90,8 @@ export class SyncRepository {
       created_at: now,
       updated_at: now,
       uploaded_at: null,
+      file_revision: i.fileRevision ?? 0,
+      file_stamp: null,
     }))).onConflict((oc) => oc.column("frame_id").doNothing()).executeTakeFirst();
     return Number(result.numInsertedOrUpdatedRows ?? 0n);
   }
@@ -111,6 +120,8 @@ export class SyncRepository {
       created_at: now,
       updated_at: now,
       uploaded_at: null,
+      file_revision: item.fileRevision ?? 0,
+      file_stamp: null,
     }).executeTakeFirst();
     return Number(insertId);
   }
@@ -184,20 +195,25 @@ export class SyncRepository {
       ).execute();
   }
 
-  /** The item is in the store and verified: one commit for the row, its parts and the history. */
+  /**
+   * The item is in the store and verified: one commit for the row, its parts and the history —
+   * only while the row still describes what was uploaded (`uploaded`: its SHA-256 and the file
+   * revision the upload started from). A row queued again meanwhile (its file changed) is left as
+   * it is, to be uploaded again; the answer is then false.
+   */
   async markDone(
     id: number,
     o: {
       etag: string;
       key: string;
+      uploaded: { sha256: string; fileRevision: number };
       history: { kind: HistoryKind; bytes: number; durationMs: number | null; message?: string };
     },
     localState: "kept" | "delete_pending",
-  ): Promise<void> {
+  ): Promise<boolean> {
     const now = this.#now();
-    await this.#db.transaction().execute(async (trx) => {
-      await trx.deleteFrom("sync_parts").where("item_id", "=", id).execute();
-      await trx.updateTable("sync_queue").set({
+    return await this.#db.transaction().execute(async (trx) => {
+      const done = await trx.updateTable("sync_queue").set({
         state: "done",
         etag: o.etag,
         key: o.key,
@@ -207,7 +223,10 @@ export class SyncRepository {
         local_state: localState,
         uploaded_at: now,
         updated_at: now,
-      }).where("id", "=", id).execute();
+      }).where("id", "=", id).where("sha256", "=", o.uploaded.sha256)
+        .where("file_revision", "=", o.uploaded.fileRevision).executeTakeFirst();
+      if (done.numUpdatedRows === 0n) return false;
+      await trx.deleteFrom("sync_parts").where("item_id", "=", id).execute();
       await addHistory(trx, now, {
         kind: o.history.kind,
         itemId: id,
@@ -216,6 +235,57 @@ export class SyncRepository {
         durationMs: o.history.durationMs,
         message: o.history.message ?? null,
       });
+      return true;
+    });
+  }
+
+  /** Frame rows whose file was rewritten after their queue row was made or last queued again. */
+  async changedFrames(limit: number): Promise<ChangedRow[]> {
+    // The literal `> 0` lets SQLite walk the partial index of rewritten frames only.
+    const rows = await this.#db.selectFrom("frames")
+      .innerJoin("sync_queue", "sync_queue.frame_id", "frames.id")
+      .selectAll("sync_queue")
+      .select(["frames.file_revision as frame_revision", "frames.bytes as frame_bytes"])
+      .where(sql<boolean>`frames.file_revision > 0`)
+      .whereRef("frames.file_revision", ">", "sync_queue.file_revision")
+      .orderBy("sync_queue.id").limit(limit).execute();
+    return rows as ChangedRow[];
+  }
+
+  /**
+   * Queues a frame again because its file changed (revision `row.frame_revision`): its digests
+   * are taken again (the stamp is forgotten; the old SHA-256 stays, so an upload of the old
+   * content is recognised and abandoned), its sidecar is sent again, a deletion waits for the new
+   * upload (call it only while the file is there). An item under way stays `uploading`, so it is taken up first. One commit with its
+   * history entry; false when the row moved meanwhile.
+   */
+  async requeueChanged(row: ChangedRow, message: string): Promise<boolean> {
+    const now = this.#now();
+    return await this.#db.transaction().execute(async (trx) => {
+      const done = await trx.updateTable("sync_queue").set({
+        state: row.state === "uploading" ? "uploading" : "pending",
+        bytes: row.frame_bytes,
+        file_stamp: null,
+        file_revision: row.frame_revision,
+        attempts: 0,
+        next_attempt_at: null,
+        last_error: null,
+        meta_state: row.meta_state === "none" ? "none" : "pending",
+        // The file is here (the caller checked): a deletion waits for the new upload.
+        local_state: "kept",
+        updated_at: now,
+      }).where("id", "=", row.id).where("file_revision", "=", row.file_revision)
+        .executeTakeFirst();
+      if (done.numUpdatedRows === 0n) return false;
+      await addHistory(trx, now, {
+        kind: "file_changed",
+        itemId: row.id,
+        key: row.key,
+        bytes: row.frame_bytes,
+        durationMs: null,
+        message,
+      });
+      return true;
     });
   }
 
@@ -333,10 +403,14 @@ export class SyncRepository {
       .where("kind", "=", "frame").executeTakeFirst()) as QueueRow | undefined ?? null;
   }
 
-  async frame(id: string): Promise<(FrameDto & { sequence_id: string | null }) | null> {
+  async frame(
+    id: string,
+  ): Promise<(FrameDto & { sequence_id: string | null; file_revision: number }) | null> {
     const row = await this.#db.selectFrom("frames").selectAll().where("id", "=", id)
       .executeTakeFirst();
-    return (row as unknown as FrameDto & { sequence_id: string | null } | undefined) ?? null;
+    return (row as unknown as
+      | FrameDto & { sequence_id: string | null; file_revision: number }
+      | undefined) ?? null;
   }
 }
 

@@ -3,7 +3,10 @@
  * sidecar: the identity of the bytes) and MD5 (what a store's ETag is for a single PUT, and for a
  * multipart upload on s3rver), each part's MD5 (sent as Content-MD5, and from which S3 computes a
  * multipart ETag: MD5 of the parts' binary MD5s, then "-" and the part count). Files are read in
- * 1 MiB chunks, so hashing a 60 MB frame never holds it in memory.
+ * 1 MiB chunks, so hashing a 60 MB frame never holds it in memory. Each function reads a path or
+ * a file already open: an upload digests and sends from one open file, so a rewrite renamed over
+ * the path meanwhile cannot mix two versions in what it sends. A file's stamp (size, modification
+ * time, inode) says whether digests taken earlier still describe it, without reading it again.
  */
 import { createHash } from "node:crypto";
 
@@ -15,11 +18,16 @@ export interface FileDigests {
 
 const CHUNK = 1 << 20;
 
-export async function digestFile(path: string, signal?: AbortSignal): Promise<FileDigests> {
+/** A file (a path, or a file open for reading: read from its start). */
+export type FileSource = string | Deno.FsFile;
+
+export async function digestFile(source: FileSource, signal?: AbortSignal): Promise<FileDigests> {
   const sha = createHash("sha256");
   const md5 = createHash("md5");
   let bytes = 0;
-  using file = await Deno.open(path, { read: true });
+  using opened = typeof source === "string" ? await Deno.open(source, { read: true }) : null;
+  const file = opened ?? source as Deno.FsFile;
+  await file.seek(0, Deno.SeekMode.Start);
   const buffer = new Uint8Array(CHUNK);
   while (true) {
     signal?.throwIfAborted();
@@ -33,9 +41,23 @@ export async function digestFile(path: string, signal?: AbortSignal): Promise<Fi
   return { bytes, sha256: sha.digest("hex"), md5: md5.digest("hex") };
 }
 
+/**
+ * What identifies the file's content without reading it: size, modification time and inode. A
+ * durable rewrite (a new file renamed over the old) changes the inode even within the same
+ * millisecond and at the same size; an edit in place changes the modification time.
+ */
+export function fileStamp(info: Deno.FileInfo): string {
+  return `${info.size}:${info.mtime?.getTime() ?? "?"}:${info.ino ?? "?"}`;
+}
+
 /** `length` bytes of the file from `offset` (fewer only at its end). */
-export async function readRange(path: string, offset: number, length: number): Promise<Uint8Array> {
-  using file = await Deno.open(path, { read: true });
+export async function readRange(
+  source: FileSource,
+  offset: number,
+  length: number,
+): Promise<Uint8Array> {
+  using opened = typeof source === "string" ? await Deno.open(source, { read: true }) : null;
+  const file = opened ?? source as Deno.FsFile;
   await file.seek(offset, Deno.SeekMode.Start);
   const out = new Uint8Array(length);
   let filled = 0;
@@ -64,10 +86,14 @@ export function multipartEtag(partMd5Hex: readonly string[]): string {
 }
 
 /** MD5s of the file's parts of `partBytes` each. */
-export async function partMd5s(path: string, size: number, partBytes: number): Promise<string[]> {
+export async function partMd5s(
+  source: FileSource,
+  size: number,
+  partBytes: number,
+): Promise<string[]> {
   const out: string[] = [];
   for (let offset = 0; offset < size; offset += partBytes) {
-    out.push(md5Of(await readRange(path, offset, Math.min(partBytes, size - offset))).hex);
+    out.push(md5Of(await readRange(source, offset, Math.min(partBytes, size - offset))).hex);
   }
   return out;
 }

@@ -1,7 +1,8 @@
 /**
  * What the sync worker does when nothing is waiting to upload: send the metadata sidecars still
  * due (the first after an upload, or again once a plate solution arrives), remove the local files
- * of uploaded frames once the store confirms them and nothing on the box needs them, and abort
+ * of uploaded frames once the store confirms them, nothing on the box needs them and the file is
+ * still the one uploaded (a file rewritten since goes up again instead), and abort
  * multipart uploads that nothing refers to any more and that are older than a day (a crash
  * between creating an upload and recording it leaves one; a day's wait spares an upload another
  * box sharing the prefix may have under way).
@@ -12,7 +13,7 @@ import type { Logger } from "../../lib/log.ts";
 import type { EventBus } from "../event_bus.ts";
 import type { SyncSettings } from "../schemas/sync.ts";
 import type { QueueRow, SyncRepository } from "../store/sync.ts";
-import { md5Of, sha256Of } from "./hashing.ts";
+import { fileStamp, md5Of, sha256Of } from "./hashing.ts";
 import { nightDate, normalizePrefix, sidecarKey } from "./keys.ts";
 import type { S3Client } from "./s3/client.ts";
 import { S3Error } from "./s3/errors.ts";
@@ -110,7 +111,27 @@ export class Housekeeping {
     const frame = await this.#o.repo.frame(row.frame_id);
     if (frame && this.#o.holds(frame) !== null) return false;
     const path = join(this.#o.dataDir, row.path);
-    const gone = await Deno.stat(path).then(() => false, () => true);
+    const info = await Deno.stat(path).catch(() => null);
+    const gone = info === null;
+    const changed =
+      (row.file_stamp !== null && info !== null && fileStamp(info) !== row.file_stamp) ||
+      (frame?.file_revision ?? 0) > row.file_revision;
+    if (info !== null && changed) {
+      // Rewritten after its upload (a solve's WCS, before the scan queued it again): what the
+      // store holds is outdated, and this file the only copy of the new version.
+      this.#o.log.info("an uploaded frame's file changed; uploading it again before removing it", {
+        key: row.key,
+      });
+      await this.#o.repo.requeueChanged(
+        {
+          ...row,
+          frame_revision: Math.max(row.file_revision, frame?.file_revision ?? 0),
+          frame_bytes: info.size,
+        },
+        "changed since its upload: uploading it again before removing it",
+      );
+      return true;
+    }
     // Gone already (removed just before a crash, or by hand): it was verified in the store when
     // it was marked done, and there is nothing left to remove.
     const confirmed = gone ||

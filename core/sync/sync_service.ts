@@ -2,8 +2,9 @@
  * Cloud sync as the API sees it: the settings (PUT validates, keeps credentials left out, never
  * shows the secret), status, queue and history, pause/resume (remembered across restarts), retry,
  * a backup now, the snapshots in the store and a restore staged for the next start. It owns the
- * worker and feeds it: every saved frame wakes it, and a plate solve of an uploaded frame queues
- * its metadata sidecar again with the solution.
+ * worker and feeds it: every saved frame wakes it, a frame file rewritten after it was recorded
+ * (core/frames/file_changes.ts) sends it back for that frame at once, and a plate solve of an
+ * uploaded frame queues its metadata sidecar again with the solution.
  */
 import { isAbsolute, join, relative } from "node:path";
 import type { LookupFunction } from "node:net";
@@ -11,6 +12,7 @@ import { AppError, badRequest, conflict } from "../../lib/errors.ts";
 import type { Clock } from "../../lib/clock.ts";
 import type { Logger } from "../../lib/log.ts";
 import type { EventBus } from "../event_bus.ts";
+import type { FrameFileChanges } from "../frames/file_changes.ts";
 import type {
   HistoryEntryDto,
   QueueItemDto,
@@ -57,6 +59,8 @@ export interface SyncServiceOptions {
   /** Writes a consistent copy of the database; answers its size. */
   snapshot: (path: string) => Promise<number>;
   solves?: SolveLookup;
+  /** Notices of frame files rewritten in place (the worker also finds them in the frames table). */
+  frameFiles?: Pick<FrameFileChanges, "listen">;
   version: string;
   routeTables?: RouteTablePaths | null;
   lookup?: LookupFunction;
@@ -67,7 +71,7 @@ export class SyncService {
   readonly #settings: SettingsStore;
   readonly #backups: Backups;
   readonly #worker: SyncWorker;
-  #unsubscribe: (() => void) | null = null;
+  #unsubscribe: (() => void)[] = [];
   #restoring = false;
 
   constructor(o: SyncServiceOptions) {
@@ -117,7 +121,9 @@ export class SyncService {
         message: `The database was restored from ${applied.key}; the previous one was kept`,
       });
     }
-    this.#unsubscribe = this.#o.bus.subscribe((event) => {
+    const frameFiles = this.#o.frameFiles?.listen((id) => this.#worker.frameFileChanged(id));
+    if (frameFiles) this.#unsubscribe.push(frameFiles);
+    this.#unsubscribe.push(this.#o.bus.subscribe((event) => {
       if (event.type === "camera.frame_ready") this.#worker.wake(true);
       if (event.type === "solver.result" && event.data.status === "solved") {
         void this.#solved(event.data.id).catch((err) =>
@@ -126,14 +132,13 @@ export class SyncService {
           })
         );
       }
-    });
+    }));
     this.#worker.start((await this.#o.kv.get<boolean>(PAUSED_KEY)) === true);
   }
 
   /** Stops the worker (the upload in flight is aborted, resumable); within the shutdown budget. */
   async stop(): Promise<void> {
-    this.#unsubscribe?.();
-    this.#unsubscribe = null;
+    for (const unsubscribe of this.#unsubscribe.splice(0)) unsubscribe();
     await this.#worker.stop();
   }
 

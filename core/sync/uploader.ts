@@ -6,20 +6,38 @@
  *   the MD5s): it got there before a crash cut us off (after the PUT or the multipart Complete, but
  *   before the commit) — it is recorded, nothing is sent;
  * - our object but not matching (a corrupt earlier attempt): it is overwritten at the same key;
+ * - our object of an earlier version of the same frame (its metadata names this frame, with
+ *   another SHA-256: the file was rewritten since, e.g. a plate solve wrote its WCS): it is
+ *   replaced at the same key;
  * - someone else's object: the item moves to an alternate key (`name~<frame id>.fits`), never
  *   overwriting what it did not write;
  * - nothing: upload. One PUT up to the part size; beyond it a multipart upload whose id and
  *   confirmed parts are committed as they happen, so a restart sends only the missing parts of
  *   the same upload. A store that forgot the upload (NoSuchUpload) gets a new one.
  *
- * The result is verified with HEAD before the item is recorded as done.
+ * The file is opened once and digested and sent from that one open file, so a rewrite renamed
+ * over it meanwhile cannot mix two versions in one object. The digests are taken again whenever
+ * the file's stamp (size, modification time, inode) is not the one they were taken with — not on
+ * size alone: a WCS written into a header's padding keeps the size — and a multipart upload of
+ * other content is then abandoned. The result is verified with HEAD, and the file's stamp checked
+ * once more, before the item is recorded as done: a file that changed during the upload is not a
+ * failure but a FileChangedError, and the next run uploads the new version over the one just sent.
  */
 import { join } from "node:path";
 import type { Clock } from "../../lib/clock.ts";
 import type { Logger } from "../../lib/log.ts";
 import type { QueueRow, SyncRepository } from "../store/sync.ts";
 import { alternateKey } from "./keys.ts";
-import { digestFile, md5Of, multipartEtag, partMd5s, readRange, sha256Of } from "./hashing.ts";
+import {
+  digestFile,
+  type FileSource,
+  fileStamp,
+  md5Of,
+  multipartEtag,
+  partMd5s,
+  readRange,
+  sha256Of,
+} from "./hashing.ts";
 import type { ObjectHead, S3Client } from "./s3/client.ts";
 import { S3Error } from "./s3/errors.ts";
 
@@ -39,6 +57,18 @@ export class VerificationError extends Error {
   }
 }
 
+/**
+ * The local file changed while it was being uploaded (rewritten in place, or a new version renamed
+ * over it): what went up, if anything, is an older version. Not a failure: the next run digests
+ * the file again and uploads it over what was sent.
+ */
+export class FileChangedError extends Error {
+  constructor(path: string) {
+    super(`${path} changed while it was being uploaded`);
+    this.name = "FileChangedError";
+  }
+}
+
 export interface UploadProgress {
   sentBytes: number;
   totalBytes: number;
@@ -54,7 +84,7 @@ export interface UploadContext {
   log: Logger;
   /** For items not yet under way; an upload in flight keeps the part size it started with. */
   partSizeBytes: number;
-  /** x-amz-meta-* for the object (sha256 is added here). */
+  /** x-amz-meta-* for the object (sha256 is added here); also how our own objects are known. */
   metadata: (item: QueueRow) => Record<string, string>;
   onProgress: (p: UploadProgress) => void;
   signal: AbortSignal;
@@ -69,35 +99,36 @@ export interface UploadOutcome {
   alreadyPresent: boolean;
   /** A multipart upload was resumed with parts confirmed before. */
   resumedParts: number;
+  /** The SHA-256 of our own older object of this item that the upload overwrote, or null. */
+  replaced: string | null;
 }
 
-type Verdict = "absent" | "ours" | "ours_corrupt" | "foreign";
+type Verdict = "absent" | "ours" | "ours_corrupt" | "ours_outdated" | "foreign";
 
 export async function uploadItem(item: QueueRow, ctx: UploadContext): Promise<UploadOutcome> {
   const path = join(ctx.dataDir, item.path);
-  let size: number;
-  try {
-    size = (await Deno.stat(path)).size;
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) throw new MissingFileError(item.path);
-    throw err;
-  }
+  using file = await openLocal(path, item.path);
+  const stamp = fileStamp(await file.stat());
   let row = item;
-  if (row.sha256 === null || row.md5 === null || row.bytes !== size) {
-    const digests = await digestFile(path, ctx.signal);
-    if (row.upload_id !== null) await abandonUpload(row, ctx); // the file changed under the upload
+  if (row.sha256 === null || row.md5 === null || row.file_stamp !== stamp) {
+    const digests = await digestFile(file, ctx.signal);
+    const same = digests.sha256 === row.sha256 && digests.md5 === row.md5 &&
+      digests.bytes === row.bytes;
+    // An upload under way of other content (the file changed under it) cannot be finished.
+    if (!same && row.upload_id !== null) await abandonUpload(row, ctx);
     await ctx.repo.update(row.id, {
       bytes: digests.bytes,
       sha256: digests.sha256,
       md5: digests.md5,
+      file_stamp: stamp,
     });
     row = {
       ...row,
       bytes: digests.bytes,
       sha256: digests.sha256,
       md5: digests.md5,
-      upload_id: null,
-      part_size: null,
+      file_stamp: stamp,
+      ...(same ? {} : { upload_id: null, part_size: null }),
     };
   }
   if (row.state !== "uploading") {
@@ -105,11 +136,13 @@ export async function uploadItem(item: QueueRow, ctx: UploadContext): Promise<Up
     row = { ...row, state: "uploading" };
   }
 
+  let replaced: string | null = null;
   for (let round = 0; round < 3; round++) {
     const head = await ctx.client.headObject(row.key, ctx.signal);
-    const verdict = await judge(head, row, path);
+    const verdict = await judge(head, row, file, ctx.metadata(row));
     if (verdict === "ours") {
       if (row.upload_id !== null) await abandonUpload(row, ctx);
+      await requireUnchanged(path, stamp, row.path);
       return {
         key: row.key,
         etag: head!.etag,
@@ -117,6 +150,7 @@ export async function uploadItem(item: QueueRow, ctx: UploadContext): Promise<Up
         sha256: row.sha256!,
         alreadyPresent: true,
         resumedParts: 0,
+        replaced: null,
       };
     }
     if (verdict === "foreign") {
@@ -131,12 +165,20 @@ export async function uploadItem(item: QueueRow, ctx: UploadContext): Promise<Up
       row = { ...row, key, upload_id: null, part_size: null };
       continue;
     }
-    // absent, or ours but damaged: (over)write it.
+    if (verdict === "ours_outdated") {
+      replaced = head!.metadata["sha256"] ?? "unknown";
+      ctx.log.info("replacing our older copy of a changed file", {
+        key: row.key,
+        old_sha256: replaced,
+        sha256: row.sha256,
+      });
+    }
+    // absent, ours but damaged, or ours but outdated: (over)write it at this key.
     const sent = row.bytes <= ctx.partSizeBytes && row.upload_id === null
-      ? await putWhole(row, path, ctx)
-      : await putMultipart(row, path, ctx);
+      ? await putWhole(row, file, ctx)
+      : await putMultipart(row, file, ctx);
     const after = await ctx.client.headObject(row.key, ctx.signal);
-    const check = await judge(after, row, path, sent.partMd5s);
+    const check = await judge(after, row, file, ctx.metadata(row), sent.partMd5s);
     if (check !== "ours") {
       // Forget the upload: the next attempt starts clean and overwrites the damaged object.
       if (row.upload_id !== null || sent.uploadId !== null) await ctx.repo.resetUpload(row.id);
@@ -145,6 +187,7 @@ export async function uploadItem(item: QueueRow, ctx: UploadContext): Promise<Up
           `(size ${after?.size ?? "none"} of ${row.bytes}, ETag ${after?.etag ?? "none"})`,
       );
     }
+    await requireUnchanged(path, stamp, row.path);
     return {
       key: row.key,
       etag: after!.etag,
@@ -152,9 +195,25 @@ export async function uploadItem(item: QueueRow, ctx: UploadContext): Promise<Up
       sha256: row.sha256!,
       alreadyPresent: false,
       resumedParts: sent.resumedParts,
+      replaced,
     };
   }
   throw new VerificationError(`${item.key}: no free key found beside other objects`);
+}
+
+async function openLocal(path: string, name: string): Promise<Deno.FsFile> {
+  try {
+    return await Deno.open(path, { read: true });
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) throw new MissingFileError(name);
+    throw err;
+  }
+}
+
+/** The file at `path` is still the one digested (and sent) under `stamp`. */
+async function requireUnchanged(path: string, stamp: string, name: string): Promise<void> {
+  const now = await Deno.stat(path).catch(() => null);
+  if (now === null || fileStamp(now) !== stamp) throw new FileChangedError(name);
 }
 
 /** Whether the store holds this item, complete and matching (HEAD; the check before a delete). */
@@ -163,21 +222,31 @@ export async function confirmInStore(
   ctx: Pick<UploadContext, "client" | "dataDir" | "signal">,
 ): Promise<boolean> {
   const head = await ctx.client.headObject(row.key, ctx.signal);
-  return await judge(head, row, join(ctx.dataDir, row.path)) === "ours";
+  return await judge(head, row, join(ctx.dataDir, row.path), null) === "ours";
 }
 
-/** What is at the key, relative to this item. */
+/**
+ * What is at the key, relative to this item. `mine` is the metadata we give the item's objects:
+ * an object with another SHA-256 but naming the same frame is ours, of an earlier version.
+ */
 async function judge(
   head: ObjectHead | null,
   row: QueueRow,
-  path: string,
+  source: FileSource,
+  mine: Record<string, string> | null,
   knownPartMd5s?: string[],
 ): Promise<Verdict> {
   if (head === null) return "absent";
   const claimed = head.metadata["sha256"];
-  if (claimed !== row.sha256) return "foreign";
+  if (claimed !== row.sha256) return isSameFrame(head, mine) ? "ours_outdated" : "foreign";
   if (head.size !== row.bytes) return "ours_corrupt";
-  return await etagConsistent(head.etag, row, path, knownPartMd5s) ? "ours" : "ours_corrupt";
+  return await etagConsistent(head.etag, row, source, knownPartMd5s) ? "ours" : "ours_corrupt";
+}
+
+function isSameFrame(head: ObjectHead, mine: Record<string, string> | null): boolean {
+  const frameId = mine?.["openskylab-frame-id"];
+  return frameId !== undefined && head.metadata["openskylab-frame-id"] === frameId &&
+    head.metadata["openskylab-kind"] === mine?.["openskylab-kind"];
 }
 
 /**
@@ -188,7 +257,7 @@ async function judge(
 async function etagConsistent(
   etag: string,
   row: QueueRow,
-  path: string,
+  source: FileSource,
   known?: string[],
 ): Promise<boolean> {
   if (/^[0-9a-f]{32}$/.test(etag)) return etag === row.md5;
@@ -198,7 +267,7 @@ async function etagConsistent(
   if (known && known.length === parts) return multipartEtag(known) === etag;
   const partBytes = row.part_size ?? Math.ceil(row.bytes / parts);
   if (Math.ceil(row.bytes / partBytes) !== parts) return false;
-  return multipartEtag(await partMd5s(path, row.bytes, partBytes)) === etag;
+  return multipartEtag(await partMd5s(source, row.bytes, partBytes)) === etag;
 }
 
 interface Sent {
@@ -207,13 +276,11 @@ interface Sent {
   resumedParts: number;
 }
 
-async function putWhole(row: QueueRow, path: string, ctx: UploadContext): Promise<Sent> {
-  const body = await readRange(path, 0, row.bytes);
-  if (body.length !== row.bytes) {
-    throw new VerificationError(`${row.path} is shorter than recorded`);
-  }
+async function putWhole(row: QueueRow, file: Deno.FsFile, ctx: UploadContext): Promise<Sent> {
+  const body = await readRange(file, 0, row.bytes);
   const md5 = md5Of(body);
-  if (md5.hex !== row.md5) throw new VerificationError(`${row.path} changed while being uploaded`);
+  // Read from the file the digests were taken from: a difference is an edit in place.
+  if (body.length !== row.bytes || md5.hex !== row.md5) throw new FileChangedError(row.path);
   const { etag } = await ctx.client.putObject(row.key, body, {
     metadata: { ...ctx.metadata(row), sha256: row.sha256! },
     contentType: contentType(row),
@@ -228,7 +295,11 @@ async function putWhole(row: QueueRow, path: string, ctx: UploadContext): Promis
   return { uploadId: null, resumedParts: 0 };
 }
 
-async function putMultipart(row: QueueRow, path: string, ctx: UploadContext): Promise<Sent> {
+async function putMultipart(
+  row: QueueRow,
+  file: Deno.FsFile,
+  ctx: UploadContext,
+): Promise<Sent> {
   let uploadId = row.upload_id;
   let partSize = row.part_size ?? ctx.partSizeBytes;
   for (let restart = 0; restart < 2; restart++) {
@@ -259,7 +330,7 @@ async function putMultipart(row: QueueRow, path: string, ctx: UploadContext): Pr
       for (let n = 1; n <= parts; n++) {
         if (confirmed.has(n)) continue;
         const offset = (n - 1) * partSize;
-        const body = await readRange(path, offset, Math.min(partSize, row.bytes - offset));
+        const body = await readRange(file, offset, Math.min(partSize, row.bytes - offset));
         const md5 = md5Of(body);
         const base = doneBytes;
         const { etag } = await ctx.client.uploadPart(row.key, uploadId, n, body, {

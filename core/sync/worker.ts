@@ -12,6 +12,13 @@
  * giving up. A refusal (403, a missing bucket, a mismatch after upload): after `max_attempts` the
  * item is marked failed and one alert says so; POST /sync/retry or new settings queue it again.
  * Alerts are rate-limited per kind of error, so a broken store never floods the phone.
+ *
+ * A frame's file can change after it was queued or uploaded (a plate solve writes its WCS into the
+ * header). The frame row's file revision says so durably; each scan queues such frames again, so
+ * their copy in the store is replaced at the same key. Told of a change at once
+ * (`frameFileChanged`), the worker also stops an upload of that frame's old content in flight.
+ * A file found changed during its own upload (its stamp moved) is not a failure either: it goes up
+ * again, counting no attempt.
  */
 import type { LookupFunction } from "node:net";
 import type { Clock } from "../../lib/clock.ts";
@@ -21,6 +28,7 @@ import type { FrameDto } from "../schemas/camera.ts";
 import type { SyncProgressDto, SyncSettings, SyncState } from "../schemas/sync.ts";
 import type { QueueRow, SyncRepository } from "../store/sync.ts";
 import type { Backups } from "./backup.ts";
+import { requeueChangedFrames } from "./changed_files.ts";
 import { frameKey } from "./keys.ts";
 import type { Reachability } from "./reachability.ts";
 import { S3Client, type S3Target } from "./s3/client.ts";
@@ -29,7 +37,14 @@ import { NetworkError } from "./s3/transport.ts";
 import { isConfigured, type SettingsStore } from "./settings.ts";
 import { Housekeeping } from "./housekeeping.ts";
 import { TokenBucket } from "./token_bucket.ts";
-import { abandonUpload, MissingFileError, uploadItem, type UploadProgress } from "./uploader.ts";
+import {
+  abandonUpload,
+  FileChangedError,
+  MissingFileError,
+  uploadItem,
+  type UploadOutcome,
+  type UploadProgress,
+} from "./uploader.ts";
 
 export interface SyncTunables {
   probeIntervalMs: number;
@@ -88,6 +103,8 @@ export class SyncWorker {
   #online: boolean | null = null;
   #checkedAtMs: number | null = null;
   #current: SyncProgressDto | null = null;
+  /** The item being worked on (upload, sidecar), for a change notice to stop it. */
+  #inFlight: QueueRow | null = null;
   #lastError: string | null = null;
   #lastUploadedAt: string | null = null;
   #client: { fingerprint: string; client: S3Client } | null = null;
@@ -146,6 +163,18 @@ export class SyncWorker {
   wake(scan = false): void {
     if (scan) this.#scanWanted = true;
     this.#wake.abort();
+  }
+
+  /**
+   * A recorded frame's file was rewritten (its row already says so): an upload of its old content
+   * in flight stops (resumable, then abandoned when the new digests differ) and the next step
+   * queues the frame again.
+   */
+  frameFileChanged(frameId: string): void {
+    if (this.#inFlight?.frame_id === frameId) {
+      this.#interrupt.abort(new DOMException("the frame's file changed", "AbortError"));
+    }
+    this.wake(true);
   }
 
   setPaused(paused: boolean): void {
@@ -329,6 +358,7 @@ export class SyncWorker {
   async #scan(s: SyncSettings): Promise<void> {
     this.#scanWanted = false;
     this.#lastScanMs = this.#o.clock.now();
+    await requeueChangedFrames(this.#o);
     const since = s.sync_since ?? new Date(this.#o.clock.now()).toISOString();
     const longitude = this.#o.site()?.longitudeDeg ?? 0;
     for (let page = 0; page < 20; page++) {
@@ -344,6 +374,7 @@ export class SyncWorker {
         path: f.path,
         key: frameKey(s.prefix, f, longitude),
         bytes: f.bytes,
+        fileRevision: f.file_revision,
       })));
       if (added > 0) this.#o.log.debug("queued frames for the store", { added });
       if (frames.length < 200) return;
@@ -353,6 +384,7 @@ export class SyncWorker {
   async #process(item: QueueRow, s: SyncSettings, signal: AbortSignal): Promise<void> {
     const client = this.client(s);
     const startedMs = this.#o.clock.now();
+    this.#inFlight = item;
     this.#rate = [];
     this.#current = progressOf(item, {
       sentBytes: 0,
@@ -374,18 +406,28 @@ export class SyncWorker {
       });
       const durationMs = this.#o.clock.now() - startedMs;
       const localState = item.kind === "frame" && s.delete_after_upload ? "delete_pending" : "kept";
-      await this.#o.repo.markDone(item.id, {
+      const recorded = await this.#o.repo.markDone(item.id, {
         etag: outcome.etag,
         key: outcome.key,
+        uploaded: { sha256: outcome.sha256, fileRevision: item.file_revision },
         history: {
-          kind: outcome.alreadyPresent ? "already_present" : "uploaded",
+          kind: outcome.alreadyPresent
+            ? "already_present"
+            : outcome.replaced !== null
+            ? "replaced"
+            : "uploaded",
           bytes: outcome.bytes,
           durationMs,
-          message: outcome.resumedParts > 0
-            ? `resumed with ${outcome.resumedParts} parts already confirmed`
-            : undefined,
+          message: historyNote(outcome),
         },
       }, localState);
+      if (!recorded) {
+        // Queued again while it went up (its file changed): the new version follows.
+        this.#o.log.info("an upload was overtaken by a newer version of its file", {
+          key: outcome.key,
+        });
+        return;
+      }
       this.#lastUploadedAt = new Date(this.#o.clock.now()).toISOString();
       this.#lastError = null;
       this.#o.bus.publish("sync.uploaded", {
@@ -399,6 +441,7 @@ export class SyncWorker {
         duration_ms: durationMs,
         already_present: outcome.alreadyPresent,
         resumed_parts: outcome.resumedParts,
+        replaced: outcome.replaced !== null,
       });
       if (item.kind === "backup") {
         const pruned = await this.#o.backups.completed(client, s, item.path, signal).catch(
@@ -437,12 +480,26 @@ export class SyncWorker {
       await this.#failed(item, err, signal);
     } finally {
       this.#current = null;
+      this.#inFlight = null;
     }
   }
 
   async #failed(item: QueueRow, err: unknown, signal: AbortSignal): Promise<void> {
     if (signal.aborted) return; // stopping, paused or new settings: resumable as it stands
     const error = err instanceof Error ? err : new Error(String(err));
+    if (error instanceof FileChangedError) {
+      // Not a failure: the next step digests the new version and sends it over this one.
+      this.#o.log.info("a file changed while it was being uploaded; it goes up again", {
+        key: item.key,
+      });
+      await this.#o.repo.history({
+        kind: "file_changed",
+        itemId: item.id,
+        key: item.key,
+        message: `${error.message}: uploading the new version`,
+      });
+      return;
+    }
     this.#lastError = error.message;
     if (error instanceof NetworkError && error.unreachable) {
       this.#online = false;
@@ -543,6 +600,14 @@ export class SyncWorker {
       this.#o.bus.publish("sync.progress", this.#current);
     }
   }
+}
+
+function historyNote(o: UploadOutcome): string | undefined {
+  const notes = [
+    o.replaced !== null ? `replaced our copy of sha256 ${o.replaced}` : null,
+    o.resumedParts > 0 ? `resumed with ${o.resumedParts} parts already confirmed` : null,
+  ].filter((n) => n !== null);
+  return notes.length > 0 ? notes.join("; ") : undefined;
 }
 
 function progressOf(item: QueueRow, p: UploadProgress, rate: number | null): SyncProgressDto {

@@ -1,16 +1,21 @@
 /**
- * A plate solution reaches the frame's sidecar in the store: a light frame of the sky-true
- * simulator is uploaded, then solved by the box's real solver (astrometry.net with the Tycho-2
- * index), and the sidecar is sent again with the solution — read back with rclone. Skipped,
- * saying why, where solve-field or the index files are missing.
+ * A plate solution reaches the store: a light frame of the sky-true simulator is uploaded, then
+ * solved by the box's real solver (astrometry.net with the Tycho-2 index), which writes the WCS
+ * into the frame's header; the object in the store is replaced by the solved file at the same key
+ * (the history says so) and the sidecar is sent again with the solution and the new checksum —
+ * read back with rclone. Skipped, saying why, where solve-field or the index files are missing.
  */
+import { join } from "node:path";
+import { createHash } from "node:crypto";
 import { wrapHours } from "../../lib/astro/coords.ts";
 import type { SimMount } from "../../devices/sim/mount.ts";
 import { assert, assertEquals } from "../_assert.ts";
 import { FAST_SYNC_TOML, syncConfig } from "../s3/box.ts";
-import { readObject, startStore } from "../s3/store.ts";
+import { listStore, readObject, startStore } from "../s3/store.ts";
 import { HAVE_SOLVER, useSkyTrueProfile } from "./_sky_rig.ts";
 import { withServer } from "./_server.ts";
+
+const sha256 = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
 
 async function until(what: string, ok: () => Promise<boolean>, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -21,7 +26,8 @@ async function until(what: string, ok: () => Promise<boolean>, timeoutMs: number
 }
 
 Deno.test({
-  name: "sync: a frame's plate solution is added to its sidecar in the store" +
+  name:
+    "sync: a frame solved after its upload is replaced in the store, its sidecar with the solution" +
     (HAVE_SOLVER ? "" : " (skipped: needs solve-field and the Tycho-2 index files)"),
   ignore: !HAVE_SOLVER,
   fn: async () => {
@@ -70,12 +76,35 @@ Deno.test({
       });
       const solved = await events.waitFor("solver.result", (d) => d.id === id, 180_000);
       assertEquals(solved.data.status, "solved", String(solved.data.error));
+      // The solved file (its header now holds the WCS) replaces the unsolved one at the same key.
+      const replaced = await events.waitFor(
+        "sync.uploaded",
+        (d) => d.frame_id === frame_id && d.replaced === true,
+        30_000,
+      );
+      assertEquals(replaced.data.key, uploaded.data.key);
+      const local = await Deno.readFile(join(t.dataDir, ready.data.path as string));
+      assert(new TextDecoder().decode(local.subarray(0, 2880 * 4)).includes("RA---TAN"));
+      assert(sha256(local) !== uploaded.data.sha256, "the solve rewrote the file");
+      assertEquals(replaced.data.sha256, sha256(local));
+      const remote = await readObject(store, String(uploaded.data.key));
+      assertEquals([remote.length, sha256(remote)], [local.length, sha256(local)]);
+      const listing = (await listStore(store)).filter((e) => e.Path.includes("Solve_me"));
+      assertEquals(listing.map((e) => e.Path), [String(uploaded.data.key), sidecarKey]);
+      const history = await t.json<{ entries: { kind: string; key: string }[] }>(
+        "GET",
+        "/sync/history?limit=100",
+      );
+      const mine = history.entries.filter((e) => e.key === uploaded.data.key).map((e) => e.kind);
+      assertEquals(mine.slice(0, 2), ["replaced", "file_changed"]); // newest first
+
       let sidecar: {
         solution: { raDeg: number; decDeg: number; pixelScaleArcsec: number } | null;
-      } = { solution: null };
+        object: { sha256: string };
+      } = { solution: null, object: { sha256: "" } };
       await until("the sidecar with the solution", async () => {
         sidecar = JSON.parse(new TextDecoder().decode(await readObject(store, sidecarKey)));
-        return sidecar.solution !== null;
+        return sidecar.solution !== null && sidecar.object.sha256 === sha256(local);
       }, 30_000);
       assert(Math.abs(sidecar.solution!.raDeg / 15 - Number(solved.data.ra)) < 1e-9);
       assert(Math.abs(sidecar.solution!.decDeg - Number(solved.data.dec)) < 1e-9);
