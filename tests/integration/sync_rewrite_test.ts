@@ -18,7 +18,7 @@
  */
 import { join } from "node:path";
 import { createHash } from "node:crypto";
-import { assert, assertEquals } from "../_assert.ts";
+import { assert, assertEquals, MIN_DEADLINE_MS } from "../_assert.ts";
 import type { Solution } from "../../core/solver/solve.ts";
 import { writeSolutionToFrame } from "../../core/solver/frame_wcs.ts";
 import { rewritePrimaryHeader } from "../../lib/fits/header_rewrite.ts";
@@ -133,13 +133,17 @@ Deno.test("sync rewrite: a frame uploaded, then solved, is replaced in the store
     });
     const events = await t.events("sync.*,alert");
     await t.json("PUT", "/sync/config", syncConfig(proxy.endpoint, NO_BACKUP));
-    const first = await events.waitFor("sync.uploaded", (d) => d.frame_id === "solved-1", 30_000);
+    const first = await events.waitFor(
+      "sync.uploaded",
+      (d) => d.frame_id === "solved-1",
+      MIN_DEADLINE_MS,
+    );
     const key = String(first.data.key);
     assertEquals(key, `${NIGHT_KEY}/solved-1.fits`);
     await until(
       "the first sidecar",
       async () => (await readObject(store, `${key}.json`)).length > 0,
-      20_000,
+      MIN_DEADLINE_MS,
     );
     const unsolved = await Deno.readFile(join(t.dataDir, f.path));
     assertEquals(sha256(await readObject(store, key)), sha256(unsolved));
@@ -148,7 +152,7 @@ Deno.test("sync rewrite: a frame uploaded, then solved, is replaced in the store
     const again = await events.waitFor(
       "sync.uploaded",
       (d) => d.frame_id === "solved-1" && d.replaced === true,
-      30_000,
+      MIN_DEADLINE_MS,
     );
     assertEquals(again.data.key, key, "replaced at the same key");
     const local = await doneWithLocal(t, "solved-1", f.path);
@@ -161,7 +165,7 @@ Deno.test("sync rewrite: a frame uploaded, then solved, is replaced in the store
     await until("the sidecar of the new version", async () => {
       const sidecar = JSON.parse(new TextDecoder().decode(await readObject(store, `${key}.json`)));
       return sidecar.object.sha256 === sha256(local);
-    }, 20_000);
+    }, MIN_DEADLINE_MS);
     const listing = await listStore(store);
     assertEquals(listing.map((e) => e.Path), [key, `${key}.json`], "nothing uploaded beside it");
     assertEquals(listing[0]!.Metadata?.sha256, sha256(local));
@@ -325,7 +329,11 @@ Deno.test("sync rewrite: an object naming another frame at the key is not ours: 
     });
     const events = await t.events("sync.*");
     await t.json("PUT", "/sync/config", syncConfig(store.endpoint, NO_BACKUP));
-    const up = await events.waitFor("sync.uploaded", (d) => d.frame_id === "shared-name", 30_000);
+    const up = await events.waitFor(
+      "sync.uploaded",
+      (d) => d.frame_id === "shared-name",
+      MIN_DEADLINE_MS,
+    );
     assertEquals(up.data.key, `${NIGHT_KEY}/shared-name~shared-name.fits`);
     assertEquals(up.data.replaced, false);
     assertEquals(sha256(await readObject(store, key)), sha256(theirs), "theirs untouched");

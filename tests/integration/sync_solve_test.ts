@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { createHash } from "node:crypto";
 import { wrapHours } from "../../lib/astro/coords.ts";
 import type { SimMount } from "../../devices/sim/mount.ts";
-import { assert, assertEquals } from "../_assert.ts";
+import { assert, assertEquals, MIN_DEADLINE_MS } from "../_assert.ts";
 import { FAST_SYNC_TOML, syncConfig } from "../s3/box.ts";
 import { listStore, readObject, startStore } from "../s3/store.ts";
 import { HAVE_SOLVER, useSkyTrueProfile } from "./_sky_rig.ts";
@@ -41,7 +41,7 @@ Deno.test({
       await until(
         "the slew",
         async () => !(await t.json<{ slewing: boolean }>("GET", "/mount/status")).slewing,
-        30_000,
+        MIN_DEADLINE_MS,
       );
       const events = await t.events("sync.*,camera.frame_ready,solver.result");
       await t.json(
@@ -54,17 +54,21 @@ Deno.test({
         frame_type: "light",
         object: "Solve me",
       });
-      const ready = await events.waitFor("camera.frame_ready", (d) => d.id === frame_id, 20_000);
+      const ready = await events.waitFor(
+        "camera.frame_ready",
+        (d) => d.id === frame_id,
+        MIN_DEADLINE_MS,
+      );
       const uploaded = await events.waitFor(
         "sync.uploaded",
         (d) => d.frame_id === frame_id,
-        30_000,
+        MIN_DEADLINE_MS,
       );
       const sidecarKey = `${uploaded.data.key}.json`;
       await until(
         "the first sidecar",
         async () => (await readObject(store, sidecarKey)).length > 0,
-        20_000,
+        MIN_DEADLINE_MS,
       );
       const first = JSON.parse(new TextDecoder().decode(await readObject(store, sidecarKey)));
       assertEquals(first.solution, null);
@@ -80,7 +84,7 @@ Deno.test({
       const replaced = await events.waitFor(
         "sync.uploaded",
         (d) => d.frame_id === frame_id && d.replaced === true,
-        30_000,
+        MIN_DEADLINE_MS,
       );
       assertEquals(replaced.data.key, uploaded.data.key);
       const local = await Deno.readFile(join(t.dataDir, ready.data.path as string));
@@ -105,7 +109,7 @@ Deno.test({
       await until("the sidecar with the solution", async () => {
         sidecar = JSON.parse(new TextDecoder().decode(await readObject(store, sidecarKey)));
         return sidecar.solution !== null && sidecar.object.sha256 === sha256(local);
-      }, 30_000);
+      }, MIN_DEADLINE_MS);
       assert(Math.abs(sidecar.solution!.raDeg / 15 - Number(solved.data.ra)) < 1e-9);
       assert(Math.abs(sidecar.solution!.decDeg - Number(solved.data.dec)) < 1e-9);
       assertEquals(sidecar.solution!.pixelScaleArcsec, solved.data.pixel_scale);
