@@ -5,9 +5,9 @@
  * WebSocket clients connect, listen and leave — while its resident memory is sampled from /proc
  * every 5 s. Reported (figures in _soak_summary.ts): frames and solves, RSS at the start (idle),
  * after warm-up, at the end and at its peak, the slope after warm-up and over the last half (MB per
- * hour; flat is near 0), the V8 heap and external memory at the end, and the host's load average
- * (the machine may be shared). `SOAK_MINUTES` shortens it (default 60); `SOAK_SAMPLES=file.csv`
- * keeps every sample. Run alone with
+ * hour; flat is near 0), the V8 heap and external memory at the end, the box's CPU seconds per
+ * frame and the host's load average (the machine may be shared). `SOAK_MINUTES` shortens it
+ * (default 60); `SOAK_SAMPLES=file.csv` keeps every sample. Run alone with
  * `SOAK_MINUTES=10 npx -y deno@2.9.6 run -A tests/bench/soak_bench.ts`.
  */
 import { join } from "node:path";
@@ -16,6 +16,8 @@ import { type RssSample, summarizeSoak } from "./_soak_summary.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const SAMPLE_EVERY_MS = 5_000;
+/** USER_HZ of /proc/<pid>/stat: 100 on every Linux we run on (x86-64 and arm64). */
+const CLOCK_TICKS_PER_S = 100;
 
 /**
  * The V8 flags and environment (`NAME=value` before `deno`, the malloc settings the release's
@@ -42,6 +44,17 @@ function startTaskOfConfig(): { flags: string[]; env: Record<string, string> } {
 /** The 1-minute load average of the machine (the soak shares it; a busy host slows the frames). */
 function loadAverage(): number {
   return Number(Deno.readTextFileSync("/proc/loadavg").split(" ")[0]);
+}
+
+/**
+ * CPU seconds the box itself has used (user + system, from /proc/<pid>/stat; the solver's child
+ * processes are not counted): per frame, a figure a busy host changes far less than wall time.
+ */
+function cpuSeconds(pid: number): number {
+  const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+  // Fields after the command name, which is in parentheses and may hold spaces.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_S;
 }
 
 function rssMb(pid: number): number {
@@ -124,6 +137,7 @@ export async function soakBench(): Promise<void> {
     await waitHealthy(url, 60_000);
     await new Promise((r) => setTimeout(r, 5_000));
     const startMb = rssMb(child.pid);
+    const startCpuS = cpuSeconds(child.pid);
     const t0 = performance.now();
     const endMs = t0 + minutes * 60_000;
     const samples: RssSample[] = [];
@@ -196,6 +210,7 @@ export async function soakBench(): Promise<void> {
     // Where the memory is, from the box's own telemetry (V8 heap, buffers outside it).
     const memory = (await api(url, "GET", "/telemetry")).process;
     const figures = summarizeSoak(samples, minutes);
+    const cpuPerFrameS = (cpuSeconds(child.pid) - startCpuS) / frames;
     report("soak (exposures, solves, WS clients coming and going)", {
       minutes,
       frames,
@@ -211,6 +226,7 @@ export async function soakBench(): Promise<void> {
       heap_used_mb: memory.heap_used_bytes / 2 ** 20,
       heap_total_mb: memory.heap_total_bytes / 2 ** 20,
       external_mb: memory.external_bytes / 2 ** 20,
+      box_cpu_s_per_frame: cpuPerFrameS,
       load_avg_mean: figures.loadMean,
       load_avg_end: loadAverage(),
       malloc: mallocEnv(start.env),
