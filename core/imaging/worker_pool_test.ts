@@ -153,3 +153,16 @@ Deno.test("worker pool: default size leaves one core for the control loop", () =
   pool.close();
   assert.throws(() => new WorkerPool({ size: 0 }), /positive integer/);
 });
+
+Deno.test("worker pool: a night of tasks runs on the same workers (none re-spawned)", async () => {
+  await withPool(2, async (pool) => {
+    for (let round = 0; round < 100; round++) {
+      await Promise.all([
+        pool.run("test.sum", { values: new Float64Array(1000) }),
+        pool.run("test.sum", { values: new Float64Array(1000) }),
+        pool.run("test.fail", { message: "a task's own error keeps its worker" }).catch(() => {}),
+      ]);
+    }
+    assert.deepEqual(pool.stats, { alive: 2, started: 2, queued: 0, busy: 0 });
+  });
+});

@@ -137,3 +137,42 @@ Deno.test("ASTAP goes first; when it fails, solve-field is asked; the answer nam
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("jobs: the newest `maxJobs` finished jobs are kept, older ones forgotten", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeFile(
+      join(dir, "f.fits"),
+      encodeFits({ pixels: new Uint16Array(64 * 64), widthPx: 64, heightPx: 64 }, []),
+    );
+    const noSolve = join(dir, "no-solve-field.sh");
+    await Deno.writeTextFile(noSolve, "#!/bin/sh\nexit 0\n");
+    await Deno.chmod(noSolve, 0o755);
+    const solver = new SolverService({
+      bus: new EventBus({ clock: systemClock, validate: true }),
+      clock: systemClock,
+      log: silentLogger,
+      dataDir: dir,
+      pixelScaleArcsec: () => null,
+      fieldWidthArcmin: () => null,
+      timeoutMs: 30_000,
+      concurrency: 1,
+      searchRadiusDeg: 10,
+      backends: { astapPath: null, solveFieldPath: noSolve },
+      maxJobs: 3,
+    });
+    const ids: string[] = [];
+    for (let i = 0; i < 8; i++) {
+      const job = await solver.submit("f.fits");
+      ids.push(job.id);
+      assertEquals((await solver.wait(job.id))?.status, "failed");
+    }
+    assertEquals(ids.map((id) => solver.get(id) !== null), [
+      ...Array(5).fill(false),
+      ...Array(3).fill(true),
+    ]);
+    await solver.close();
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

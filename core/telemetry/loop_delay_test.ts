@@ -32,3 +32,14 @@ Deno.test("loop delay: mean, 99th percentile and max of a window; empty window i
   assertEquals(monitor.take().maxMs, 0);
   assertEquals(monitor.totals.count, 101);
 });
+
+Deno.test("loop delay: a window never read (telemetry off) stays bounded; totals count all", () => {
+  const monitor = new LoopDelayMonitor(100);
+  // A night at 100 ms is 360 000 ticks; the window keeps 5000 values whatever the count.
+  for (let i = 0; i < 360_000; i++) monitor.record(i === 200_000 ? 900 : 1);
+  assertEquals(monitor.totals.count, 360_000);
+  const window = monitor.take();
+  assertEquals(window.count, 5000);
+  assertEquals(window.maxMs, 900, "the max is kept past the window's bound");
+  assertEquals(monitor.take().count, 0);
+});
