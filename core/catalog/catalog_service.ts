@@ -83,6 +83,8 @@ export interface CatalogServiceOptions {
   site: () => Site | null;
   /** The camera's field with the active optics; null (or absent) when not known. */
   field?: () => FieldOfView | null;
+  /** How long a request waits for a running import before its 503 (IMPORT_WAIT_MS). */
+  importWaitMs?: number;
 }
 
 export class CatalogService {
@@ -201,13 +203,16 @@ export class CatalogService {
    * Ready, or 503. A request that arrives while the import runs waits for it — off the event
    * loop, so waiting costs nothing — up to IMPORT_WAIT_MS, the way a first-start request used to
    * be answered once the blocking import was over; only a longer import answers 503.
+   * (`importWaitMs` in the options: a test on a loaded machine is not a user's phone.)
    */
   async #whenReady(): Promise<void> {
     if (this.#state === "importing" && this.#ready) {
       let timer: ReturnType<typeof setTimeout> | undefined;
       await Promise.race([
         this.#ready,
-        new Promise((resolve) => timer = setTimeout(resolve, IMPORT_WAIT_MS)),
+        new Promise((resolve) =>
+          timer = setTimeout(resolve, this.#o.importWaitMs ?? IMPORT_WAIT_MS)
+        ),
       ]);
       clearTimeout(timer);
     }
