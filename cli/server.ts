@@ -306,8 +306,9 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       ws.close();
       feed.stop();
       guideSteps.stop();
-      await wifiStarted;
+      // Stopped first: a start still waiting for NetworkManager ends with it.
       await wifi.stop();
+      await wifiStarted;
       await alpaca.stop();
       // Aborts the request in flight; every confirmed step is already committed (resumable).
       await sync.stop();

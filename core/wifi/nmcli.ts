@@ -75,14 +75,26 @@ export class Nmcli implements NmcliRunner {
  * Why this machine has no Wi-Fi manager, or null when NetworkManager answers. A dev machine or CI
  * host without nmcli, or with NetworkManager stopped, gets a reason the API shows as a 503.
  */
-export async function networkManagerUnavailable(nm: NmcliRunner): Promise<string | null> {
+export async function networkManagerUnavailable(
+  nm: NmcliRunner,
+): Promise<{ reason: string; lasting: boolean } | null> {
   try {
     const running = (await nm.run(["-f", "RUNNING", "general"], 10_000)).trim();
-    return running === "running" ? null : `NetworkManager is not running (nmcli says "${running}")`;
+    return running === "running"
+      ? null
+      : { reason: `NetworkManager is not running (nmcli says "${running}")`, lasting: false };
   } catch (err) {
     if (err instanceof Deno.errors.NotFound) {
-      return "this machine has no NetworkManager (nmcli is not installed): Wi-Fi is managed only on the box";
+      return {
+        reason:
+          "this machine has no NetworkManager (nmcli is not installed): Wi-Fi is managed only on the box",
+        lasting: true,
+      };
     }
-    return `NetworkManager does not answer: ${err instanceof Error ? err.message : String(err)}`;
+    // Starting, or slow on a loaded box at boot: worth asking again.
+    return {
+      reason: `NetworkManager does not answer: ${err instanceof Error ? err.message : String(err)}`,
+      lasting: false,
+    };
   }
 }

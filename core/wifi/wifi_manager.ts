@@ -122,12 +122,23 @@ export class WifiManager {
 
   /** Finds NetworkManager, makes sure the hotspot exists, writes the DNS phase, starts watching. */
   async start(): Promise<void> {
-    this.#unavailable = this.#notABox
-      ? "Wi-Fi is managed only on the box itself ([system] os_control = true in its config)"
-      : await networkManagerUnavailable(this.#o.nm);
-    if (this.#unavailable) {
+    if (this.#notABox) {
+      this.#unavailable =
+        "Wi-Fi is managed only on the box itself ([system] os_control = true in its config)";
       this.#o.log.info("Wi-Fi is not managed here", { reason: this.#unavailable });
       return;
+    }
+    // At boot NetworkManager may still be starting, or slow to answer on a loaded box: the
+    // manager asks again until it answers (measured: >10 s in the VM under a load of 10), and
+    // the API says why meanwhile.
+    for (let asked = 0;; asked++) {
+      const missing = await networkManagerUnavailable(this.#o.nm);
+      this.#unavailable = missing?.reason ?? null;
+      if (!missing) break;
+      if (asked === 0) this.#o.log.info("Wi-Fi is not managed yet", { reason: missing.reason });
+      if (missing.lasting) return;
+      await this.#o.clock.sleep(this.#o.pollEveryMs, this.#stop.signal).catch(() => {});
+      if (this.#stop.signal.aborted) return;
     }
     try {
       this.#state = JSON.parse(await Deno.readTextFile(this.#statePath)) as Persisted;
