@@ -71,7 +71,7 @@ export class SystemdApScanner implements ApScanner {
       stdin: "null",
       stdout: "null",
       stderr: "piped",
-      signal: AbortSignal.timeout(45_000),
+      signal: AbortSignal.timeout(55_000),
     }).output();
     if (!out.success) {
       throw new Error(
