@@ -9,6 +9,7 @@
  * Changes are published as `wifi.status`, joins as `wifi.join`. Without NetworkManager (a dev
  * machine, CI host) every call throws a 503 with the reason: nothing is pretended.
  */
+import { activateNetwork } from "./activate.ts";
 import { join } from "node:path";
 import type { Clock } from "../../lib/clock.ts";
 import { AppError } from "../../lib/errors.ts";
@@ -440,10 +441,7 @@ export class WifiManager {
         }
       }
       const waitS = Math.max(5, Math.round(this.#o.joinVerifyMs / 1000));
-      await nm.run(
-        ["--wait", String(waitS), "connection", "up", "uuid", saved.uuid],
-        (waitS + 10) * 1000,
-      );
+      await activateNetwork(nm, log, { uuid: saved.uuid, ssid: request.ssid, waitS });
       // Activated is not yet usable: an address on that network is.
       const deadline = startedMs + this.#o.joinVerifyMs;
       while (true) {
