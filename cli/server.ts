@@ -44,6 +44,7 @@ import { composeRig } from "./compose/rig.ts";
 import { composeSolving } from "./compose/solving.ts";
 import { composeSync } from "./compose/sync.ts";
 import { composeTelemetry, sequenceControl } from "./compose/telemetry.ts";
+import { skyCatalogsSettled } from "../lib/star_catalog/catalog.ts";
 
 export interface ServerOptions {
   config: Config;
@@ -348,6 +349,9 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       await imaging.livestack.close();
       imaging.imaging.close();
       await rig.hub.close();
+      // A simulated camera may have started the Tycho-2 build: its cache file is finished, not
+      // cut (the service's stop deadline still bounds the wait).
+      await skyCatalogsSettled();
       await rig.indiServer.stop();
       await catalog.close();
       await firstBoot.flush();

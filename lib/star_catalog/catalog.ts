@@ -44,6 +44,14 @@ export const DEFAULT_INDEX_DIR = "/usr/share/astrometry";
 const inFlight = new Map<string, Promise<SkyCatalog | null>>();
 
 /**
+ * Resolves when no catalogue is being built or written (errors are the loaders' own): at
+ * shutdown, so a cache file a simulated camera's first exposure started is finished, not cut.
+ */
+export async function skyCatalogsSettled(): Promise<void> {
+  await Promise.allSettled([...inFlight.values()]);
+}
+
+/**
  * Reads the cache when it is current (same source file names, sizes and mtimes, same format
  * version), else builds it from the index files and writes it atomically (temp → rename). Null
  * when no Tycho-2 index files are installed. Memoised per process per (indexDir) so every user
