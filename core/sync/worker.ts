@@ -37,14 +37,8 @@ import { NetworkError } from "./s3/transport.ts";
 import { isConfigured, type SettingsStore } from "./settings.ts";
 import { Housekeeping } from "./housekeeping.ts";
 import { TokenBucket } from "./token_bucket.ts";
-import {
-  abandonUpload,
-  FileChangedError,
-  MissingFileError,
-  uploadItem,
-  type UploadOutcome,
-  type UploadProgress,
-} from "./uploader.ts";
+import { abandonUpload, FileChangedError, uploadItem, type UploadProgress } from "./uploader.ts";
+import { recordBackupCompleted, recordFailure, recordUploaded } from "./outcomes.ts";
 
 export interface SyncTunables {
   probeIntervalMs: number;
@@ -405,66 +399,15 @@ export class SyncWorker {
         signal,
       });
       const durationMs = this.#o.clock.now() - startedMs;
-      const localState = item.kind === "frame" && s.delete_after_upload ? "delete_pending" : "kept";
-      const recorded = await this.#o.repo.markDone(item.id, {
-        etag: outcome.etag,
-        key: outcome.key,
-        uploaded: { sha256: outcome.sha256, fileRevision: item.file_revision },
-        history: {
-          kind: outcome.alreadyPresent
-            ? "already_present"
-            : outcome.replaced !== null
-            ? "replaced"
-            : "uploaded",
-          bytes: outcome.bytes,
-          durationMs,
-          message: historyNote(outcome),
-        },
-      }, localState);
-      if (!recorded) {
-        // Queued again while it went up (its file changed): the new version follows.
-        this.#o.log.info("an upload was overtaken by a newer version of its file", {
-          key: outcome.key,
-        });
-        return;
-      }
+      if (!await recordUploaded(this.#o, item, outcome, { settings: s, durationMs })) return;
       this.#lastUploadedAt = new Date(this.#o.clock.now()).toISOString();
       this.#lastError = null;
-      this.#o.bus.publish("sync.uploaded", {
-        item_id: item.id,
-        kind: item.kind as "frame" | "backup",
-        frame_id: item.frame_id,
-        key: outcome.key,
-        bytes: outcome.bytes,
-        sha256: outcome.sha256,
-        etag: outcome.etag,
-        duration_ms: durationMs,
-        already_present: outcome.alreadyPresent,
-        resumed_parts: outcome.resumedParts,
-        replaced: outcome.replaced !== null,
-      });
       if (item.kind === "backup") {
-        const pruned = await this.#o.backups.completed(client, s, item.path, signal).catch(
-          (err) => {
-            this.#o.log.warn("could not prune old database snapshots", {
-              error: (err as Error).message,
-            });
-            return [] as string[];
-          },
-        );
-        await this.#o.repo.history({
-          kind: "backup_completed",
-          itemId: item.id,
-          key: outcome.key,
-          bytes: outcome.bytes,
+        await recordBackupCompleted(this.#o, item, outcome, {
+          client,
+          settings: s,
           durationMs,
-        });
-        this.#o.bus.publish("sync.backup_completed", {
-          item_id: item.id,
-          key: outcome.key,
-          bytes: outcome.bytes,
-          sha256: outcome.sha256,
-          pruned,
+          signal,
         });
       } else {
         await this.#chores.sidecar((await this.#o.repo.get(item.id))!, s, signal).catch((err) => {
@@ -507,63 +450,16 @@ export class SyncWorker {
       this.#setState("offline", error.message);
       return;
     }
-    const row = (await this.#o.repo.get(item.id)) ?? item;
-    const attempts = row.attempts + 1;
-    const t = this.#o.tunables;
-    const transient = (error instanceof S3Error && error.retryable) ||
-      error instanceof NetworkError;
-    const giveUp = error instanceof MissingFileError || (!transient && attempts >= t.maxAttempts);
-    const nextMs = this.#o.clock.now() +
-      Math.min(t.retryMaxMs, t.retryBaseMs * 2 ** Math.min(attempts - 1, 20));
-    const next = giveUp ? null : new Date(nextMs).toISOString();
-    await this.#o.repo.update(item.id, {
-      attempts,
-      last_error: error.message.slice(0, 1000),
-      next_attempt_at: next,
-      state: giveUp ? "failed" : row.state,
-    });
-    this.#o.log.warn("upload attempt failed", {
-      key: row.key,
-      attempts,
-      error: error.message,
-      will_retry: !giveUp,
-    });
-    this.#o.bus.publish("sync.failed", {
-      item_id: item.id,
-      kind: item.kind as "frame" | "backup",
-      frame_id: item.frame_id,
-      key: row.key,
-      error: error.message,
-      attempts,
-      will_retry: !giveUp,
-      next_attempt_at: next,
-    });
-    if (giveUp) {
-      await this.#o.repo.history({
-        kind: "gave_up",
-        itemId: item.id,
-        key: row.key,
-        bytes: row.bytes,
-        message: error.message,
-      });
-      if (row.upload_id !== null) {
-        await abandonUpload(row, {
-          client: this.client(this.#o.settings.current),
-          repo: this.#o.repo,
-          log: this.#o.log,
-          signal,
-        })
-          .catch(() => {});
-      }
-    } else {
-      await this.#o.repo.history({
-        kind: "failed",
-        itemId: item.id,
-        key: row.key,
-        message: error.message,
-      });
+    const { row, attempts, giveUp } = await recordFailure(this.#o, item, error);
+    if (giveUp && row.upload_id !== null) {
+      await abandonUpload(row, {
+        client: this.client(this.#o.settings.current),
+        repo: this.#o.repo,
+        log: this.#o.log,
+        signal,
+      }).catch(() => {});
     }
-    if (giveUp || attempts === t.maxAttempts) {
+    if (giveUp || attempts === this.#o.tunables.maxAttempts) {
       const kind = error instanceof S3Error ? error.code : error.name;
       this.#alert(
         kind,
@@ -600,14 +496,6 @@ export class SyncWorker {
       this.#o.bus.publish("sync.progress", this.#current);
     }
   }
-}
-
-function historyNote(o: UploadOutcome): string | undefined {
-  const notes = [
-    o.replaced !== null ? `replaced our copy of sha256 ${o.replaced}` : null,
-    o.resumedParts > 0 ? `resumed with ${o.resumedParts} parts already confirmed` : null,
-  ].filter((n) => n !== null);
-  return notes.length > 0 ? notes.join("; ") : undefined;
 }
 
 function progressOf(item: QueueRow, p: UploadProgress, rate: number | null): SyncProgressDto {
