@@ -199,6 +199,18 @@ export const ConfigFileSchema = z.object({
     request_timeout_s: z.number().min(0.1).max(3600).default(60)
       .describe("a request during which no byte moves for this long is retried"),
   }).prefault({}),
+  update: z.object({
+    url: z.string().default("")
+      .describe("URL of the release descriptor checked for updates ({arch} = x86_64/aarch64)"),
+    max_release_mb: z.number().min(1).max(4096).default(400)
+      .describe("largest release tarball accepted, downloaded or uploaded"),
+    fetch_timeout_s: z.number().min(1).max(86_400).default(1800)
+      .describe("longest a descriptor or tarball download may take"),
+    gate_timeout_s: z.number().min(1).max(3600).default(120)
+      .describe("how long a new release may take to answer and reconnect its devices"),
+    install_dir: z.string().min(1).default("/opt/openskylab")
+      .describe("where releases/<version>/ and the current symlink are"),
+  }).prefault({}),
   system: z.object({
     os_control: z.boolean().default(false)
       .describe("let the API set this machine's clock and power it off or reboot it (a box)"),
@@ -476,6 +488,13 @@ function defaultConfigText(token: string): string {
     `# retry_base_s = ${d.sync.retry_base_s}  # doubles per failed attempt, up to retry_max_s`,
     `# retry_max_s = ${d.sync.retry_max_s}`,
     `# max_attempts = ${d.sync.max_attempts}  # then an upload the store refuses is marked failed`,
+    "",
+    "[update]",
+    "# Where the update check looks: the descriptor (.json) `deno task release` writes beside a",
+    "# tarball, with its .sig beside it; {arch} becomes x86_64 or aarch64. Empty: upload only.",
+    '# url = ""',
+    `# max_release_mb = ${d.update.max_release_mb}`,
+    `# gate_timeout_s = ${d.update.gate_timeout_s}  # a new release must be healthy by then`,
     "",
     "[system]",
     "# Let POST /system/time set this machine's clock and /system/shutdown and /reboot power it",

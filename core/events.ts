@@ -21,6 +21,7 @@ import { SequencerStatusDto } from "./schemas/sequencer_status.ts";
 import { TelemetryDto } from "./schemas/telemetry.ts";
 import { AlpacaStatusDto } from "./schemas/alpaca_bridge.ts";
 import { JoinAttemptDto, WifiStatusDto } from "./schemas/wifi.ts";
+import { StagedReleaseDto, UPDATE_STATES, UpdateStatusDto } from "./schemas/update.ts";
 
 export { ALERT_LEVELS } from "../devices/rig.ts";
 export type { AlertLevel } from "../devices/rig.ts";
@@ -409,6 +410,27 @@ export const EVENT_CATALOGUE = {
     description: "A join of a home network started, succeeded or failed (with nmcli's reason; " +
       "the box is back on its hotspot then); trigger watchdog is the box going home by itself",
     schema: JoinAttemptDto,
+  },
+  "update.state": {
+    delivery: "discrete",
+    description: "An update step began or ended: checking, downloading, verifying, ready, " +
+      "applying or failed (with why); what the last check found and what is staged",
+    schema: z.object({
+      state: z.enum(UPDATE_STATES),
+      message: z.string().nullable(),
+      available: UpdateStatusDto.shape.available,
+      staged: StagedReleaseDto.nullable(),
+    }),
+  },
+  "update.progress": {
+    delivery: "status",
+    replay: false,
+    description: "Bytes of a release received so far (download or upload), every 4 MiB",
+    schema: z.object({
+      state: z.enum(UPDATE_STATES),
+      done_bytes: z.number(),
+      total_bytes: z.number().nullable(),
+    }),
   },
 } as const satisfies Record<
   string,

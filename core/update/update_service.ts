@@ -1,0 +1,371 @@
+/**
+ * Over-the-air updates as the API sees them. A release reaches the box by a check (the signed
+ * descriptor from a configured URL, then its tarball) or an upload from the phone; either way it
+ * is streamed to disk under a bound, verified with the key built into the running release
+ * (verify.ts) and kept in `update/staged/`. Apply hands it to the root side: it writes
+ * `request.json` and starts `openskylab-update.service`, which installs it beside the running
+ * release, backs the database up, switches `current` and restarts this service; the new release
+ * then judges itself (gate.ts) and the unit rolls back when it does not confirm in time. Apply and
+ * rollback are refused (409, with the reason) while a sequence or plan runs, and on a box that is
+ * not an installed release — a source checkout has nothing to switch.
+ */
+import { join } from "node:path";
+import { conflict } from "../../lib/errors.ts";
+import type { Clock } from "../../lib/clock.ts";
+import type { Logger } from "../../lib/log.ts";
+import type { EventBus } from "../event_bus.ts";
+import type { StagedRelease, UpdateState, UpdateStatus } from "../schemas/update.ts";
+import { StagedReleaseDto } from "../schemas/update.ts";
+import type { BuildInfo } from "../system/build_info.ts";
+import {
+  type Installation,
+  readJson,
+  readLast,
+  readPending,
+  type UpdatePaths,
+  updatePaths,
+  writeJsonAtomic,
+} from "./layout.ts";
+import { streamToFile, tooLarge, tooLittleDisk } from "./transfer.ts";
+import { boxArch, checkFloor, trustedKey, verifyDescriptor, verifyTarball } from "./verify.ts";
+import { compareVersions } from "./version.ts";
+
+export const UPDATE_UNIT = "openskylab-update.service";
+export const ROLLBACK_UNIT = "openskylab-rollback.service";
+
+export interface UpdateSettings {
+  /** Descriptor URL (`{arch}` is replaced); "" = none configured. */
+  url: string;
+  maxReleaseBytes: number;
+  /** A descriptor or tarball transfer that takes longer than this fails. */
+  fetchTimeoutMs: number;
+}
+
+export interface UpdateServiceDeps {
+  dataDir: string;
+  installDir: string;
+  clock: Clock;
+  bus: EventBus;
+  log: Logger;
+  build: () => BuildInfo;
+  settings: UpdateSettings;
+  installation: () => Promise<Installation>;
+  /** Why an apply must wait (a sequence or plan runs), or null. */
+  busy: () => Promise<string | null>;
+  freeBytes: (dir: string) => Promise<number>;
+  /** Starts a systemd unit without waiting for it (`systemctl start --no-block`). */
+  startUnit: (unit: string) => Promise<void>;
+  fetch?: typeof fetch;
+}
+
+export class UpdateService {
+  readonly #d: UpdateServiceDeps;
+  readonly #paths: UpdatePaths;
+  #state: UpdateState = "idle";
+  #message: string | null = null;
+  #available: UpdateStatus["available"] = null;
+  #progress: UpdateStatus["progress"] = null;
+  #staged: StagedRelease | null = null;
+  /** One check, upload or apply at a time. */
+  #working = false;
+
+  constructor(deps: UpdateServiceDeps) {
+    this.#d = deps;
+    this.#paths = updatePaths(deps.dataDir);
+  }
+
+  get paths(): UpdatePaths {
+    return this.#paths;
+  }
+
+  /** Empties what a crash left half-received and reads what is staged. */
+  async init(): Promise<void> {
+    await Deno.remove(this.#paths.incoming, { recursive: true }).catch(() => {});
+    await Deno.mkdir(this.#paths.incoming, { recursive: true });
+    this.#staged = await readJson(this.#paths.stagedRecord, StagedReleaseDto);
+    // A staged release the box now runs (or is past) is of no further use.
+    if (this.#staged && compareVersions(this.#staged.version, this.#d.build().version) === 0) {
+      await this.#dropStaged();
+    }
+    if (this.#staged) this.#state = "ready";
+  }
+
+  async status(): Promise<UpdateStatus> {
+    const build = this.#d.build();
+    const inst = await this.#d.installation();
+    const pending = await readPending(this.#paths);
+    const last = await readLast(this.#paths);
+    const previous = last?.result === "applied" && last.to === build.version ? last.from : null;
+    return {
+      state: pending && this.#state !== "failed" ? "applying" : this.#state,
+      message: this.#message,
+      running: {
+        version: build.version,
+        kind: build.kind,
+        installed: inst.installed,
+        reason: inst.reason,
+      },
+      available: this.#available,
+      staged: this.#staged,
+      progress: this.#progress,
+      pending: pending ? { from: pending.from, to: pending.to, phase: pending.phase } : null,
+      last,
+      previous,
+    };
+  }
+
+  /** Fetches the signed descriptor; downloads and verifies a newer release when asked. */
+  async check(o: { url?: string; download: boolean; force: boolean }): Promise<UpdateStatus> {
+    const template = o.url ?? this.#d.settings.url;
+    if (!template) {
+      throw conflict("no update URL: set `update.url` in the config or pass `url`");
+    }
+    const spki = trustedKey(this.#d.build());
+    const url = new URL(template.replaceAll("{arch}", boxArch()));
+    await this.#exclusive("checking", async () => {
+      const bytes = await this.#get(url, 64 * 1024, "descriptor");
+      const signature = await this.#get(new URL(`${url.href}.sig`), 1024, "signature");
+      const descriptor = await verifyDescriptor(bytes, signature, spki);
+      if (descriptor.arch !== boxArch()) {
+        throw conflict(`the descriptor is for ${descriptor.arch}; this box is ${boxArch()}`);
+      }
+      const running = this.#d.build().version;
+      const order = compareVersions(descriptor.version, running);
+      this.#available = {
+        version: descriptor.version,
+        tarball_bytes: descriptor.tarball_bytes,
+        newer: order > 0,
+      };
+      this.#publish();
+      if (!o.download || (order <= 0 && !o.force)) return;
+      checkFloor(descriptor.version, running, o.force);
+      if (descriptor.tarball_bytes > this.#d.settings.maxReleaseBytes) {
+        throw tooLarge("tarball_bytes", this.#d.settings.maxReleaseBytes);
+      }
+      await this.#diskCheck(descriptor.tarball_bytes);
+      this.#setState("downloading", `downloading ${descriptor.version}`);
+      const response = await this.#request(new URL(descriptor.tarball, url));
+      const part = join(this.#paths.incoming, "download.tar.xz");
+      const got = await streamToFile(response.body!, part, {
+        maxBytes: descriptor.tarball_bytes,
+        field: "tarball",
+        onProgress: (done) => this.#setProgress(done, descriptor.tarball_bytes),
+      });
+      if (got.bytes !== descriptor.tarball_bytes || got.sha256 !== descriptor.tarball_sha256) {
+        await Deno.remove(part).catch(() => {});
+        throw conflict(
+          `the downloaded tarball does not match its descriptor (${got.bytes} bytes, sha256 ` +
+            `${got.sha256.slice(0, 12)}…)`,
+        );
+      }
+      await this.#verifyAndStage(part, "check", o.force);
+    });
+    return await this.status();
+  }
+
+  /** The phone's upload: the body is the release tarball, streamed to disk and verified. */
+  async upload(
+    body: ReadableStream<Uint8Array> | null,
+    lengthBytes: number | null,
+    force: boolean,
+  ): Promise<UpdateStatus> {
+    if (body === null) throw tooLarge("body", 0);
+    const max = this.#d.settings.maxReleaseBytes;
+    if (lengthBytes !== null && lengthBytes > max) {
+      await body.cancel().catch(() => {});
+      throw tooLarge("body", max);
+    }
+    await this.#exclusive("verifying", async () => {
+      // Without a length, assume the largest release allowed.
+      await this.#diskCheck(lengthBytes ?? max).catch(async (err) => {
+        await body.cancel().catch(() => {});
+        throw err;
+      });
+      this.#setState("downloading", "receiving an upload");
+      const part = join(this.#paths.incoming, "upload.tar.xz");
+      await streamToFile(body, part, {
+        maxBytes: max,
+        field: "body",
+        onProgress: (done) => this.#setProgress(done, lengthBytes),
+      });
+      await this.#verifyAndStage(part, "upload", force);
+    }, () => body.cancel().catch(() => {}));
+    return await this.status();
+  }
+
+  /** Hands the staged release to the root side, which restarts the box into it. */
+  async apply(): Promise<UpdateStatus> {
+    const inst = await this.#d.installation();
+    if (!inst.installed) throw conflict(`cannot apply an update: ${inst.reason}`);
+    if (!this.#staged) throw conflict("no release is staged: check or upload one first");
+    const pending = await readPending(this.#paths);
+    if (pending) throw conflict(`an update to ${pending.to} is already under way`);
+    const busy = await this.#d.busy();
+    if (busy) throw conflict(`not while ${busy}: apply when it has ended`);
+    const staged = this.#staged;
+    await this.#exclusive(
+      "applying",
+      async () => {
+        await Deno.stat(this.#paths.stagedTarball).catch(() => {
+          throw conflict("the staged release's tarball is gone: check or upload it again");
+        });
+        await Deno.remove(this.#paths.gate).catch(() => {});
+        await writeJsonAtomic(this.#paths.request, {
+          action: "apply",
+          version: staged.version,
+          tarball: this.#paths.stagedTarball,
+          requested_ms: this.#d.clock.now(),
+        });
+        this.#d.log.info("update: handing over to the root side", { version: staged.version });
+        await this.#d.startUnit(UPDATE_UNIT);
+        this.#setState("applying", `installing ${staged.version}; the box restarts into it`);
+      },
+      undefined,
+      "applying",
+    );
+    return await this.status();
+  }
+
+  /** Back to the release that ran before the last update, with its database. */
+  async rollback(): Promise<UpdateStatus> {
+    const inst = await this.#d.installation();
+    if (!inst.installed) throw conflict(`cannot roll back: ${inst.reason}`);
+    const status = await this.status();
+    if (status.pending) throw conflict(`an update to ${status.pending.to} is under way`);
+    if (!status.previous) {
+      throw conflict("nothing to roll back to: this release was not installed by an update");
+    }
+    const busy = await this.#d.busy();
+    if (busy) throw conflict(`not while ${busy}: roll back when it has ended`);
+    await this.#exclusive(
+      "applying",
+      async () => {
+        await writeJsonAtomic(this.#paths.request, {
+          action: "rollback",
+          version: status.previous,
+          requested_ms: this.#d.clock.now(),
+        });
+        await this.#d.startUnit(ROLLBACK_UNIT);
+        this.#setState("applying", `rolling back to ${status.previous}; the box restarts into it`);
+      },
+      undefined,
+      "applying",
+    );
+    return await this.status();
+  }
+
+  async #verifyAndStage(part: string, source: "check" | "upload", force: boolean) {
+    this.#setState("verifying", "verifying the release's signature and every file");
+    const info = await verifyTarball(part, trustedKey(this.#d.build()), this.#paths.incoming)
+      .catch(async (err) => {
+        await Deno.remove(part).catch(() => {});
+        throw err;
+      });
+    try {
+      checkFloor(info.version, this.#d.build().version, force);
+    } catch (err) {
+      await Deno.remove(part).catch(() => {});
+      throw err;
+    }
+    const staged: StagedRelease = {
+      version: info.version,
+      arch: info.arch,
+      source,
+      bytes: (await Deno.stat(part)).size,
+      build_time_ms: info.build_time_ms,
+      commit: info.commit,
+      forced: compareVersions(info.version, this.#d.build().version) < 0,
+      verified_at_ms: this.#d.clock.now(),
+    };
+    await this.#dropStaged();
+    await Deno.mkdir(this.#paths.staged, { recursive: true });
+    await Deno.rename(part, this.#paths.stagedTarball);
+    await writeJsonAtomic(this.#paths.stagedRecord, staged);
+    this.#staged = staged;
+    this.#d.log.info("update: release verified and staged", { version: info.version, source });
+  }
+
+  async #dropStaged(): Promise<void> {
+    await Deno.remove(this.#paths.staged, { recursive: true }).catch(() => {});
+    this.#staged = null;
+  }
+
+  async #diskCheck(tarballBytes: number): Promise<void> {
+    await Deno.mkdir(this.#paths.incoming, { recursive: true });
+    const refusal = tooLittleDisk(await this.#d.freeBytes(this.#paths.dir), tarballBytes);
+    if (refusal) throw refusal;
+  }
+
+  /** Runs `work` as the one update operation; a failure leaves state "failed" with its reason. */
+  async #exclusive(
+    state: UpdateState,
+    work: () => Promise<void>,
+    onRefused?: () => unknown,
+    endState?: UpdateState,
+  ): Promise<void> {
+    if (this.#working) {
+      await onRefused?.();
+      throw conflict(`an update operation is already under way (${this.#state})`);
+    }
+    this.#working = true;
+    this.#progress = null;
+    this.#setState(state, null);
+    try {
+      await work();
+      this.#progress = null;
+      this.#setState(endState ?? (this.#staged ? "ready" : "idle"), this.#message);
+    } catch (err) {
+      this.#progress = null;
+      const message = err instanceof Error ? err.message : String(err);
+      this.#setState(this.#staged ? "ready" : "failed", message);
+      this.#d.log.warn("update: operation failed", { state, err: message });
+      throw err;
+    } finally {
+      this.#working = false;
+    }
+  }
+
+  async #get(url: URL, maxBytes: number, field: string): Promise<Uint8Array> {
+    const response = await this.#request(url);
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    if (bytes.length > maxBytes) throw tooLarge(field, maxBytes);
+    return bytes;
+  }
+
+  async #request(url: URL): Promise<Response> {
+    const doFetch = this.#d.fetch ?? fetch;
+    let response: Response;
+    try {
+      response = await doFetch(url, {
+        signal: AbortSignal.timeout(this.#d.settings.fetchTimeoutMs),
+      });
+    } catch (err) {
+      throw conflict(`${url.href} could not be fetched: ${(err as Error).message}`);
+    }
+    if (!response.ok || !response.body) {
+      await response.body?.cancel();
+      throw conflict(`${url.href} answered ${response.status}`);
+    }
+    return response;
+  }
+
+  #setProgress(done: number, total: number | null) {
+    this.#progress = { done_bytes: done, total_bytes: total };
+    this.#d.bus.publish("update.progress", { state: this.#state, ...this.#progress });
+  }
+
+  #setState(state: UpdateState, message: string | null) {
+    this.#state = state;
+    this.#message = message;
+    this.#publish();
+  }
+
+  #publish() {
+    this.#d.bus.publish("update.state", {
+      state: this.#state,
+      message: this.#message,
+      available: this.#available,
+      staged: this.#staged,
+    });
+  }
+}
