@@ -45,6 +45,8 @@ import { composeSolving } from "./compose/solving.ts";
 import { composeSync } from "./compose/sync.ts";
 import { composeTelemetry, sequenceControl } from "./compose/telemetry.ts";
 import { skyCatalogsSettled } from "../lib/star_catalog/catalog.ts";
+import { composeUpdate } from "./compose/update.ts";
+import { runHealthGate } from "../core/update/gate.ts";
 
 export interface ServerOptions {
   config: Config;
@@ -193,6 +195,11 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     dataDir: o.dataDir,
     serial: () => host.serial(),
   });
+  const update = composeUpdate(ctx, {
+    sequencer: () => automation.sequencer,
+    scheduler: () => automation.scheduler,
+    host,
+  });
   const services: Services = box = {
     config: o.config,
     guideSteps,
@@ -207,6 +214,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     license: new LicenseService(),
     telemetry,
     alpaca,
+    update,
     ...rig,
     ...imaging,
     ...solving,
@@ -262,6 +270,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   await telemetry.start();
   // On, off, open to the LAN or not, as last set (a busy port is reported, not fatal).
   await alpaca.start();
+  await update.init();
 
   const server = Deno.serve({
     port: o.port,
@@ -300,10 +309,28 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     firstBoot.update("catalog", outcome, message ?? undefined);
   });
 
+  // After an update restarted the box into this release: is it healthy? (The root side rolls
+  // back on a bad verdict or none.)
+  const gateStop = new AbortController();
+  const loopback = ["0.0.0.0", "::", "localhost"].includes(o.hostname) ? "127.0.0.1" : o.hostname;
+  void runHealthGate({
+    paths: update.paths,
+    version,
+    clock,
+    log: logs.logger("update"),
+    healthUrl: `http://${
+      loopback.includes(":") ? `[${loopback}]` : loopback
+    }:${port}/api/v1/health`,
+    roles: () => rig.hub.roles(),
+    timeoutMs: o.config.update.gate_timeout_s * 1000,
+    signal: gateStop.signal,
+  }).catch((err) => log.error("update: the health gate failed", { err: String(err) }));
+
   let stopping: Promise<void> | null = null;
   const shutdown = () =>
     stopping ??= (async () => {
       log.info("shutting down");
+      gateStop.abort();
       ws.close();
       feed.stop();
       guideSteps.stop();

@@ -38,6 +38,7 @@ import type { CoolerService } from "./cooler/cooler_service.ts";
 import type { TelemetryService } from "./telemetry/telemetry_service.ts";
 import type { AlpacaBridgeService } from "./alpaca/bridge_service.ts";
 import type { WifiManager } from "./wifi/wifi_manager.ts";
+import type { UpdateService } from "./update/update_service.ts";
 
 export interface Services {
   config: Config;
@@ -100,4 +101,6 @@ export interface Services {
   alpaca: AlpacaBridgeService;
   /** The radio: hotspot, home networks, captive portal phase (core/wifi/). */
   wifi: WifiManager;
+  /** Over-the-air updates: check, upload, verify, apply through systemd, roll back (core/update/). */
+  update: UpdateService;
 }

@@ -13,6 +13,7 @@ const ERROR_STATUSES = {
   401: "A remote client without a valid bearer token",
   404: "No such resource",
   409: "The action conflicts with the current state",
+  413: "The body is larger than the limit",
   501: "Not implemented yet",
   502: "The device reported a fault",
   503: "The device is not connected",

@@ -69,7 +69,7 @@ export function createApp(options: AppOptions): OpenAPIHono {
   });
   app.use(`${API_BASE}/*`, auth);
   app.use(`${API_BASE}/*`, refuseOtherMethods(app, API_BASE));
-  app.use(`${API_BASE}/*`, limitBody());
+  app.use(`${API_BASE}/*`, limitBody([`${API_BASE}/update/upload`]));
   app.use("/ws", auth);
   for (const { prefix } of options.rootGroups ?? []) {
     if (!/^\/[a-z]/.test(prefix)) throw new TypeError(`root group "${prefix}" needs a path`);

@@ -95,12 +95,16 @@ export function handleError(log: Logger) {
   };
 }
 
-/** Refuses a body over MAX_BODY_BYTES with 413 before anything reads it. */
-export function limitBody(): MiddlewareHandler {
-  return bodyLimit({
+/**
+ * Refuses a body over MAX_BODY_BYTES with 413 before anything reads it. `streamed` paths (a
+ * release upload) bound their bodies themselves, on disk rather than in memory.
+ */
+export function limitBody(streamed: readonly string[] = []): MiddlewareHandler {
+  const limit = bodyLimit({
     maxSize: MAX_BODY_BYTES,
     onError: (c) => c.json(errorBody("payload_too_large", payloadTooLargeMessage()), 413),
   });
+  return (c, next) => streamed.includes(c.req.path) ? next() : limit(c, next);
 }
 
 /**

@@ -40,6 +40,7 @@ import { systemRoutes } from "../../routes/system.ts";
 import { metricsRoutes } from "../../routes/metrics.ts";
 import { telemetryRoutes } from "../../routes/telemetry.ts";
 import { templatesRoutes } from "../../routes/templates.ts";
+import { updateRoutes } from "../../routes/update.ts";
 import { weatherRoutes } from "../../routes/weather.ts";
 import { wifiRoutes } from "../../routes/wifi.ts";
 
@@ -104,6 +105,7 @@ export function apiGroups(s: Services, version: string): RouteGroup[] {
     { prefix: "/telemetry", router: telemetryRoutes(s) },
     { prefix: "/alpaca", router: alpacaBridgeRoutes(s) },
     { prefix: "/wifi", router: wifiRoutes(s) },
+    { prefix: "/update", router: updateRoutes(s) },
   ];
 }
 
