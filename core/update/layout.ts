@@ -3,7 +3,7 @@
  * that installs and rolls back (image/.../files/update-release, run by systemd units): the
  * releases under `<install dir>/releases/<version>/` with the atomic `current` symlink, and in
  * the data dir's `update/` folder the files through which the two talk. The app writes
- * `staged/` (a verified tarball), `request.json` (apply it) and `gate.json` (the new release's
+ * `staged/` (a verified release, unpacked), `request.json` (apply it) and `gate.json` (the new release's
  * verdict on itself); the script writes `pending.json` (an apply under way), `last.json` (how
  * the last apply or rollback ended) and `backup/` (the database as it was before the new release
  * migrated it). The script's formats are flat JSON it writes with printf, read here leniently.
@@ -23,7 +23,8 @@ export function updatePaths(dataDir: string) {
     /** Downloads and uploads in progress; emptied at start. */
     incoming: join(dir, "incoming"),
     staged: join(dir, "staged"),
-    stagedTarball: join(dir, "staged", "release.tar.xz"),
+    /** The verified release, unpacked: what the root side installs. */
+    stagedRelease: join(dir, "staged", "release"),
     stagedRecord: join(dir, "staged", "staged.json"),
     request: join(dir, "request.json"),
     pending: join(dir, "pending.json"),

@@ -206,14 +206,14 @@ export class UpdateService {
     await this.#exclusive(
       "applying",
       async () => {
-        await Deno.stat(this.#paths.stagedTarball).catch(() => {
-          throw conflict("the staged release's tarball is gone: check or upload it again");
+        await Deno.stat(join(this.#paths.stagedRelease, "MANIFEST")).catch(() => {
+          throw conflict("the staged release is gone: check or upload it again");
         });
         await Deno.remove(this.#paths.gate).catch(() => {});
         await writeJsonAtomic(this.#paths.request, {
           action: "apply",
           version: staged.version,
-          tarball: this.#paths.stagedTarball,
+          release_dir: this.#paths.stagedRelease,
           requested_ms: this.#d.clock.now(),
         });
         this.#d.log.info("update: handing over to the root side", { version: staged.version });
@@ -256,33 +256,35 @@ export class UpdateService {
 
   async #verifyAndStage(part: string, source: "check" | "upload", force: boolean) {
     this.#setState("verifying", "verifying the release's signature and every file");
-    const info = await verifyTarball(part, trustedKey(this.#d.build()), this.#paths.incoming)
-      .catch(async (err) => {
-        await Deno.remove(part).catch(() => {});
-        throw err;
-      });
+    const bytes = (await Deno.stat(part)).size;
+    let verified;
+    try {
+      verified = await verifyTarball(part, trustedKey(this.#d.build()), this.#paths.incoming);
+    } finally {
+      await Deno.remove(part).catch(() => {});
+    }
+    const { info } = verified;
     try {
       checkFloor(info.version, this.#d.build().version, force);
-    } catch (err) {
-      await Deno.remove(part).catch(() => {});
-      throw err;
+      const staged: StagedRelease = {
+        version: info.version,
+        arch: info.arch,
+        source,
+        bytes,
+        build_time_ms: info.build_time_ms,
+        commit: info.commit,
+        forced: compareVersions(info.version, this.#d.build().version) < 0,
+        verified_at_ms: this.#d.clock.now(),
+      };
+      await this.#dropStaged();
+      await Deno.mkdir(this.#paths.staged, { recursive: true });
+      await Deno.rename(verified.dir, this.#paths.stagedRelease);
+      await writeJsonAtomic(this.#paths.stagedRecord, staged);
+      this.#staged = staged;
+      this.#d.log.info("update: release verified and staged", { version: info.version, source });
+    } finally {
+      await Deno.remove(verified.scratch, { recursive: true }).catch(() => {});
     }
-    const staged: StagedRelease = {
-      version: info.version,
-      arch: info.arch,
-      source,
-      bytes: (await Deno.stat(part)).size,
-      build_time_ms: info.build_time_ms,
-      commit: info.commit,
-      forced: compareVersions(info.version, this.#d.build().version) < 0,
-      verified_at_ms: this.#d.clock.now(),
-    };
-    await this.#dropStaged();
-    await Deno.mkdir(this.#paths.staged, { recursive: true });
-    await Deno.rename(part, this.#paths.stagedTarball);
-    await writeJsonAtomic(this.#paths.stagedRecord, staged);
-    this.#staged = staged;
-    this.#d.log.info("update: release verified and staged", { version: info.version, source });
   }
 
   async #dropStaged(): Promise<void> {

@@ -74,15 +74,25 @@ export function checkFloor(candidate: string, running: string, force: boolean): 
   }
 }
 
+export interface VerifiedRelease {
+  info: ReleaseInfo;
+  /** The unpacked, verified release folder (`openskylab-<version>-linux-<arch>/`). */
+  dir: string;
+  /** Its parent, a scratch folder the caller removes. */
+  scratch: string;
+}
+
 /**
- * Unpacks `tarball` under `scratchDir` and verifies it against `spki`: the release's own info
- * when good; a 409 naming the first problems when not. The unpacked copy is always removed.
+ * Unpacks `tarball` under `scratchDir` and verifies it against `spki`: the release's info and
+ * unpacked folder when good (the caller keeps or removes it), a 400 naming the first problems
+ * when not (nothing is left behind). The root side installs from the verified folder, so a box
+ * decompresses a release once.
  */
 export async function verifyTarball(
   tarball: string,
   spki: Uint8Array,
   scratchDir: string,
-): Promise<ReleaseInfo> {
+): Promise<VerifiedRelease> {
   await Deno.mkdir(scratchDir, { recursive: true });
   const dir = await Deno.makeTempDir({ dir: scratchDir, prefix: "verify-" });
   try {
@@ -119,8 +129,9 @@ export async function verifyTarball(
     if (entries[0]!.name !== `openskylab-${info.version}-linux-${info.arch}`) {
       throw refused(`the release folder ${entries[0]!.name} does not match its release.json`);
     }
-    return info;
-  } finally {
+    return { info, dir: release, scratch: dir };
+  } catch (err) {
     await Deno.remove(dir, { recursive: true }).catch(() => {});
+    throw err;
   }
 }

@@ -54,6 +54,7 @@ Deno.test("shellcheck: every script of the image and the release is clean", asyn
     const expected of [
       "image/build_debian.sh",
       "image/stage-openskylab/01-release/files/install-release",
+      "image/stage-openskylab/01-release/files/update-release",
       "image/stage-openskylab/02-system/files/first-boot",
       "image/stage-openskylab/02-system/files/wifi-scan",
       "tools/release/launcher.sh",
@@ -94,13 +95,15 @@ Deno.test("systemd units verify against an installed tree; the service's sandbox
     await Deno.mkdir(units, { recursive: true });
     const copy = await run("cp", ["-a", "/lib/systemd/system/.", units]);
     assertEquals(copy.code, 0, copy.stderr);
-    for (
-      const name of [
-        "openskylab.service",
-        "openskylab-firstboot.service",
-        "openskylab-wifi-scan@.service",
-      ]
-    ) {
+    const ours = [
+      "openskylab.service",
+      "openskylab-firstboot.service",
+      "openskylab-wifi-scan@.service",
+      "openskylab-update.service",
+      "openskylab-rollback.service",
+      "openskylab-update-guard.service",
+    ];
+    for (const name of ours) {
       await Deno.copyFile(join(REPO_DIR, "systemd", name), join(units, name));
     }
     for (
@@ -108,6 +111,7 @@ Deno.test("systemd units verify against an installed tree; the service's sandbox
         "opt/openskylab/current/bin/openskylab",
         "usr/lib/openskylab/first-boot",
         "usr/lib/openskylab/wifi-scan",
+        "usr/lib/openskylab/update-release",
       ]
     ) {
       await Deno.mkdir(join(root, exe, ".."), { recursive: true });
@@ -117,9 +121,8 @@ Deno.test("systemd units verify against an installed tree; the service's sandbox
     const verify = await run("systemd-analyze", [
       "verify",
       `--root=${root}`,
-      "openskylab.service",
-      "openskylab-firstboot.service",
-      "openskylab-wifi-scan@wlan0.service",
+      // A template is verified as one of its instances.
+      ...ours.map((name) => name.replace("@.service", "@wlan0.service")),
     ]);
     assertEquals(verify.code, 0, verify.stdout + verify.stderr);
 

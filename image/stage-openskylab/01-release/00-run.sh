@@ -4,6 +4,7 @@
 # without one (OPENSKYLAB_RELEASE=none): the VM test installs the build under test at boot with
 # the same install-release script, so a code change never rebuilds the image.
 install -D -m 0755 files/install-release "${ROOTFS_DIR}/usr/lib/openskylab/install-release"
+install -D -m 0755 files/update-release "${ROOTFS_DIR}/usr/lib/openskylab/update-release"
 
 if [ "${OPENSKYLAB_RELEASE:-}" = "none" ]; then
 	echo "OPENSKYLAB_RELEASE=none: the image carries no release"
