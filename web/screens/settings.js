@@ -8,12 +8,13 @@
  */
 import { html } from "htm/preact";
 import { useEffect, useState } from "preact/hooks";
-import { Action, Card, Empty, Field, Pill, Row, Stats } from "../components/ui.js";
-import { ApiError, get, hasEndpoint, post, setToken, token } from "../lib/api.js";
+import { Action, Card, Field, Row, Stats } from "../components/ui.js";
+import { ApiError, get, post, setToken, token } from "../lib/api.js";
 import { duration, size } from "../lib/format.js";
 import { theme, toggleTheme } from "../lib/theme.js";
 import { Alpaca } from "./settings_alpaca.js";
 import { Health } from "./settings_health.js";
+import { UpdateCard } from "./update_card.js";
 
 function Access() {
   const [value, setValue] = useState(token.value);
@@ -83,31 +84,6 @@ function System() {
   <//>`;
 }
 
-/** A group that comes with later firmware. @param {{ title: string, probe: string, children: any }} props */
-function Later({ title, probe, children }) {
-  const [present, setPresent] = useState(/** @type {boolean | null} */ (null));
-  const [status, setStatus] = useState(/** @type {any} */ (null));
-  useEffect(() => {
-    hasEndpoint(probe).then((yes) => {
-      setPresent(yes);
-      if (yes) get(probe).then(setStatus, () => {});
-    });
-  }, [probe]);
-  return html`<${Card} title=${title} actions=${
-    present === null
-      ? null
-      : html`<${Pill} state=${present ? "ok" : "bad"}>${
-        present ? "available" : "not on this box"
-      }<//>`
-  }>
-    ${present === false && html`<${Empty}>${children}<//>`}
-    ${
-    present && status &&
-    html`<pre class="mono" style="white-space:pre-wrap">${JSON.stringify(status, null, 2)}</pre>`
-  }
-  <//>`;
-}
-
 function App() {
   const reset = async () => {
     for (const r of await navigator.serviceWorker?.getRegistrations() ?? []) await r.unregister();
@@ -139,9 +115,8 @@ export default function Settings() {
       <${Card} title="Wi-Fi">
         <p><a class="button" href="#/wifi">Hotspot and home networks</a></p>
         <//>
-        <${Later} title="Updates"
-          probe="/update/status">Firmware updates from the phone come with a later firmware.<//>
+        <${UpdateCard} />
         <${App} />
-      </div>
+        </div>
   `;
 }
