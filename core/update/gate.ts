@@ -27,7 +27,9 @@ export interface GateDeps {
 /** Runs the gate when an update to this version is pending; null when there is none. */
 export async function runHealthGate(d: GateDeps): Promise<GateVerdict | null> {
   const pending = await readPending(d.paths);
-  if (pending === null || pending.to !== d.version || pending.phase !== "gate") return null;
+  // Any phase but a rollback: a release that runs as `to` is past the switch (a power cut may
+  // have come before the root side wrote "gate").
+  if (pending === null || pending.to !== d.version || pending.phase === "rollback") return null;
   d.log.info("update: health gate", { from: pending.from, to: pending.to });
   const deadline = d.clock.now() + d.timeoutMs;
   let why = "not checked yet";

@@ -14,7 +14,7 @@ import { buildReleases } from "../../tools/release.ts";
 export const REPO_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 
 /** Everything a release is built from. */
-const RELEASE_INPUTS = [
+export const RELEASE_INPUTS = [
   "main.ts",
   "deno.json",
   "deno.lock",
