@@ -246,6 +246,8 @@ Deno.test({
       // Power cut while installing: NEW half-copied, current still OLD.
       const half = join(box.root, "opt/openskylab/releases", NEW_VERSION);
       await Deno.mkdir(half, { recursive: true });
+      const staging = join(box.root, "opt/openskylab/releases", ".incoming.cut");
+      await Deno.mkdir(join(staging, "release"), { recursive: true });
       await pending("installing");
       const dropped = await guard();
       assertEquals(dropped.code, 0, dropped.out);
@@ -257,6 +259,7 @@ Deno.test({
         !await Deno.stat(half).then(() => true, () => false),
         "the half-installed release is gone",
       );
+      assert(!await Deno.stat(staging).then(() => true, () => false), "its staging folder too");
       await until(
         box,
         "OLD to answer",
