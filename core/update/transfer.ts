@@ -15,6 +15,11 @@ export function diskNeededBytes(tarballBytes: number): number {
   return tarballBytes * 8 + 64 * 1024 * 1024;
 }
 
+/** The largest release `freeBytes` leaves room for (the inverse of diskNeededBytes). */
+export function maxReleaseBytesFor(freeBytes: number): number {
+  return Math.max(0, Math.floor((freeBytes - 64 * 1024 * 1024) / 8));
+}
+
 export function tooLittleDisk(freeBytes: number, tarballBytes: number): AppError | null {
   const need = diskNeededBytes(tarballBytes);
   if (freeBytes >= need) return null;
@@ -37,7 +42,13 @@ export interface StreamResult {
 export async function streamToFile(
   body: ReadableStream<Uint8Array>,
   path: string,
-  o: { maxBytes: number; field: string; onProgress?: (bytes: number) => void },
+  o: {
+    maxBytes: number;
+    field: string;
+    onProgress?: (bytes: number) => void;
+    /** The error past `maxBytes` (default: 413 naming `field`). */
+    overflow?: (bytes: number) => AppError;
+  },
 ): Promise<StreamResult> {
   const file = await Deno.open(path, { write: true, create: true, truncate: true });
   const hash = createHash("sha256");
@@ -47,7 +58,7 @@ export async function streamToFile(
     for await (const chunk of body) {
       bytes += chunk.length;
       if (bytes > o.maxBytes) {
-        throw tooLarge(o.field, o.maxBytes);
+        throw o.overflow?.(bytes) ?? tooLarge(o.field, o.maxBytes);
       }
       hash.update(chunk);
       for (let done = 0; done < chunk.length;) done += await file.write(chunk.subarray(done));

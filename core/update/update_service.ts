@@ -26,7 +26,7 @@ import {
   updatePaths,
   writeJsonAtomic,
 } from "./layout.ts";
-import { streamToFile, tooLarge, tooLittleDisk } from "./transfer.ts";
+import { maxReleaseBytesFor, streamToFile, tooLarge, tooLittleDisk } from "./transfer.ts";
 import { boxArch, checkFloor, trustedKey, verifyDescriptor, verifyTarball } from "./verify.ts";
 import { compareVersions } from "./version.ts";
 
@@ -176,17 +176,23 @@ export class UpdateService {
       throw tooLarge("body", max);
     }
     await this.#exclusive("verifying", async () => {
-      // Without a length, assume the largest release allowed.
-      await this.#diskCheck(lengthBytes ?? max).catch(async (err) => {
+      // With a length, the disk is checked for it before a byte is read; without one (a chunked
+      // body), for the smallest release now and, as bytes arrive, for what has arrived.
+      const free = await this.#d.freeBytes(this.#paths.dir).catch(() => 0);
+      const refusal = tooLittleDisk(free, lengthBytes ?? 0);
+      if (refusal) {
         await body.cancel().catch(() => {});
-        throw err;
-      });
+        throw refusal;
+      }
+      const room = Math.min(max, maxReleaseBytesFor(free));
       this.#setState("downloading", "receiving an upload");
       const part = join(this.#paths.incoming, "upload.tar.xz");
+      await Deno.mkdir(this.#paths.incoming, { recursive: true });
       await streamToFile(body, part, {
-        maxBytes: max,
+        maxBytes: room,
         field: "body",
         onProgress: (done) => this.#setProgress(done, lengthBytes),
+        overflow: (bytes) => room < max ? tooLittleDisk(free, bytes)! : tooLarge("body", max),
       });
       await this.#verifyAndStage(part, "upload", force);
     }, () => body.cancel().catch(() => {}));

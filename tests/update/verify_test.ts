@@ -136,6 +136,14 @@ Deno.test("upload limits: too large is refused before reading or while reading; 
   assertEquals(disk.status, 409);
   assertMatch(disk.message, /too little disk for a release of .* 50\.0 MiB free/);
   assertEquals((await small.service.status()).staged, null);
+  // A chunked body (no length): refused once what has arrived would not fit, nothing left.
+  await using tight = await serviceAs(releases, OLD_VERSION, {
+    freeBytes: () => Promise.resolve(100 * 1024 * 1024),
+  });
+  const chunked = await refusal(tight.service.upload(await fileStream(tarball), null, false));
+  assertEquals(chunked.status, 409);
+  assertMatch(chunked.message, /too little disk for a release of 4\.\d MiB: 100\.0 MiB free/);
+  assertEquals([...Deno.readDirSync(tight.service.paths.incoming)], []);
 });
 
 Deno.test("check: the signed descriptor from a URL, then the tarball, verified and staged", async () => {
