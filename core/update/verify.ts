@@ -1,10 +1,11 @@
 /**
  * Verification of a release before it may be applied, with the key built into the running release
  * (`update_key_spki_b64`): the descriptor a check downloads is verified against its `.sig` before
- * anything else is read; a tarball (downloaded or uploaded) is unpacked into a scratch folder and
- * checked by `verifyReleaseDir` — the MANIFEST's signature, every file's SHA-256, no file the
- * MANIFEST does not name — then its release.json is read for the version and architecture. The
- * floor: nothing older than the running release (and never the same one) unless forced.
+ * anything else is read; a tarball (downloaded or uploaded) is unpacked into a scratch folder
+ * while it is checked (unpack.ts: the MANIFEST's signature first, then every file's SHA-256 as it
+ * arrives, no file the MANIFEST does not name, no link), then its release.json is read for the
+ * version and architecture. The floor: nothing older than the running release (and never the same
+ * one) unless forced.
  */
 import { join } from "node:path";
 import { AppError, conflict } from "../../lib/errors.ts";
@@ -14,9 +15,9 @@ import {
   type ReleaseInfo,
   ReleaseInfoSchema,
   verifyEd25519,
-  verifyReleaseDir,
 } from "../system/release_format.ts";
 import type { BuildInfo } from "../system/build_info.ts";
+import { UnpackError, unpackVerified } from "./unpack.ts";
 import { compareVersions } from "./version.ts";
 
 /** The release architecture this box runs. */
@@ -83,10 +84,12 @@ export interface VerifiedRelease {
 }
 
 /**
- * Unpacks `tarball` under `scratchDir` and verifies it against `spki`: the release's info and
- * unpacked folder when good (the caller keeps or removes it), a 400 naming the first problems
- * when not (nothing is left behind). The root side installs from the verified folder, so a box
- * decompresses a release once.
+ * Unpacks `tarball` (tar.xz) under `scratchDir`, verifying it against `spki` as it streams out of
+ * xz (unpack.ts): the release's info and unpacked folder when good (the caller keeps or removes
+ * it), a 400 naming the first problem when not, with nothing left behind. The MANIFEST and its
+ * signature come first in a release, so a release by another key is refused before anything else
+ * is unpacked, and a changed file as soon as it has arrived. The root side installs from the
+ * verified folder, so a box decompresses a release once.
  */
 export async function verifyTarball(
   tarball: string,
@@ -95,30 +98,44 @@ export async function verifyTarball(
 ): Promise<VerifiedRelease> {
   await Deno.mkdir(scratchDir, { recursive: true });
   const dir = await Deno.makeTempDir({ dir: scratchDir, prefix: "verify-" });
+  const tarballBytes = (await Deno.stat(tarball)).size;
+  // Fed on stdin, so what xz says names no path of the box.
+  const xz = new Deno.Command("xz", {
+    args: ["--decompress", "--stdout"],
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const stderr = new Response(xz.stderr).text();
+  const fed = Deno.open(tarball).then((file) => file.readable.pipeTo(xz.stdin)).catch(() => {});
   try {
-    const out = await new Deno.Command("tar", {
-      args: ["-xJf", tarball, "-C", dir, "--no-same-owner", "--no-same-permissions"],
-      stdin: "null",
-      stdout: "null",
-      stderr: "piped",
-    }).output();
-    if (!out.success) {
-      const why = new TextDecoder().decode(out.stderr).trim().split("\n")[0];
-      throw refused(`the upload is not a release tarball (tar.xz): ${why}`);
-    }
-    const entries = await Array.fromAsync(Deno.readDir(dir));
-    if (entries.length !== 1 || !entries[0]!.isDirectory) {
-      throw refused("the tarball is not one release folder");
-    }
-    const release = join(dir, entries[0]!.name);
-    const problems = await verifyReleaseDir(release, spki).catch((err) => [
-      `the release cannot be read: ${err instanceof Error ? err.message : String(err)}`,
-    ]);
-    if (problems.length > 0) {
-      throw refused(`the release does not verify: ${problems.slice(0, 3).join("; ")}`, {
-        problems: problems.slice(0, 20),
+    let top: string;
+    try {
+      top = await unpackVerified(xz.stdout, dir, spki, {
+        maxBytes: tarballBytes * MAX_UNPACK_RATIO,
       });
+    } catch (err) {
+      // xz's own word, when it refused the input (not a .xz, or damaged), explains more.
+      try {
+        xz.kill("SIGKILL");
+      } catch { /* exited already */ }
+      const status = await xz.status;
+      if (!status.success && status.signal === null) {
+        throw refused(`the upload is not a release tarball (tar.xz): ${firstLine(await stderr)}`);
+      }
+      throw err instanceof UnpackError ? refused(err.message) : err;
     }
+    // The padding after the end block, to xz's own end (and its check of the stream's CRC).
+    let trailing = 0;
+    for await (const chunk of xz.stdout) {
+      trailing += chunk.length;
+      if (trailing > 1024 * 1024) throw refused("the tarball goes on after its end");
+    }
+    const status = await xz.status;
+    if (!status.success) {
+      throw refused(`the upload is not a release tarball (tar.xz): ${firstLine(await stderr)}`);
+    }
+    const release = join(dir, top);
     // Signed and whole: its release.json is what the signer wrote.
     const info = ReleaseInfoSchema.parse(
       JSON.parse(await Deno.readTextFile(join(release, "release.json"))),
@@ -126,12 +143,25 @@ export async function verifyTarball(
     if (info.arch !== boxArch()) {
       throw refused(`the release is for ${info.arch}; this box is ${boxArch()}`);
     }
-    if (entries[0]!.name !== `openskylab-${info.version}-linux-${info.arch}`) {
-      throw refused(`the release folder ${entries[0]!.name} does not match its release.json`);
+    if (top !== `openskylab-${info.version}-linux-${info.arch}`) {
+      throw refused(`the release folder ${top} does not match its release.json`);
     }
     return { info, dir: release, scratch: dir };
   } catch (err) {
+    try {
+      xz.kill("SIGKILL");
+    } catch { /* exited already */ }
+    await xz.status;
     await Deno.remove(dir, { recursive: true }).catch(() => {});
     throw err;
+  } finally {
+    await fed;
   }
 }
+
+/** A release unpacks to about 3× its tarball; past this it is refused (an xz bomb). */
+const MAX_UNPACK_RATIO = 10;
+
+/** xz's first line of complaint, as `xz: …` (it names itself by the path it was run as). */
+const firstLine = (text: string) =>
+  (text.trim().split("\n")[0] ?? "").replace(/^\S*\/xz: /, "xz: ");

@@ -70,7 +70,8 @@ export async function repacked(
   const path = join(root, "repacked.tar.xz");
   const name = release.slice(root.length + 1);
   const out = await new Deno.Command("tar", {
-    args: ["-cJf", path, "-C", root, name],
+    // As the release build packs it (sorted: the MANIFEST and its signature first).
+    args: ["--sort=name", "-cJf", path, "-C", root, name],
     env: { XZ_OPT: "-0" },
   }).output();
   if (!out.success) throw new Error(new TextDecoder().decode(out.stderr));

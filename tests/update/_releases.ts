@@ -86,10 +86,12 @@ async function build(tree: string, version: string, out: string, keyFile: string
   ], tree);
 }
 
-/** A copy of the tracked tree whose server exits with status 3 as it starts. */
+/** A copy of the tree (tracked files and new ones git does not ignore) whose server exits with status 3 as it starts. */
 async function brokenTree(): Promise<string> {
   const copy = await Deno.makeTempDir({ prefix: "openskylab-broken-" });
-  const files = (await run("git", ["ls-files", "-z"], REPO_DIR)).split("\0").filter((f) => f);
+  const files =
+    (await run("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], REPO_DIR))
+      .split("\0").filter((f) => f);
   for (const file of files) {
     const info = await Deno.lstat(join(REPO_DIR, file)).catch(() => null);
     if (!info?.isFile) continue;
