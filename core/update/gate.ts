@@ -31,11 +31,13 @@ export async function runHealthGate(d: GateDeps): Promise<GateVerdict | null> {
   // have come before the root side wrote "gate").
   if (pending === null || pending.to !== d.version || pending.phase === "rollback") return null;
   d.log.info("update: health gate", { from: pending.from, to: pending.to });
-  const deadline = d.clock.now() + d.timeoutMs;
+  // Monotonic: a box without a real-time clock often has its time set by the phone right after
+  // it starts, which must not cut the gate short (or stretch it).
+  const deadline = performance.now() + d.timeoutMs;
   let why = "not checked yet";
   while (true) {
     why = await unhealthy(d);
-    if (why === "" || d.clock.now() >= deadline || d.signal?.aborted) break;
+    if (why === "" || performance.now() >= deadline || d.signal?.aborted) break;
     await new Promise((r) => setTimeout(r, d.pollMs ?? 1000));
   }
   // Stopped half-way (the box shuts down): no verdict; the root side decides on its own deadline.

@@ -5,8 +5,10 @@
  * the data dir's `update/` folder the files through which the two talk. The app writes
  * `staged/` (a verified release, unpacked), `request.json` (apply it) and `gate.json` (the new release's
  * verdict on itself); the script writes `pending.json` (an apply under way), `last.json` (how
- * the last apply or rollback ended) and `backup/` (the database as it was before the new release
- * migrated it). The script's formats are flat JSON it writes with printf, read here leniently.
+ * the last apply or rollback ended), `applied.json` (the last apply that was confirmed: what a
+ * rollback by hand returns to) and `backups/<version>/` (the database as that release left it
+ * before the next one migrated it). The script's formats are flat JSON it writes with printf, read
+ * here leniently.
  */
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -30,6 +32,7 @@ export function updatePaths(dataDir: string) {
     pending: join(dir, "pending.json"),
     gate: join(dir, "gate.json"),
     last: join(dir, "last.json"),
+    applied: join(dir, "applied.json"),
   };
 }
 export type UpdatePaths = ReturnType<typeof updatePaths>;
@@ -63,6 +66,7 @@ export async function readJson<T extends z.ZodType>(
 
 export const readPending = (p: UpdatePaths) => readJson(p.pending, PendingSchema);
 export const readLast = (p: UpdatePaths) => readJson(p.last, UpdateOutcomeDto);
+export const readApplied = (p: UpdatePaths) => readJson(p.applied, UpdateOutcomeDto);
 
 /** Writes `path` whole or not at all: a power cut leaves the old file or the new one. */
 export async function writeJsonAtomic(path: string, value: unknown): Promise<void> {

@@ -19,6 +19,7 @@ import { StagedReleaseDto } from "../schemas/update.ts";
 import type { BuildInfo } from "../system/build_info.ts";
 import {
   type Installation,
+  readApplied,
   readJson,
   readLast,
   readPending,
@@ -68,6 +69,8 @@ export class UpdateService {
   #staged: StagedRelease | null = null;
   /** One check, upload or apply at a time. */
   #working = false;
+  /** When apply or rollback handed over to the root side (Unix seconds, as last.json's at_s). */
+  #handedOverS: number | null = null;
 
   constructor(deps: UpdateServiceDeps) {
     this.#d = deps;
@@ -95,7 +98,22 @@ export class UpdateService {
     const inst = await this.#d.installation();
     const pending = await readPending(this.#paths);
     const last = await readLast(this.#paths);
-    const previous = last?.result === "applied" && last.to === build.version ? last.from : null;
+    // The root side ended an apply or rollback without restarting this process into another
+    // release (it aborted, e.g. the staged release did not install): say how, instead of
+    // "applying" for ever.
+    if (
+      this.#state === "applying" && pending === null && last !== null &&
+      this.#handedOverS !== null && last.at_s >= this.#handedOverS
+    ) {
+      this.#handedOverS = null;
+      this.#setState(
+        this.#staged ? "ready" : "failed",
+        `${last.result} (${last.from} → ${last.to})${last.reason ? `: ${last.reason}` : ""}`,
+      );
+    }
+    // What the update that installed this release came from, even after a later update failed.
+    const applied = await readApplied(this.#paths);
+    const previous = applied?.to === build.version ? applied.from : null;
     return {
       state: pending && this.#state !== "failed" ? "applying" : this.#state,
       message: this.#message,
@@ -223,6 +241,7 @@ export class UpdateService {
           requested_ms: this.#d.clock.now(),
         });
         this.#d.log.info("update: handing over to the root side", { version: staged.version });
+        this.#handedOverS = Math.floor(this.#d.clock.now() / 1000);
         await this.#d.startUnit(UPDATE_UNIT);
         this.#setState("applying", `installing ${staged.version}; the box restarts into it`);
       },
@@ -251,6 +270,7 @@ export class UpdateService {
           version: status.previous,
           requested_ms: this.#d.clock.now(),
         });
+        this.#handedOverS = Math.floor(this.#d.clock.now() / 1000);
         await this.#d.startUnit(ROLLBACK_UNIT);
         this.#setState("applying", `rolling back to ${status.previous}; the box restarts into it`);
       },
@@ -287,6 +307,7 @@ export class UpdateService {
       await Deno.rename(verified.dir, this.#paths.stagedRelease);
       await writeJsonAtomic(this.#paths.stagedRecord, staged);
       this.#staged = staged;
+      this.#message = `${info.version} is verified and ready to apply`;
       this.#d.log.info("update: release verified and staged", { version: info.version, source });
     } finally {
       await Deno.remove(verified.scratch, { recursive: true }).catch(() => {});

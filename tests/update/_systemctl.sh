@@ -4,16 +4,20 @@
 # update touches what their unit files say — openskylab.service runs
 # <root>/opt/openskylab/current/bin/openskylab serve; openskylab-update.service and
 # openskylab-rollback.service run update-release apply / rollback as a job of their own — and
-# answers only the verbs the app and update-release use (start [--no-block], stop).
+# answers only the verbs the app and update-release use (start [--no-block], stop, and show of
+# NRestarts and ActiveState: it never restarts a service, so the guard's deadline decides here).
 # env: OSL_ROOT (the box's root), OSL_CONFIG, OSL_DATA, OSL_UPDATE_RELEASE (the script)
 set -euo pipefail
 
 args=()
-for arg in "$@"; do
-	case "$arg" in
-	--no-ask-password | --no-block | --quiet) ;;
-	*) args+=("$arg") ;;
+property=
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--no-ask-password | --no-block | --quiet | --value) ;;
+	-p) property=$2; shift ;;
+	*) args+=("$1") ;;
 	esac
+	shift
 done
 verb=${args[0]:?verb}
 unit=${args[1]:?unit}
@@ -40,6 +44,13 @@ stop:openskylab.service)
 		sleep 0.25
 	done
 	kill -KILL "$pid" 2>/dev/null || true
+	;;
+show:openskylab.service)
+	case "$property" in
+	NRestarts) echo 0 ;;
+	ActiveState) if alive "$run/service.pid"; then echo active; else echo inactive; fi ;;
+	*) echo "systemctl (update test): show -p $property is not handled" >&2; exit 1 ;;
+	esac
 	;;
 start:openskylab-update.service | start:openskylab-rollback.service)
 	command=apply

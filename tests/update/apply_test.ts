@@ -4,10 +4,11 @@
  * box runs it (the release's own launcher, config and data dir), updated through its own API.
  * The units' work is done by the image's update-release; systemd itself cannot run here, so a
  * small service manager on PATH (_systemctl.sh) starts and stops what the unit files name — the
- * VM test runs the same flow under real systemd. Scenarios, in one box: a good release applies,
- * its database backup is taken, and a rollback by hand brings OLD and its database back; a build
- * whose server exits at start is rolled back by the guard's deadline by itself; an apply cut
- * before the switch is dropped at the next "boot", one cut after it waits for the gate again.
+ * VM test runs the same flow under real systemd. Scenarios, in one box: a good release applies
+ * and its database backup is taken; a build whose server exits at start is rolled back by the
+ * guard's deadline by itself, to NEW with NEW's database; a rollback by hand after that failed
+ * update still brings OLD and its database back; an apply cut before the switch is dropped at the
+ * next "boot", one cut after it waits for the gate again.
  */
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -143,8 +144,7 @@ async function upload(box: Box, version: string) {
 const readLink = (box: Box) => Deno.readLink(join(box.root, "opt/openskylab/current"));
 
 Deno.test({
-  name:
-    "update on a real layout: apply + gate, rollback by hand, a broken build rolled back by itself",
+  name: "update on a real layout: apply + gate, a broken build rolled back by itself, then by hand",
   sanitizeResources: false,
   sanitizeOps: false,
   fn: async () => {
@@ -175,13 +175,11 @@ Deno.test({
       assertEquals(applied.last.from, OLD_VERSION);
       assertEquals(applied.previous, OLD_VERSION);
       assertEquals(await readLink(box), `releases/${NEW_VERSION}`);
-      assertEquals(
-        (await Deno.readTextFile(join(box.data, "update/backup/version"))).trim(),
-        OLD_VERSION,
-      );
-      assert((await Deno.stat(join(box.data, "update/backup/openskylab.db"))).isFile);
+      const oldBackup = join(box.data, "update/backups", OLD_VERSION);
+      assertEquals((await Deno.readTextFile(join(oldBackup, "version"))).trim(), OLD_VERSION);
+      assert((await Deno.stat(join(oldBackup, "openskylab.db"))).isFile);
 
-      // Something recorded under NEW, then a rollback by hand: OLD and its database come back.
+      // Something recorded under NEW.
       const profiles = await (await box.api("GET", "/profiles")).json();
       const one = (Array.isArray(profiles) ? profiles : profiles.profiles)[0];
       const made = await box.api("POST", "/profiles", {
@@ -190,30 +188,40 @@ Deno.test({
         optics: one.optics,
       });
       assertEquals(made.status, 201, await made.text());
+      const profileNames = async () =>
+        JSON.stringify(await (await box.api("GET", "/profiles")).json());
+
+      // A build whose server exits at start: no verdict, so the guard rolls back by itself, to
+      // NEW with NEW's database.
+      await upload(box, BROKEN_VERSION);
+      started = performance.now();
+      assertEquals((await box.api("POST", "/update/apply")).status, 202);
+      const failed = await settled(box, NEW_VERSION, "rolled_back", BROKEN_VERSION);
+      times.push(`broken build rolled back ${((performance.now() - started) / 1000).toFixed(1)} s`);
+      assertEquals(failed.last.to, NEW_VERSION);
+      assertMatch(
+        failed.last.reason,
+        new RegExp(`did not confirm itself within ${GATE_DEADLINE_S} s`),
+      );
+      assertMatch(await Deno.readTextFile(join(box.root, "service.log")), /a broken build/);
+      assertEquals(await readLink(box), `releases/${NEW_VERSION}`);
+      assert((await profileNames()).includes("made under NEW"), "NEW's database is back");
+      // The failed update did not take away the way back to the release before NEW.
+      assertEquals(failed.previous, OLD_VERSION);
+
+      // A rollback by hand: OLD and its database (from before NEW migrated it) come back.
       started = performance.now();
       const back = await box.api("POST", "/update/rollback");
       assertEquals(back.status, 202, await back.text());
       const rolled = await settled(box, OLD_VERSION, "rolled_back", NEW_VERSION);
       times.push(`rollback by hand ${((performance.now() - started) / 1000).toFixed(1)} s`);
       assertEquals(rolled.last.reason, "rolled back by hand");
+      assertEquals(rolled.previous, null);
       assertEquals(await readLink(box), `releases/${OLD_VERSION}`);
-      const after = JSON.stringify(await (await box.api("GET", "/profiles")).json());
-      assert(!after.includes("made under NEW"), "OLD's database is back");
+      assert(!(await profileNames()).includes("made under NEW"), "OLD's database is back");
       assert((await Deno.stat(join(box.data, `update/db-of-${NEW_VERSION}/openskylab.db`))).isFile);
-
-      // A build whose server exits at start: no verdict, so the guard rolls back by itself.
-      await upload(box, BROKEN_VERSION);
-      started = performance.now();
-      assertEquals((await box.api("POST", "/update/apply")).status, 202);
-      const failed = await settled(box, OLD_VERSION, "rolled_back", BROKEN_VERSION);
-      times.push(`broken build rolled back ${((performance.now() - started) / 1000).toFixed(1)} s`);
-      assertEquals(failed.last.from, BROKEN_VERSION);
-      assertMatch(
-        failed.last.reason,
-        new RegExp(`did not confirm itself within ${GATE_DEADLINE_S} s`),
-      );
-      assertMatch(await Deno.readTextFile(join(box.root, "service.log")), /a broken build/);
-      assertEquals(await readLink(box), `releases/${OLD_VERSION}`);
+      const again = await box.api("POST", "/update/rollback");
+      assertEquals(again.status, 409, await again.text());
       console.log(`update host scenario: ${times.join(", ")}`);
     } finally {
       await box.sh(["systemctl", "stop", "openskylab.service"]);

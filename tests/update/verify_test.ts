@@ -220,3 +220,37 @@ Deno.test("apply: refused while a sequence runs", async () => {
   assertMatch(err.message, /not while the sequence "M31" is running/);
   assertEquals((await box.service.status()).staged?.version, NEW_VERSION);
 });
+
+Deno.test("apply: when the root side gives up without a restart, status says how (not applying)", async () => {
+  let lastPath = "";
+  await using box = await serviceAs(releases, OLD_VERSION, {
+    installation: () => Promise.resolve({ installed: true, reason: null, releaseDir: "/x" }),
+    // What update-release writes when the staged release does not install.
+    startUnit: () =>
+      Deno.writeTextFile(
+        lastPath,
+        JSON.stringify({
+          result: "aborted",
+          from: OLD_VERSION,
+          to: NEW_VERSION,
+          reason: "the staged release did not install",
+          at_s: Math.floor(Date.now() / 1000),
+        }),
+      ),
+  });
+  lastPath = box.service.paths.last;
+  const staged = await box.service.upload(
+    await fileStream(releases.tarball(NEW_VERSION)),
+    null,
+    false,
+  );
+  assertEquals(staged.message, `${NEW_VERSION} is verified and ready to apply`);
+  await box.service.apply();
+  const after = await box.service.status();
+  assertEquals(after.state, "ready");
+  assertEquals(
+    after.message,
+    `aborted (${OLD_VERSION} → ${NEW_VERSION}): the staged release did not install`,
+  );
+  assertEquals(after.staged?.version, NEW_VERSION);
+});
