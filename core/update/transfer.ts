@@ -1,15 +1,16 @@
 /**
- * Bytes of a release onto the box's disk: a stream (an upload's body, a download's response)
- * written to a file as it arrives, never held in memory, stopped as soon as it passes its bound,
- * hashed on the way (SHA-256), with progress reported every few megabytes. Also the disk check
- * made before any byte is accepted.
+ * Bytes of a release on their way in: a stream (an upload's body, a download's response) counted
+ * and hashed (SHA-256) as it passes to the verifier, never held in memory, stopped as soon as it
+ * passes its bound, with progress reported every few megabytes. Also the disk check made before
+ * any byte is accepted.
  */
 import { createHash } from "node:crypto";
 import { AppError, conflict } from "../../lib/errors.ts";
 
 /**
- * Free space a release of `tarballBytes` needs: the tarball, one unpacked copy to verify and one
- * installed beside the running release (a release unpacks to about 3× its tarball), and room left.
+ * Free space a release of `tarballBytes` needs: one unpacked copy, verified as it streams in (a
+ * release unpacks to about 3× its tarball), one installed beside the running release (hard links
+ * to the first where they share a file system, else a copy), and room left.
  */
 export function diskNeededBytes(tarballBytes: number): number {
   return tarballBytes * 8 + 64 * 1024 * 1024;
@@ -20,65 +21,80 @@ export function maxReleaseBytesFor(freeBytes: number): number {
   return Math.max(0, Math.floor((freeBytes - 64 * 1024 * 1024) / 8));
 }
 
+/** What a release may unpack to with `freeBytes` free: the disk, less room left; an xz bomb stops. */
+export function unpackRoomBytes(freeBytes: number, maxReleaseBytes: number): number {
+  return Math.min(maxReleaseBytes * 10, Math.max(0, freeBytes - 64 * 1024 * 1024));
+}
+
 export function tooLittleDisk(freeBytes: number, tarballBytes: number): AppError | null {
   const need = diskNeededBytes(tarballBytes);
   if (freeBytes >= need) return null;
   return conflict(
     `too little disk for a release of ${mb(tarballBytes)}: ${mb(freeBytes)} free, ` +
-      `${mb(need)} needed (the tarball, a copy to verify and one installed beside this release)`,
+      `${mb(need)} needed (the release unpacked, and installed beside this one)`,
     { free_bytes: freeBytes, needed_bytes: need },
   );
 }
 
-export interface StreamResult {
-  bytes: number;
-  sha256: string;
+export interface Metered {
+  /** The bytes, passed through: counted, hashed, bounded. */
+  stream: ReadableStream<Uint8Array>;
+  /** Bytes and SHA-256 (hex) of what has passed, once the stream has ended. */
+  result(): { bytes: number; sha256: string };
+  /** The refusal that stopped the stream past its bound, if it did. */
+  overflow(): AppError | null;
 }
 
 /**
- * Writes `body` to `path` (created, truncated), refusing past `maxBytes` (400 naming `field`).
- * The partial file is removed on any failure.
+ * `body` counted and hashed as it is read, never held, stopped as soon as it passes `maxBytes`
+ * (the error from `overflow`, default a 413 naming `field`), with progress every 4 MiB.
  */
-export async function streamToFile(
+export function metered(
   body: ReadableStream<Uint8Array>,
-  path: string,
   o: {
     maxBytes: number;
     field: string;
     onProgress?: (bytes: number) => void;
-    /** The error past `maxBytes` (default: 413 naming `field`). */
     overflow?: (bytes: number) => AppError;
   },
-): Promise<StreamResult> {
-  const file = await Deno.open(path, { write: true, create: true, truncate: true });
+): Metered {
   const hash = createHash("sha256");
   let bytes = 0;
   let reported = 0;
-  try {
-    for await (const chunk of body) {
-      bytes += chunk.length;
-      if (bytes > o.maxBytes) {
-        throw o.overflow?.(bytes) ?? tooLarge(o.field, o.maxBytes);
-      }
-      hash.update(chunk);
-      for (let done = 0; done < chunk.length;) done += await file.write(chunk.subarray(done));
-      if (bytes - reported >= 4 * 1024 * 1024) {
-        reported = bytes;
+  let refusal: AppError | null = null;
+  const stream = body.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        bytes += chunk.length;
+        if (bytes > o.maxBytes) {
+          refusal = o.overflow?.(bytes) ?? tooLarge(o.field, o.maxBytes);
+          throw refusal;
+        }
+        hash.update(chunk);
+        if (bytes - reported >= 4 * 1024 * 1024) {
+          reported = bytes;
+          o.onProgress?.(bytes);
+        }
+        controller.enqueue(chunk);
+      },
+      flush() {
         o.onProgress?.(bytes);
-      }
-    }
-    await file.sync();
-    file.close();
-    o.onProgress?.(bytes);
-    return { bytes, sha256: hash.digest("hex") };
-  } catch (err) {
-    try {
-      file.close();
-    } catch { /* closed already */ }
-    await Deno.remove(path).catch(() => {});
-    await body.cancel().catch(() => {});
-    throw err;
-  }
+      },
+    }),
+  );
+  let sha256: string | null = null;
+  return {
+    stream,
+    result: () => ({ bytes, sha256: sha256 ??= hash.digest("hex") }),
+    overflow: () => refusal,
+  };
+}
+
+/** Reads `stream` to its end, dropping the bytes (a refused upload's rest: see the caller). */
+export async function drain(stream: ReadableStream<Uint8Array>): Promise<void> {
+  try {
+    for await (const _ of stream) { /* dropped */ }
+  } catch { /* its end, one way or another */ }
 }
 
 /** 413 naming the field: more bytes than the box accepts for it. */

@@ -27,8 +27,16 @@ import {
   updatePaths,
   writeJsonAtomic,
 } from "./layout.ts";
-import { maxReleaseBytesFor, streamToFile, tooLarge, tooLittleDisk } from "./transfer.ts";
-import { boxArch, checkFloor, trustedKey, verifyDescriptor, verifyTarball } from "./verify.ts";
+import {
+  drain,
+  maxReleaseBytesFor,
+  type Metered,
+  metered,
+  tooLarge,
+  tooLittleDisk,
+  unpackRoomBytes,
+} from "./transfer.ts";
+import { boxArch, checkFloor, trustedKey, verifyDescriptor, verifyStream } from "./verify.ts";
 import { compareVersions } from "./version.ts";
 
 export const UPDATE_UNIT = "openskylab-update.service";
@@ -160,23 +168,27 @@ export class UpdateService {
       if (descriptor.tarball_bytes > this.#d.settings.maxReleaseBytes) {
         throw tooLarge("tarball_bytes", this.#d.settings.maxReleaseBytes);
       }
-      await this.#diskCheck(descriptor.tarball_bytes);
-      this.#setState("downloading", `downloading ${descriptor.version}`);
+      const free = await this.#diskCheck(descriptor.tarball_bytes);
+      this.#setState("downloading", `downloading ${descriptor.version}, verified as it arrives`);
       const response = await this.#request(new URL(descriptor.tarball, url));
-      const part = join(this.#paths.incoming, "download.tar.xz");
-      const got = await streamToFile(response.body!, part, {
+      const incoming = metered(response.body!, {
         maxBytes: descriptor.tarball_bytes,
         field: "tarball",
         onProgress: (done) => this.#setProgress(done, descriptor.tarball_bytes),
       });
-      if (got.bytes !== descriptor.tarball_bytes || got.sha256 !== descriptor.tarball_sha256) {
-        await Deno.remove(part).catch(() => {});
-        throw conflict(
-          `the downloaded tarball does not match its descriptor (${got.bytes} bytes, sha256 ` +
-            `${got.sha256.slice(0, 12)}…)`,
-        );
-      }
-      await this.#verifyAndStage(part, "check", o.force);
+      await this.#receiveAndStage(incoming, spki, {
+        source: "check",
+        force: o.force,
+        maxUnpackedBytes: unpackRoomBytes(free, this.#d.settings.maxReleaseBytes),
+        check: (got) => {
+          if (got.bytes !== descriptor.tarball_bytes || got.sha256 !== descriptor.tarball_sha256) {
+            throw conflict(
+              `the downloaded tarball does not match its descriptor (${got.bytes} bytes, sha256 ` +
+                `${got.sha256.slice(0, 12)}…)`,
+            );
+          }
+        },
+      });
     });
     return await this.status();
   }
@@ -203,16 +215,25 @@ export class UpdateService {
         throw refusal;
       }
       const room = Math.min(max, maxReleaseBytesFor(free));
-      this.#setState("downloading", "receiving an upload");
-      const part = join(this.#paths.incoming, "upload.tar.xz");
-      await Deno.mkdir(this.#paths.incoming, { recursive: true });
-      await streamToFile(body, part, {
+      let spki: Uint8Array;
+      try {
+        spki = trustedKey(this.#d.build());
+      } catch (err) {
+        await body.cancel().catch(() => {});
+        throw err;
+      }
+      this.#setState("downloading", "receiving an upload, verified as it arrives");
+      const incoming = metered(body, {
         maxBytes: room,
         field: "body",
         onProgress: (done) => this.#setProgress(done, lengthBytes),
         overflow: (bytes) => room < max ? tooLittleDisk(free, bytes)! : tooLarge("body", max),
       });
-      await this.#verifyAndStage(part, "upload", force);
+      await this.#receiveAndStage(incoming, spki, {
+        source: "upload",
+        force,
+        maxUnpackedBytes: unpackRoomBytes(free, max),
+      });
     }, () => body.cancel().catch(() => {}));
     return await this.status();
   }
@@ -280,23 +301,43 @@ export class UpdateService {
     return await this.status();
   }
 
-  async #verifyAndStage(part: string, source: "check" | "upload", force: boolean) {
-    this.#setState("verifying", "verifying the release's signature and every file");
-    const bytes = (await Deno.stat(part)).size;
+  /** Unpacks and verifies the release `incoming` carries as it arrives, then stages it. */
+  async #receiveAndStage(
+    incoming: Metered,
+    spki: Uint8Array,
+    o: {
+      source: "check" | "upload";
+      force: boolean;
+      maxUnpackedBytes: number;
+      /** Refuses what was received, once all of it has been (e.g. not the descriptor's). */
+      check?: (got: { bytes: number; sha256: string }) => void;
+    },
+  ) {
     let verified;
     try {
-      verified = await verifyTarball(part, trustedKey(this.#d.build()), this.#paths.incoming);
-    } finally {
-      await Deno.remove(part).catch(() => {});
+      verified = await verifyStream(incoming.stream, spki, this.#paths.incoming, {
+        maxUnpackedBytes: o.maxUnpackedBytes,
+      });
+    } catch (err) {
+      // The rest is read and dropped: a phone still sending gets the answer instead of a reset
+      // connection, and a download that is not what its descriptor says is told from a bad
+      // release.
+      if (!incoming.overflow()) await drain(incoming.stream);
+      const overflow = incoming.overflow();
+      if (overflow) throw overflow;
+      o.check?.(incoming.result());
+      throw err;
     }
     const { info } = verified;
     try {
-      checkFloor(info.version, this.#d.build().version, force);
+      const got = incoming.result();
+      o.check?.(got);
+      checkFloor(info.version, this.#d.build().version, o.force);
       const staged: StagedRelease = {
         version: info.version,
         arch: info.arch,
-        source,
-        bytes,
+        source: o.source,
+        bytes: got.bytes,
         build_time_ms: info.build_time_ms,
         commit: info.commit,
         forced: compareVersions(info.version, this.#d.build().version) < 0,
@@ -308,7 +349,10 @@ export class UpdateService {
       await writeJsonAtomic(this.#paths.stagedRecord, staged);
       this.#staged = staged;
       this.#message = `${info.version} is verified and ready to apply`;
-      this.#d.log.info("update: release verified and staged", { version: info.version, source });
+      this.#d.log.info("update: release verified and staged", {
+        version: info.version,
+        source: o.source,
+      });
     } finally {
       await Deno.remove(verified.scratch, { recursive: true }).catch(() => {});
     }
@@ -319,10 +363,13 @@ export class UpdateService {
     this.#staged = null;
   }
 
-  async #diskCheck(tarballBytes: number): Promise<void> {
+  /** The free bytes, when they are enough for a release of `tarballBytes`. */
+  async #diskCheck(tarballBytes: number): Promise<number> {
     await Deno.mkdir(this.#paths.incoming, { recursive: true });
-    const refusal = tooLittleDisk(await this.#d.freeBytes(this.#paths.dir), tarballBytes);
+    const free = await this.#d.freeBytes(this.#paths.dir);
+    const refusal = tooLittleDisk(free, tarballBytes);
     if (refusal) throw refusal;
+    return free;
   }
 
   /** Runs `work` as the one update operation; a failure leaves state "failed" with its reason. */

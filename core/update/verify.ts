@@ -84,22 +84,24 @@ export interface VerifiedRelease {
 }
 
 /**
- * Unpacks `tarball` (tar.xz) under `scratchDir`, verifying it against `spki` as it streams out of
+ * Unpacks the tar.xz `source` under `scratchDir`, verifying it against `spki` as it streams out of
  * xz (unpack.ts): the release's info and unpacked folder when good (the caller keeps or removes
  * it), a 400 naming the first problem when not, with nothing left behind. The MANIFEST and its
  * signature come first in a release, so a release by another key is refused before anything else
- * is unpacked, and a changed file as soon as it has arrived. The root side installs from the
- * verified folder, so a box decompresses a release once.
+ * is unpacked, and a changed file as soon as it has arrived. `source` may be an upload or a
+ * download on its way in: receiving and unpacking overlap, and no tarball is kept. On a refusal
+ * `source` is left unlocked and uncancelled, for the caller to drain or cancel. The root side
+ * installs from the verified folder, so a box decompresses a release once.
  */
-export async function verifyTarball(
-  tarball: string,
+export async function verifyStream(
+  source: ReadableStream<Uint8Array>,
   spki: Uint8Array,
   scratchDir: string,
+  o: { maxUnpackedBytes: number },
 ): Promise<VerifiedRelease> {
   await Deno.mkdir(scratchDir, { recursive: true });
   const dir = await Deno.makeTempDir({ dir: scratchDir, prefix: "verify-" });
-  const tarballBytes = (await Deno.stat(tarball)).size;
-  // Fed on stdin, so what xz says names no path of the box.
+  // On stdin, so what xz says names no path of the box.
   const xz = new Deno.Command("xz", {
     args: ["--decompress", "--stdout"],
     stdin: "piped",
@@ -107,18 +109,21 @@ export async function verifyTarball(
     stderr: "piped",
   }).spawn();
   const stderr = new Response(xz.stderr).text();
-  const fed = Deno.open(tarball).then((file) => file.readable.pipeTo(xz.stdin)).catch(() => {});
+  // A failed feed (xz gone, or the source's own error) shows in what xz and the unpack say.
+  const fed = source.pipeTo(xz.stdin, { preventCancel: true }).catch(() => {});
+  const stopXz = async () => {
+    try {
+      xz.kill("SIGKILL");
+    } catch { /* exited already */ }
+    await xz.status;
+  };
   try {
     let top: string;
     try {
-      top = await unpackVerified(xz.stdout, dir, spki, {
-        maxBytes: tarballBytes * MAX_UNPACK_RATIO,
-      });
+      top = await unpackVerified(xz.stdout, dir, spki, { maxBytes: o.maxUnpackedBytes });
     } catch (err) {
       // xz's own word, when it refused the input (not a .xz, or damaged), explains more.
-      try {
-        xz.kill("SIGKILL");
-      } catch { /* exited already */ }
+      await stopXz();
       const status = await xz.status;
       if (!status.success && status.signal === null) {
         throw refused(`the upload is not a release tarball (tar.xz): ${firstLine(await stderr)}`);
@@ -148,10 +153,7 @@ export async function verifyTarball(
     }
     return { info, dir: release, scratch: dir };
   } catch (err) {
-    try {
-      xz.kill("SIGKILL");
-    } catch { /* exited already */ }
-    await xz.status;
+    await stopXz();
     await Deno.remove(dir, { recursive: true }).catch(() => {});
     throw err;
   } finally {
@@ -159,8 +161,27 @@ export async function verifyTarball(
   }
 }
 
+/** `verifyStream` of a tarball file. */
+export async function verifyTarball(
+  tarball: string,
+  spki: Uint8Array,
+  scratchDir: string,
+): Promise<VerifiedRelease> {
+  const file = await Deno.open(tarball);
+  const bytes = (await file.stat()).size;
+  try {
+    return await verifyStream(file.readable, spki, scratchDir, {
+      maxUnpackedBytes: bytes * MAX_UNPACK_RATIO,
+    });
+  } finally {
+    try {
+      file.close();
+    } catch { /* closed by its stream */ }
+  }
+}
+
 /** A release unpacks to about 3× its tarball; past this it is refused (an xz bomb). */
-const MAX_UNPACK_RATIO = 10;
+export const MAX_UNPACK_RATIO = 10;
 
 /** xz's first line of complaint, as `xz: …` (it names itself by the path it was run as). */
 const firstLine = (text: string) =>
