@@ -22,63 +22,13 @@ import { assert, assertEquals, assertMatch } from "../_assert.ts";
 import { freePort } from "../bench/_util.ts";
 import { flipByte, repacked, resignWithOtherKey } from "../update/_fixture.ts";
 import { BROKEN_VERSION, NEW_VERSION, OLD_VERSION, updateReleases } from "../update/_releases.ts";
-import { type ExecResult, Vm } from "./_vm.ts";
-
-const NEEDED = ["qemu-system-x86_64", "debootstrap", "mkfs.ext4"];
-
-async function missingTools(): Promise<string[]> {
-  const missing: string[] = [];
-  for (const tool of NEEDED) {
-    const found = await new Deno.Command("sh", { args: ["-c", `command -v ${tool}`] }).output();
-    if (!found.success) missing.push(tool);
-  }
-  if (Deno.uid() !== 0) missing.push("root (debootstrap, chroot)");
-  return missing;
-}
-
-/** Polls `read` until `done`; the timeout is a hang guard, never a speed requirement. */
-async function until<T>(
-  what: string,
-  read: () => Promise<T>,
-  done: (value: T) => boolean,
-  timeoutMs: number,
-  everyMs = 2000,
-): Promise<T> {
-  const deadline = performance.now() + timeoutMs;
-  let last: T | undefined;
-  let lastError: unknown;
-  while (performance.now() < deadline) {
-    try {
-      last = await read();
-      if (done(last)) return last;
-    } catch (err) {
-      lastError = err;
-    }
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-  throw new Error(
-    `timed out after ${timeoutMs / 1000} s waiting for ${what}; last: ${
-      JSON.stringify(last) ?? String(lastError)
-    }`,
-  );
-}
-
-function ok(result: ExecResult, what: string): string {
-  assertEquals(result.code, 0, `${what}: ${result.stdout}${result.stderr}`);
-  return result.stdout.trim();
-}
+import { ok, until, Vm, vmTestCanRun } from "./_vm.ts";
 
 Deno.test({
   name:
     "VM: updates refuse tampering, apply, survive a power cut mid-apply, roll back by themselves",
   async fn(t) {
-    const missing = await missingTools();
-    if (missing.length > 0) {
-      const message = `needs ${missing.join(", ")} (.ci/run installs qemu-system-x86, debootstrap)`;
-      if (Deno.env.get("CI")) throw new Error(message);
-      console.warn(`SKIPPED: ${message}`);
-      return;
-    }
+    if (!(await vmTestCanRun())) return;
     const started = performance.now();
     const figures: Record<string, string> = {};
     const since = (ms: number) => ((performance.now() - ms) / 1000).toFixed(0);
