@@ -8,6 +8,7 @@
  * serial console goes to a log file for the post-mortem.
  */
 import { join } from "node:path";
+import { freePort } from "../bench/_util.ts";
 
 export interface VmOptions {
   kernel: string;
@@ -298,4 +299,50 @@ export function ok(result: ExecResult, what: string): string {
     throw new Error(`${what}: exit ${result.code}: ${result.stdout}${result.stderr}`);
   }
   return result.stdout.trim();
+}
+
+/** A booted test box and what its test cleans up. */
+export interface TestBox {
+  vm: Vm;
+  /** The test's folder (the share, qemu's sockets and console log): removed by the test. */
+  work: string;
+  /** Host loopback ports forwarded to the guest's 80 and 7624. */
+  httpPort: number;
+  apiPort: number;
+}
+
+/**
+ * Boots the test image with a release to install at first boot and, when given, what a user
+ * writes on the SD card's boot partition (openskylab.txt). The release is decompressed here: xz
+ * under the VM's emulation takes minutes, and the guest's install-release still checks every
+ * file against the signed MANIFEST.
+ */
+export async function bootTestBox(o: {
+  image: { kernel: string; initrd: string; rootfs: string };
+  releaseTarball: string;
+  bootConfig?: string;
+  prefix: string;
+}): Promise<TestBox> {
+  const work = await Deno.makeTempDir({ prefix: o.prefix });
+  const share = join(work, "share");
+  await Deno.mkdir(share);
+  const unxz = await new Deno.Command("sh", {
+    args: ["-c", 'xz -dc "$0" >"$1"', o.releaseTarball, join(share, "release.tar")],
+  }).output();
+  if (!unxz.success) throw new Error(`xz -d ${o.releaseTarball}: ${unxz.code}`);
+  if (o.bootConfig !== undefined) {
+    await Deno.writeTextFile(join(share, "openskylab.txt"), o.bootConfig);
+  }
+  const httpPort = freePort();
+  const apiPort = freePort();
+  const vm = Vm.boot({
+    kernel: o.image.kernel,
+    initrd: o.image.initrd,
+    rootfs: o.image.rootfs,
+    shareDir: share,
+    workDir: work,
+    httpPort,
+    apiPort,
+  });
+  return { vm, work, httpPort, apiPort };
 }

@@ -16,13 +16,11 @@
  * Run alone (root; qemu-system-x86, debootstrap):
  *   OPENSKYLAB_BUILD_CACHE=<dir> CI=true npx -y deno@2.9.6 test -A tests/vm/update_test.ts
  */
-import { join } from "node:path";
 import { ensureTestImage } from "../../tools/image.ts";
 import { assert, assertEquals, assertMatch } from "../_assert.ts";
-import { freePort } from "../bench/_util.ts";
 import { flipByte, repacked, resignWithOtherKey } from "../update/_fixture.ts";
 import { BROKEN_VERSION, NEW_VERSION, OLD_VERSION, updateReleases } from "../update/_releases.ts";
-import { ok, until, Vm, vmTestCanRun } from "./_vm.ts";
+import { bootTestBox, ok, until, vmTestCanRun } from "./_vm.ts";
 
 Deno.test({
   name:
@@ -45,24 +43,11 @@ Deno.test({
       () => Promise.all([ensureTestImage(), updateReleases()]),
     );
     if (releases.buildSeconds > 0) figures.releases_built = releases.buildSeconds.toFixed(0);
-    const work = await Deno.makeTempDir({ prefix: "openskylab-vm-update-" });
-    const share = join(work, "share");
-    await Deno.mkdir(share);
-    // The image installs the share's release at first boot; decompressed on the host, where xz
-    // is fast (the box's own xz runs in the uploads below).
-    const unxz = await new Deno.Command("sh", {
-      args: ["-c", 'xz -dc "$0" >"$1"', releases.tarball(OLD_VERSION), join(share, "release.tar")],
-    }).output();
-    assert(unxz.success, "xz -d of the release");
-    const apiPort = freePort();
-    const vm = Vm.boot({
-      kernel: image.kernel,
-      initrd: image.initrd,
-      rootfs: image.rootfs,
-      shareDir: share,
-      workDir: work,
-      httpPort: freePort(),
-      apiPort,
+    // The image installs OLD at first boot (the box's own xz runs in the uploads below).
+    const { vm, work, apiPort } = await bootTestBox({
+      image,
+      releaseTarball: releases.tarball(OLD_VERSION),
+      prefix: "openskylab-vm-update-",
     });
     const booted = performance.now();
     // The tampered releases are packed on the host while the box boots.

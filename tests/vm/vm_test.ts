@@ -13,13 +13,11 @@
  *   from the API powers the VM off.
  * Run alone: npx -y deno@2.9.6 test -A tests/vm/  (root; qemu-system-x86, debootstrap).
  */
-import { join } from "node:path";
 import { ensureTestImage } from "../../tools/image.ts";
 import { assert, assertEquals, assertMatch } from "../_assert.ts";
-import { freePort } from "../bench/_util.ts";
 import { testReleases } from "../release/_release.ts";
 import { FirstBootDto, SystemInfoDto } from "../../core/schemas/system.ts";
-import { ok, until, Vm, vmTestCanRun } from "./_vm.ts";
+import { bootTestBox, ok, until, vmTestCanRun } from "./_vm.ts";
 
 const FRAMES_PLANNED = 6;
 
@@ -36,33 +34,15 @@ Deno.test({
       ? "cached"
       : `built in ${releases.buildSeconds.toFixed(0)} s`;
 
-    const work = await Deno.makeTempDir({ prefix: "openskylab-vm-" });
-    const share = join(work, "share");
-    await Deno.mkdir(share);
-    // Decompressed here: xz under the VM's emulation takes minutes; the guest's install-release
-    // still checks every file against the signed MANIFEST.
-    const unxz = await new Deno.Command("sh", {
-      args: ["-c", 'xz -dc "$0" >"$1"', releases.tarball("x86_64"), join(share, "release.tar")],
-    }).output();
-    assert(unxz.success, "xz -d of the release");
-    // What a user writes on the SD card's boot partition before the first boot.
-    await Deno.writeTextFile(
-      join(share, "openskylab.txt"),
-      "wifi_country=SE\nhotspot_password=orion-nebula\nhome_ssid=Observatory\n" +
+    const { vm, work, httpPort, apiPort } = await bootTestBox({
+      image,
+      releaseTarball: releases.tarball("x86_64"),
+      // What a user writes on the SD card's boot partition before the first boot.
+      bootConfig: "wifi_country=SE\nhotspot_password=orion-nebula\nhome_ssid=Observatory\n" +
         "home_password=andromeda31\n",
-    );
-    const httpPort = freePort();
-    const apiPort = freePort();
-    const bootMs = Date.now();
-    const vm = Vm.boot({
-      kernel: image.kernel,
-      initrd: image.initrd,
-      rootfs: image.rootfs,
-      shareDir: share,
-      workDir: work,
-      httpPort,
-      apiPort,
+      prefix: "openskylab-vm-",
     });
+    const bootMs = vm.startedMs;
     let token = "";
     const call = (method: string, path: string, body?: unknown, port = apiPort) =>
       fetch(`http://127.0.0.1:${port}/api/v1${path}`, {

@@ -14,11 +14,10 @@
 import { join } from "node:path";
 import { ensureTestImage } from "../../tools/image.ts";
 import { assert, assertEquals, assertMatch } from "../_assert.ts";
-import { freePort } from "../bench/_util.ts";
 import { testReleases } from "../release/_release.ts";
 import { type WifiStatus } from "../../core/schemas/wifi.ts";
 import { PORTAL_URL } from "../../routes/captive.ts";
-import { ok, until, Vm, vmTestCanRun } from "./_vm.ts";
+import { bootTestBox, ok, until, type Vm, vmTestCanRun } from "./_vm.ts";
 
 /** curl's view of a probe sent to the portal (it may drop the URL's fragment). */
 const PORTAL_REDIRECT = new RegExp(`^302 ${PORTAL_URL.split("#")[0]!.replace(/\./g, "\\.")}`);
@@ -104,24 +103,12 @@ Deno.test({
     const started = performance.now();
     const figures: Record<string, string> = {};
     const [image, releases] = await Promise.all([ensureTestImage(), testReleases()]);
-    const work = await Deno.makeTempDir({ prefix: "openskylab-vm-wifi-" });
-    const share = join(work, "share");
-    await Deno.mkdir(share);
-    const unxz = await new Deno.Command("sh", {
-      args: ["-c", 'xz -dc "$0" >"$1"', releases.tarball("x86_64"), join(share, "release.tar")],
-    }).output();
-    assert(unxz.success, "xz -d of the release");
-    // Only the country: the hotspot is the app's own, with the documented default password.
-    await Deno.writeTextFile(join(share, "openskylab.txt"), "wifi_country=SE\n");
-    const apiPort = freePort();
-    const vm = Vm.boot({
-      kernel: image.kernel,
-      initrd: image.initrd,
-      rootfs: image.rootfs,
-      shareDir: share,
-      workDir: work,
-      httpPort: freePort(),
-      apiPort,
+    const { vm, work, apiPort } = await bootTestBox({
+      image,
+      releaseTarball: releases.tarball("x86_64"),
+      // Only the country: the hotspot is the app's own, with the documented default password.
+      bootConfig: "wifi_country=SE\n",
+      prefix: "openskylab-vm-wifi-",
     });
     const api = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
       const res = await fetch(`http://127.0.0.1:${apiPort}/api/v1${path}`, {
