@@ -10,6 +10,7 @@
 import { join } from "node:path";
 import { pemToDer } from "../../core/system/release_format.ts";
 import { UnpackError, unpackVerified } from "../../core/update/unpack.ts";
+import { drain } from "../../core/update/transfer.ts";
 import { verifyTarball } from "../../core/update/verify.ts";
 import { assert, assertEquals, assertMatch, assertRejects } from "../_assert.ts";
 import { unpack } from "../release/_release.ts";
@@ -52,14 +53,18 @@ async function changedTar(
 async function refusedAfter(tar: string): Promise<{ error: UnpackError; readBytes: number }> {
   const dest = await Deno.makeTempDir({ prefix: "openskylab-unpack-" });
   let readBytes = 0;
-  const counted = (await Deno.open(tar)).readable.pipeThrough(
-    new TransformStream<Uint8Array, Uint8Array>({
-      transform(chunk, c) {
-        readBytes += chunk.length;
-        c.enqueue(chunk);
-      },
-    }),
-  );
+  // Counted on the way without a pipe, whose cancel would reach the file only later: the
+  // unpacker's cancel closes the file before the refusal returns.
+  const reader = (await Deno.open(tar)).readable.getReader();
+  const counted = new ReadableStream<Uint8Array>({
+    async pull(c) {
+      const { done, value } = await reader.read();
+      if (done) return c.close();
+      readBytes += value.length;
+      c.enqueue(value);
+    },
+    cancel: (reason) => reader.cancel(reason),
+  });
   try {
     const error = await assertRejects(() =>
       unpackVerified(counted, dest, spki, { maxBytes: 1 << 30 })
@@ -75,9 +80,10 @@ Deno.test("unpack: the good release unpacks whole, with its launcher and runtime
   await using tar = await changedTar(() => Promise.resolve());
   const dest = await Deno.makeTempDir({ prefix: "openskylab-unpack-" });
   try {
-    const top = await unpackVerified((await Deno.open(tar.path)).readable, dest, spki, {
-      maxBytes: 1 << 30,
-    });
+    const file = await Deno.open(tar.path);
+    const top = await unpackVerified(file.readable, dest, spki, { maxBytes: 1 << 30 });
+    // The archive's zero padding after its end block is the caller's (the file closes at its end).
+    await drain(file.readable);
     assertEquals(top, tar.name);
     for (const exe of ["bin/openskylab", "lib/deno"]) {
       assert(((await Deno.stat(join(dest, top, exe))).mode! & 0o100) !== 0, `${exe} executable`);
