@@ -24,6 +24,23 @@ export function isValidCidr(cidr: string): boolean {
   return parseCidr(cidr) !== null;
 }
 
+/**
+ * One spelling per address, so two lists of addresses compare as sets: IPv4 (and IPv4-mapped
+ * IPv6) as dotted quads, IPv6 as eight lower-case groups without "::". Null for anything else.
+ */
+export function canonicalAddress(text: string): string | null {
+  const bytes = parseAddress(text);
+  if (bytes === null) return null;
+  const mapped = bytes.slice(0, 10).every((b) => b === 0) && bytes[10] === 0xff &&
+    bytes[11] === 0xff;
+  if (mapped) return Array.from(bytes.slice(12)).join(".");
+  const groups: string[] = [];
+  for (let i = 0; i < 16; i += 2) {
+    groups.push((((bytes[i] ?? 0) << 8) | (bytes[i + 1] ?? 0)).toString(16));
+  }
+  return groups.join(":");
+}
+
 interface Network {
   bytes: Uint8Array;
   prefix: number;

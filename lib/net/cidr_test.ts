@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { isTrusted, isValidCidr } from "./cidr.ts";
+import { canonicalAddress, isTrusted, isValidCidr } from "./cidr.ts";
 
 const DEFAULTS = ["127.0.0.0/8", "::1/128", "10.42.0.0/24"];
 
@@ -55,4 +55,14 @@ Deno.test("isValidCidr", () => {
   for (const bad of ["10.0.0.0/33", "::/129", "10.0.0.0/", "10.0.0.0/-1", "abc/8", "1::2::3/64"]) {
     assert.equal(isValidCidr(bad), false, bad);
   }
+});
+
+Deno.test("canonicalAddress: one spelling per address, null for names", () => {
+  assert.equal(canonicalAddress("10.42.0.1"), "10.42.0.1");
+  assert.equal(canonicalAddress("::ffff:10.42.0.1"), "10.42.0.1");
+  assert.equal(canonicalAddress("::1"), "0:0:0:0:0:0:0:1");
+  assert.equal(canonicalAddress("FE80::1%wlan0"), "fe80:0:0:0:0:0:0:1");
+  assert.equal(canonicalAddress("fe80:0:0:0::1"), canonicalAddress("fe80::1"));
+  assert.equal(canonicalAddress("openskylab.local"), null);
+  assert.equal(canonicalAddress("10.042.0.1"), null);
 });
