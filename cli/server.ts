@@ -33,6 +33,8 @@ import { captiveRoutes } from "../routes/captive.ts";
 import { Nmcli } from "../core/wifi/nmcli.ts";
 import { SystemdApScanner } from "../core/wifi/ap_scan.ts";
 import { WifiManager } from "../core/wifi/wifi_manager.ts";
+import { TlsService } from "../core/tls/tls_service.ts";
+import { join } from "node:path";
 import { WsHub } from "../routes/ws.ts";
 import { composeAutomation } from "./compose/automation.ts";
 import type { BoxContext } from "./compose/context.ts";
@@ -47,6 +49,7 @@ import { composeTelemetry, sequenceControl } from "./compose/telemetry.ts";
 import { skyCatalogsSettled } from "../lib/star_catalog/catalog.ts";
 import { composeUpdate } from "./compose/update.ts";
 import { runHealthGate } from "../core/update/gate.ts";
+import { startHttps } from "./https_server.ts";
 
 export interface ServerOptions {
   config: Config;
@@ -80,6 +83,10 @@ export interface RunningServer {
   services: Services;
   /** The Alpaca server's port while it listens (it can be switched off), else null. */
   readonly alpacaPort: number | null;
+  /** The HTTPS port while it listens (config `server.https_port`), else null. */
+  readonly httpsPort: number | null;
+  /** Resolves once HTTPS has come up (or failed to, or is off). */
+  httpsReady: Promise<void>;
   /** Stops accepting, parks if configured, finishes frames being written, closes the database. */
   shutdown(): Promise<void>;
   finished: Promise<void>;
@@ -232,6 +239,12 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     }),
     ...framing,
     wifi,
+    tls: new TlsService({
+      dir: join(o.dataDir, "tls"),
+      clock,
+      log: logs.logger("tls"),
+      hostname: () => host.hostname(),
+    }),
   };
 
   const feed = new StatusFeed(rig.hub, ctx.bus, { coolerRamp: cooler });
@@ -293,6 +306,14 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       return [];
     }
   });
+  // After the HTTP port: a first start spends a moment making the box's CA.
+  const https = startHttps({
+    tls: services.tls,
+    port: o.config.server.https_port,
+    hostname: o.hostname,
+    handler: (request, info) => app.fetch(request, info),
+    log: logs.logger("tls"),
+  });
   firstBoot.update("api", "done", `port ${port}`);
   log.info("OpenSkyLab is ready", { url: `http://localhost:${port}/`, data_dir: o.dataDir });
   // The first import writes ~20 000 objects (~0.6 s here, seconds on a Pi) on a worker thread;
@@ -344,7 +365,11 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       // Stop taking requests first, so nothing new starts while frames are being finished.
       const grace = new AbortController();
       await Promise.race([
-        Promise.all([server.shutdown(), ...extraServers.map((s) => s.shutdown())]),
+        Promise.all([
+          server.shutdown(),
+          ...extraServers.map((s) => s.shutdown()),
+          https.stop(),
+        ]),
         clock.sleep(2000, grace.signal).catch(() => {}),
       ]);
       grace.abort();
@@ -394,6 +419,10 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     get alpacaPort() {
       return alpaca.port;
     },
+    get httpsPort() {
+      return https.port;
+    },
+    httpsReady: https.ready,
     shutdown,
     finished: server.finished,
     powerRequested: power.promise,

@@ -57,6 +57,9 @@ const ServerSchema = z.object({
     .default(() => []).describe("[] means same-origin only"),
   extra_ports: z.array(z.number().int().min(1).max(65535)).max(8).default(() => [])
     .describe("more ports the API and app answer on (80 on a box); one that fails is logged"),
+  https_port: Port.optional().describe(
+    "HTTPS with the box's own CA on this port too (443 on a box); unset: no HTTPS, no CA",
+  ),
 });
 
 const StorageSchema = z.object({
@@ -440,6 +443,8 @@ function defaultConfigText(token: string): string {
     `# cors_origins = []`,
     "# More ports to answer on as well (a box uses [80] for the phone and captive-portal probes).",
     `# extra_ports = []`,
+    "# HTTPS too, with a certificate of the box's own CA under <data dir>/tls (a box uses 443).",
+    `# https_port = 443`,
     "",
     "[auth]",
     '# Remote clients send "Authorization: Bearer <token>". Keep this file private (mode 0600).',

@@ -39,6 +39,7 @@ import type { TelemetryService } from "./telemetry/telemetry_service.ts";
 import type { AlpacaBridgeService } from "./alpaca/bridge_service.ts";
 import type { WifiManager } from "./wifi/wifi_manager.ts";
 import type { UpdateService } from "./update/update_service.ts";
+import type { TlsService } from "./tls/tls_service.ts";
 
 export interface Services {
   config: Config;
@@ -103,4 +104,6 @@ export interface Services {
   wifi: WifiManager;
   /** Over-the-air updates: check, upload, verify, apply through systemd, roll back (core/update/). */
   update: UpdateService;
+  /** The box's own CA and server certificate for HTTPS (core/tls/). */
+  tls: TlsService;
 }

@@ -33,6 +33,8 @@ export function newRouter(): OpenAPIHono {
 export interface RouteGroup {
   prefix: string;
   router: ApiRouter;
+  /** Anyone may read it, token or not (root groups only: the CA certificate a phone installs). */
+  public?: boolean;
 }
 
 export interface AppOptions {
@@ -71,8 +73,9 @@ export function createApp(options: AppOptions): OpenAPIHono {
   app.use(`${API_BASE}/*`, refuseOtherMethods(app, API_BASE));
   app.use(`${API_BASE}/*`, limitBody([`${API_BASE}/update/upload`]));
   app.use("/ws", auth);
-  for (const { prefix } of options.rootGroups ?? []) {
+  for (const { prefix, public: open } of options.rootGroups ?? []) {
     if (!/^\/[a-z]/.test(prefix)) throw new TypeError(`root group "${prefix}" needs a path`);
+    if (open) continue;
     app.use(prefix, auth);
     app.use(`${prefix}/*`, auth);
   }

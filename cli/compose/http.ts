@@ -41,6 +41,7 @@ import { metricsRoutes } from "../../routes/metrics.ts";
 import { telemetryRoutes } from "../../routes/telemetry.ts";
 import { templatesRoutes } from "../../routes/templates.ts";
 import { updateRoutes } from "../../routes/update.ts";
+import { tlsRoutes } from "../../routes/tls.ts";
 import { weatherRoutes } from "../../routes/weather.ts";
 import { wifiRoutes } from "../../routes/wifi.ts";
 
@@ -109,7 +110,13 @@ export function apiGroups(s: Services, version: string): RouteGroup[] {
   ];
 }
 
-/** Groups outside /api/v1, behind the same auth: Prometheus scrapes /metrics by convention. */
+/**
+ * Groups outside /api/v1: Prometheus scrapes /metrics by convention (behind the same auth); a
+ * phone fetches the box's CA certificate from /tls before it can trust HTTPS (public).
+ */
 export function rootGroups(s: Services): RouteGroup[] {
-  return [{ prefix: "/metrics", router: metricsRoutes(s) }];
+  return [
+    { prefix: "/metrics", router: metricsRoutes(s) },
+    { prefix: "/tls", router: tlsRoutes(s), public: true },
+  ];
 }

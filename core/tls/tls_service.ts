@@ -100,6 +100,11 @@ export class TlsService {
     return () => this.#listeners.delete(listener);
   }
 
+  /** HTTPS is not configured: the status says so, and no CA is made. */
+  disable(reason: string): void {
+    this.#problem = reason;
+  }
+
   /** The HTTPS server says where it listens (null: it does not). */
   setHttpsPort(port: number | null): void {
     this.#httpsPort = port;
