@@ -16,6 +16,8 @@ import { startActivity } from "./lib/activity.js";
 import { startAlerts } from "./lib/alerts.js";
 import { link, startLive } from "./lib/live.js";
 import { route } from "./lib/router.js";
+import { probeSecure } from "./lib/secure.js";
+import { SecureBanner } from "./components/secure_banner.js";
 import Home from "./screens/home.js";
 
 /** @typedef {(props: { params: string[], query: URLSearchParams }) => import("preact").VNode | null} Screen */
@@ -82,6 +84,7 @@ function App() {
     <${Header} title=${entry.title} />
     <main id="main" data-screen=${name} aria-busy=${Screen ? "false" : "true"}>
       <${OfflineBanner} />
+      <${SecureBanner} />
       ${failed && html`<p class="banner bad" role="alert">${failed}</p>`}
       ${Screen ? html`<${Screen} key=${name} params=${r.params} query=${r.query} />` : null}
     </main>
@@ -95,6 +98,9 @@ startActivity();
 const root = /** @type {HTMLElement} */ (document.getElementById("app"));
 root.textContent = "";
 render(html`<${App} />`, root);
+
+// Quietly, after the first screen: does this phone already trust the box's HTTPS?
+setTimeout(() => void probeSecure(), 1500);
 
 if ("serviceWorker" in navigator) {
   addEventListener("load", () => {

@@ -39,6 +39,8 @@ self.addEventListener("fetch", (event) => {
   if (request.method !== "GET") return;
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
+  // The box's CA certificate is a download, never the app's page (nor kept as it).
+  if (url.pathname.startsWith("/tls/")) return;
   if (request.mode === "navigate") {
     event.respondWith(page(request));
   } else if (url.pathname.startsWith("/app/")) {
@@ -53,7 +55,7 @@ self.addEventListener("fetch", (event) => {
 async function page(request) {
   try {
     const response = await fetch(request, { signal: AbortSignal.timeout(4000) });
-    if (response.ok) {
+    if (response.ok && (response.headers.get("content-type") ?? "").includes("text/html")) {
       const cache = await caches.open(SHELL_CACHE);
       await cache.put("/", response.clone());
     }

@@ -46,11 +46,13 @@ export interface Phone {
   close(): Promise<void>;
 }
 
-export async function openPhone(options: { theme?: "day" | "night" } = {}): Promise<Phone> {
+export async function openPhone(
+  options: { theme?: "day" | "night"; /** more Chromium flags */ args?: string[] } = {},
+): Promise<Phone> {
   const profileDir = await Deno.makeTempDir({ prefix: "openskylab-chromium-" });
   const context = await chromium.launchPersistentContext(profileDir, {
     executablePath: CHROMIUM,
-    args: CHROMIUM_ARGS,
+    args: [...CHROMIUM_ARGS, ...options.args ?? []],
     viewport: { width: 390, height: 844 },
     deviceScaleFactor: 2,
     isMobile: true,

@@ -2,7 +2,7 @@
 /**
  * Settings: the remote-access token this phone sends (not needed on the box's own hotspot),
  * storage, the box's system (version, uptime, shutdown and reboot), its health (telemetry), its
- * ASCOM Alpaca server, and the Wi-Fi and update
+ * ASCOM Alpaca server, the secure connection (HTTPS with the box's own CA), and the Wi-Fi and update
  * screens. The system, Wi-Fi and update groups come with later firmware: each part lights up
  * when the box answers its endpoint and says so plainly when it does not.
  */
@@ -15,6 +15,7 @@ import { theme, toggleTheme } from "../lib/theme.js";
 import { Alpaca } from "./settings_alpaca.js";
 import { Health } from "./settings_health.js";
 import { UpdateCard } from "./update_card.js";
+import { SecureConnection } from "./settings_https.js";
 
 function Access() {
   const [value, setValue] = useState(token.value);
@@ -112,6 +113,7 @@ export default function Settings() {
       <${System} />
       <${Health} />
       <${Alpaca} />
+      <${SecureConnection} />
       <${Card} title="Wi-Fi">
         <p><a class="button" href="#/wifi">Hotspot and home networks</a></p>
         <//>
