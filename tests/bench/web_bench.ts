@@ -19,6 +19,7 @@ import { chromium } from "playwright-core";
 import { withServer } from "../integration/_server.ts";
 import { CHROMIUM, CHROMIUM_ARGS, hasChromium } from "../e2e/_phone.ts";
 import { report } from "./_util.ts";
+import { isApi, phonePage, setSimCamera, SLOW_LINK, waitLive } from "./_web_phone.ts";
 
 const FRAME_W = 6000;
 const FRAME_H = 4000;
@@ -29,83 +30,37 @@ export async function webBench(): Promise<void> {
     return;
   }
   await withServer(async (t) => {
-    const active = await t.json<
-      Record<string, unknown> & {
-        id: string;
-        devices: Record<string, { options: Record<string, unknown> }>;
-      }
-    >(
-      "GET",
-      "/profiles/active",
-    );
-    active.devices.camera = {
-      ...active.devices.camera,
-      options: {
-        widthPx: FRAME_W,
-        heightPx: FRAME_H,
-        readoutMs: 100,
-        sky: "random",
-        pixelSizeUm: 3.76,
-      },
-    } as never;
-    await t.json("PUT", `/profiles/${active.id}`, {
-      name: active.name,
-      site: active.site,
-      optics: active.optics,
-      devices: active.devices,
+    await setSimCamera(t, {
+      widthPx: FRAME_W,
+      heightPx: FRAME_H,
+      readoutMs: 100,
+      sky: "random",
+      pixelSizeUm: 3.76,
     });
-    const deadline = Date.now() + 15_000;
-    while (
-      (await t.json<{ sensor: { width: number } }>("GET", "/camera/status").catch(() => null))
-        ?.sensor.width !== FRAME_W
-    ) {
-      if (Date.now() > deadline) throw new Error("the 24 MP camera did not connect");
-      await new Promise((r) => setTimeout(r, 100));
-    }
     // The box has served the app before (its build is read and compressed once, at first use).
     await (await fetch(`${t.server.url}/`)).text();
     const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     try {
       // 1. The shell's first load, and 2. interactive on a slow link.
-      for (const link of ["loopback", "1.5 Mbit/s 150 ms"] as const) {
-        const context = await browser.newContext({
-          viewport: { width: 390, height: 844 },
-          isMobile: true,
-          hasTouch: true,
+      for (const link of ["loopback", SLOW_LINK.label]) {
+        const { context, page, transfers } = await phonePage(browser, {
+          cold: true,
+          slow: link !== "loopback",
         });
-        const page = await context.newPage();
-        const cdp = await context.newCDPSession(page);
-        await cdp.send("Network.enable");
-        await cdp.send("Network.setCacheDisabled", { cacheDisabled: true });
-        if (link !== "loopback") {
-          await cdp.send("Network.emulateNetworkConditions", {
-            offline: false,
-            latency: 150,
-            downloadThroughput: 1_500_000 / 8,
-            uploadThroughput: 1_500_000 / 8,
-          });
-        }
-        const urls = new Map<string, string>();
-        const sizes = new Map<string, number>();
-        cdp.on("Network.requestWillBeSent", (e) => urls.set(e.requestId, e.request.url));
-        cdp.on("Network.loadingFinished", (e) => sizes.set(e.requestId, e.encodedDataLength));
         const started = performance.now();
         await page.goto(`${t.server.url}/`);
-        await page.waitForSelector('.link-state[data-state="live"]', { timeout: 30_000 });
+        await waitLive(page);
         await page.waitForFunction(
           () => /\d\dh \d\dm/.test(document.querySelector("main")?.textContent ?? ""),
           undefined,
-          {
-            timeout: 30_000,
-          },
+          { timeout: 30_000 },
         );
         const interactiveMs = performance.now() - started;
         let shellBytes = 0;
         let vendorBytes = 0;
         let files = 0;
-        for (const [id, url] of urls) {
-          if (url.includes("/api/") || url.includes("/ws")) continue;
-          const bytes = sizes.get(id) ?? 0;
+        for (const { url, bytes } of transfers.all) {
+          if (isApi(url)) continue;
           shellBytes += bytes;
           if (url.includes("/vendor/")) vendorBytes += bytes;
           files++;
@@ -147,15 +102,9 @@ export async function webBench(): Promise<void> {
       const screenEndpointMs = await endpoint(`/frames/${frames[1]}/preview`);
       const renderColdMs = await endpoint(`/frames/${frames[1]}/preview?max_px=1170`);
       const renderWarmMs = await endpoint(`/frames/${frames[1]}/preview?max_px=1171`);
-      const context = await browser.newContext({
-        viewport: { width: 390, height: 844 },
-        deviceScaleFactor: 3,
-        isMobile: true,
-        hasTouch: true,
-      });
-      const page = await context.newPage();
+      const { context, page } = await phonePage(browser, { deviceScaleFactor: 3 });
       await page.goto(`${t.server.url}/#/more`);
-      await page.waitForSelector('.link-state[data-state="live"]');
+      await waitLive(page);
       // Timed twice: from here (as before: includes the DevTools protocol's round trips, which
       // grow on a loaded machine) and inside the page, from the navigation to the canvas drawn.
       const view = async (id: string) => {
