@@ -59,6 +59,11 @@ export interface WifiManagerOptions {
   serial: () => Promise<string>;
   /** How often the watchdog looks for a known network while on the hotspot. */
   watchdogEveryMs?: number;
+  /**
+   * The radio neither home nor on the hotspot this long (NetworkManager still retrying a network
+   * that has gone) → the hotspot, so the phone can always find the box.
+   */
+  adriftMs?: number;
   /** How often the radio's state is read for `wifi.status`. */
   pollEveryMs?: number;
   /** A join waits this long before it starts, so the phone receives the answer first. */
@@ -93,10 +98,13 @@ export class WifiManager {
   #loops: Promise<void>[] = [];
   /** The hotspot's last scan, for the answers that must not wait for a new one. */
   #lastApScan: VisibleNetwork[] | null = null;
+  /** Since when the radio has been neither home nor on the hotspot, or null. */
+  #adriftSinceMs: number | null = null;
 
   constructor(o: WifiManagerOptions) {
     this.#o = {
       watchdogEveryMs: 30_000,
+      adriftMs: 30_000,
       pollEveryMs: 5_000,
       joinStartDelayMs: 2_000,
       joinVerifyMs: 45_000,
@@ -149,7 +157,12 @@ export class WifiManager {
     if (await writeCaptiveSnippet(this.#o.dataDir, this.#state.setup_complete)) {
       await this.#restartHotspotIfActive("the captive-DNS phase changed");
     }
-    this.#loops.push(this.#every(this.#o.pollEveryMs, () => this.#publishStatus()));
+    this.#loops.push(
+      this.#every(
+        this.#o.pollEveryMs,
+        async () => this.#hotspotIfAdrift(await this.#publishStatus()),
+      ),
+    );
     this.#loops.push(this.#every(this.#o.watchdogEveryMs, () => this.#watchdog()));
   }
 
@@ -467,16 +480,11 @@ export class WifiManager {
     await this.#publishStatus();
   }
 
-  /** While on the hotspot: a known network in range → go home. Radio idle → hotspot. */
+  /** While on the hotspot: a known network in range → go home. */
   async #watchdog(): Promise<void> {
     if (this.#joining) return;
     const device = await this.#wifiDevice();
     if (!device) return;
-    if (device.state === "disconnected") {
-      this.#o.log.info("the radio is idle: raising the hotspot");
-      await this.#o.nm.run(["connection", "up", "id", HOTSPOT_ID], 40_000);
-      return;
-    }
     if (device.connection !== HOTSPOT_ID) return;
     const saved = await this.savedNetworks();
     if (saved.length === 0) return;
@@ -490,12 +498,41 @@ export class WifiManager {
     await this.#joining;
   }
 
-  async #publishStatus(): Promise<void> {
+  async #publishStatus(): Promise<WifiStatus> {
     const status = await this.status();
     const key = JSON.stringify({ ...status, last_join: null });
-    if (key === this.#lastStatus) return;
+    if (key === this.#lastStatus) return status;
     this.#lastStatus = key;
     this.#o.bus.publish("wifi.status", status);
+    return status;
+  }
+
+  /**
+   * An idle radio → the hotspot; neither home nor the hotspot for `adriftMs` → the hotspot too.
+   * NetworkManager falls back by itself (~20 s) when the home network goes, but on a loaded box
+   * it was not back 180 s after the home network went (VM test at a load of 12), and a box
+   * the phone cannot find is the one failure that cannot be fixed from the phone.
+   */
+  async #hotspotIfAdrift(status: WifiStatus): Promise<void> {
+    if (
+      this.#joining || status.device === null || status.mode === "client" ||
+      status.mode === "hotspot"
+    ) {
+      this.#adriftSinceMs = null;
+      return;
+    }
+    const now = this.#o.clock.now();
+    this.#adriftSinceMs ??= now;
+    const adriftS = Math.round((now - this.#adriftSinceMs) / 1000);
+    // Idle at two reads in a row (not the blink of a hotspot restarting); anything else for long.
+    const boundMs = status.mode === "disconnected" ? this.#o.pollEveryMs : this.#o.adriftMs;
+    if (now - this.#adriftSinceMs < boundMs) return;
+    this.#o.log.info("neither home nor the hotspot: raising the hotspot", {
+      mode: status.mode,
+      adrift_s: adriftS,
+    });
+    this.#adriftSinceMs = null;
+    await this.#o.nm.run(["connection", "up", "id", HOTSPOT_ID], 40_000);
   }
 
   async #every(ms: number, tick: () => Promise<void>): Promise<void> {
