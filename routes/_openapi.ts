@@ -14,6 +14,7 @@ const ERROR_STATUSES = {
   404: "No such resource",
   409: "The action conflicts with the current state",
   413: "The body is larger than the limit",
+  415: "The body is not of the content-type this endpoint takes",
   501: "Not implemented yet",
   502: "The device reported a fault",
   503: "The device is not connected",

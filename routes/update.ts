@@ -9,11 +9,13 @@ import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
 import { UpdateCheckBody, UpdateStatusDto, UpdateUploadQuery } from "../core/schemas/update.ts";
 import type { UpdateService } from "../core/update/update_service.ts";
-import { badRequest } from "../lib/errors.ts";
+import { AppError, badRequest } from "../lib/errors.ts";
 import { errors, json, jsonBody } from "./_openapi.ts";
 import { newRouter } from "./app.ts";
 
 const TAGS = ["Update"];
+/** What a release tarball may be sent as. */
+const RELEASE_TYPES = ["application/octet-stream", "application/x-xz", "application/x-gtar"];
 
 export function updateRoutes(d: { update: UpdateService }) {
   const app = newRouter();
@@ -52,7 +54,8 @@ export function updateRoutes(d: { update: UpdateService }) {
       description: "The body is `openskylab-<version>-linux-<arch>.tar.xz` as `deno task " +
         "release` wrote it: its MANIFEST.sig must verify against the running release's key and " +
         "every file against the MANIFEST (400 `release` otherwise). Refused before reading when " +
-        "larger than `update.max_release_mb` (413) or with too little disk (409).",
+        "larger than `update.max_release_mb` (413) or with too little disk (409); another " +
+        "content-type than application/octet-stream (or application/x-xz) is 415.",
       request: {
         query: UpdateUploadQuery,
         body: {
@@ -62,9 +65,21 @@ export function updateRoutes(d: { update: UpdateService }) {
           required: true,
         },
       },
-      responses: { 200: json(UpdateStatusDto), ...errors([400, 401, 409, 413]) },
+      responses: { 200: json(UpdateStatusDto), ...errors([400, 401, 409, 413, 415]) },
     }),
     async (c) => {
+      // A phone's file picker may label the file by its extension; anything else is not one.
+      const type = (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
+      if (!RELEASE_TYPES.includes(type)) {
+        throw new AppError(
+          415,
+          "unsupported_media_type",
+          `body: send the release file with content-type application/octet-stream (got ${
+            type ? `"${type}"` : "no content-type"
+          })`,
+          { field: "content-type" },
+        );
+      }
       const header = c.req.header("content-length");
       const length = header === undefined ? null : Number(header);
       if (length !== null && !(Number.isInteger(length) && length >= 0)) {
