@@ -2,10 +2,22 @@
  * What the phone-app benchmarks share: a 390×844 touch phone in Debian's Chromium with the
  * DevTools protocol's network domain on, the slow link they measure on (1.5 Mbit/s each way,
  * 150 ms latency, Chromium's own emulation), a record of every HTTP transfer the page made with
- * its compressed size on the wire, and the simulator camera set to the size a benchmark needs.
+ * its compressed size on the wire and the protocol it went over, the simulator camera set to the
+ * size a benchmark needs, and the box on both of its ways in: plain HTTP, where Chromium speaks
+ * HTTP/1.1 over at most six connections, and its HTTPS, where it speaks HTTP/2 over one (Chromium
+ * made to trust the box's certificate, as a phone that installed the box's CA).
  */
-import type { Browser, BrowserContext, CDPSession, Page } from "playwright-core";
+import { join } from "node:path";
+import {
+  type Browser,
+  type BrowserContext,
+  type CDPSession,
+  chromium,
+  type Page,
+} from "playwright-core";
 import type { TestServer } from "../integration/_server.ts";
+import { CHROMIUM, CHROMIUM_ARGS, spkiHash } from "../e2e/_phone.ts";
+import { freePort } from "./_util.ts";
 
 export const SLOW_LINK = { label: "1.5 Mbit/s 150 ms", latencyMs: 150, bitsPerS: 1_500_000 };
 
@@ -14,6 +26,8 @@ export interface Transfer {
   url: string;
   /** Compressed bytes on the wire, headers included; 0 when served from the browser's cache. */
   bytes: number;
+  /** As Chromium names it ("http/1.1", "h2"); "" until the response's headers arrived. */
+  protocol: string;
   done: boolean;
 }
 
@@ -32,10 +46,14 @@ export class Transfers {
       // A redirect reuses the id: the earlier hop is over.
       const earlier = this.#byId.get(e.requestId);
       if (earlier) earlier.done = true;
-      const t: Transfer = { url: e.request.url, bytes: 0, done: false };
+      const t: Transfer = { url: e.request.url, bytes: 0, protocol: "", done: false };
       this.#byId.set(e.requestId, t);
       this.all.push(t);
       this.#lastEventAt = performance.now();
+    });
+    cdp.on("Network.responseReceived", (e) => {
+      const t = this.#byId.get(e.requestId);
+      if (t) t.protocol = e.response.protocol ?? "";
     });
     cdp.on("Network.loadingFinished", (e) => {
       const t = this.#byId.get(e.requestId);
@@ -76,6 +94,43 @@ export function isApi(url: string): boolean {
 
 export function sumKb(transfers: Transfer[]): number {
   return transfers.reduce((n, t) => n + t.bytes, 0) / 1024;
+}
+
+/** The protocols the HTTP(S) requests went over, e.g. "h2" or "http/1.1" ("+" between several). */
+export function protocols(transfers: Transfer[]): string {
+  const seen = new Set(
+    transfers.filter((t) => t.url.startsWith("http") && t.protocol).map((t) => t.protocol),
+  );
+  return [...seen].join("+") || "none";
+}
+
+/** The two ways a phone reaches the box. */
+export const SCHEMES = ["http", "https"] as const;
+export type Scheme = typeof SCHEMES[number];
+
+/** `withServer` options that give the box an HTTPS port (on loopback, a free one). */
+export function withHttps(): { configToml: string } {
+  return { configToml: `[server]\nhttps_port = ${freePort()}\n` };
+}
+
+/**
+ * Debian's Chromium trusting the box's server certificate, and the box's address for each scheme
+ * (127.0.0.1 on both, as the phone would use one address). Waits until HTTPS is listening.
+ */
+export async function phoneBrowser(
+  t: TestServer,
+): Promise<{ browser: Browser; origin: Record<Scheme, string> }> {
+  await t.server.httpsReady;
+  if (t.server.httpsPort === null) throw new Error("the box does not serve HTTPS");
+  const spki = await spkiHash(join(t.dataDir, "tls", "server.crt"));
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [...CHROMIUM_ARGS, `--ignore-certificate-errors-spki-list=${spki}`],
+  });
+  return {
+    browser,
+    origin: { http: t.server.url, https: `https://127.0.0.1:${t.server.httpsPort}` },
+  };
 }
 
 export interface PhonePage {

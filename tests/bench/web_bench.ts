@@ -5,7 +5,10 @@
  *     (budget 150 KB): every response the page itself fetched until it was live, API and socket
  *     excluded, service-worker precaching (after load) excluded;
  *   - interactive on a 1.5 Mbit/s link with 150 ms latency (Chromium's network emulation over
- *     CDP; budget 2 s): from navigation to the live home with the mount's position drawn;
+ *     CDP; budget 2 s): from navigation to the live home with the mount's position drawn, over
+ *     plain HTTP (Chromium speaks HTTP/1.1 there, at most six connections to the box) and over
+ *     the box's HTTPS (HTTP/2, one connection), one after the other in the same run; each line
+ *     names the protocol Chromium reported, and the HTTPS line its ratio to HTTP (vs_http);
  *   - a 24-megapixel frame's first screenful on loopback (budget 1 s): from opening the viewer
  *     to the frame drawn on the canvas, for a frame never viewed or requested before (cold: the
  *     box rendered its screen preview when it saved it, as it does for every frame a person
@@ -15,11 +18,20 @@
  *     and a size not rendered ahead, which reads and decodes the FITS file (render_cold) and then
  *     renders from the decoded frame (render_warm) — the path of a frame from before a restart.
  */
-import { chromium } from "playwright-core";
 import { withServer } from "../integration/_server.ts";
-import { CHROMIUM, CHROMIUM_ARGS, hasChromium } from "../e2e/_phone.ts";
+import { CHROMIUM, hasChromium } from "../e2e/_phone.ts";
 import { report } from "./_util.ts";
-import { isApi, phonePage, setSimCamera, SLOW_LINK, waitLive } from "./_web_phone.ts";
+import {
+  isApi,
+  phoneBrowser,
+  phonePage,
+  protocols,
+  type Scheme,
+  setSimCamera,
+  SLOW_LINK,
+  waitLive,
+  withHttps,
+} from "./_web_phone.ts";
 
 const FRAME_W = 6000;
 const FRAME_H = 4000;
@@ -39,16 +51,22 @@ export async function webBench(): Promise<void> {
     });
     // The box has served the app before (its build is read and compressed once, at first use).
     await (await fetch(`${t.server.url}/`)).text();
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    const { browser, origin } = await phoneBrowser(t);
     try {
-      // 1. The shell's first load, and 2. interactive on a slow link.
-      for (const link of ["loopback", SLOW_LINK.label]) {
+      // 1. The shell's first load, and 2. interactive on a slow link, over HTTP and HTTPS.
+      const loads: { link: string; scheme: Scheme }[] = [
+        { link: "loopback", scheme: "http" },
+        { link: SLOW_LINK.label, scheme: "http" },
+        { link: SLOW_LINK.label, scheme: "https" },
+      ];
+      let slowHttpMs = NaN;
+      for (const { link, scheme } of loads) {
         const { context, page, transfers } = await phonePage(browser, {
           cold: true,
           slow: link !== "loopback",
         });
         const started = performance.now();
-        await page.goto(`${t.server.url}/`);
+        await page.goto(`${origin[scheme]}/`);
         await waitLive(page);
         await page.waitForFunction(
           () => /\d\dh \d\dm/.test(document.querySelector("main")?.textContent ?? ""),
@@ -65,9 +83,12 @@ export async function webBench(): Promise<void> {
           if (url.includes("/vendor/")) vendorBytes += bytes;
           files++;
         }
-        report(`web shell first load (${link})`, {
+        if (link !== "loopback" && scheme === "http") slowHttpMs = interactiveMs;
+        report(`web shell first load (${link}${scheme === "http" ? "" : `, ${scheme}`})`, {
           interactive_ms: Math.round(interactiveMs),
           budget_ms: 2000,
+          protocol: protocols(transfers.all),
+          ...(scheme === "https" ? { vs_http: interactiveMs / slowHttpMs } : {}),
           shell_kb: shellBytes / 1024,
           vendor_kb: vendorBytes / 1024,
           files,
@@ -158,7 +179,7 @@ export async function webBench(): Promise<void> {
     } finally {
       await browser.close();
     }
-  });
+  }, withHttps());
 }
 
 if (import.meta.main) await webBench();

@@ -10,7 +10,11 @@
  *     (the viewer gets a real frame, taken and analysed beforehand). Each screen has a phone of
  *     its own, so its figures do not depend on which screens were opened before it.
  *   - Cold deep links: a phone with its cache off opens `/#/<screen>` directly on the slow link,
- *     DEEP_LINK_RUNS times; the line gives the median run (by ready_ms) and the range.
+ *     DEEP_LINK_RUNS times over plain HTTP (Chromium speaks HTTP/1.1 there, at most six
+ *     connections, so the shell's modules arrive in rounds of round trips) and as many over the
+ *     box's HTTPS (HTTP/2, every module on one connection at once), the two alternating run by
+ *     run so a change in the machine's load falls on both; a line for each gives the median run
+ *     (by ready_ms) and the range, the HTTPS line its median's ratio to HTTP's (vs_http).
  * Bytes are compressed on the wire (headers included) of the requests made from the hash change
  * (or the navigation) until ready, split into the app's files (modules, styles, icons) and API
  * answers; the WebSocket is not counted. Service workers are blocked: the worker precaches every
@@ -31,22 +35,27 @@
  *      every 15 s) would count too.
  * Each line gives ready_ms (against budget_ms) and shown_ms, moment 1 alone: a screen whose
  * last read is a picture below its controls (home's and capture's latest frame) is usable from
- * shown_ms, complete at ready_ms. WEB_SCREENS_VERBOSE=1 lists every request with its size and times.
+ * shown_ms, complete at ready_ms. `protocol` is what Chromium reported for the visit's requests.
+ * WEB_SCREENS_VERBOSE=1 lists every request with its size and times.
  */
-import { chromium } from "playwright-core";
 import { withServer } from "../integration/_server.ts";
-import { CHROMIUM, CHROMIUM_ARGS, hasChromium } from "../e2e/_phone.ts";
+import { CHROMIUM, hasChromium } from "../e2e/_phone.ts";
 import { report } from "./_util.ts";
 import {
   isApi,
+  phoneBrowser,
   type PhonePage,
   phonePage,
+  protocols,
+  type Scheme,
+  SCHEMES,
   setSimCamera,
   SLOW_LINK,
   slowLink,
   sumKb,
   type Transfer,
   waitLive,
+  withHttps,
 } from "./_web_phone.ts";
 
 const BUDGET_MS = 2000;
@@ -184,6 +193,7 @@ function figures(visit: "warm_shell" | "cold_deep_link", v: Visit) {
     module_files: modules.filter((t) => t.bytes > 0).length,
     api_kb: sumKb(api),
     api_requests: api.length,
+    protocol: protocols(v.transfers),
     load_avg: Deno.loadavg()[0]!,
   };
 }
@@ -207,7 +217,7 @@ export async function webScreensBench(): Promise<void> {
       name === "home" ? "#/" : name === "viewer" ? `#/viewer/${frameId}` : `#/${name}`;
     // The box has served the app before (its build is read and compressed once, at first use).
     await (await fetch(`${t.server.url}/`)).text();
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    const { browser, origin } = await phoneBrowser(t);
     try {
       const first = await phonePage(browser, { serviceWorkers: "block" });
       await first.page.goto(`${t.server.url}/`);
@@ -265,31 +275,45 @@ export async function webScreensBench(): Promise<void> {
 
       for (const name of DEEP_LINKS) {
         const title = screens.find((s) => s.name === name)?.title ?? name;
-        const visits: Visit[] = [];
+        const visits: Record<Scheme, Visit[]> = { http: [], https: [] };
         try {
           for (let i = 0; i < DEEP_LINK_RUNS; i++) {
-            const p = await phonePage(browser, { cold: true, slow: true, serviceWorkers: "block" });
-            try {
-              await p.page.addInitScript(installProbe, {
-                name,
-                title,
-                placeholder: PLACEHOLDER,
-                drawn: DRAWN[name] ?? null,
+            for (const scheme of SCHEMES) {
+              const p = await phonePage(browser, {
+                cold: true,
+                slow: true,
+                serviceWorkers: "block",
               });
-              await p.page.goto(`${t.server.url}/${hashOf(name)}`);
-              visits.push(await settle(p, 0, `deep link ${name}`));
-            } finally {
-              await p.context.close();
+              try {
+                await p.page.addInitScript(installProbe, {
+                  name,
+                  title,
+                  placeholder: PLACEHOLDER,
+                  drawn: DRAWN[name] ?? null,
+                });
+                await p.page.goto(`${origin[scheme]}/${hashOf(name)}`);
+                visits[scheme].push(await settle(p, 0, `deep link ${name} (${scheme})`));
+              } finally {
+                await p.context.close();
+              }
             }
           }
           // The median run by ready time (a cold load varies more than a warm visit).
-          const sorted = visits.toSorted((a, b) => a.readyMs - b.readyMs);
-          report(`web screen ${name}`, {
-            ...figures("cold_deep_link", sorted[Math.floor(sorted.length / 2)]!),
-            runs: visits.length,
-            ready_ms_min: Math.round(sorted[0]!.readyMs),
-            ready_ms_max: Math.round(sorted.at(-1)!.readyMs),
-          });
+          const median = (scheme: Scheme) => {
+            const sorted = visits[scheme].toSorted((a, b) => a.readyMs - b.readyMs);
+            return { sorted, median: sorted[Math.floor(sorted.length / 2)]! };
+          };
+          const httpMs = median("http").median.readyMs;
+          for (const scheme of SCHEMES) {
+            const { sorted, median: v } = median(scheme);
+            report(`web screen ${name}${scheme === "http" ? "" : `, ${scheme}`}`, {
+              ...figures("cold_deep_link", v),
+              ...(scheme === "http" ? {} : { vs_http: v.readyMs / httpMs }),
+              runs: sorted.length,
+              ready_ms_min: Math.round(sorted[0]!.readyMs),
+              ready_ms_max: Math.round(sorted.at(-1)!.readyMs),
+            });
+          }
         } catch (err) {
           report(`web screen ${name}`, {
             visit: "cold_deep_link",
@@ -300,7 +324,7 @@ export async function webScreensBench(): Promise<void> {
     } finally {
       await browser.close();
     }
-  });
+  }, withHttps());
 }
 
 if (import.meta.main) await webScreensBench();

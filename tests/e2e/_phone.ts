@@ -7,6 +7,7 @@
  */
 import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { join } from "node:path";
+import { createHash, X509Certificate } from "node:crypto";
 import { assert } from "../_assert.ts";
 
 export const CHROMIUM = "/usr/bin/chromium";
@@ -32,6 +33,17 @@ export function hasChromium(): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * base64 SHA-256 of a certificate's SubjectPublicKeyInfo, as Chromium's
+ * `--ignore-certificate-errors-spki-list` takes it (the box's server certificate is then valid to
+ * the browser, as on a phone that installed the box's CA).
+ */
+export async function spkiHash(certPath: string): Promise<string> {
+  const cert = new X509Certificate(await Deno.readTextFile(certPath));
+  const spki = cert.publicKey.export({ type: "spki", format: "der" });
+  return createHash("sha256").update(spki).digest("base64");
 }
 
 export interface Phone {

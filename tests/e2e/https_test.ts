@@ -6,19 +6,11 @@
  * address); Settings shows the CA's fingerprint; and the same phone on plain HTTP is offered the
  * switch, which leads to the HTTPS page.
  */
-import { createHash, X509Certificate } from "node:crypto";
 import { join } from "node:path";
 import { assertEquals } from "../_assert.ts";
 import { freePort } from "../bench/_util.ts";
 import { withServer } from "../integration/_server.ts";
-import { hasChromium, openPhone } from "./_phone.ts";
-
-/** base64 SHA-256 of the certificate's SubjectPublicKeyInfo, as Chromium's flag takes it. */
-async function spkiHash(certPath: string): Promise<string> {
-  const cert = new X509Certificate(await Deno.readTextFile(certPath));
-  const spki = cert.publicKey.export({ type: "spki", format: "der" });
-  return createHash("sha256").update(spki).digest("base64");
-}
+import { hasChromium, openPhone, spkiHash } from "./_phone.ts";
 
 Deno.test({
   name: "phone app over HTTPS: a secure context with its service worker; the switch from HTTP",
