@@ -18,7 +18,9 @@ async function withVCurve(t: TestServer, bestPosition: number): Promise<void> {
   const camera = active.devices.camera!;
   const devices = {
     ...active.devices,
-    camera: { ...camera, options: { ...camera.options, focus: { bestPosition } } },
+    // A random star field: the true sky where the parked mount points changes with the hour,
+    // and at some hours it held too few stars bright enough for the sweep's ends.
+    camera: { ...camera, options: { ...camera.options, sky: "random", focus: { bestPosition } } },
   };
   await t.json("PUT", `/profiles/${active.id}`, { ...active, devices });
 }
