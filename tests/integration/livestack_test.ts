@@ -179,9 +179,10 @@ Deno.test("live stack: a one-shot-colour camera stacks in colour", async () => {
         ...active.devices,
         camera: {
           driver: "sim",
-          // The true sky: 2.5″ seeing at 1.46″/px puts σ 0.73 px stars on the mosaic, which
-          // must not be rejected as trailed.
-          options: { model: "color", widthPx: 800, heightPx: 600, readoutMs: 20 },
+          // 2.5″ seeing at 1.46″/px puts σ 0.73 px stars on the mosaic, which must not be
+          // rejected as trailed. A random star field: the true sky where the parked mount points
+          // changes with the hour, and a sparse one fails min_stars.
+          options: { model: "color", widthPx: 800, heightPx: 600, readoutMs: 20, sky: "random" },
         },
       },
     });
