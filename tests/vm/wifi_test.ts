@@ -323,6 +323,8 @@ exit $code'`,
     } catch (err) {
       await vm.exec(
         "journalctl -b --no-pager -u NetworkManager -u openskylab | tail -n 120; " +
+          "journalctl -b --no-pager -u 'openskylab-wifi-scan@*' | tail -n 30; " +
+          "grep -E '^BSS|SSID:' /run/openskylab-wifi/*.txt 2>/dev/null | tail -n 20; " +
           "cat /run/phone.log /run/home-ap.log 2>/dev/null | tail -n 30",
         30_000,
       ).then((r) => console.error(`--- guest journal ---\n${r.stdout}`), () => {});
