@@ -13,7 +13,7 @@ function randomSuffix(): string {
 }
 
 /** Makes the directory entry durable. Best effort: some platforms cannot open a directory. */
-async function syncDirectory(dirPath: string): Promise<void> {
+export async function syncDirectory(dirPath: string): Promise<void> {
   let dir: Deno.FsFile | undefined;
   try {
     dir = await Deno.open(dirPath, { read: true });

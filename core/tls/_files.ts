@@ -6,6 +6,7 @@
  * as "no certificate yet" or "does not match" and repairs; never a half-written file.
  */
 import { join } from "node:path";
+import { syncDirectory } from "../../lib/durable_write.ts";
 
 export const CA_KEY = "ca.key";
 export const CA_CERT = "ca.crt";
@@ -42,20 +43,7 @@ export async function installPair(
   await Deno.chmod(join(staging, cert), 0o644);
   await Deno.rename(join(staging, key), join(dir, key));
   await Deno.rename(join(staging, cert), join(dir, cert));
-  await syncDir(dir);
-}
-
-/** Makes the renames durable; best effort (some filesystems cannot fsync a folder). */
-async function syncDir(dir: string): Promise<void> {
-  let handle: Deno.FsFile | undefined;
-  try {
-    handle = await Deno.open(dir, { read: true });
-    await handle.sync();
-  } catch {
-    // The renames happened; only their survival of a power cut is then up to the filesystem.
-  } finally {
-    handle?.close();
-  }
+  await syncDirectory(dir);
 }
 
 /** The file's text, or null when it does not exist. */

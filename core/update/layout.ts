@@ -13,6 +13,7 @@
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
+import { writeFitsFileDurably } from "../../lib/durable_write.ts";
 import { UpdateOutcomeDto } from "../schemas/update.ts";
 import type { BuildInfo } from "../system/build_info.ts";
 
@@ -70,15 +71,7 @@ export const readApplied = (p: UpdatePaths) => readJson(p.applied, UpdateOutcome
 
 /** Writes `path` whole or not at all: a power cut leaves the old file or the new one. */
 export async function writeJsonAtomic(path: string, value: unknown): Promise<void> {
-  const part = `${path}.part`;
-  const file = await Deno.open(part, { write: true, create: true, truncate: true });
-  try {
-    await file.write(new TextEncoder().encode(JSON.stringify(value, null, 2) + "\n"));
-    await file.sync();
-  } finally {
-    file.close();
-  }
-  await Deno.rename(part, path);
+  await writeFitsFileDurably(path, new TextEncoder().encode(JSON.stringify(value, null, 2) + "\n"));
 }
 
 export interface Installation {
