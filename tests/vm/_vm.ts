@@ -346,3 +346,12 @@ export async function bootTestBox(o: {
   });
   return { vm, work, httpPort, apiPort };
 }
+
+/**
+ * A small simulated camera on a random star field, for VM tests that need frames but not the true
+ * sky (its catalogue takes minutes to build under TCG).
+ */
+export const SMALL_SIM_CAMERA = {
+  driver: "sim",
+  options: { widthPx: 640, heightPx: 480, readoutMs: 100, sky: "random" },
+} as const;

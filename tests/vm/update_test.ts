@@ -20,7 +20,7 @@ import { ensureTestImage } from "../../tools/image.ts";
 import { assert, assertEquals, assertMatch } from "../_assert.ts";
 import { flipByte, repacked, resignWithOtherKey } from "../update/_fixture.ts";
 import { BROKEN_VERSION, NEW_VERSION, OLD_VERSION, updateReleases } from "../update/_releases.ts";
-import { bootTestBox, ok, until, vmTestCanRun } from "./_vm.ts";
+import { bootTestBox, ok, SMALL_SIM_CAMERA, until, vmTestCanRun } from "./_vm.ts";
 
 Deno.test({
   name:
@@ -122,10 +122,7 @@ Deno.test({
           ...active,
           devices: {
             ...active.devices,
-            camera: {
-              driver: "sim",
-              options: { widthPx: 640, heightPx: 480, readoutMs: 100, sky: "random" },
-            },
+            camera: SMALL_SIM_CAMERA,
           },
         });
         assertEquals(put.status, 200, await put.text());

@@ -17,7 +17,7 @@ import { ensureTestImage } from "../../tools/image.ts";
 import { assert, assertEquals, assertMatch } from "../_assert.ts";
 import { testReleases } from "../release/_release.ts";
 import { FirstBootDto, SystemInfoDto } from "../../core/schemas/system.ts";
-import { bootTestBox, ok, until, vmTestCanRun } from "./_vm.ts";
+import { bootTestBox, ok, SMALL_SIM_CAMERA, until, vmTestCanRun } from "./_vm.ts";
 
 const FRAMES_PLANNED = 6;
 
@@ -149,10 +149,7 @@ Deno.test({
           ...active,
           devices: {
             ...active.devices,
-            camera: {
-              driver: "sim",
-              options: { widthPx: 640, heightPx: 480, readoutMs: 100, sky: "random" },
-            },
+            camera: SMALL_SIM_CAMERA,
           },
         });
       });
