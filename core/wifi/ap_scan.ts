@@ -20,10 +20,21 @@ export const AP_SCAN_DIR = "/run/openskylab-wifi";
 export const apScanUnit = (iface: string) => `openskylab-wifi-scan@${iface}.service`;
 
 /**
- * cfg80211 keeps what it saw for 30 s and `iw` reports its whole cache, so an entry is taken
- * only when this scan saw it (a scan takes 3–8 s; 20 s leaves room on a slow box).
+ * cfg80211 keeps what it saw for 30 s and `iw` reports its whole cache, so an entry is taken only
+ * when this scan saw it: when it is younger than the scan, which the report's first line gives
+ * (`# scan_ms: N`, written by the scan unit). Beside the hotspot a scan takes 5–8 s on an idle
+ * box and measured over 20 s in a busy VM; a report without that line (an older scan unit) is
+ * read with a fixed limit.
  */
 const MAX_AGE_MS = 20_000;
+/** What separates the unit's clock from the kernel's ages: process start, rounding. */
+const AGE_SLACK_MS = 2_000;
+
+/** The age limit a report sets for itself (`# scan_ms: N`), else the fixed one. */
+function maxAgeOf(text: string): number {
+  const scanMs = /^# scan_ms: (\d+)$/m.exec(text)?.[1];
+  return scanMs === undefined ? MAX_AGE_MS : Number(scanMs) + AGE_SLACK_MS;
+}
 
 /** NetworkManager's signal quality from dBm (clamped to -100…-40 dBm, linear), for one scale. */
 export function dbmToPercent(dbm: number): number {
@@ -35,7 +46,8 @@ const CHANNEL_OF_MHZ = (mhz: number) =>
   mhz === 2484 ? 14 : mhz < 2484 ? (mhz - 2407) / 5 : mhz >= 5000 ? (mhz - 5000) / 5 : 0;
 
 /** `iw dev <if> scan` output → networks, hidden ones and stale cache entries left out. */
-export function parseIwScan(text: string, maxAgeMs = MAX_AGE_MS): VisibleNetwork[] {
+export function parseIwScan(text: string): VisibleNetwork[] {
+  const maxAgeMs = maxAgeOf(text);
   const best = new Map<string, VisibleNetwork>();
   for (const block of text.split(/^BSS /m).slice(1)) {
     const field = (re: RegExp) => re.exec(block)?.[1];

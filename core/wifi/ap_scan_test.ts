@@ -27,6 +27,23 @@ Deno.test("an entry the scan did not see (cfg80211's cache) is left out", () => 
   assertEquals(parseIwScan(stale), []);
 });
 
+Deno.test("a slow scan's first channels count: the age limit is the scan's own length", () => {
+  // Measured in a busy VM: a scan beside the hotspot took over 20 s, and the access point on the
+  // first channel was seen at its start.
+  const aged = (agoMs: number) =>
+    variant((b) => b.replace(/last seen: \d+ ms ago/, `last seen: ${agoMs} ms ago`));
+  assertEquals(parseIwScan("# scan_ms: 26000\n" + aged(25_500)).map((n) => n.ssid), [
+    "Observatory",
+  ]);
+  // After iw's bounded wait, the kernel's results are read back: still this scan's.
+  assertEquals(parseIwScan("# scan_ms: 31200\n" + aged(29_000)).map((n) => n.ssid), [
+    "Observatory",
+  ]);
+  // A quick scan did not see what is older than itself: that is the cache of an earlier one.
+  assertEquals(parseIwScan("# scan_ms: 6000\n" + aged(12_000)), []);
+  assertEquals(parseIwScan("# scan_ms: 6000\n" + aged(5_364)).length, 1);
+});
+
 Deno.test("open, WPA3, hidden and a second access point of the same network", () => {
   const open = variant((b) =>
     b.replace("ESS Privacy", "ESS").replace(/\tRSN:[\s\S]*?(?=\tSupported operating)/, "")
