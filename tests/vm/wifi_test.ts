@@ -273,8 +273,12 @@ ip netns exec phone wpa_supplicant -B -D nl80211 -i wlan2 -c /run/phone.conf -P 
 mount -t tmpfs none /run/avahi-daemon
 printf "[server]\\nuse-ipv6=no\\nenable-dbus=no\\n[publish]\\ndisable-publishing=yes\\n" >/run/avahi-daemon/home.conf
 avahi-daemon -D --no-drop-root --no-chroot -f /run/avahi-daemon/home.conf
-sleep 2
-getent hosts openskylab.local; code=$?
+# A daemon just started answers nothing until it is up (seconds on a busy host): ask for 30 s.
+code=2
+for i in $(seq 30); do
+  getent hosts openskylab.local && { code=0; break; }
+  sleep 1
+done
 echo "http $(curl -s -m 20 -o /dev/null -w %{http_code} http://openskylab.local:7624/api/v1/wifi/status)"
 avahi-daemon -k
 exit $code'`,
@@ -332,6 +336,7 @@ exit $code'`,
     } catch (err) {
       await vm.exec(
         "journalctl -b --no-pager -u NetworkManager -u openskylab | tail -n 120; " +
+          "journalctl -b --no-pager -u avahi-daemon | tail -n 30; " +
           "journalctl -b --no-pager -u 'openskylab-wifi-scan@*' | tail -n 30; " +
           "grep -E '^#|^BSS|SSID:|last seen: [0-9]+ ms' /run/openskylab-wifi/*.txt 2>/dev/null | tail -n 20; " +
           "cat /run/phone.log /run/home-ap.log 2>/dev/null | tail -n 30",
