@@ -44,6 +44,9 @@ import {
   WIFI_LIST_FIELDS,
 } from "./terse.ts";
 
+/** A hotspot scan this recent answers whether a network to join is in range. */
+const RECENT_AP_SCAN_MS = 60_000;
+
 export interface WifiManagerOptions {
   /** null: this machine's Wi-Fi is not the app's to manage (not a box); the reason says so. */
   nm: NmcliRunner | null;
@@ -98,6 +101,7 @@ export class WifiManager {
   #loops: Promise<void>[] = [];
   /** The hotspot's last scan, for the answers that must not wait for a new one. */
   #lastApScan: VisibleNetwork[] | null = null;
+  #lastApScanAtMs = -Infinity;
   /** Since when the radio has been neither home nor on the hotspot, or null. */
   #adriftSinceMs: number | null = null;
 
@@ -369,6 +373,7 @@ export class WifiManager {
       if (device?.connection === HOTSPOT_ID) {
         if (rescan === "yes" || this.#lastApScan === null) {
           this.#lastApScan = await scanner.scan(device.device);
+          this.#lastApScanAtMs = this.#o.clock.now();
         }
         return this.#lastApScan;
       }
@@ -381,8 +386,14 @@ export class WifiManager {
     );
   }
 
-  /** One scan can miss a network (a beacon lost under load, seen in the VM): two look. */
+  /**
+   * In range: in the hotspot's scan of the last minute (the list the phone has just shown, so a
+   * join does not wait 5–30 s for the same answer again), else in one of two new scans, since
+   * one can miss a network (a beacon lost under load, seen in the VM).
+   */
   async #seenInTwoScans(ssid: string): Promise<boolean> {
+    const recent = this.#o.clock.now() - this.#lastApScanAtMs <= RECENT_AP_SCAN_MS;
+    if (recent && this.#lastApScan?.some((n) => n.ssid === ssid)) return true;
     for (let scan = 0; scan < 2; scan++) {
       if ((await this.#scan()).some((n) => n.ssid === ssid)) return true;
     }
@@ -430,6 +441,9 @@ export class WifiManager {
     };
     report("started", null);
     let created: string | null = null;
+    // Until NetworkManager is asked to activate, the radio is where it was (a refusal for range
+    // keeps the phone on the hotspot: bringing it "up" again would drop the phone).
+    let activating = false;
     try {
       // Refused before the hotspot goes down: a network out of range is not worth the phone.
       if (!inRange && !(await this.#seenInTwoScans(request.ssid))) {
@@ -462,6 +476,7 @@ export class WifiManager {
         }
       }
       const waitS = Math.max(5, Math.round(this.#o.joinVerifyMs / 1000));
+      activating = true;
       await activateNetwork(nm, log, { uuid: saved.uuid, ssid: request.ssid, waitS });
       // Activated is not yet usable: an address on that network is.
       const deadline = startedMs + this.#o.joinVerifyMs;
@@ -479,11 +494,17 @@ export class WifiManager {
       const reason = err instanceof Error ? err.message : String(err);
       // A network that never worked (a wrong password) is not remembered.
       if (created) await nm.run(["connection", "delete", "uuid", created]).catch(() => {});
-      await nm.run(["connection", "up", "id", HOTSPOT_ID], 40_000).catch((e) =>
-        log.error("the hotspot did not come back after a failed join", { err: String(e) })
-      );
+      if (activating) {
+        await nm.run(["connection", "up", "id", HOTSPOT_ID], 40_000).catch((e) =>
+          log.error("the hotspot did not come back after a failed join", { err: String(e) })
+        );
+      }
       report("failed", reason);
-      log.warn("join failed, back on the hotspot", { ssid: request.ssid, reason, trigger });
+      log.warn(activating ? "join failed, back on the hotspot" : "join refused", {
+        ssid: request.ssid,
+        reason,
+        trigger,
+      });
     }
     await this.#publishStatus();
   }
