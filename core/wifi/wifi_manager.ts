@@ -4,7 +4,7 @@
  * with a bounded verification (falling back to the hotspot with nmcli's reason), forgets networks,
  * changes the hotspot, and runs the return-home watchdog: NetworkManager falls back to the
  * hotspot by itself when home disappears (~20 s) but never leaves the hotspot when home returns,
- * and never scans while the hotspot runs: so the box scans then itself (ap_scan.ts) and
+ * and never scans while the hotspot runs: so the box scans then itself (radio_scans.ts) and
  * activates the best known network in range.
  * Changes are published as `wifi.status`, joins as `wifi.join`. Without NetworkManager (a dev
  * machine, CI host) every call throws a 503 with the reason: nothing is pretended.
@@ -23,6 +23,7 @@ import {
   type WifiStatus,
 } from "../schemas/wifi.ts";
 import type { ApScanner } from "./ap_scan.ts";
+import { RadioScans } from "./radio_scans.ts";
 import { writeCaptiveSnippet } from "./captive_dns.ts";
 import {
   DEFAULT_HOME_PRIORITY,
@@ -39,13 +40,8 @@ import {
   parseConnections,
   parseDevices,
   parseValues,
-  parseWifiList,
   type VisibleNetwork,
-  WIFI_LIST_FIELDS,
 } from "./terse.ts";
-
-/** A hotspot scan this recent answers whether a network to join is in range. */
-const RECENT_AP_SCAN_MS = 60_000;
 
 export interface WifiManagerOptions {
   /** null: this machine's Wi-Fi is not the app's to manage (not a box); the reason says so. */
@@ -99,9 +95,7 @@ export class WifiManager {
   /** Read at start and after a change (each nmcli call is one more process on a small box). */
   #defaultPassword = false;
   #loops: Promise<void>[] = [];
-  /** The hotspot's last scan, for the answers that must not wait for a new one. */
-  #lastApScan: VisibleNetwork[] | null = null;
-  #lastApScanAtMs = -Infinity;
+  readonly #scans: RadioScans;
   /** Since when the radio has been neither home nor on the hotspot, or null. */
   #adriftSinceMs: number | null = null;
 
@@ -117,6 +111,12 @@ export class WifiManager {
       nm: o.nm ?? { run: () => Promise.reject(new Error("not a box")) },
     };
     this.#notABox = o.nm === null;
+    this.#scans = new RadioScans({
+      nm: this.#o.nm,
+      apScanner: o.apScanner,
+      clock: this.#o.clock,
+      device: () => this.#wifiDevice(),
+    });
   }
 
   get #statePath() {
@@ -218,7 +218,7 @@ export class WifiManager {
     { networks: (VisibleNetwork & { known: boolean })[] }
   > {
     this.#available();
-    const [visible, saved] = await Promise.all([this.#scan(), this.savedNetworks()]);
+    const [visible, saved] = await Promise.all([this.#scans.list(), this.savedNetworks()]);
     const known = new Set(saved.map((n) => n.ssid));
     return {
       networks: visible.filter((n) => n.ssid !== this.#hotspotSsid).map((n) => ({
@@ -266,7 +266,7 @@ export class WifiManager {
     }
     const saved = (await this.savedNetworks()).find((n) => n.ssid === request.ssid);
     // The last scan's results: the answer must not wait for a new scan (~8 s).
-    const security = (await this.#scan("no")).find((n) => n.ssid === request.ssid)?.security;
+    const security = (await this.#scans.list("no")).find((n) => n.ssid === request.ssid)?.security;
     if (!saved && request.password === undefined && security) {
       throw new AppError(400, "validation_failed", `password: "${request.ssid}" needs one`, {
         field: "password",
@@ -365,41 +365,6 @@ export class WifiManager {
     ).catch(() => "")).trim();
   }
 
-  /** `rescan` "yes" waits for a fresh scan; "no" gives NetworkManager's last results. */
-  async #scan(rescan: "yes" | "no" = "yes"): Promise<VisibleNetwork[]> {
-    const scanner = this.#o.apScanner;
-    if (scanner) {
-      const device = await this.#wifiDevice();
-      if (device?.connection === HOTSPOT_ID) {
-        if (rescan === "yes" || this.#lastApScan === null) {
-          this.#lastApScan = await scanner.scan(device.device);
-          this.#lastApScanAtMs = this.#o.clock.now();
-        }
-        return this.#lastApScan;
-      }
-    }
-    return parseWifiList(
-      await this.#o.nm.run(
-        ["-f", WIFI_LIST_FIELDS.join(","), "device", "wifi", "list", "--rescan", rescan],
-        40_000,
-      ),
-    );
-  }
-
-  /**
-   * In range: in the hotspot's scan of the last minute (the list the phone has just shown, so a
-   * join does not wait 5–30 s for the same answer again), else in one of two new scans, since
-   * one can miss a network (a beacon lost under load, seen in the VM).
-   */
-  async #seenInTwoScans(ssid: string): Promise<boolean> {
-    const recent = this.#o.clock.now() - this.#lastApScanAtMs <= RECENT_AP_SCAN_MS;
-    if (recent && this.#lastApScan?.some((n) => n.ssid === ssid)) return true;
-    for (let scan = 0; scan < 2; scan++) {
-      if ((await this.#scan()).some((n) => n.ssid === ssid)) return true;
-    }
-    return false;
-  }
-
   async #ensureHotspot(): Promise<void> {
     const existing = (await this.#o.nm.run(["-g", "NAME", "connection", "show"])).split("\n");
     if (existing.includes(HOTSPOT_ID)) {
@@ -446,7 +411,7 @@ export class WifiManager {
     let activating = false;
     try {
       // Refused before the hotspot goes down: a network out of range is not worth the phone.
-      if (!inRange && !(await this.#seenInTwoScans(request.ssid))) {
+      if (!inRange && !(await this.#scans.inRange(request.ssid))) {
         throw new Error(`"${request.ssid}" is not in range`);
       }
       let saved = (await this.savedNetworks()).find((n) => n.ssid === request.ssid);
@@ -517,7 +482,7 @@ export class WifiManager {
     if (device.connection !== HOTSPOT_ID) return;
     const saved = await this.savedNetworks();
     if (saved.length === 0) return;
-    const visible = new Set((await this.#scan()).map((n) => n.ssid));
+    const visible = new Set((await this.#scans.list()).map((n) => n.ssid));
     const home = saved.find((n) => visible.has(n.ssid));
     if (!home || this.#joining) return;
     this.#o.log.info("a known network is back in range: going home", { ssid: home.ssid });
