@@ -60,8 +60,15 @@ fi`;
 // A router losing power: hostapd killed (no deauthentication) and its radio silent. With hwsim
 // a radio that is still up acknowledges frames for its address even without hostapd, so the
 // box's link monitor never notices (measured: still "connected" after 150 s).
-const STOP_HOME = "kill -9 $(cat /run/home-ap.pid); rm -f /run/home-ap.pid; " +
-  "ip netns exec home ip link set wlan1 down";
+const STOP_HOME =
+  `kill -9 "$(cat /run/home-ap.pid)"; pkill -9 -f 'hostapd.*home-ap[.]conf'; rm -f /run/home-ap.pid
+set -e
+ip netns exec home ip link set wlan1 down
+# Proof it is gone: no hostapd left, and its radio down. (The bracket keeps the pattern from
+# matching this script's own command line.)
+sleep 1
+if pgrep -af 'hostapd.*home-ap[.]conf'; then echo "the home AP's hostapd is still running" >&2; exit 1; fi
+ip netns exec home ip -br link show wlan1 | grep -qw DOWN`;
 
 /** The phone (re)takes an address from whatever network wlan2 is on. */
 const PHONE_DHCP = "ip netns exec phone sh -c 'ip addr flush dev wlan2; " +
@@ -337,6 +344,8 @@ exit $code'`,
       await vm.exec(
         "journalctl -b --no-pager -u NetworkManager -u openskylab | tail -n 120; " +
           "journalctl -b --no-pager -u avahi-daemon | tail -n 30; " +
+          "iw dev wlan0 link; iw dev wlan0 station dump | grep -E 'Station|inactive|beacon|rx packets'; " +
+          "ip netns exec home ip -br link; pgrep -af 'hostapd|wpa_supplicant'; " +
           "journalctl -b --no-pager -u 'openskylab-wifi-scan@*' | tail -n 30; " +
           "grep -E '^#|^BSS|SSID:|last seen: [0-9]+ ms' /run/openskylab-wifi/*.txt 2>/dev/null | tail -n 20; " +
           "cat /run/phone.log /run/home-ap.log 2>/dev/null | tail -n 30",
