@@ -156,8 +156,10 @@ export class WifiManager {
     try {
       this.#state = JSON.parse(await Deno.readTextFile(this.#statePath)) as Persisted;
     } catch { /* first start: in setup */ }
-    await this.#ensureHotspot();
-    this.#defaultPassword = await this.#hotspotPassword() === DEFAULT_HOTSPOT_PASSWORD;
+    // Defined just now, it has the default password; defined before (the first boot's preset, a
+    // change in setup), NetworkManager says which.
+    this.#defaultPassword = await this.#ensureHotspot() === "defined" ||
+      await this.#isDefaultPassword();
     if (await writeCaptiveSnippet(this.#o.dataDir, this.#state.setup_complete)) {
       await this.#restartHotspotIfActive("the captive-DNS phase changed");
     }
@@ -359,21 +361,40 @@ export class WifiManager {
     return out.trim() || null;
   }
 
-  async #hotspotPassword(): Promise<string> {
-    return (await this.#o.nm.run(
-      ["-s", "-g", "802-11-wireless-security.psk", "connection", "show", "id", HOTSPOT_ID],
-    ).catch(() => "")).trim();
+  /**
+   * Whether the hotspot still has the documented default password. A password NetworkManager
+   * does not give (seen once in the VM: an empty answer while it activated the hotspot, on a busy
+   * host) counts as the default, so setup asks for a new one rather than trusting a guess.
+   */
+  async #isDefaultPassword(): Promise<boolean> {
+    const args = [
+      "-s",
+      "-g",
+      "802-11-wireless-security.psk",
+      "connection",
+      "show",
+      "id",
+      HOTSPOT_ID,
+    ];
+    for (let asked = 0; asked < 2; asked++) {
+      const psk = (await this.#o.nm.run(args).catch(() => "")).trim();
+      if (psk) return psk === DEFAULT_HOTSPOT_PASSWORD;
+      if (asked === 0) await this.#o.clock.sleep(1000, this.#stop.signal).catch(() => {});
+    }
+    this.#o.log.warn("NetworkManager did not give the hotspot's password: taken as the default");
+    return true;
   }
 
-  async #ensureHotspot(): Promise<void> {
+  async #ensureHotspot(): Promise<"existed" | "defined"> {
     const existing = (await this.#o.nm.run(["-g", "NAME", "connection", "show"])).split("\n");
     if (existing.includes(HOTSPOT_ID)) {
       this.#hotspotSsid = (await this.#ssidOf(HOTSPOT_ID)) ?? "";
-      return;
+      return "existed";
     }
     this.#hotspotSsid = hotspotSsid(await this.#o.serial());
     await this.#o.nm.run(hotspotAddArgs(this.#hotspotSsid, DEFAULT_HOTSPOT_PASSWORD));
     this.#o.log.info("hotspot defined", { ssid: this.#hotspotSsid });
+    return "defined";
   }
 
   async #restartHotspotIfActive(why: string): Promise<void> {
