@@ -1,6 +1,6 @@
 /**
  * The Wi-Fi manager: the box's one radio, through NetworkManager (nmcli). It keeps the hotspot
- * defined, the captive-DNS phase written, answers status/scan/saved networks, joins a home network
+ * defined, the captive-DNS phase written, answers status/scan/saved networks, joins a home network (join.ts)
  * with a bounded verification (falling back to the hotspot with nmcli's reason), forgets networks,
  * changes the hotspot, and runs the return-home watchdog: NetworkManager falls back to the
  * hotspot by itself when home disappears (~20 s) but never leaves the hotspot when home returns,
@@ -9,7 +9,6 @@
  * Changes are published as `wifi.status`, joins as `wifi.join`. Without NetworkManager (a dev
  * machine, CI host) every call throws a 503 with the reason: nothing is pretended.
  */
-import { activateNetwork } from "./activate.ts";
 import { join } from "node:path";
 import type { Clock } from "../../lib/clock.ts";
 import { AppError } from "../../lib/errors.ts";
@@ -24,15 +23,9 @@ import {
 } from "../schemas/wifi.ts";
 import type { ApScanner } from "./ap_scan.ts";
 import { RadioScans } from "./radio_scans.ts";
+import { joinNetwork, type JoinRequest } from "./join.ts";
 import { writeCaptiveSnippet } from "./captive_dns.ts";
-import {
-  DEFAULT_HOME_PRIORITY,
-  DEFAULT_HOTSPOT_PASSWORD,
-  HOTSPOT_ID,
-  hotspotAddArgs,
-  hotspotSsid,
-  wifiAddArgs,
-} from "./hotspot.ts";
+import { DEFAULT_HOTSPOT_PASSWORD, HOTSPOT_ID, hotspotAddArgs, hotspotSsid } from "./hotspot.ts";
 import { networkManagerUnavailable, type NmcliRunner } from "./nmcli.ts";
 import {
   CONNECTION_FIELDS,
@@ -408,90 +401,28 @@ export class WifiManager {
 
   async #join(
     trigger: JoinAttempt["trigger"],
-    request: { ssid: string; password?: string; priority?: number },
+    request: JoinRequest,
     /** The caller has just seen it in a scan (the watchdog): no second scan. */
     inRange = false,
   ): Promise<void> {
-    const { nm, clock, log } = this.#o;
-    const startedMs = clock.now();
-    const report = (outcome: JoinAttempt["outcome"], reason: string | null) => {
-      this.#lastJoin = {
-        ssid: request.ssid,
-        trigger,
-        outcome,
-        reason,
-        elapsed_s: Math.round((clock.now() - startedMs) / 100) / 10,
-        at_ms: clock.now(),
-      };
-      this.#o.bus.publish("wifi.join", this.#lastJoin);
-    };
-    report("started", null);
-    let created: string | null = null;
-    // Until NetworkManager is asked to activate, the radio is where it was (a refusal for range
-    // keeps the phone on the hotspot: bringing it "up" again would drop the phone).
-    let activating = false;
-    try {
-      // Refused before the hotspot goes down: a network out of range is not worth the phone.
-      if (!inRange && !(await this.#scans.inRange(request.ssid))) {
-        throw new Error(`"${request.ssid}" is not in range`);
-      }
-      let saved = (await this.savedNetworks()).find((n) => n.ssid === request.ssid);
-      if (!saved) {
-        const args = wifiAddArgs(request.ssid, request.ssid, [
-          "connection.autoconnect-priority",
-          String(request.priority ?? DEFAULT_HOME_PRIORITY),
-        ]);
-        if (request.password !== undefined) {
-          args.push("wifi-sec.key-mgmt", "wpa-psk", "wifi-sec.psk", request.password);
-        }
-        // "Connection 'Observatory' (8c9cd8c9-…) successfully added."
-        const out = await nm.run(args);
-        created = /\(([0-9a-f-]{36})\)/.exec(out)?.[1] ?? null;
-        if (!created) throw new Error(`NetworkManager did not say what it added: ${out.trim()}`);
-        saved = { uuid: created, ssid: request.ssid, priority: 0, active: false };
-      } else {
-        const changes: string[] = [];
-        if (request.password !== undefined) {
-          changes.push("wifi-sec.key-mgmt", "wpa-psk", "wifi-sec.psk", request.password);
-        }
-        if (request.priority !== undefined) {
-          changes.push("connection.autoconnect-priority", String(request.priority));
-        }
-        if (changes.length > 0) {
-          await nm.run(["connection", "modify", "uuid", saved.uuid, ...changes]);
-        }
-      }
-      const waitS = Math.max(5, Math.round(this.#o.joinVerifyMs / 1000));
-      activating = true;
-      await activateNetwork(nm, log, { uuid: saved.uuid, ssid: request.ssid, waitS });
-      // Activated is not yet usable: an address on that network is.
-      const deadline = startedMs + this.#o.joinVerifyMs;
-      while (true) {
-        const s = await this.status();
-        if (s.mode === "client" && s.ssid === request.ssid && s.ipv4) break;
-        if (clock.now() > deadline) {
-          throw new Error(`no address on "${request.ssid}" within ${waitS} s`);
-        }
-        await clock.sleep(1000, this.#stop.signal);
-      }
-      report("joined", null);
-      log.info("joined a home network", { ssid: request.ssid, trigger });
-    } catch (err) {
-      const reason = err instanceof Error ? err.message : String(err);
-      // A network that never worked (a wrong password) is not remembered.
-      if (created) await nm.run(["connection", "delete", "uuid", created]).catch(() => {});
-      if (activating) {
-        await nm.run(["connection", "up", "id", HOTSPOT_ID], 40_000).catch((e) =>
-          log.error("the hotspot did not come back after a failed join", { err: String(e) })
-        );
-      }
-      report("failed", reason);
-      log.warn(activating ? "join failed, back on the hotspot" : "join refused", {
-        ssid: request.ssid,
-        reason,
-        trigger,
-      });
-    }
+    await joinNetwork(
+      {
+        nm: this.#o.nm,
+        clock: this.#o.clock,
+        log: this.#o.log,
+        verifyMs: this.#o.joinVerifyMs,
+        signal: this.#stop.signal,
+        inRange: (ssid) => inRange ? Promise.resolve(true) : this.#scans.inRange(ssid),
+        savedNetworks: () => this.savedNetworks(),
+        status: () => this.status(),
+        report: (attempt) => {
+          this.#lastJoin = attempt;
+          this.#o.bus.publish("wifi.join", attempt);
+        },
+      },
+      trigger,
+      request,
+    );
     await this.#publishStatus();
   }
 
