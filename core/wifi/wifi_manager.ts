@@ -1,11 +1,11 @@
 /**
  * The Wi-Fi manager: the box's one radio, through NetworkManager (nmcli). It keeps the hotspot
- * defined, the captive-DNS phase written, answers status/scan/saved networks, joins a home network (join.ts)
- * with a bounded verification (falling back to the hotspot with nmcli's reason), forgets networks,
- * changes the hotspot, and runs the return-home watchdog: NetworkManager falls back to the
- * hotspot by itself when home disappears (~20 s) but never leaves the hotspot when home returns,
- * and never scans while the hotspot runs: so the box scans then itself (radio_scans.ts) and
- * activates the best known network in range.
+ * defined, the captive-DNS phase written, answers status/scan/saved networks, joins a home
+ * network with a bounded verification (join.ts: falling back to the hotspot with nmcli's reason),
+ * forgets networks, changes the hotspot, and runs the return-home watchdog: NetworkManager falls
+ * back to the hotspot by itself when home disappears (~20 s) but never leaves the hotspot when
+ * home returns, and never scans while the hotspot runs: so the box scans then itself
+ * (radio_scans.ts) and activates the best known network in range.
  * Changes are published as `wifi.status`, joins as `wifi.join`. Without NetworkManager (a dev
  * machine, CI host) every call throws a 503 with the reason: nothing is pretended.
  */
