@@ -58,6 +58,11 @@ export interface WifiManagerOptions {
   adriftMs?: number;
   /** How often the radio's state is read for `wifi.status`. */
   pollEveryMs?: number;
+  /**
+   * Whether the kernel has the device's link up (its carrier), null when it cannot say; by
+   * default /sys/class/net/<device>/carrier.
+   */
+  carrier?: (device: string) => Promise<boolean | null>;
   /** A join waits this long before it starts, so the phone receives the answer first. */
   joinStartDelayMs?: number;
   /** A join is verified (connected, with an address) or given up within this time. */
@@ -99,6 +104,7 @@ export class WifiManager {
       pollEveryMs: 5_000,
       joinStartDelayMs: 2_000,
       joinVerifyMs: 45_000,
+      carrier: kernelCarrier,
       ...o,
       // Never called when null: start() stops at the reason first.
       nm: o.nm ?? { run: () => Promise.reject(new Error("not a box")) },
@@ -460,9 +466,14 @@ export class WifiManager {
    * the phone cannot find is the one failure that cannot be fixed from the phone.
    */
   async #hotspotIfAdrift(status: WifiStatus): Promise<void> {
+    // Home as NetworkManager says, with the kernel's link down: NetworkManager has missed the
+    // loss (seen in the VM: wpa_supplicant stuck "scanning" while the kernel had dropped the
+    // access point, and the box stayed "connected" for minutes, out of everyone's reach).
+    const deadHome = status.mode === "client" && status.device !== null &&
+      await this.#o.carrier(status.device) === false;
     if (
-      this.#joining || status.device === null || status.mode === "client" ||
-      status.mode === "hotspot"
+      this.#joining || status.device === null || status.mode === "hotspot" ||
+      (status.mode === "client" && !deadHome)
     ) {
       this.#adriftSinceMs = null;
       return;
@@ -470,13 +481,18 @@ export class WifiManager {
     const now = this.#o.clock.now();
     this.#adriftSinceMs ??= now;
     const adriftS = Math.round((now - this.#adriftSinceMs) / 1000);
-    // Idle at two reads in a row (not the blink of a hotspot restarting); anything else for long.
-    const boundMs = status.mode === "disconnected" ? this.#o.pollEveryMs : this.#o.adriftMs;
+    // Idle, or home without a link, at two reads in a row (not the blink of a hotspot restarting
+    // or of a roam); anything else for long.
+    const boundMs = status.mode === "disconnected" || deadHome
+      ? this.#o.pollEveryMs
+      : this.#o.adriftMs;
     if (now - this.#adriftSinceMs < boundMs) return;
-    this.#o.log.info("neither home nor the hotspot: raising the hotspot", {
-      mode: status.mode,
-      adrift_s: adriftS,
-    });
+    this.#o.log.info(
+      deadHome
+        ? "home has no link though NetworkManager says connected: raising the hotspot"
+        : "neither home nor the hotspot: raising the hotspot",
+      { mode: status.mode, adrift_s: adriftS },
+    );
     this.#adriftSinceMs = null;
     await this.#o.nm.run(["connection", "up", "id", HOTSPOT_ID], 40_000);
   }
@@ -491,5 +507,19 @@ export class WifiManager {
       }
       await this.#o.clock.sleep(ms, signal).catch(() => {});
     }
+  }
+}
+
+/** The kernel's carrier of a network device: up, down, or null when it cannot say. */
+async function kernelCarrier(device: string): Promise<boolean | null> {
+  if (!/^[A-Za-z0-9_.-]{1,15}$/.test(device)) return null;
+  // Reading `carrier` of a device that is down is an error (EINVAL): that is no link either.
+  try {
+    return (await Deno.readTextFile(`/sys/class/net/${device}/carrier`)).trim() === "1";
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound || err instanceof Deno.errors.PermissionDenied) {
+      return null;
+    }
+    return false;
   }
 }

@@ -1,8 +1,9 @@
 /**
  * The hotspot comes back whenever the radio is neither home nor on the hotspot: idle at two
  * reads in a row, or anything else (NetworkManager retrying a home network that has gone) for
- * `adriftMs`; never while home. nmcli here is a runner that plays NetworkManager's answers for
- * one radio, not a binary.
+ * `adriftMs`; and when NetworkManager says home but the kernel has no link, at two reads. Never
+ * while home with a link. nmcli here is a runner that plays NetworkManager's answers for one
+ * radio, not a binary; the kernel's carrier is given by each test.
  */
 import { EventBus } from "../event_bus.ts";
 import { systemClock } from "../../lib/clock.ts";
@@ -46,7 +47,13 @@ function radio(state: string, connection: string) {
   return { nm, ups };
 }
 
-async function run(state: string, connection: string, forMs: number) {
+async function run(
+  state: string,
+  connection: string,
+  forMs: number,
+  /** The kernel's link: up unless a test says otherwise (never this machine's own radio). */
+  carrier: boolean | null = true,
+) {
   const dataDir = await Deno.makeTempDir({ prefix: "openskylab-wifi-adrift-" });
   const r = radio(state, connection);
   const wifi = new WifiManager({
@@ -60,6 +67,7 @@ async function run(state: string, connection: string, forMs: number) {
     pollEveryMs: POLL_MS,
     watchdogEveryMs: 3_600_000,
     adriftMs: ADRIFT_MS,
+    carrier: () => Promise.resolve(carrier),
   });
   try {
     await wifi.start();
@@ -90,4 +98,13 @@ Deno.test("Wi-Fi adrift: an idle radio → the hotspot at the second read", asyn
 Deno.test("Wi-Fi adrift: home, or the hotspot itself, is left alone", async () => {
   assertEquals((await run("connected", "Observatory", ADRIFT_MS * 2)).ups, []);
   assertEquals((await run("connected", HOTSPOT_ID, ADRIFT_MS * 2)).ups, []);
+});
+
+Deno.test("Wi-Fi adrift: home as NetworkManager says, with no link in the kernel → the hotspot at the second read", async () => {
+  const { ups, mode } = await run("connected", "Observatory", ADRIFT_MS, false);
+  assertEquals(ups.length, 1);
+  assert(ups[0]! < ADRIFT_MS, `raised after ${ups[0]} ms: a dead link does not wait adriftMs`);
+  assertEquals(mode, "hotspot");
+  // A kernel that cannot say is no reason to leave home.
+  assertEquals((await run("connected", "Observatory", ADRIFT_MS * 2, null)).ups, []);
 });
