@@ -340,6 +340,13 @@ exit $code'`,
       )).stdout.split("\n").filter(Boolean).map(Number);
       figures.scans = String(scanMs.length);
       figures.scan_max_ms = String(Math.max(0, ...scanMs));
+      // What the box did, to read the figures by (a slow return is the watchdog's scans).
+      const story = await vm.exec(
+        "journalctl -b --no-pager -o short-iso -u openskylab -u 'openskylab-wifi-scan@*' " +
+          '| grep -E \'"source":"wifi"|wifi-scan:\' | tail -n 40',
+        30_000,
+      );
+      console.log(`--- the box's Wi-Fi log ---\n${story.stdout}`);
     } catch (err) {
       await vm.exec(
         "journalctl -b --no-pager -u NetworkManager -u openskylab | tail -n 120; " +
