@@ -22,9 +22,9 @@ export const apScanUnit = (iface: string) => `openskylab-wifi-scan@${iface}.serv
 /**
  * cfg80211 keeps what it saw for 30 s and `iw` reports its whole cache, so an entry is taken only
  * when this scan saw it: when it is younger than the scan, which the report's first line gives
- * (`# scan_ms: N`, written by the scan unit). Beside the hotspot a scan takes 5–8 s on an idle
- * box and measured over 20 s in a busy VM; a report without that line (an older scan unit) is
- * read with a fixed limit.
+ * (`# scan_ms: N`, written by the scan unit). Beside the hotspot a scan takes 5–10 s in the VM,
+ * and 20–45 s when iw's wait hangs and the unit scans again; a report without that line (an
+ * older scan unit) is read with a fixed limit.
  */
 const MAX_AGE_MS = 20_000;
 /** What separates the unit's clock from the kernel's ages: process start, rounding. */
