@@ -23,18 +23,10 @@ import { type Clock, systemClock } from "../lib/clock.ts";
 import { type LogLevel, LogSink } from "../lib/log.ts";
 import type { PowerAction } from "../core/schemas/system.ts";
 import { buildInfo } from "../core/system/build_info.ts";
-import { type ClockControl, systemClockControl } from "../core/system/clock_control.ts";
+import type { ClockControl } from "../core/system/clock_control.ts";
 import { FirstBoot } from "../core/system/first_boot.ts";
-import { HostInfo } from "../core/system/host_info.ts";
 import { parkForShutdown } from "../core/system/park.ts";
-import { SystemService } from "../core/system/system_service.ts";
 import { createApp } from "../routes/app.ts";
-import { captiveRoutes } from "../routes/captive.ts";
-import { Nmcli } from "../core/wifi/nmcli.ts";
-import { SystemdApScanner } from "../core/wifi/ap_scan.ts";
-import { WifiManager } from "../core/wifi/wifi_manager.ts";
-import { TlsService } from "../core/tls/tls_service.ts";
-import { join } from "node:path";
 import { WsHub } from "../routes/ws.ts";
 import { composeAutomation } from "./compose/automation.ts";
 import type { BoxContext } from "./compose/context.ts";
@@ -48,6 +40,8 @@ import { composeSync } from "./compose/sync.ts";
 import { composeTelemetry, sequenceControl } from "./compose/telemetry.ts";
 import { skyCatalogsSettled } from "../lib/star_catalog/catalog.ts";
 import { composeUpdate } from "./compose/update.ts";
+import { composeNetwork } from "./compose/network.ts";
+import { composeSystem } from "./compose/system.ts";
 import { runHealthGate } from "../core/update/gate.ts";
 import { startHttps } from "./https_server.ts";
 
@@ -121,7 +115,6 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   const owner = (routine: RigRoutine) => rigOwner(() => box!, routine);
 
   firstBoot.update("database", "done");
-  const power = Promise.withResolvers<PowerAction>();
 
   const rig = composeRig(ctx);
   // First: every imaging part asks its disk guard before it starts a frame.
@@ -191,17 +184,12 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     discoveryPort: o.alpacaDiscoveryPort,
     version,
   });
-  const host = new HostInfo(o.hostRoot);
-  const wifi = new WifiManager({
-    // Only on the box: a developer's own NetworkManager is never touched.
-    nm: o.config.system.os_control ? new Nmcli() : null,
-    apScanner: o.config.system.os_control ? new SystemdApScanner() : null,
-    bus: ctx.bus,
-    log: logs.logger("wifi"),
-    clock,
-    dataDir: o.dataDir,
-    serial: () => host.serial(),
+  const { host, system, powerRequested } = composeSystem(ctx, {
+    firstBoot,
+    hostRoot: o.hostRoot,
+    clockControl: o.clockControl,
   });
+  const network = composeNetwork(ctx, { host, log });
   const update = composeUpdate(ctx, {
     sequencer: () => automation.sequencer,
     scheduler: () => automation.scheduler,
@@ -226,25 +214,10 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     ...imaging,
     ...solving,
     ...automation,
-    system: new SystemService({
-      clock,
-      bus: ctx.bus,
-      log: logs.logger("system"),
-      dataDir: o.dataDir,
-      build: buildInfo,
-      host,
-      clockControl: o.clockControl ?? systemClockControl(o.config.system.os_control),
-      firstBoot,
-      onPower: (action) => power.resolve(action),
-    }),
+    system,
     ...framing,
-    wifi,
-    tls: new TlsService({
-      dir: join(o.dataDir, "tls"),
-      clock,
-      log: logs.logger("tls"),
-      hostname: () => host.hostname(),
-    }),
+    wifi: network.wifi,
+    tls: network.tls,
   };
 
   const feed = new StatusFeed(rig.hub, ctx.bus, { coolerRamp: cooler });
@@ -258,9 +231,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     corsOrigins: o.config.server.cors_origins,
     ws,
     version,
-    rootRoutes: [captiveRoutes({
-      phase: () => wifi.unavailableReason !== null ? null : wifi.setupComplete ? "done" : "setup",
-    })],
+    rootRoutes: [network.captive],
   });
 
   await rig.profiles.start();
@@ -321,9 +292,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   // imported" until it is done.
   void catalog.start();
   // NetworkManager may still be starting at boot: the Wi-Fi manager finds it after listening.
-  const wifiStarted = wifi.start().catch((err) =>
-    log.error("the Wi-Fi manager did not start", { err: String(err) })
-  );
+  network.start();
   void catalog.settled().then(() => {
     const { state, message } = catalog.status();
     const outcome = state === "ready" ? "done" : state === "missing" ? "skipped" : "failed";
@@ -355,9 +324,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       ws.close();
       feed.stop();
       guideSteps.stop();
-      // Stopped first: a start still waiting for NetworkManager ends with it.
-      await wifi.stop();
-      await wifiStarted;
+      await network.stop();
       await alpaca.stop();
       // Aborts the request in flight; every confirmed step is already committed (resumable).
       await sync.stop();
@@ -425,6 +392,6 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     httpsReady: https.ready,
     shutdown,
     finished: server.finished,
-    powerRequested: power.promise,
+    powerRequested,
   };
 }
