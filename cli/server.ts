@@ -43,7 +43,7 @@ import { composeUpdate } from "./compose/update.ts";
 import { composeNetwork } from "./compose/network.ts";
 import { composeSystem } from "./compose/system.ts";
 import { runHealthGate } from "../core/update/gate.ts";
-import { startHttps } from "./https_server.ts";
+import { listen } from "./compose/listen.ts";
 
 export interface ServerOptions {
   config: Config;
@@ -256,35 +256,14 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   await alpaca.start();
   await update.init();
 
-  const server = Deno.serve({
+  const listening = listen(ctx, {
+    handler: (request, info) => app.fetch(request, info),
     port: o.port,
     hostname: o.hostname,
-    onListen: () => {},
-  }, (request, info) => app.fetch(request, info));
-  const port = server.addr.port;
-  // Port 80 on a box (the phone, captive-portal probes): a port that cannot be opened (taken, or
-  // no CAP_NET_BIND_SERVICE) is logged and the box runs on without it.
-  const extraServers = o.config.server.extra_ports.flatMap((extraPort) => {
-    try {
-      return [
-        Deno.serve(
-          { port: extraPort, hostname: o.hostname, onListen: () => {} },
-          (request, info) => app.fetch(request, info),
-        ),
-      ];
-    } catch (err) {
-      log.warn("could not listen on an extra port", { port: extraPort, err: String(err) });
-      return [];
-    }
+    tls: network.tls,
+    log,
   });
-  // After the HTTP port: a first start spends a moment making the box's CA.
-  const https = startHttps({
-    tls: services.tls,
-    port: o.config.server.https_port,
-    hostname: o.hostname,
-    handler: (request, info) => app.fetch(request, info),
-    log: logs.logger("tls"),
-  });
+  const { port, https } = listening;
   firstBoot.update("api", "done", `port ${port}`);
   log.info("OpenSkyLab is ready", { url: `http://localhost:${port}/`, data_dir: o.dataDir });
   // The first import writes ~20 000 objects (~0.6 s here, seconds on a Pi) on a worker thread;
@@ -330,16 +309,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       await sync.stop();
       await automation.safety.stop();
       // Stop taking requests first, so nothing new starts while frames are being finished.
-      const grace = new AbortController();
-      await Promise.race([
-        Promise.all([
-          server.shutdown(),
-          ...extraServers.map((s) => s.shutdown()),
-          https.stop(),
-        ]),
-        clock.sleep(2000, grace.signal).catch(() => {}),
-      ]);
-      grace.abort();
+      await listening.stop();
       await imaging.calibration.capture.stop();
       // The run stays resumable: its checkpoint is kept and it is marked interrupted.
       await automation.scheduler.stop();
@@ -391,7 +361,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     },
     httpsReady: https.ready,
     shutdown,
-    finished: server.finished,
+    finished: listening.finished,
     powerRequested,
   };
 }
