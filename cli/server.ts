@@ -42,7 +42,7 @@ import { skyCatalogsSettled } from "../lib/star_catalog/catalog.ts";
 import { composeUpdate } from "./compose/update.ts";
 import { composeNetwork } from "./compose/network.ts";
 import { composeSystem } from "./compose/system.ts";
-import { runHealthGate } from "../core/update/gate.ts";
+import { startUpdateGate } from "./compose/update_gate.ts";
 import { listen } from "./compose/listen.ts";
 
 export interface ServerOptions {
@@ -278,28 +278,21 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     firstBoot.update("catalog", outcome, message ?? undefined);
   });
 
-  // After an update restarted the box into this release: is it healthy? (The root side rolls
-  // back on a bad verdict or none.)
-  const gateStop = new AbortController();
-  const loopback = ["0.0.0.0", "::", "localhost"].includes(o.hostname) ? "127.0.0.1" : o.hostname;
-  void runHealthGate({
+  // After an update restarted the box into this release: is it healthy?
+  const stopUpdateGate = startUpdateGate(ctx, {
     paths: update.paths,
     version,
-    clock,
-    log: logs.logger("update"),
-    healthUrl: `http://${
-      loopback.includes(":") ? `[${loopback}]` : loopback
-    }:${port}/api/v1/health`,
+    hostname: o.hostname,
+    port,
     roles: () => rig.hub.roles(),
-    timeoutMs: o.config.update.gate_timeout_s * 1000,
-    signal: gateStop.signal,
-  }).catch((err) => log.error("update: the health gate failed", { err: String(err) }));
+    log,
+  });
 
   let stopping: Promise<void> | null = null;
   const shutdown = () =>
     stopping ??= (async () => {
       log.info("shutting down");
-      gateStop.abort();
+      stopUpdateGate();
       ws.close();
       feed.stop();
       guideSteps.stop();
