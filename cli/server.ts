@@ -5,18 +5,14 @@
  * sequences, where the order matters. `startServer` is what `serve` runs and what integration
  * tests call with a temporary data dir and port 0.
  */
-import { CatalogService } from "../core/catalog/catalog_service.ts";
-import { SIRIL_CATALOGUE_DIR } from "../core/catalog/load.ts";
 import type { Config } from "../core/config.ts";
 import { EventBus } from "../core/event_bus.ts";
 import { LicenseService } from "../core/license/license_service.ts";
 import { rigOwner, type RigRoutine } from "../core/rig_owner.ts";
 import type { Services } from "../core/services.ts";
-import { fieldOfView } from "../core/solver/profile_scale.ts";
 import { StatusFeed } from "../core/status_feed.ts";
 import { GuideStepLog } from "../core/guiding/guide_steps.ts";
 import { CoolerService } from "../core/cooler/cooler_service.ts";
-import { CatalogRepository } from "../core/store/catalog.ts";
 import { openDatabase } from "../core/store/db.ts";
 import { applyStagedRestore } from "../core/sync/restore.ts";
 import { type Clock, systemClock } from "../lib/clock.ts";
@@ -29,6 +25,7 @@ import { parkForShutdown } from "../core/system/park.ts";
 import { createApp } from "../routes/app.ts";
 import { WsHub } from "../routes/ws.ts";
 import { composeAutomation } from "./compose/automation.ts";
+import { composeCatalog } from "./compose/catalog.ts";
 import type { BoxContext } from "./compose/context.ts";
 import { composeAlpaca } from "./compose/alpaca.ts";
 import { apiGroups, rootGroups } from "./compose/http.ts";
@@ -122,14 +119,11 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   const imaging = composeImaging(ctx, rig.hub, {
     mayStartExposure: () => telemetry.guard.requireSpace(),
   });
-  const catalog = new CatalogService({
-    repository: new CatalogRepository(ctx.db),
-    dataDir: o.dataDir,
-    dir: o.catalogDir ?? Deno.env.get("OPENSKYLAB_CATALOG_DIR") ?? SIRIL_CATALOGUE_DIR,
-    clock,
-    log: logs.logger("catalog"),
-    site: () => rig.hub.site,
-    field: () => fieldOfView(rig.hub, rig.profiles.active),
+  const { catalog, startImport } = composeCatalog(ctx, {
+    hub: rig.hub,
+    profiles: rig.profiles,
+    dir: o.catalogDir,
+    firstBoot,
   });
   const solving = composeSolving(ctx, {
     hub: rig.hub,
@@ -266,17 +260,10 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   const { port, https } = listening;
   firstBoot.update("api", "done", `port ${port}`);
   log.info("OpenSkyLab is ready", { url: `http://localhost:${port}/`, data_dir: o.dataDir });
-  // The first import writes ~20 000 objects (~0.6 s here, seconds on a Pi) on a worker thread;
-  // after listening, so the box answers at once while the catalog routes say 503 "being
-  // imported" until it is done.
-  void catalog.start();
+  // After listening, so the box answers at once (the import takes seconds on a Pi).
+  startImport();
   // NetworkManager may still be starting at boot: the Wi-Fi manager finds it after listening.
   network.start();
-  void catalog.settled().then(() => {
-    const { state, message } = catalog.status();
-    const outcome = state === "ready" ? "done" : state === "missing" ? "skipped" : "failed";
-    firstBoot.update("catalog", outcome, message ?? undefined);
-  });
 
   // After an update restarted the box into this release: is it healthy?
   const stopUpdateGate = startUpdateGate(ctx, {
