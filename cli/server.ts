@@ -6,27 +6,23 @@
  * tests call with a temporary data dir and port 0.
  */
 import type { Config } from "../core/config.ts";
-import { EventBus } from "../core/event_bus.ts";
 import { LicenseService } from "../core/license/license_service.ts";
 import { rigOwner, type RigRoutine } from "../core/rig_owner.ts";
 import type { Services } from "../core/services.ts";
 import { StatusFeed } from "../core/status_feed.ts";
 import { GuideStepLog } from "../core/guiding/guide_steps.ts";
 import { CoolerService } from "../core/cooler/cooler_service.ts";
-import { openDatabase } from "../core/store/db.ts";
-import { applyStagedRestore } from "../core/sync/restore.ts";
 import { type Clock, systemClock } from "../lib/clock.ts";
 import { type LogLevel, LogSink } from "../lib/log.ts";
 import type { PowerAction } from "../core/schemas/system.ts";
 import { buildInfo } from "../core/system/build_info.ts";
 import type { ClockControl } from "../core/system/clock_control.ts";
-import { FirstBoot } from "../core/system/first_boot.ts";
 import { parkForShutdown } from "../core/system/park.ts";
 import { createApp } from "../routes/app.ts";
 import { WsHub } from "../routes/ws.ts";
 import { composeAutomation } from "./compose/automation.ts";
 import { composeCatalog } from "./compose/catalog.ts";
-import type { BoxContext } from "./compose/context.ts";
+import { openContext } from "./compose/context.ts";
 import { composeAlpaca } from "./compose/alpaca.ts";
 import { apiGroups, rootGroups } from "./compose/http.ts";
 import { composeImaging } from "./compose/imaging.ts";
@@ -91,27 +87,18 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   const version = buildInfo().version;
   const logs = o.logs ?? new LogSink({ consoleLevel: o.config.logging.level as LogLevel });
   const log = logs.logger("box");
-  await Deno.mkdir(o.dataDir, { recursive: true });
-  // A database snapshot staged by POST /sync/restore replaces the database before it is opened.
-  await applyStagedRestore(o.dataDir, logs.logger("sync"), clock.now());
-  const firstBoot = await FirstBoot.load(o.dataDir, clock, logs.logger("first-boot"));
-  firstBoot.begin(["config", "database", "catalog", "api"]);
-  // The config arrives with its token: `loadConfig` made one if the file had none.
-  firstBoot.update("config", "done");
-  const ctx: BoxContext = {
+  // The data dir, a staged restore, the first boot's record, the bus and the database.
+  const { ctx, firstBoot } = await openContext({
     config: o.config,
     dataDir: o.dataDir,
     clock,
     logs,
-    bus: new EventBus({ clock, validate: o.validateEvents ?? false }),
-    db: await openDatabase(o.dataDir),
-  };
+    validateEvents: o.validateEvents ?? false,
+  });
 
   // Routines ask who holds the rig only once the whole box exists.
   let box: Services | undefined;
   const owner = (routine: RigRoutine) => rigOwner(() => box!, routine);
-
-  firstBoot.update("database", "done");
 
   const rig = composeRig(ctx);
   // First: every imaging part asks its disk guard before it starts a frame.
