@@ -18,13 +18,11 @@ import type { PowerAction } from "../core/schemas/system.ts";
 import { buildInfo } from "../core/system/build_info.ts";
 import type { ClockControl } from "../core/system/clock_control.ts";
 import { parkForShutdown } from "../core/system/park.ts";
-import { createApp } from "../routes/app.ts";
-import { WsHub } from "../routes/ws.ts";
 import { composeAutomation } from "./compose/automation.ts";
 import { composeCatalog } from "./compose/catalog.ts";
 import { openContext } from "./compose/context.ts";
 import { composeAlpaca } from "./compose/alpaca.ts";
-import { apiGroups, rootGroups } from "./compose/http.ts";
+import { composeApp } from "./compose/http.ts";
 import { composeImaging } from "./compose/imaging.ts";
 import { composeFraming } from "./compose/framing.ts";
 import { composeRig } from "./compose/rig.ts";
@@ -202,18 +200,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   };
 
   const feed = new StatusFeed(rig.hub, ctx.bus, { coolerRamp: cooler });
-  const ws = new WsHub(ctx.bus, logs.logger("ws"), {}, () => ctx.clock.now());
-  const app = createApp({
-    groups: apiGroups(services, version),
-    rootGroups: rootGroups(services),
-    log,
-    token: o.config.auth.token,
-    trustedNetworks: o.config.server.trusted_networks,
-    corsOrigins: o.config.server.cors_origins,
-    ws,
-    version,
-    rootRoutes: [network.captive],
-  });
+  const { app, ws } = composeApp(ctx, services, { version, log, rootRoutes: [network.captive] });
 
   await rig.profiles.start();
   feed.start();

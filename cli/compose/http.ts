@@ -1,10 +1,14 @@
 /**
  * The box's faces to the network: the API routers, each built from only the services it uses,
  * the app around them (auth, errors, /ws, docs, the phone app), and the groups outside /api/v1
- * (/metrics). The Alpaca bridge's own server is composed in alpaca.ts.
+ * (/metrics). The Alpaca bridge's own server is composed in alpaca.ts; the ports the app is
+ * served on, in listen.ts.
  */
+import type { Hono } from "hono";
 import type { Services } from "../../core/services.ts";
-import type { RouteGroup } from "../../routes/app.ts";
+import type { Logger } from "../../lib/log.ts";
+import { createApp, type RouteGroup } from "../../routes/app.ts";
+import { WsHub } from "../../routes/ws.ts";
 import { alpacaBridgeRoutes } from "../../routes/alpaca_bridge.ts";
 import { autofocusRoutes } from "../../routes/autofocus.ts";
 import { calibrationRoutes } from "../../routes/calibration.ts";
@@ -44,6 +48,33 @@ import { updateRoutes } from "../../routes/update.ts";
 import { tlsRoutes } from "../../routes/tls.ts";
 import { weatherRoutes } from "../../routes/weather.ts";
 import { wifiRoutes } from "../../routes/wifi.ts";
+import type { BoxContext } from "./context.ts";
+
+export interface AppNeeds {
+  version: string;
+  /** The box's own log (the app's errors go to its `http` child). */
+  log: Logger;
+  /** Routers at / before the web app: the captive portal's probe answers (network.ts). */
+  rootRoutes: Hono[];
+}
+
+/** The app over every group, behind the config's token, trusted networks and CORS origins. */
+export function composeApp(ctx: BoxContext, s: Services, needs: AppNeeds) {
+  const { server, auth } = ctx.config;
+  const ws = new WsHub(ctx.bus, ctx.logs.logger("ws"), {}, () => ctx.clock.now());
+  const app = createApp({
+    groups: apiGroups(s, needs.version),
+    rootGroups: rootGroups(s),
+    log: needs.log,
+    token: auth.token,
+    trustedNetworks: server.trusted_networks,
+    corsOrigins: server.cors_origins,
+    ws,
+    version: needs.version,
+    rootRoutes: needs.rootRoutes,
+  });
+  return { app, ws };
+}
 
 /** Every API group of the box, in the order the OpenAPI document lists them. */
 export function apiGroups(s: Services, version: string): RouteGroup[] {
