@@ -9,9 +9,6 @@ import type { Config } from "../core/config.ts";
 import { LicenseService } from "../core/license/license_service.ts";
 import { rigOwner, type RigRoutine } from "../core/rig_owner.ts";
 import type { Services } from "../core/services.ts";
-import { StatusFeed } from "../core/status_feed.ts";
-import { GuideStepLog } from "../core/guiding/guide_steps.ts";
-import { CoolerService } from "../core/cooler/cooler_service.ts";
 import { type Clock, systemClock } from "../lib/clock.ts";
 import { type LogLevel, LogSink } from "../lib/log.ts";
 import type { PowerAction } from "../core/schemas/system.ts";
@@ -20,6 +17,7 @@ import type { ClockControl } from "../core/system/clock_control.ts";
 import { parkForShutdown } from "../core/system/park.ts";
 import { composeAutomation } from "./compose/automation.ts";
 import { composeCatalog } from "./compose/catalog.ts";
+import { composeDevices } from "./compose/devices.ts";
 import { openContext } from "./compose/context.ts";
 import { composeAlpaca } from "./compose/alpaca.ts";
 import { composeApp } from "./compose/http.ts";
@@ -119,13 +117,8 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     resolveTarget: (name) => catalog.resolveTarget(name),
     owner,
   });
-  const cooler = new CoolerService({
-    hub: rig.hub,
-    bus: ctx.bus,
-    clock,
-    log: logs.logger("cooler"),
-    stepMs: o.config.devices.cooler_ramp_step_s * 1000,
-  });
+  const devices = composeDevices(ctx, rig.hub);
+  const { cooler, guideSteps } = devices;
   const automation = composeAutomation(ctx, {
     hub: rig.hub,
     cooler,
@@ -153,7 +146,6 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     scheduler: automation.scheduler,
     fetch: o.fetch,
   });
-  const guideSteps = new GuideStepLog({ hub: rig.hub, bus: ctx.bus, clock });
   telemetry.guard.setSequenceControl(sequenceControl(automation.sequencer));
   const alpaca = composeAlpaca(ctx, {
     hub: rig.hub,
@@ -199,13 +191,10 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     tls: network.tls,
   };
 
-  const feed = new StatusFeed(rig.hub, ctx.bus, { coolerRamp: cooler });
   const { app, ws } = composeApp(ctx, services, { version, log, rootRoutes: [network.captive] });
 
   await rig.profiles.start();
-  feed.start();
-  guideSteps.start();
-  cooler.start();
+  devices.start();
   if (o.config.safety.enabled) automation.safety.start();
   // Before listening, so no frame can arrive before the saved stack is back.
   await imaging.livestack.load();
@@ -255,7 +244,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       log.info("shutting down");
       stopUpdateGate();
       ws.close();
-      feed.stop();
+      devices.feed.stop();
       guideSteps.stop();
       await network.stop();
       await alpaca.stop();
