@@ -1,38 +1,38 @@
 /**
  * The composition root of a running box: config → store → rig → imaging → solving → automation →
- * HTTP, and the orderly way down again. Each part is built by a module of cli/compose/ from only
- * what it needs; this file puts them in dependency order and owns the start-up and shutdown
- * sequences, where the order matters. `startServer` is what `serve` runs and what integration
- * tests call with a temporary data dir and port 0.
+ * system and network → HTTP, and the orderly way down again. Each part is built by a module of
+ * cli/compose/ from only what it needs; this file puts them in dependency order and owns the
+ * start-up and shutdown sequences, where the order matters. `startServer` is what `serve` runs
+ * and what integration tests call with a temporary data dir and port 0.
  */
 import type { Config } from "../core/config.ts";
 import { LicenseService } from "../core/license/license_service.ts";
 import { rigOwner, type RigRoutine } from "../core/rig_owner.ts";
-import type { Services } from "../core/services.ts";
-import { type Clock, systemClock } from "../lib/clock.ts";
-import { type LogLevel, LogSink } from "../lib/log.ts";
 import type { PowerAction } from "../core/schemas/system.ts";
+import type { Services } from "../core/services.ts";
 import { buildInfo } from "../core/system/build_info.ts";
 import type { ClockControl } from "../core/system/clock_control.ts";
 import { parkForShutdown } from "../core/system/park.ts";
+import { type Clock, systemClock } from "../lib/clock.ts";
+import { type LogLevel, LogSink } from "../lib/log.ts";
+import { skyCatalogsSettled } from "../lib/star_catalog/catalog.ts";
+import { composeAlpaca } from "./compose/alpaca.ts";
 import { composeAutomation } from "./compose/automation.ts";
 import { composeCatalog } from "./compose/catalog.ts";
-import { composeDevices } from "./compose/devices.ts";
 import { openContext } from "./compose/context.ts";
-import { composeAlpaca } from "./compose/alpaca.ts";
+import { composeDevices } from "./compose/devices.ts";
+import { composeFraming } from "./compose/framing.ts";
 import { composeApp } from "./compose/http.ts";
 import { composeImaging } from "./compose/imaging.ts";
-import { composeFraming } from "./compose/framing.ts";
+import { listen } from "./compose/listen.ts";
+import { composeNetwork } from "./compose/network.ts";
 import { composeRig } from "./compose/rig.ts";
 import { composeSolving } from "./compose/solving.ts";
 import { composeSync } from "./compose/sync.ts";
-import { composeTelemetry, sequenceControl } from "./compose/telemetry.ts";
-import { skyCatalogsSettled } from "../lib/star_catalog/catalog.ts";
-import { composeUpdate } from "./compose/update.ts";
-import { composeNetwork } from "./compose/network.ts";
 import { composeSystem } from "./compose/system.ts";
+import { composeTelemetry, sequenceControl } from "./compose/telemetry.ts";
+import { composeUpdate } from "./compose/update.ts";
 import { startUpdateGate } from "./compose/update_gate.ts";
-import { listen } from "./compose/listen.ts";
 
 export interface ServerOptions {
   config: Config;
