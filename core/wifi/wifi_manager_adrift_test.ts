@@ -5,13 +5,10 @@
  * while home with a link. nmcli here is a runner that plays NetworkManager's answers for one
  * radio, not a binary; the kernel's carrier is given by each test.
  */
-import { EventBus } from "../event_bus.ts";
-import { systemClock } from "../../lib/clock.ts";
-import { silentLogger } from "../../lib/log.ts";
 import { assert, assertEquals } from "../../tests/_assert.ts";
 import { HOTSPOT_ID } from "./hotspot.ts";
 import type { NmcliRunner } from "./nmcli.ts";
-import { WifiManager } from "./wifi_manager.ts";
+import { withStartedManager } from "./_started_manager.ts";
 
 const ADRIFT_MS = 400;
 const POLL_MS = 20;
@@ -54,31 +51,18 @@ async function run(
   /** The kernel's link: up unless a test says otherwise (never this machine's own radio). */
   carrier: boolean | null = true,
 ) {
-  const dataDir = await Deno.makeTempDir({ prefix: "openskylab-wifi-adrift-" });
   const r = radio(state, connection);
-  const wifi = new WifiManager({
+  return await withStartedManager({
     nm: r.nm,
-    apScanner: null,
-    bus: new EventBus({ clock: systemClock, validate: true }),
-    log: silentLogger,
-    clock: systemClock,
-    dataDir,
-    serial: () => Promise.resolve("0123456789abcdef"),
     pollEveryMs: POLL_MS,
-    watchdogEveryMs: 3_600_000,
     adriftMs: ADRIFT_MS,
     carrier: () => Promise.resolve(carrier),
-  });
-  try {
-    await wifi.start();
+  }, async (wifi) => {
     // A first start writes the captive-DNS phase and restarts a hotspot that is up: not this.
     const atStart = r.ups.length;
     await new Promise((resolve) => setTimeout(resolve, forMs));
     return { ups: r.ups.slice(atStart), mode: (await wifi.status()).mode };
-  } finally {
-    await wifi.stop();
-    await Deno.remove(dataDir, { recursive: true });
-  }
+  });
 }
 
 Deno.test("Wi-Fi adrift: still retrying a home network that has gone → the hotspot after adriftMs", async () => {

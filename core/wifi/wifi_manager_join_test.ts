@@ -7,12 +7,12 @@
  */
 import { EventBus } from "../event_bus.ts";
 import { type Clock, ManualClock, systemClock } from "../../lib/clock.ts";
-import { silentLogger } from "../../lib/log.ts";
 import { assertEquals } from "../../tests/_assert.ts";
 import type { ApScanner } from "./ap_scan.ts";
 import { HOTSPOT_ID } from "./hotspot.ts";
 import type { NmcliRunner } from "./nmcli.ts";
 import type { VisibleNetwork } from "./terse.ts";
+import { withStartedManager } from "./_started_manager.ts";
 import { WifiManager } from "./wifi_manager.ts";
 
 const HOME: VisibleNetwork = {
@@ -71,30 +71,17 @@ async function withBox(
   fn: (wifi: WifiManager, scans: () => number, bus: EventBus, nmcli: string[]) => Promise<void>,
   clock: Clock = systemClock,
 ) {
-  const dataDir = await Deno.makeTempDir({ prefix: "openskylab-wifi-join-" });
-  const bus = new EventBus({ clock: systemClock, validate: true });
   const sc = scanner(answers);
   const radio = onHotspot();
-  const wifi = new WifiManager({
+  await withStartedManager({
     nm: radio.nm,
     apScanner: sc.s,
-    bus,
-    log: silentLogger,
     clock,
-    dataDir,
-    serial: () => Promise.resolve("0123456789abcdef"),
-    pollEveryMs: 3_600_000,
-    watchdogEveryMs: 3_600_000,
     joinStartDelayMs: 0,
-  });
-  try {
-    await wifi.start();
+  }, async (wifi, bus) => {
     radio.calls.length = 0;
     await fn(wifi, sc.scans, bus, radio.calls);
-  } finally {
-    await wifi.stop();
-    await Deno.remove(dataDir, { recursive: true });
-  }
+  });
 }
 
 /** Asks for a join and waits for its end. */

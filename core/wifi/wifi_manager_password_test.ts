@@ -4,13 +4,10 @@
  * default when NetworkManager does not give it (seen once in the VM on a busy host: setup then
  * did not ask). nmcli is a runner that plays NetworkManager's answers, not a binary.
  */
-import { EventBus } from "../event_bus.ts";
-import { systemClock } from "../../lib/clock.ts";
-import { silentLogger } from "../../lib/log.ts";
 import { assertEquals } from "../../tests/_assert.ts";
 import { DEFAULT_HOTSPOT_PASSWORD, HOTSPOT_ID } from "./hotspot.ts";
 import type { NmcliRunner } from "./nmcli.ts";
-import { WifiManager } from "./wifi_manager.ts";
+import { withStartedManager } from "./_started_manager.ts";
 
 /** `psk`: NetworkManager's answers to the password read, in turn (the last one repeats). */
 async function defaultPassword(o: { hotspotExists: boolean; psk: string[] }) {
@@ -33,25 +30,10 @@ async function defaultPassword(o: { hotspotExists: boolean; psk: string[] }) {
       return Promise.reject(new Error(`not scripted: nmcli ${line}`));
     },
   };
-  const dataDir = await Deno.makeTempDir({ prefix: "openskylab-wifi-password-" });
-  const wifi = new WifiManager({
-    nm,
-    apScanner: null,
-    bus: new EventBus({ clock: systemClock, validate: true }),
-    log: silentLogger,
-    clock: systemClock,
-    dataDir,
-    serial: () => Promise.resolve("0123456789abcdef"),
-    pollEveryMs: 3_600_000,
-    watchdogEveryMs: 3_600_000,
-  });
-  try {
-    await wifi.start();
-    return { isDefault: (await wifi.status()).hotspot.default_password, pskReads };
-  } finally {
-    await wifi.stop();
-    await Deno.remove(dataDir, { recursive: true });
-  }
+  return await withStartedManager({ nm }, async (wifi) => ({
+    isDefault: (await wifi.status()).hotspot.default_password,
+    pskReads,
+  }));
 }
 
 Deno.test("hotspot password: defined now → the default, without asking NetworkManager", async () => {
