@@ -7,6 +7,7 @@
  */
 import { html } from "htm/preact";
 import { useEffect, useRef, useState } from "preact/hooks";
+import { takeEarly } from "../lib/api.js";
 import { theme } from "../lib/theme.js";
 
 /**
@@ -42,15 +43,39 @@ export function drawFrame(ctx, img, x, y, w, h, night) {
   ctx.putImageData(data, cx, cy);
 }
 
-/** Loads an image; rejects with a readable message. @param {string} src */
-export function loadImage(src) {
+/** @typedef {{ source: CanvasImageSource, widthPx: number, heightPx: number }} Picture */
+
+/** @param {string} src @returns {Promise<Picture>} */
+function pictureAt(src) {
   return new Promise((resolve, reject) => {
     const img = new Image();
     img.decoding = "async";
-    img.onload = () => resolve(img);
+    img.onload = () =>
+      resolve({ source: img, widthPx: img.naturalWidth, heightPx: img.naturalHeight });
     img.onerror = () => reject(new Error("The image could not be loaded from the box"));
     img.src = src;
-  }).then((/** @type {HTMLImageElement} */ img) => img);
+  });
+}
+
+/**
+ * The picture in an answer started early, or null when there is none or it failed.
+ * @param {Promise<Response> | null} started
+ * @returns {Promise<Picture | null>}
+ */
+async function pictureFrom(started) {
+  const res = await started?.catch(() => null);
+  const blob = res?.ok ? await res.blob().catch(() => null) : null;
+  const bitmap = blob ? await createImageBitmap(blob).catch(() => null) : null;
+  return bitmap && { source: bitmap, widthPx: bitmap.width, heightPx: bitmap.height };
+}
+
+/**
+ * Loads a picture, from the answer the shell started early when there is one (lib/api.js
+ * takeEarly); rejects with a readable message.
+ * @param {string} src
+ */
+async function loadPicture(src) {
+  return await pictureFrom(takeEarly(src)) ?? await pictureAt(src);
 }
 
 /**
@@ -59,14 +84,14 @@ export function loadImage(src) {
  */
 export function FrameImage({ src, alt, aspect = 3 / 2, class: cls = "", onClick }) {
   const canvas = useRef(/** @type {HTMLCanvasElement | null} */ (null));
-  const [img, setImg] = useState(/** @type {HTMLImageElement | null} */ (null));
+  const [picture, setPicture] = useState(/** @type {Picture | null} */ (null));
   const [error, setError] = useState(/** @type {string | null} */ (null));
   const night = theme.value === "night";
   useEffect(() => {
     if (!src) return;
     let live = true;
-    loadImage(src).then(
-      (i) => live && (setImg(i), setError(null)),
+    loadPicture(src).then(
+      (p) => live && (setPicture(p), setError(null)),
       (e) => live && setError(e.message),
     );
     return () => {
@@ -75,16 +100,17 @@ export function FrameImage({ src, alt, aspect = 3 / 2, class: cls = "", onClick 
   }, [src]);
   useEffect(() => {
     const c = canvas.current;
-    if (!c || !img) return;
-    c.width = img.naturalWidth;
-    c.height = img.naturalHeight;
+    if (!c || !picture) return;
+    const { source, widthPx, heightPx } = picture;
+    c.width = widthPx;
+    c.height = heightPx;
     const ctx = c.getContext("2d", { willReadFrequently: true });
-    if (ctx) drawFrame(ctx, img, 0, 0, c.width, c.height, night);
-  }, [img, night]);
-  const ratio = img ? img.naturalWidth / img.naturalHeight : aspect;
+    if (ctx) drawFrame(ctx, source, 0, 0, c.width, c.height, night);
+  }, [picture, night]);
+  const ratio = picture ? picture.widthPx / picture.heightPx : aspect;
   return html`<div class=${`frame-image ${cls}`} style=${`aspect-ratio:${ratio}`}>
-    <canvas ref=${canvas} role="img" aria-label=${alt} data-loaded=${img ? "true" : "false"}
-      onClick=${onClick}></canvas>
+    <canvas ref=${canvas} role="img" aria-label=${alt}
+      data-loaded=${picture ? "true" : "false"} onClick=${onClick}></canvas>
     ${!src && html`<span class="frame-empty">No frame yet</span>`}
     ${error && html`<span class="frame-empty err">${error}</span>`}
   </div>`;

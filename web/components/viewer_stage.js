@@ -11,7 +11,7 @@
  */
 import { html } from "htm/preact";
 import { useEffect, useRef } from "preact/hooks";
-import { apiUrl, SCREEN_PREVIEW_PX, screenPreviewUrl } from "../lib/api.js";
+import { apiUrl, fetchEarly, SCREEN_PREVIEW_PX, screenPreviewUrl, takeEarly } from "../lib/api.js";
 import { theme } from "../lib/theme.js";
 import { toNightRed } from "./frame_image.js";
 
@@ -41,22 +41,15 @@ async function decode(blob, night) {
   return canvas;
 }
 
-/** The screen preview asked for before the stage could ask (prefetchScreenPreview): one at most. */
-const early = new Map(/** @type {[string, Promise<Response>][]} */ ([]));
-
 /**
  * Starts fetching a frame's screen preview as soon as the viewer knows which frame it shows,
  * while its list of frames (the frame's size, which the stage needs) is still on the way; the
- * stage then takes this answer instead of asking again.
+ * stage then takes this answer (or the one the shell started for a deep link) instead of asking
+ * again.
  * @param {string} frameId
  */
 export function prefetchScreenPreview(frameId) {
-  const url = screenPreviewUrl(frameId);
-  if (early.has(url)) return;
-  early.clear();
-  const pending = fetch(url);
-  pending.catch(() => {}); // a failure is reported when the stage takes it
-  early.set(url, pending);
+  fetchEarly(screenPreviewUrl(frameId));
 }
 
 /** "x,y,w,h" from X-Region. @param {string | null} header @param {Rect} fallback */
@@ -187,9 +180,7 @@ export function ViewerStage(props) {
     const url = apiUrl(
       `/frames/${encodeURIComponent(p.frameId)}/preview?max_px=${maxPx}&${query}${region}`,
     );
-    const prefetched = early.get(url);
-    early.delete(url);
-    const res = await (prefetched ?? fetch(url, { signal }));
+    const res = await (takeEarly(url) ?? fetch(url, { signal }));
     signal.throwIfAborted();
     if (!res.ok) throw new Error(`the box answered ${res.status} for the frame's image`);
     const full = { x: 0, y: 0, w: p.widthPx, h: p.heightPx };

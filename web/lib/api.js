@@ -81,6 +81,53 @@ export function screenPreviewUrl(frameId) {
 }
 
 /**
+ * Requests started before a screen asked for them, by the URL the screen will fetch: the shell's
+ * own script (index.html) starts a deep link's frame list and picture while the app's modules
+ * are still on the way, and a screen may start a picture before the part that draws it exists.
+ * The map is the shell's (`oslEarly`), so both fill the same one. Each answer is taken once.
+ * @type {Map<string, { atMs: number, response: Promise<Response> }>}
+ */
+const early = /** @type {any} */ (globalThis).oslEarly ??= new Map();
+
+/**
+ * An answer started this long ago is not taken: the screen reads afresh (a phone that took this
+ * long to load the app may have missed a frame in between).
+ */
+const EARLY_MAX_AGE_MS = 10_000;
+
+function dropStale() {
+  const now = performance.now();
+  for (const [url, entry] of early) {
+    if (now - entry.atMs > EARLY_MAX_AGE_MS) early.delete(url);
+  }
+}
+
+/**
+ * The answer to a GET of `url` started early, or null: taken once, so a later read asks anew.
+ * @param {string} url as the screen would fetch it (API_BASE + path, or an apiUrl)
+ * @returns {Promise<Response> | null}
+ */
+export function takeEarly(url) {
+  dropStale();
+  const entry = early.get(url);
+  early.delete(url);
+  return entry?.response ?? null;
+}
+
+/**
+ * Starts a GET of `url` (an apiUrl, e.g. a picture) for `takeEarly` to find, unless one is
+ * already under way.
+ * @param {string} url
+ */
+export function fetchEarly(url) {
+  dropStale();
+  if (early.has(url)) return;
+  const response = fetch(url);
+  response.catch(() => {}); // a failure is reported to the one who takes it
+  early.set(url, { atMs: performance.now(), response });
+}
+
+/**
  * @param {string} method
  * @param {string} path under /api/v1
  * @param {unknown} [body] sent as JSON
@@ -94,9 +141,15 @@ export async function api(method, path, body, options = {}) {
   if (body !== undefined) headers["Content-Type"] = "application/json";
   const timeout = AbortSignal.timeout(options.timeoutMs ?? 20_000);
   const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
-  let res;
+  // A plain read the shell started early (its own timeout is this one's default); if that one
+  // failed, the box is asked again.
+  const started = method === "GET" && options.signal === undefined &&
+      options.timeoutMs === undefined
+    ? takeEarly(API_BASE + path)
+    : null;
+  let res = started ? await started.catch(() => undefined) : undefined;
   try {
-    res = await fetch(API_BASE + path, {
+    res ??= await fetch(API_BASE + path, {
       method,
       headers,
       body: body === undefined ? undefined : JSON.stringify(body),
