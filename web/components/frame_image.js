@@ -3,7 +3,8 @@
  * A frame JPEG drawn on a canvas. In night mode each pixel's brightness becomes red on black
  * (r = luminance, g = b = 0): stars stay stars and the sky stays dark, where a CSS tint would
  * turn a bright frame into a red block. The box keeps its aspect ratio before the image
- * arrives, so nothing below it moves.
+ * arrives, so nothing below it moves. On a link straight to its screen the frame's small first
+ * look, which the shell asked for, is drawn until the image itself is.
  */
 import { html } from "htm/preact";
 import { useEffect, useRef, useState } from "preact/hooks";
@@ -79,19 +80,36 @@ async function loadPicture(src) {
 }
 
 /**
- * @param {{ src: string | null, alt: string, aspect?: number, class?: string,
- *   onClick?: () => void }} props aspect: width / height before the image is known
+ * @param {{ src: string | null, firstLook?: string | null, alt: string, aspect?: number,
+ *   class?: string, onClick?: () => void }} props
+ *   aspect: width / height before the image is known; firstLook: the URL of a small version of
+ *   `src` (lib/api.js firstLookUrl), drawn until `src` is when the shell started it early — never
+ *   asked for otherwise, and never drawn over `src`
  */
-export function FrameImage({ src, alt, aspect = 3 / 2, class: cls = "", onClick }) {
+export function FrameImage(
+  { src, firstLook = null, alt, aspect = 3 / 2, class: cls = "", onClick },
+) {
   const canvas = useRef(/** @type {HTMLCanvasElement | null} */ (null));
-  const [picture, setPicture] = useState(/** @type {Picture | null} */ (null));
+  const [shown, setShown] = useState(
+    /** @type {{ picture: Picture, full: boolean } | null} */ (null),
+  );
   const [error, setError] = useState(/** @type {string | null} */ (null));
   const night = theme.value === "night";
   useEffect(() => {
     if (!src) return;
     let live = true;
+    let full = false;
+    const started = firstLook ? takeEarly(firstLook) : null;
+    if (started) {
+      pictureFrom(started).then((picture) => {
+        if (live && !full && picture) setShown({ picture, full: false });
+      });
+    }
     loadPicture(src).then(
-      (p) => live && (setPicture(p), setError(null)),
+      (picture) => {
+        full = true;
+        if (live) (setShown({ picture, full: true }), setError(null));
+      },
       (e) => live && setError(e.message),
     );
     return () => {
@@ -100,17 +118,21 @@ export function FrameImage({ src, alt, aspect = 3 / 2, class: cls = "", onClick 
   }, [src]);
   useEffect(() => {
     const c = canvas.current;
-    if (!c || !picture) return;
-    const { source, widthPx, heightPx } = picture;
+    if (!c || !shown) return;
+    const { source, widthPx, heightPx } = shown.picture;
     c.width = widthPx;
     c.height = heightPx;
     const ctx = c.getContext("2d", { willReadFrequently: true });
     if (ctx) drawFrame(ctx, source, 0, 0, c.width, c.height, night);
-  }, [picture, night]);
-  const ratio = picture ? picture.widthPx / picture.heightPx : aspect;
+    // Which picture is drawn, set once it is (the tests and benchmarks read it).
+    c.dataset.image = shown.full ? "full" : "first-look";
+  }, [shown, night]);
+  // The small version's sides are rounded to whole pixels: the box keeps the given aspect.
+  const ratio = shown?.full ? shown.picture.widthPx / shown.picture.heightPx : aspect;
   return html`<div class=${`frame-image ${cls}`} style=${`aspect-ratio:${ratio}`}>
     <canvas ref=${canvas} role="img" aria-label=${alt}
-      data-loaded=${picture ? "true" : "false"} onClick=${onClick}></canvas>
+      data-loaded=${shown?.full ? "true" : "false"}
+      onClick=${onClick}></canvas>
     ${!src && html`<span class="frame-empty">No frame yet</span>`}
     ${error && html`<span class="frame-empty err">${error}</span>`}
   </div>`;

@@ -2,7 +2,8 @@
 /**
  * The zoomable frame. It first shows the frame's screen preview (the whole frame at about a
  * phone screen's resolution, which the box renders as soon as it saves a frame, so it comes at
- * once), then, whenever the view settles and the screen shows more detail than the images it has
+ * once; on a link straight to the frame, the small first look the shell asked for until then),
+ * then, whenever the view settles and the screen shows more detail than the images it has
  * — a larger screen at fit, or a pan or pinch into the frame — asks the box for just the visible
  * region at the screen's resolution — never the 20-50 MB frame. Pinch and drag with fingers, wheel and drag with a
  * mouse, double tap toggles fit and 1:1 (one frame pixel per device pixel). Star markers circle
@@ -11,7 +12,14 @@
  */
 import { html } from "htm/preact";
 import { useEffect, useRef } from "preact/hooks";
-import { apiUrl, fetchEarly, SCREEN_PREVIEW_PX, screenPreviewUrl, takeEarly } from "../lib/api.js";
+import {
+  apiUrl,
+  fetchEarly,
+  firstLookUrl,
+  SCREEN_PREVIEW_PX,
+  screenPreviewUrl,
+  takeEarly,
+} from "../lib/api.js";
 import { theme } from "../lib/theme.js";
 import { toNightRed } from "./frame_image.js";
 
@@ -72,6 +80,8 @@ export function ViewerStage(props) {
     /** @type {View} */ view: { scale: 1, cx: props.widthPx / 2, cy: props.heightPx / 2 },
     fit: 1,
     /** @type {Layer | null} */ base: null,
+    /** The base is the frame's first look (lib/api.js FIRST_LOOK_QUERY), the real one to come. */
+    baseIsFirstLook: false,
     /** max_px the base was asked with: the box has no more of the whole frame below it */
     baseMaxPx: 0,
     /** @type {Layer | null} */ detail: null,
@@ -140,7 +150,9 @@ export function ViewerStage(props) {
         if (labels) ctx.fillText(star.hfr_px.toFixed(2), x + r + 2 * dpr, y - r);
       }
     }
-    if (s.base && !s.drawnFirst) {
+    if (s.base) c.dataset.image = s.baseIsFirstLook ? "first-look" : "full";
+    else delete c.dataset.image;
+    if (s.base && !s.baseIsFirstLook && !s.drawnFirst) {
       s.drawnFirst = true;
       c.dataset.drawn = "true";
       p.onFirstDraw?.(performance.now() - s.started);
@@ -173,8 +185,11 @@ export function ViewerStage(props) {
     s.settle = setTimeout(loadDetail, 180);
   };
 
-  /** @param {string} query @param {number} maxPx @param {Rect | null} rect */
-  const fetchLayer = async (query, maxPx, rect, /** @type {AbortSignal} */ signal) => {
+  /**
+   * @param {string} query @param {number} maxPx @param {Rect | null} rect
+   * @param {AbortSignal} signal
+   */
+  const fetchLayer = async (query, maxPx, rect, signal) => {
     const p = propsRef.current;
     const region = rect ? `&x=${rect.x}&y=${rect.y}&w=${rect.w}&h=${rect.h}` : "";
     const url = apiUrl(
@@ -183,6 +198,12 @@ export function ViewerStage(props) {
     const res = await (takeEarly(url) ?? fetch(url, { signal }));
     signal.throwIfAborted();
     if (!res.ok) throw new Error(`the box answered ${res.status} for the frame's image`);
+    return await layerOf(res, rect, query);
+  };
+
+  /** @param {Response} res @param {Rect | null} rect @param {string} query @returns {Promise<Layer>} */
+  const layerOf = async (res, rect, query) => {
+    const p = propsRef.current;
     const full = { x: 0, y: 0, w: p.widthPx, h: p.heightPx };
     const got = parseRegion(res.headers.get("x-region"), rect ?? full);
     const source = await decode(await res.blob(), theme.value === "night");
@@ -193,7 +214,8 @@ export function ViewerStage(props) {
     const p = propsRef.current;
     const { w, h, dpr } = size();
     const base = s.base;
-    if (!base) return;
+    // Not from a first look: the real base may already be all this view needs.
+    if (!base || s.baseIsFirstLook) return;
     const baseDevicePerFrame =
       (/** @type {{ width: number }} */ (/** @type {unknown} */ (base.source))).width / p.widthPx;
     const k = s.view.scale * dpr;
@@ -258,17 +280,34 @@ export function ViewerStage(props) {
     if (!sameFrame) {
       s.view = { scale: s.fit, cx: p.widthPx / 2, cy: p.heightPx / 2 };
       s.base = null;
+      s.baseIsFirstLook = false;
       s.detail = null;
       redraw();
     }
     const controller = new AbortController();
+    let done = false;
+    // A link straight to this frame: the shell asked for its first look too; it is shown until
+    // the screen preview is (and not at all if that comes first).
+    const firstLook = p.query === "stretch=auto" && !sameFrame
+      ? takeEarly(firstLookUrl(p.frameId))
+      : null;
+    firstLook?.then(async (res) => {
+      if (!res.ok) return;
+      const layer = await layerOf(res, null, p.query);
+      if (done || controller.signal.aborted) return;
+      s.base = layer;
+      s.baseIsFirstLook = true;
+      redraw();
+    }).catch(() => {}); // only a head start: the screen preview follows
     // The screen preview, rendered ahead by the box; with a manual stretch, the frame as big as
     // it is drawn when fitted, in device pixels.
     const maxPx = p.query === "stretch=auto"
       ? SCREEN_PREVIEW_PX
       : Math.max(16, Math.ceil(Math.max(p.widthPx, p.heightPx) * s.fit * dpr));
     fetchLayer(p.query, maxPx, null, controller.signal).then((layer) => {
+      done = true;
       s.base = layer;
+      s.baseIsFirstLook = false;
       s.baseMaxPx = maxPx;
       s.detail = null;
       redraw();

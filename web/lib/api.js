@@ -81,6 +81,19 @@ export function screenPreviewUrl(frameId) {
 }
 
 /**
+ * The query of a frame's first look: the whole frame small and coarse (~3 KB where the screen
+ * preview is ~120 KB), which the shell asks for beside the screen preview when a phone opens a
+ * link straight to a screen that shows a frame (index.html), so a slow link shows the frame
+ * while the screen preview is still on the way. The box renders it on request.
+ */
+export const FIRST_LOOK_QUERY = "max_px=320&quality=60&stretch=auto";
+
+/** The first look of a frame (FIRST_LOOK_QUERY) as a URL. @param {string} frameId */
+export function firstLookUrl(frameId) {
+  return apiUrl(`/frames/${encodeURIComponent(frameId)}/preview?${FIRST_LOOK_QUERY}`);
+}
+
+/**
  * Requests started before a screen asked for them, by the URL the screen will fetch: the shell's
  * own script (index.html) starts a deep link's frame list and picture while the app's modules
  * are still on the way, and a screen may start a picture before the part that draws it exists.

@@ -20,7 +20,7 @@ import {
   Stats,
   Toggle,
 } from "../components/ui.js";
-import { post, screenPreviewUrl } from "../lib/api.js";
+import { firstLookUrl, post, screenPreviewUrl } from "../lib/api.js";
 import {
   exposeOnce,
   lastStarted,
@@ -153,6 +153,7 @@ function Latest() {
         ? href("viewer", f.id)
         : href("viewer")} aria-label="Open the latest frame in the viewer">
         <${FrameImage} src=${f ? screenPreviewUrl(f.id) : null}
+          firstLook=${f ? firstLookUrl(f.id) : null}
           alt=${f ? `Latest frame, ${f.object ?? f.frame_type}` : "No frame yet"} aspect=${f
             ? f.width / f.height
             : 1.5} />
