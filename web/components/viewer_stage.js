@@ -71,7 +71,7 @@ function parseRegion(header, fallback) {
  * @param {{ frameId: string, widthPx: number, heightPx: number, query: string,
  *   stars: Star[] | null, showStars: boolean, command: { kind: string, n: number } | null,
  *   onView?: (v: View & { fit: number, dpr: number }) => void,
- *   onFirstDraw?: (ms: number) => void, label: string }} props
+ *   onFirstDraw?: (ms: number) => void, onAnswer?: () => void, label: string }} props
  *   query: the stretch part of the preview URL ("stretch=auto" …)
  */
 export function ViewerStage(props) {
@@ -188,8 +188,9 @@ export function ViewerStage(props) {
   /**
    * @param {string} query @param {number} maxPx @param {Rect | null} rect
    * @param {AbortSignal} signal
+   * @param {() => void} [onAnswer] called once the box has answered (before the body arrives)
    */
-  const fetchLayer = async (query, maxPx, rect, signal) => {
+  const fetchLayer = async (query, maxPx, rect, signal, onAnswer) => {
     const p = propsRef.current;
     const region = rect ? `&x=${rect.x}&y=${rect.y}&w=${rect.w}&h=${rect.h}` : "";
     const url = apiUrl(
@@ -198,6 +199,7 @@ export function ViewerStage(props) {
     const res = await (takeEarly(url) ?? fetch(url, { signal }));
     signal.throwIfAborted();
     if (!res.ok) throw new Error(`the box answered ${res.status} for the frame's image`);
+    onAnswer?.();
     return await layerOf(res, rect, query);
   };
 
@@ -304,7 +306,7 @@ export function ViewerStage(props) {
     const maxPx = p.query === "stretch=auto"
       ? SCREEN_PREVIEW_PX
       : Math.max(16, Math.ceil(Math.max(p.widthPx, p.heightPx) * s.fit * dpr));
-    fetchLayer(p.query, maxPx, null, controller.signal).then((layer) => {
+    fetchLayer(p.query, maxPx, null, controller.signal, () => p.onAnswer?.()).then((layer) => {
       done = true;
       s.base = layer;
       s.baseIsFirstLook = false;

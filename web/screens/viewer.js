@@ -66,6 +66,7 @@ export default function Viewer({ params }) {
     /** @type {{ scale: number, dpr: number, fit: number } | null} */ (null),
   );
   const [firstDrawMs, setFirstDrawMs] = useState(/** @type {number | null} */ (null));
+  const [answered, setAnswered] = useState(false);
   const [details, setDetails] = useState(/** @type {FrameDetail | null} */ (null));
   const [stars, setStars] = useState(
     /** @type {{ x: number, y: number, hfr_px: number }[] | null} */ (null),
@@ -82,12 +83,14 @@ export default function Viewer({ params }) {
     setStars(null);
     setHistogram(null);
     setFirstDrawMs(null);
+    setAnswered(false);
     setError(null);
   }, [id]);
 
-  // Figures and stars only after the picture is up: they share the box's imaging worker.
+  // Figures and stars once the box has answered with the picture (it renders pictures and
+  // measures stars in the same imaging workers), not after its bytes have come and been drawn.
   useEffect(() => {
-    if (!id || firstDrawMs === null) return;
+    if (!id || !answered) return;
     let live = true;
     get(`/frames/${encodeURIComponent(id)}`).then(
       (d) => live && setDetails(d),
@@ -96,7 +99,7 @@ export default function Viewer({ params }) {
     return () => {
       live = false;
     };
-  }, [id, firstDrawMs !== null]);
+  }, [id, answered]);
   useEffect(() => {
     if (!id || !showStars || stars) return;
     get(`/frames/${encodeURIComponent(id)}/stars?limit=1000`).then(
@@ -133,7 +136,8 @@ export default function Viewer({ params }) {
         label=${`Frame ${
           frame.object ?? frame.frame_type
         }, ${frame.duration_s} s, ${frame.width}×${frame.height}`}
-        onView=${setView} onFirstDraw=${(/** @type {number} */ ms) => setFirstDrawMs(ms)} />
+        onView=${setView} onFirstDraw=${(/** @type {number} */ ms) => setFirstDrawMs(ms)}
+        onAnswer=${() => setAnswered(true)} />
     `
   }
       <div class="viewer-info" aria-live="polite">
