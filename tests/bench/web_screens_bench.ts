@@ -35,7 +35,11 @@
  *      every 15 s) would count too.
  * Each line gives ready_ms (against budget_ms) and shown_ms, moment 1 alone: a screen whose
  * last read is a picture below its controls (home's and capture's latest frame) is usable from
- * shown_ms, complete at ready_ms. `protocol` is what Chromium reported for the visit's requests.
+ * shown_ms, complete at ready_ms. A screen with a frame's picture (IMAGE below) also gives
+ * first_image_ms, when its canvas first shows the frame at all — the small first look
+ * (lib/api.js FIRST_LOOK_QUERY) that the shell asks for on a link straight to capture or the
+ * viewer, or else the screen preview — and full_image_ms, when it shows the screen preview.
+ * `protocol` is what Chromium reported for the visit's requests.
  * WEB_SCREENS_VERBOSE=1 lists every request with its size and times.
  */
 import { withServer } from "../integration/_server.ts";
@@ -64,6 +68,12 @@ const SETTLE_TIMEOUT_MS = 60_000;
 const PLACEHOLDER = String.raw`\b(?:Reading|Loading|Working out|Measuring)\b[^.…]*…`;
 /** Screens with a drawing that comes after their data (a selector present once it is drawn). */
 const DRAWN: Record<string, string> = { viewer: ".viewer canvas[data-drawn]" };
+/** The canvas of the frame's picture on screens that show one; its data-image says which. */
+const IMAGE: Record<string, string> = {
+  home: ".last-frame canvas",
+  capture: ".frame-image canvas",
+  viewer: ".viewer canvas",
+};
 const DEEP_LINKS = ["sequences", "targets", "capture", "viewer"];
 const DEEP_LINK_RUNS = 3;
 
@@ -72,6 +82,7 @@ interface Probe {
   title: string;
   placeholder: string;
   drawn: string | null;
+  image: string | null;
   /** Set after installing (a warm visit); absent: the probe runs from the page's start. */
   hash?: string;
 }
@@ -80,6 +91,9 @@ interface ProbeState {
   t0: number;
   readyAt: number | null;
   blocker: string;
+  /** When the frame's canvas first showed a picture, and the screen preview (IMAGE). */
+  firstImageAt: number | null;
+  fullImageAt: number | null;
 }
 
 /**
@@ -88,10 +102,22 @@ interface ProbeState {
  */
 function installProbe(p: Probe): number {
   performance.setResourceTimingBufferSize(5000);
-  const state: ProbeState = { t0: 0, readyAt: null, blocker: "not checked" };
+  const state: ProbeState = {
+    t0: 0,
+    readyAt: null,
+    blocker: "not checked",
+    firstImageAt: null,
+    fullImageAt: null,
+  };
   const placeholder = new RegExp(p.placeholder);
   const check = () => {
     const main = document.querySelector("main");
+    if (p.image && main?.dataset.screen === p.name) {
+      if (main.querySelector(`${p.image}[data-image]`)) state.firstImageAt ??= performance.now();
+      if (main.querySelector(`${p.image}[data-image="full"]`)) {
+        state.fullImageAt ??= performance.now();
+      }
+    }
     let blocker = "";
     if (!main || main.dataset.screen !== p.name) blocker = "screen not shown";
     else if (main.getAttribute("aria-busy") !== "false") blocker = "module loading";
@@ -125,6 +151,9 @@ interface Visit {
   shownMs: number;
   /** The later of moments 1 and 2. */
   readyMs: number;
+  /** The frame's picture first drawn, and its screen preview drawn (screens in IMAGE). */
+  firstImageMs: number | null;
+  fullImageMs: number | null;
   transfers: Transfer[];
   /** Every request of the visit, from Resource Timing: when it started and its answer ended. */
   timeline: { url: string; startMs: number; endMs: number }[];
@@ -147,8 +176,11 @@ async function settle(p: PhonePage, mark: number, label: string): Promise<Visit>
             endMs: (e as PerformanceResourceTiming).responseEnd - t0,
           })), state.t0);
       const shownMs = state.readyAt - state.t0;
+      const since = (at: number | null) => (at === null ? null : at - state.t0);
       return {
         shownMs,
+        firstImageMs: since(state.firstImageAt),
+        fullImageMs: since(state.fullImageAt),
         readyMs: Math.max(shownMs, ...timeline.map((e) => e.endMs)),
         transfers: p.transfers.since(mark),
         timeline,
@@ -189,6 +221,8 @@ function figures(visit: "warm_shell" | "cold_deep_link", v: Visit) {
     ready_ms: Math.round(v.readyMs),
     budget_ms: BUDGET_MS,
     shown_ms: Math.round(v.shownMs),
+    ...(v.firstImageMs === null ? {} : { first_image_ms: Math.round(v.firstImageMs) }),
+    ...(v.fullImageMs === null ? {} : { full_image_ms: Math.round(v.fullImageMs) }),
     modules_kb: sumKb(modules),
     module_files: modules.filter((t) => t.bytes > 0).length,
     api_kb: sumKb(api),
@@ -244,6 +278,7 @@ export async function webScreensBench(): Promise<void> {
             title,
             placeholder: PLACEHOLDER,
             drawn: DRAWN[name] ?? null,
+            image: IMAGE[name] ?? null,
             hash: hashOf(name),
           });
           const visit = await settle(p, mark, `screen ${name}`);
@@ -290,6 +325,7 @@ export async function webScreensBench(): Promise<void> {
                   title,
                   placeholder: PLACEHOLDER,
                   drawn: DRAWN[name] ?? null,
+                  image: IMAGE[name] ?? null,
                 });
                 await p.page.goto(`${origin[scheme]}/${hashOf(name)}`);
                 visits[scheme].push(await settle(p, 0, `deep link ${name} (${scheme})`));
