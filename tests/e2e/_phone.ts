@@ -59,7 +59,12 @@ export interface Phone {
 }
 
 export async function openPhone(
-  options: { theme?: "day" | "night"; /** more Chromium flags */ args?: string[] } = {},
+  options: {
+    theme?: "day" | "night";
+    /** more Chromium flags */ args?: string[];
+    /** "block": no service worker (page.route then sees every request); default "allow" */
+    serviceWorkers?: "allow" | "block";
+  } = {},
 ): Promise<Phone> {
   const profileDir = await Deno.makeTempDir({ prefix: "openskylab-chromium-" });
   const context = await chromium.launchPersistentContext(profileDir, {
@@ -69,7 +74,7 @@ export async function openPhone(
     deviceScaleFactor: 2,
     isMobile: true,
     hasTouch: true,
-    serviceWorkers: "allow",
+    serviceWorkers: options.serviceWorkers ?? "allow",
   });
   const requests: string[] = [];
   context.on("request", (r) => requests.push(r.url()));
