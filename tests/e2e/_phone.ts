@@ -164,3 +164,15 @@ export async function until(
     await new Promise((r) => setTimeout(r, 200));
   }
 }
+
+/** Waits until the app's service worker is ready and controls `page`. */
+export async function untilServiceWorkerControls(page: Page): Promise<void> {
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+  });
+  await until(
+    "the page controlled by its service worker",
+    () => page.evaluate(() => navigator.serviceWorker.controller !== null),
+    20_000,
+  );
+}

@@ -16,7 +16,7 @@ import type { CDPSession, Page } from "playwright-core";
 import { assert, assertEquals } from "../_assert.ts";
 import { useFastSimulators, withServer } from "../integration/_server.ts";
 import { moduleClosure } from "../../routes/web_build.ts";
-import { hasChromium, openPhone, type Phone, until } from "./_phone.ts";
+import { hasChromium, openPhone, type Phone, untilServiceWorkerControls } from "./_phone.ts";
 
 const WEB = new URL("../../web/", import.meta.url).pathname;
 const FIRST_LOOK = "max_px=320&quality=60&stretch=auto";
@@ -220,14 +220,7 @@ Deno.test({
         page.on("pageerror", (e) => errors.push(e.message));
         await page.goto(`${t.server.url}/#/capture`);
         await page.waitForSelector('.frame-image canvas[data-image="full"]', { timeout: 30_000 });
-        await page.evaluate(async () => {
-          await navigator.serviceWorker.ready;
-        });
-        await until(
-          "the page controlled by its service worker",
-          () => page.evaluate(() => navigator.serviceWorker.controller !== null),
-          20_000,
-        );
+        await untilServiceWorkerControls(page);
         for (const offline of [false, true]) {
           await phone.context.setOffline(offline);
           for (const link of links) {

@@ -14,7 +14,13 @@
 import type { Page } from "playwright-core";
 import { assert, assertEquals, assertMatch } from "../_assert.ts";
 import { type Box, newBox } from "./_box.ts";
-import { assertOnlyBox, hasChromium, openPhone, until } from "./_phone.ts";
+import {
+  assertOnlyBox,
+  hasChromium,
+  openPhone,
+  until,
+  untilServiceWorkerControls,
+} from "./_phone.ts";
 
 const INDEX_FILE = "/usr/share/astrometry/index-tycho2-09.littleendian.fits";
 
@@ -288,14 +294,7 @@ Deno.test({
             return m !== null && Number(m[1]) >= 3;
           }, 120_000);
           // The service worker holds the app by now.
-          await page.evaluate(async () => {
-            await navigator.serviceWorker.ready;
-          });
-          await until(
-            "the page controlled by its service worker",
-            () => page.evaluate(() => navigator.serviceWorker.controller !== null),
-            20_000,
-          );
+          await untilServiceWorkerControls(page);
           await box.kill();
           await page.waitForSelector('.link-state[data-state="offline"]', { timeout: 20_000 });
           await page.waitForSelector('.banner:has-text("unreachable")');
