@@ -28,9 +28,26 @@ const SIGNATURE_BYTES = 64;
 /**
  * Unpacks the release tar `stream` into `dest`, verified against `spki`; returns the name of its
  * one top folder. Throws UnpackError at the first problem (what was written stays: the caller
- * removes `dest`).
+ * removes `dest`), with the stream cancelled: a refusal after the end block (a missing file)
+ * leaves nothing open behind it either. On success the padding after the end block is the
+ * caller's.
  */
 export async function unpackVerified(
+  stream: ReadableStream<Uint8Array>,
+  dest: string,
+  spki: Uint8Array,
+  o: { maxBytes: number },
+): Promise<string> {
+  try {
+    return await unpackEntries(stream, dest, spki, o);
+  } catch (err) {
+    // Already cancelled (and still locked) when the tar reader met the problem: nothing to do.
+    await stream.cancel().catch(() => {});
+    throw err;
+  }
+}
+
+async function unpackEntries(
   stream: ReadableStream<Uint8Array>,
   dest: string,
   spki: Uint8Array,

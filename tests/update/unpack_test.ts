@@ -53,23 +53,34 @@ async function changedTar(
 async function refusedAfter(tar: string): Promise<{ error: UnpackError; readBytes: number }> {
   const dest = await Deno.makeTempDir({ prefix: "openskylab-unpack-" });
   let readBytes = 0;
+  let cancelled = false;
+  let atEnd = false;
   // Counted on the way without a pipe, whose cancel would reach the file only later: the
   // unpacker's cancel closes the file before the refusal returns.
   const reader = (await Deno.open(tar)).readable.getReader();
   const counted = new ReadableStream<Uint8Array>({
     async pull(c) {
       const { done, value } = await reader.read();
-      if (done) return c.close();
+      if (done) {
+        atEnd = true;
+        return c.close();
+      }
       readBytes += value.length;
       c.enqueue(value);
     },
-    cancel: (reason) => reader.cancel(reason),
+    cancel: (reason) => {
+      cancelled = true;
+      return reader.cancel(reason);
+    },
   });
   try {
     const error = await assertRejects(() =>
       unpackVerified(counted, dest, spki, { maxBytes: 1 << 30 })
     );
     assert(error instanceof UnpackError, `an UnpackError, got ${error}`);
+    // Every refusal, even one after the end block (a missing file), leaves the file closed:
+    // cancelled, or read to its end (where the file closes itself).
+    assert(cancelled || atEnd, `the file is left open by the refusal "${error.message}"`);
     return { error, readBytes };
   } finally {
     await Deno.remove(dest, { recursive: true });
