@@ -4,6 +4,7 @@
  * A failure carries nmcli's own message ("Secrets were required, but not provided", "No network
  * with SSID … found"), which the Wi-Fi manager shows the phone as the reason.
  */
+import { runBounded } from "../../lib/bounded_command.ts";
 
 export class NmcliError extends Error {
   readonly args: readonly string[];
@@ -35,39 +36,19 @@ export class Nmcli implements NmcliRunner {
   }
 
   async run(args: readonly string[], timeoutMs = 30_000): Promise<string> {
-    const child = new Deno.Command(this.#binary, {
-      args: ["-t", ...args],
-      env: { LC_ALL: "C", LANG: "C" },
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      try {
-        child.kill("SIGTERM");
-      } catch { /* already gone */ }
-    }, timeoutMs);
-    try {
-      const out = await child.output();
-      const text = new TextDecoder();
-      if (timedOut) {
-        throw new NmcliError(
-          args,
-          `nmcli ${redact(args).join(" ")} did not finish within ${timeoutMs / 1000} s`,
-          null,
-        );
-      }
-      if (!out.success) {
-        const message = text.decode(out.stderr).trim().replace(/^Error: /, "") ||
-          `nmcli exited with ${out.code}`;
-        throw new NmcliError(args, message, out.code);
-      }
-      return text.decode(out.stdout);
-    } finally {
-      clearTimeout(timer);
+    const out = await runBounded(this.#binary, ["-t", ...args], timeoutMs);
+    if (out.code === null) {
+      throw new NmcliError(
+        args,
+        `nmcli ${redact(args).join(" ")} did not finish within ${timeoutMs / 1000} s`,
+        null,
+      );
     }
+    if (out.code !== 0) {
+      const message = out.stderr.trim().replace(/^Error: /, "") || `nmcli exited with ${out.code}`;
+      throw new NmcliError(args, message, out.code);
+    }
+    return out.stdout;
   }
 }
 

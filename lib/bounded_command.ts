@@ -1,0 +1,45 @@
+/**
+ * One run of a system program (nmcli, busctl …) with a deadline: a client stuck on a daemon that
+ * does not answer is killed rather than left to hold up the box. The program is run in the C
+ * locale, so what it prints is what its parser was tested on. A missing program throws
+ * Deno.errors.NotFound, which callers read as "not on this machine".
+ */
+
+export interface BoundedResult {
+  /** The exit code; null when the deadline killed the program. */
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export async function runBounded(
+  binary: string,
+  args: readonly string[],
+  timeoutMs: number,
+): Promise<BoundedResult> {
+  const child = new Deno.Command(binary, {
+    args: [...args],
+    env: { LC_ALL: "C", LANG: "C" },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    try {
+      child.kill("SIGTERM");
+    } catch { /* already gone */ }
+  }, timeoutMs);
+  try {
+    const out = await child.output();
+    const text = new TextDecoder();
+    return {
+      code: timedOut ? null : out.code,
+      stdout: text.decode(out.stdout),
+      stderr: text.decode(out.stderr),
+    };
+  } finally {
+    clearTimeout(timer);
+  }
+}
