@@ -1,14 +1,17 @@
 /**
  * The box on the network: the Wi-Fi manager (the hotspot, the home networks it joins) over
  * NetworkManager and the AP scan unit, the captive portal whose phase follows the Wi-Fi setup, and
- * the box's own CA and server certificate for HTTPS (served by listen.ts). NetworkManager is driven
- * on a box only: a developer's own is never touched. It may still be starting at boot, so the
+ * the box's own CA and server certificate for HTTPS (served by listen.ts), and the keeper of its
+ * mDNS name (openskylab.local, against avahi's renames after a conflict with itself).
+ * NetworkManager and avahi are driven on a box only: a developer's own are never touched. It may still be starting at boot, so the
  * Wi-Fi manager is started after the box listens, and stopped before the rest of the box.
  */
 import { join } from "node:path";
 import type { HostInfo } from "../../core/system/host_info.ts";
 import { TlsService } from "../../core/tls/tls_service.ts";
 import { SystemdApScanner } from "../../core/wifi/ap_scan.ts";
+import { AVAHI_CONFIG, BusctlAvahi, configuredHostName } from "../../core/wifi/avahi.ts";
+import { MdnsNameKeeper } from "../../core/wifi/mdns_name.ts";
 import { Nmcli } from "../../core/wifi/nmcli.ts";
 import { WifiManager } from "../../core/wifi/wifi_manager.ts";
 import type { Logger } from "../../lib/log.ts";
@@ -44,6 +47,7 @@ export function composeNetwork(ctx: BoxContext, needs: NetworkNeeds) {
     phase: () => wifi.unavailableReason !== null ? null : wifi.setupComplete ? "done" : "setup",
   });
   let started = Promise.resolve();
+  let mdns: Promise<MdnsNameKeeper | null> = Promise.resolve(null);
   return {
     wifi,
     tls,
@@ -53,11 +57,32 @@ export function composeNetwork(ctx: BoxContext, needs: NetworkNeeds) {
       started = wifi.start().catch((err) =>
         needs.log.error("the Wi-Fi manager did not start", { err: String(err) })
       );
+      if (osControl) {
+        mdns = wantedMdnsName().then((wantedName) => {
+          if (wantedName === null) return null;
+          const keeper = new MdnsNameKeeper({
+            avahi: new BusctlAvahi(),
+            wantedName,
+            bus,
+            log: logs.logger("network"),
+            clock,
+          });
+          keeper.start();
+          return keeper;
+        });
+      }
     },
     /** Stops first, so a start still waiting for NetworkManager ends with it. */
     async stop() {
       await wifi.stop();
       await started;
+      await (await mdns)?.stop();
     },
   };
+}
+
+/** The name the image gave avahi (openskylab), or null where avahi is not configured so. */
+async function wantedMdnsName(): Promise<string | null> {
+  const conf = await Deno.readTextFile(AVAHI_CONFIG).catch(() => null);
+  return conf === null ? null : configuredHostName(conf);
 }

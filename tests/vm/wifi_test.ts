@@ -270,6 +270,28 @@ ip netns exec phone wpa_supplicant -B -D nl80211 -i wlan2 -c /run/phone.conf -P 
             "/wifi/networks",
           );
           assertEquals(saved.networks.map((n) => n.ssid), [HOME_SSID]);
+          // avahi renames the box openskylab-2 after a name conflict, even one with itself
+          // (avahi issue 117; CI saw one at boot with no other host about): the app sets the name
+          // back. Here avahi is made to rename it as its conflict handling does.
+          const avahi = "busctl --system --json=short -- call org.freedesktop.Avahi / " +
+            "org.freedesktop.Avahi.Server";
+          await guest(`${avahi} SetHostName s openskylab-2`, "avahi renames the box");
+          const renamedMs = performance.now();
+          await until(
+            "the box's mDNS name set back",
+            () => vm.exec(`${avahi} GetHostName`, 20_000).then((r) => r.stdout),
+            (out) => out.includes('"openskylab"'),
+            120_000,
+            1000,
+          );
+          figures.mdns_restore_s = ((performance.now() - renamedMs) / 1000).toFixed(1);
+          assertMatch(
+            await guest(
+              "journalctl -b --no-pager -u openskylab | grep -F 'conflict with itself'",
+              "log",
+            ),
+            /openskylab-2\.local/,
+          );
           // A home-network client finds the box by mDNS (an avahi of its own, in its namespace)
           // and needs the token there.
           const found = await until(
