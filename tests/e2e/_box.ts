@@ -5,6 +5,9 @@
  * port; every wait is bounded.
  */
 import { join } from "node:path";
+import { wrapDeg180 } from "../../lib/astro/coords.ts";
+import { sunEquatorial } from "../../lib/astro/sun.ts";
+import { gastHours } from "../../lib/astro/time.ts";
 import { freePort } from "../bench/_util.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
@@ -21,10 +24,32 @@ export interface Box {
   /** Stops the process (if running) and removes the directory. */
   dispose(): Promise<void>;
   json<T = Record<string, unknown>>(method: string, path: string, body?: unknown): Promise<T>;
-  /** The profile's device options changed the way useFastSimulators does for in-process tests. */
+  /**
+   * The profile's device options changed the way useFastSimulators does for in-process tests,
+   * and its site if `fn` changes that too; the box applies the whole profile again.
+   */
   patchProfile(
-    fn: (devices: Record<string, { driver: string; options: Record<string, unknown> }>) => void,
+    fn: (
+      devices: Record<string, { driver: string; options: Record<string, unknown> }>,
+      site: ProfileSite,
+    ) => void,
   ): Promise<void>;
+}
+
+export interface ProfileSite {
+  latitude: number;
+  longitude: number;
+  elevation: number;
+}
+
+/**
+ * The longitude (degrees east, [-180, 180)) where the Sun is on the lower meridian at `atMs`:
+ * local apparent midnight, the middle of the night at any latitude that has one. A test moves the
+ * profile's site there so that "tonight", the sky the mount points at and the stars the camera
+ * renders are those of a real night whatever the hour of the real clock, with no clock faked.
+ */
+export function midnightLongitudeDeg(atMs: number): number {
+  return wrapDeg180(15 * (sunEquatorial(atMs).raHours + 12 - gastHours(atMs)));
 }
 
 export async function newBox(): Promise<Box> {
@@ -105,7 +130,7 @@ export async function newBox(): Promise<Box> {
     },
     async patchProfile(fn) {
       const active = await box.json<
-        Record<string, unknown> & { id: string; devices: Record<string, never> }
+        Record<string, unknown> & { id: string; devices: Record<string, never>; site: ProfileSite }
       >(
         "GET",
         "/profiles/active",
@@ -114,10 +139,11 @@ export async function newBox(): Promise<Box> {
         string,
         { driver: string; options: Record<string, unknown> }
       >;
-      fn(devices);
+      const site = structuredClone(active.site);
+      fn(devices, site);
       await box.json("PUT", `/profiles/${active.id}`, {
         name: active.name,
-        site: active.site,
+        site,
         optics: active.optics,
         devices,
       });

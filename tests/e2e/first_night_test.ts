@@ -9,11 +9,14 @@
  * the box with SIGKILL in the middle of a sequence: the page says it is offline and keeps the
  * last state, reloads from the service worker while the box is down, reconnects by itself when
  * the box is back, and resumes the interrupted sequence. Screenshots of each step go to
- * tests/e2e/artefacts/; no request leaves the box.
+ * tests/e2e/artefacts/; no request leaves the box. The site keeps the default profile's latitude
+ * but moves in longitude to where the real clock's now is local midnight: tonight's list is the
+ * middle of a real night, and the mount, the rendered stars and the solver agree with it, at
+ * whatever hour the test runs (the clock itself is never faked).
  */
 import type { Page } from "playwright-core";
 import { assert, assertEquals, assertMatch } from "../_assert.ts";
-import { type Box, newBox } from "./_box.ts";
+import { type Box, midnightLongitudeDeg, newBox } from "./_box.ts";
 import {
   assertOnlyBox,
   hasChromium,
@@ -78,7 +81,9 @@ Deno.test({
     try {
       await box.start();
       // Quick slews and readouts; the camera keeps its true-sky 4/3-inch sensor so frames solve.
-      await box.patchProfile((d) => {
+      // The site where it is midnight now: the whole test lasts well under the night's half.
+      await box.patchProfile((d, site) => {
+        site.longitude = midnightLongitudeDeg(Date.now());
         d.mount!.options.slewRateDegPerS = 20;
         d.camera!.options.readoutMs = 200;
         d.camera!.options.coolerRateCPerMin = 600;
