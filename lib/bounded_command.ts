@@ -17,29 +17,20 @@ export async function runBounded(
   args: readonly string[],
   timeoutMs: number,
 ): Promise<BoundedResult> {
-  const child = new Deno.Command(binary, {
+  // Past the deadline the program gets a SIGTERM (Deno.Command's `signal`).
+  const deadline = AbortSignal.timeout(timeoutMs);
+  const out = await new Deno.Command(binary, {
     args: [...args],
     env: { LC_ALL: "C", LANG: "C" },
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
-  }).spawn();
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    try {
-      child.kill("SIGTERM");
-    } catch { /* already gone */ }
-  }, timeoutMs);
-  try {
-    const out = await child.output();
-    const text = new TextDecoder();
-    return {
-      code: timedOut ? null : out.code,
-      stdout: text.decode(out.stdout),
-      stderr: text.decode(out.stderr),
-    };
-  } finally {
-    clearTimeout(timer);
-  }
+    signal: deadline,
+  }).output();
+  const text = new TextDecoder();
+  return {
+    code: deadline.aborted ? null : out.code,
+    stdout: text.decode(out.stdout),
+    stderr: text.decode(out.stderr),
+  };
 }

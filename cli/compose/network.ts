@@ -3,8 +3,9 @@
  * NetworkManager and the AP scan unit, the captive portal whose phase follows the Wi-Fi setup, and
  * the box's own CA and server certificate for HTTPS (served by listen.ts), and the keeper of its
  * mDNS name (openskylab.local, against avahi's renames after a conflict with itself).
- * NetworkManager and avahi are driven on a box only: a developer's own are never touched. It may still be starting at boot, so the
- * Wi-Fi manager is started after the box listens, and stopped before the rest of the box.
+ * NetworkManager and avahi are driven on a box only: a developer's own are never touched.
+ * NetworkManager may still be starting at boot, so the Wi-Fi manager is started after the box
+ * listens, and stopped before the rest of the box.
  */
 import { join } from "node:path";
 import type { HostInfo } from "../../core/system/host_info.ts";

@@ -8,6 +8,7 @@
  * capability).
  */
 import { join } from "node:path";
+import { runBounded } from "../../lib/bounded_command.ts";
 
 export interface TimeSyncState {
   synchronized: boolean;
@@ -56,15 +57,8 @@ export function systemClockControl(manage: boolean): ClockControl {
 
 async function timedatectl(args: string[]): Promise<string | null> {
   try {
-    const child = new Deno.Command("timedatectl", {
-      args,
-      stdin: "null",
-      stdout: "piped",
-      stderr: "null",
-    }).spawn();
-    const timer = setTimeout(() => child.kill(), PROBE_TIMEOUT_MS);
-    const out = await child.output().finally(() => clearTimeout(timer));
-    return out.success ? new TextDecoder().decode(out.stdout).trim() : null;
+    const out = await runBounded("timedatectl", args, PROBE_TIMEOUT_MS);
+    return out.code === 0 ? out.stdout.trim() : null;
   } catch {
     return null; // not installed
   }

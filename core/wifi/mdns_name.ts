@@ -68,8 +68,9 @@ export class MdnsNameKeeper {
       this.#alertedAddress = null;
       return "ok";
     }
-    const suffix = new RegExp(`^${wantedName.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}-\\d+$`);
-    if (!suffix.test(name)) return "chosen";
+    // avahi's own renames are `<name>-N`; any other name was chosen.
+    const suffix = name.startsWith(`${wantedName}-`) ? name.slice(wantedName.length + 1) : "";
+    if (!/^\d+$/.test(suffix)) return "chosen";
     const nowMs = clock.now();
     if (nowMs < this.#holdUntilMs) return "held";
     const answer = await avahi.resolve(`${wantedName}.local`);

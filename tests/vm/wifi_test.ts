@@ -367,7 +367,7 @@ exit $code'`,
       // What the box did, to read the figures by (a slow return is the watchdog's scans).
       const story = await vm.exec(
         "journalctl -b --no-pager -o short-iso -u openskylab -u 'openskylab-wifi-scan@*' " +
-          '| grep -E \'"source":"wifi"|wifi-scan:\' | tail -n 40',
+          '| grep -E \'"source":"(wifi|network)"|wifi-scan:\' | tail -n 40',
         30_000,
       );
       console.log(`--- the box's Wi-Fi log ---\n${story.stdout}`);
